@@ -1,0 +1,76 @@
+/**
+ * What every Hono app of ours installs: a request id, one wide JSON log line per request, JSON
+ * 404s and one error handler that turns anything thrown into `{ error: { code, message,
+ * request_id } }`. Unknown errors are logged with their stack and answered as a bare 500, so
+ * internals never leak to clients.
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { ApiError, errorBody } from "./errors.ts";
+import { newId } from "./ids.ts";
+
+export interface RequestVariables {
+  requestId: string;
+  workspaceId?: string;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export function requestContext(service: string): MiddlewareHandler<{ Variables: RequestVariables }> {
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId("request");
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    log("info", "request", {
+      service,
+      request_id: requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      workspace_id: c.get("workspaceId") ?? null,
+    });
+  };
+}
+
+export function installErrorHandling<E extends { Variables: RequestVariables }>(app: Hono<E>): void {
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, requestIdOf(c)), 404));
+  app.onError((error, c) => toErrorResponse(error, c));
+}
+
+export function toErrorResponse(error: unknown, c: Context): Response {
+  const requestId = requestIdOf(c);
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);
+  }
+  if (error instanceof ZodError) {
+    return c.json(errorBody("VALIDATION_FAILED", "Request validation failed", requestId, error.issues), 400);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHENTICATED" : "BAD_REQUEST";
+    return c.json(errorBody(code, error.message || "Bad request", requestId), error.status);
+  }
+  log("error", "unhandled error", {
+    request_id: requestId,
+    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+  });
+  return c.json(errorBody("INTERNAL", "Internal error", requestId), 500);
+}
+
+function requestIdOf(c: Context): string {
+  const id: unknown = c.get("requestId");
+  return typeof id === "string" ? id : "unknown";
+}
+
+export function log(level: "debug" | "info" | "warn" | "error", message: string, fields: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ level, msg: message, time: new Date().toISOString(), ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}

@@ -1,0 +1,22 @@
+/** Messages the edge worker puts on the events queue and the API worker consumes. */
+import { z } from "zod";
+import { ENVIRONMENTS } from "./kv.ts";
+
+export const exposureMessageSchema = z.object({
+  type: z.literal("exposure"),
+  trace_id: z.string(),
+  workspace_id: z.string(),
+  prompt_id: z.string(),
+  version_id: z.string(),
+  environment: z.enum(ENVIRONMENTS),
+  source: z.string().max(64).nullable(),
+  variant: z.string().nullable(),
+  unit_id: z.string().nullable(),
+  api_key_id: z.string().nullable(),
+  latency_ms: z.number().nonnegative(),
+  served_at: z.string(),
+});
+export type ExposureMessage = z.infer<typeof exposureMessageSchema>;
+
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema]);
+export type QueueMessage = z.infer<typeof queueMessageSchema>;
