@@ -1,0 +1,76 @@
+// Aggregated prompt statistics (A2, A3, A7), per hour and per day, written by the aggregation
+// job that QStash schedules. The job recomputes whole buckets from exposures and events and
+// upserts them on the primary key, so running it twice gives the same rows.
+//
+// The key has no nullable column: `variant` is '' when no experiment was running, because
+// Postgres treats NULLs as distinct and a nullable key column would let duplicates in.
+// prompt_id and version_id are plain references, like in exposures.ts.
+import { relations } from "drizzle-orm";
+import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz, updatedAt } from "./columns";
+import { environmentEnum } from "./enums";
+import { prompts } from "./prompts";
+import { promptVersions } from "./versions";
+import { workspaces } from "./workspaces";
+
+function count(name: string) {
+  return bigint(name, { mode: "number" }).notNull().default(0);
+}
+
+/** Both tables have the same shape; only the bucket width differs. */
+function promptStatsTable<TName extends string>(name: TName) {
+  return pgTable(
+    name,
+    {
+      /** Start of the hour or day (UTC) the row covers. */
+      bucketStart: timestamptz("bucket_start").notNull(),
+      workspaceId: text("workspace_id")
+        .notNull()
+        .references(() => workspaces.id, { onDelete: "cascade" }),
+      promptId: text("prompt_id").notNull(),
+      versionId: text("version_id").notNull(),
+      environment: environmentEnum("environment").notNull(),
+      variant: text("variant").notNull().default(""),
+      requests: count("requests"),
+      errors: count("errors"),
+      /** Latency percentiles of the bucket's exposures; null when it had none. */
+      latencyP50Ms: integer("latency_p50_ms"),
+      latencyP95Ms: integer("latency_p95_ms"),
+      latencyP99Ms: integer("latency_p99_ms"),
+      events: count("events"),
+      conversions: count("conversions"),
+      tokensIn: count("tokens_in"),
+      tokensOut: count("tokens_out"),
+      costMicros: count("cost_micros"),
+      updatedAt: updatedAt(),
+    },
+    (t) => [
+      // The bucket key. Ordered so that it also serves the dashboards' query:
+      // workspace + prompt over a range of buckets.
+      primaryKey({
+        name: `${name}_pk`,
+        columns: [t.workspaceId, t.promptId, t.bucketStart, t.versionId, t.environment, t.variant],
+      }),
+      // Workspace-wide usage over time and top prompts.
+      index(`${name}_workspace_id_bucket_start_idx`).on(t.workspaceId, t.bucketStart),
+    ],
+  );
+}
+
+export const promptStatsHourly = promptStatsTable("prompt_stats_hourly");
+export const promptStatsDaily = promptStatsTable("prompt_stats_daily");
+
+export const promptStatsHourlyRelations = relations(promptStatsHourly, ({ one }) => ({
+  workspace: one(workspaces, { fields: [promptStatsHourly.workspaceId], references: [workspaces.id] }),
+  prompt: one(prompts, { fields: [promptStatsHourly.promptId], references: [prompts.id] }),
+  version: one(promptVersions, { fields: [promptStatsHourly.versionId], references: [promptVersions.id] }),
+}));
+
+export const promptStatsDailyRelations = relations(promptStatsDaily, ({ one }) => ({
+  workspace: one(workspaces, { fields: [promptStatsDaily.workspaceId], references: [workspaces.id] }),
+  prompt: one(prompts, { fields: [promptStatsDaily.promptId], references: [prompts.id] }),
+  version: one(promptVersions, { fields: [promptStatsDaily.versionId], references: [promptVersions.id] }),
+}));
+
+export type PromptStatsRow = typeof promptStatsHourly.$inferSelect;
+export type NewPromptStatsRow = typeof promptStatsHourly.$inferInsert;
