@@ -4,6 +4,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Started once for every project, in plain Node: the worker projects' resolve conditions
+    // (workerd) must not apply to the stand-ins, which are Node servers.
+    // Workers log one JSON line per request; show logs only for tests that fail.
+    silent: "passed-only",
+    globalSetup: ["test/support/local-services.ts", "test/support/api-worker-bundle.ts"],
     projects: [
       {
         test: {
@@ -19,6 +24,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      "workers/api/vitest.config.ts",
+      "workers/edge/vitest.config.ts",
     ],
   },
 });

@@ -22,7 +22,7 @@ export const variableSchema = z.object({
 });
 
 export const chatMessageSchema = z.object({
-  role: z.enum(["system", "user", "assistant", "tool"]),
+  role: z.enum(["system", "user", "assistant"]),
   content: z.string(),
 });
 

@@ -18,5 +18,9 @@ export const exposureMessageSchema = z.object({
 });
 export type ExposureMessage = z.infer<typeof exposureMessageSchema>;
 
-export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema]);
+/** Sent by the edge's /health to prove the producer binding works; the consumer drops it. */
+export const healthProbeMessageSchema = z.object({ type: z.literal("health_probe"), sent_at: z.string() });
+
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, healthProbeMessageSchema]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
+export type HealthProbeMessage = z.infer<typeof healthProbeMessageSchema>;

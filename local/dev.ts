@@ -1,0 +1,76 @@
+/**
+ * `npm run dev`: starts the whole local stack (see stack.ts), seeds a demo workspace, prints
+ * where everything is, and stops everything on Ctrl-C.
+ *
+ * Ports: EDGE_PORT (8787), API_PORT (8788), SITE_PORT (3000), DB_PORT (5488),
+ * REDIS_REST_PORT (8079), QSTASH_PORT (8080). XR2_DATA_DIR (.data) holds the local state.
+ * LOCAL_REDIS_URL=redis://… backs the Redis REST endpoint with that Redis; "memory" forces the
+ * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
+ */
+import { join } from "node:path";
+import { readDevVars, ROOT, startLocalStack } from "./stack.ts";
+
+const port = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) throw new Error(`${name} must be a port number, got '${value}'`);
+  return parsed;
+};
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const redisSetting = process.env.LOCAL_REDIS_URL;
+  const stack = await startLocalStack({
+    ports: {
+      edge: port("EDGE_PORT", 8787),
+      api: port("API_PORT", 8788),
+      site: port("SITE_PORT", 3000),
+      database: port("DB_PORT", 5488),
+      redis: port("REDIS_REST_PORT", 8079),
+      qstash: port("QSTASH_PORT", 8080),
+    },
+    dataDir: process.env.XR2_DATA_DIR ?? join(ROOT, ".data"),
+    redisUrl: redisSetting === "memory" ? null : redisSetting || undefined,
+    withSite: process.env.XR2_NO_SITE !== "1",
+    devVars: readDevVars(),
+    log: (line) => console.log(line),
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
+  const demo = (await seed.json()) as { email?: string; password?: string; api_key?: string; prompt_slugs?: string[]; error?: unknown };
+  if (!seed.ok) throw new Error(`seeding the demo workspace failed: ${JSON.stringify(demo)}`);
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`
+xR2 is running locally (ready in ${seconds} s). Ctrl-C stops everything.
+
+  Edge (Product API)  ${stack.urls.edge}        health: ${stack.urls.edge}/health
+  API (management)    ${stack.urls.api}        health: ${stack.urls.api}/health
+  Site                ${stack.urls.site ?? "(disabled: XR2_NO_SITE=1)"}
+  Postgres            ${stack.backends.database}  ${stack.urls.database}
+  Redis REST          ${stack.backends.redis}  ${stack.urls.redis}
+  QStash              ${stack.backends.qstash}  ${stack.urls.qstash}
+
+  Demo login          ${demo.email} / ${demo.password}
+  Demo API key        ${demo.api_key}
+
+  Try: curl -H "Authorization: Bearer ${demo.api_key}" ${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs?.[0] ?? "welcome-message"}
+`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

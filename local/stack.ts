@@ -1,0 +1,237 @@
+/**
+ * The whole xR2 platform on one machine, offline: an embedded Postgres behind the Neon
+ * protocols, an Upstash-compatible Redis REST endpoint, a QStash-compatible scheduler, both
+ * workers in workerd under wrangler, and (optionally) the site. Every stand-in is skipped when
+ * `.dev.vars` names the real service, so the same command runs against Neon/Upstash/QStash.
+ *
+ * Wrangler runs two processes: the edge worker with the API worker beside it (queues only
+ * connect a producer and a consumer inside one dev session), and the API worker alone on its
+ * own port for the management API. Both share one persistence directory, so KV is shared.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { startDatabase, type LocalDatabase } from "./neon/index.ts";
+import { startQStash, QSTASH_DEV_DEFAULTS, type QStashServer } from "./qstash/index.ts";
+import { startRedisRest, type RedisRestServer } from "./redis-rest/index.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const MIGRATIONS_FOLDER = join(ROOT, "db/migrations");
+
+/** Development-only secrets: never used when `.dev.vars` provides real ones. */
+const LOCAL_SECRETS = {
+  JWT_SECRET: "local-development-jwt-secret-not-for-production-use",
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  UPSTASH_REDIS_REST_TOKEN: "local-redis-token",
+};
+
+export interface StackOptions {
+  ports: { edge: number; api: number; site: number; database: number; redis: number; qstash: number };
+  /** Where PGlite, wrangler's KV/queue state and the generated env file live. */
+  dataDir: string;
+  /** PGlite keeps its data in dataDir unless this is set (tests run in memory). */
+  inMemoryDatabase?: boolean;
+  /** Use this Postgres instead of PGlite (a fresh database is created on it and dropped after). */
+  databaseUrl?: string;
+  /** `undefined`: a Redis on 127.0.0.1:6379 if one answers, else in-memory. `null`: in-memory. */
+  redisUrl?: string | null;
+  withSite: boolean;
+  /** Values from `.dev.vars`; a real DATABASE_URL / UPSTASH_* / QSTASH_* switches that part to the cloud. */
+  devVars: Record<string, string>;
+  log: (line: string) => void;
+}
+
+export interface LocalStack {
+  urls: { edge: string; api: string; site: string | null; database: string; redis: string; qstash: string };
+  backends: { database: string; redis: string; qstash: string };
+  stop(): Promise<void>;
+}
+
+export function readDevVars(path = join(ROOT, ".dev.vars")): Record<string, string> {
+  if (!existsSync(path)) return {};
+  return Object.fromEntries(Object.entries(parseEnv(readFileSync(path, "utf8"))).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const { devVars, log } = options;
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+  };
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+
+    let database: LocalDatabase | undefined;
+    if (!devVars.DATABASE_URL) {
+      database = await startDatabase({
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, freshDatabase: true } : {}),
+        ...(options.inMemoryDatabase || options.databaseUrl ? {} : { dataDir: join(options.dataDir, "pglite") }),
+        port: options.ports.database,
+        migrationsFolder: MIGRATIONS_FOLDER,
+      });
+      cleanups.push(() => database!.close());
+    }
+
+    let redis: RedisRestServer | undefined;
+    if (!devVars.UPSTASH_REDIS_REST_URL) {
+      redis = await startRedisRest({ port: options.ports.redis, token: LOCAL_SECRETS.UPSTASH_REDIS_REST_TOKEN, redisUrl: options.redisUrl });
+      cleanups.push(() => redis!.close());
+    }
+
+    let qstash: QStashServer | undefined;
+    if (!devVars.QSTASH_TOKEN) {
+      qstash = await startQStash({ port: options.ports.qstash, log: (line) => log(`[qstash] ${line}`) });
+      cleanups.push(() => qstash!.close());
+    }
+
+    const workerVars: Record<string, string> = {
+      ENVIRONMENT: "development",
+      ALLOWED_ORIGINS: `http://127.0.0.1:${options.ports.site},http://localhost:${options.ports.site}`,
+      ...LOCAL_SECRETS,
+      ...(database ? { DATABASE_URL: database.connectionString, NEON_LOCAL_ENDPOINT: database.endpoint } : {}),
+      ...(redis ? { UPSTASH_REDIS_REST_URL: redis.url } : {}),
+      ...(qstash
+        ? {
+            QSTASH_URL: qstash.url,
+            QSTASH_TOKEN: qstash.token,
+            QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
+            QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+          }
+        : {}),
+      ...devVars,
+    };
+    const envFile = join(options.dataDir, "workers.env");
+    writeFileSync(envFile, Object.entries(workerVars).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
+
+    const persistTo = join(options.dataDir, "wrangler");
+    const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, log, name: "edge" });
+    cleanups.push(() => stopProcess(edgeProcess));
+    const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, log, name: "api" });
+    cleanups.push(() => stopProcess(apiProcess));
+
+    const urls = {
+      edge: `http://127.0.0.1:${options.ports.edge}`,
+      api: `http://127.0.0.1:${options.ports.api}`,
+      site: options.withSite ? `http://127.0.0.1:${options.ports.site}` : null,
+      database: database?.connectionString ?? "(DATABASE_URL from .dev.vars)",
+      redis: redis?.url ?? workerVars.UPSTASH_REDIS_REST_URL ?? "",
+      qstash: qstash?.url ?? workerVars.QSTASH_URL ?? "",
+    };
+
+    if (options.withSite) {
+      const siteProcess = spawnLogged("npm", ["run", "dev", "--workspace", "site"], {
+        env: { ...process.env, SITE_PORT: String(options.ports.site), VITE_API_URL: urls.api, VITE_EDGE_URL: urls.edge },
+        log,
+        name: "site",
+      });
+      cleanups.push(() => stopProcess(siteProcess));
+    }
+
+    await Promise.all([
+      waitForHttp(`${urls.edge}/health/live`, 60_000, edgeProcess),
+      waitForHttp(`${urls.api}/health/live`, 60_000, apiProcess),
+      ...(urls.site ? [waitForHttp(urls.site, 90_000)] : []),
+    ]);
+
+    return {
+      urls,
+      backends: {
+        database: database?.backend ?? "neon (from .dev.vars)",
+        redis: redis?.backend ?? "upstash (from .dev.vars)",
+        qstash: qstash ? "local" : "qstash (from .dev.vars)",
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Wrangler hands --env-file only to the first worker of a multi-worker session; the others read
+ * secrets from the process environment when CLOUDFLARE_INCLUDE_PROCESS_ENV is set. So wrangler
+ * gets a minimal environment holding just the worker vars and what a process needs to run.
+ */
+function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Record<string, string>; persistTo: string; log: (line: string) => void; name: string }): ChildProcess {
+  const wrangler = join(ROOT, "node_modules/.bin/wrangler");
+  const inherited = Object.fromEntries(["PATH", "HOME", "TMPDIR", "LANG", "XDG_CONFIG_HOME"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+  return spawnLogged(
+    wrangler,
+    ["dev", ...args, "--ip", "127.0.0.1", "--persist-to", opts.persistTo, "--env-file", opts.envFile, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"],
+    {
+      env: {
+        ...inherited,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_HIDE_BANNER: "true",
+        NO_COLOR: "1",
+        CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
+        ...opts.workerVars,
+      },
+      log: opts.log,
+      name: opts.name,
+    },
+  );
+}
+
+function spawnLogged(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; log: (line: string) => void; name: string }): ChildProcess {
+  // Its own process group, so stopping it also stops what it spawned (workerd, vite).
+  const child = spawn(command, args, { cwd: ROOT, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) opts.log(`[${opts.name}] ${line}`);
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timeout = new Promise<"timeout">((done) => setTimeout(() => done("timeout"), 5_000).unref());
+  if ((await Promise.race([exited, timeout])) === "timeout") {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = "";
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${url}: the process serving it exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status < 500) return;
+      lastError = `status ${response.status}`;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms (${lastError})`);
+}

@@ -1,0 +1,84 @@
+/**
+ * The whole local stack as `npm run dev` starts it (both workers under wrangler, the stand-ins,
+ * no site), driven over HTTP only: the first slice of the product works across both workers.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { freePort, startLocalStack, type LocalStack } from "../../local/stack.ts";
+
+let stack: LocalStack;
+let dataDir: string;
+let demo: { email: string; password: string; api_key: string; workspace_id: string; prompt_slugs: string[] };
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "xr2-e2e-"));
+  stack = await startLocalStack({
+    ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
+    dataDir,
+    inMemoryDatabase: true,
+    ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
+    redisUrl: process.env.TEST_REDIS_URL ?? null,
+    withSite: false,
+    devVars: {},
+    log: () => {},
+  });
+  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
+  expect(seed.status).toBe(200);
+  demo = (await seed.json()) as typeof demo;
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("local stack", () => {
+  it("answers /health 200 on both workers with every dependency up", async () => {
+    for (const url of [`${stack.urls.edge}/health`, `${stack.urls.api}/health`]) {
+      const response = await fetch(url);
+      const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+      expect(body.status, `${url}: ${JSON.stringify(body)}`).toBe("ok");
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it("serves a version published through the API worker from the edge, and records the exposure", async () => {
+    const slug = demo.prompt_slugs[0]!;
+    const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}?source=e2e`, { headers: { authorization: `Bearer ${demo.api_key}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { slug: string; version: number; trace_id: string; content: string };
+    expect(body).toMatchObject({ slug, version: 2 });
+    expect(body.content).toContain("{name}");
+
+    const client = new pg.Client({ connectionString: stack.urls.database });
+    await client.connect();
+    try {
+      let rows: Array<{ source: string; version_id: string }> = [];
+      for (let attempt = 0; attempt < 100 && rows.length === 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        rows = (await client.query("select source, version_id from exposures where trace_id = $1", [body.trace_id])).rows;
+      }
+      expect(rows).toEqual([expect.objectContaining({ source: "e2e" })]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("seeds idempotently", async () => {
+    const again = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ workspace_id: demo.workspace_id, api_key: demo.api_key });
+  });
+
+  it("answers JSON errors, never a 500, to bad requests", async () => {
+    const noKey = await fetch(`${stack.urls.edge}/api/v1/get-prompt/welcome-message`);
+    expect(noKey.status).toBe(401);
+    expect(await noKey.json()).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    const unknown = await fetch(`${stack.urls.api}/api/nothing-here`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+});

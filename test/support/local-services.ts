@@ -1,0 +1,54 @@
+/**
+ * Vitest global setup for the worker projects: starts the service stand-ins the workers talk to
+ * (Postgres behind the Neon protocols, the Upstash Redis REST endpoint, QStash) in Node, and
+ * provides their addresses to the tests' workerd bindings.
+ *
+ * TEST_DATABASE_URL switches Postgres from in-memory PGlite to a fresh database on that server;
+ * TEST_REDIS_URL backs the Redis REST endpoint with that Redis instead of memory.
+ */
+import type { TestProject } from "vitest/node";
+import { MIGRATIONS_FOLDER } from "../../local/stack.ts";
+import { startDatabase } from "../../local/neon/index.ts";
+import { startQStash } from "../../local/qstash/index.ts";
+import { startRedisRest } from "../../local/redis-rest/index.ts";
+
+export interface LocalServices {
+  DATABASE_URL: string;
+  NEON_LOCAL_ENDPOINT: string;
+  UPSTASH_REDIS_REST_URL: string;
+  UPSTASH_REDIS_REST_TOKEN: string;
+  QSTASH_URL: string;
+  QSTASH_TOKEN: string;
+  QSTASH_CURRENT_SIGNING_KEY: string;
+  QSTASH_NEXT_SIGNING_KEY: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    services: LocalServices;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const database = await startDatabase({
+    ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL, freshDatabase: true } : {}),
+    migrationsFolder: MIGRATIONS_FOLDER,
+  });
+  const redis = await startRedisRest({ token: "test-redis-token", redisUrl: process.env.TEST_REDIS_URL ?? null });
+  const qstash = await startQStash({ retryBaseDelayMs: 50 });
+  project.provide("services", {
+    DATABASE_URL: database.connectionString,
+    NEON_LOCAL_ENDPOINT: database.endpoint,
+    UPSTASH_REDIS_REST_URL: redis.url,
+    UPSTASH_REDIS_REST_TOKEN: redis.token,
+    QSTASH_URL: qstash.url,
+    QSTASH_TOKEN: qstash.token,
+    QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
+    QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+  });
+  return async () => {
+    await qstash.close();
+    await redis.close();
+    await database.close();
+  };
+}

@@ -1,0 +1,45 @@
+/** The management API's Hono app: auth, workspaces, prompts, publishing, analytics, jobs. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { ApiError, installErrorHandling, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
+import { createServiceContext, type ServiceContext } from "./context.ts";
+import { apiEnvSchema } from "./env.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { devRoutes } from "./routes/dev/index.ts";
+
+export type ApiHono = {
+  Bindings: Record<string, unknown>;
+  Variables: RequestVariables & { ctx: ServiceContext };
+};
+
+export function createApiApp(): OpenAPIHono<ApiHono> {
+  const app = new OpenAPIHono<ApiHono>({
+    defaultHook: (result) => {
+      if (!result.success) throw new ApiError("VALIDATION_FAILED", "Request validation failed", { details: result.error.issues });
+    },
+  });
+  app.use("*", requestContext("api"));
+  app.use("*", async (c, next) => {
+    const ctx = createServiceContext(parseEnv(apiEnvSchema, c.env), c.get("requestId"));
+    c.set("ctx", ctx);
+    try {
+      await next();
+    } finally {
+      c.executionCtx.waitUntil(ctx.dispose());
+    }
+  });
+  app.use("/api/*", (c, next) =>
+    cors({
+      origin: (origin) => (c.get("ctx").env.ALLOWED_ORIGINS.includes(origin) ? origin : null),
+      allowHeaders: ["Authorization", "Content-Type", "X-Workspace-Id", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+      credentials: false,
+      maxAge: 600,
+    })(c, next),
+  );
+  app.use("/health", (c, next) => cors({ origin: (origin) => (c.get("ctx").env.ALLOWED_ORIGINS.includes(origin) ? origin : null) })(c, next));
+  installErrorHandling(app);
+  app.route("/", healthRoutes);
+  app.route("/", devRoutes);
+  return app;
+}

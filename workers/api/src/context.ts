@@ -1,0 +1,52 @@
+/**
+ * Per-request services, built once by one middleware (and by the queue and RPC entry points):
+ * handlers and services receive `ctx` and never construct clients themselves. The database
+ * pool is opened lazily, because in workerd a pool must not outlive its request.
+ */
+import { Redis } from "@upstash/redis/cloudflare";
+import { createHttpDb, createPoolDb } from "@xr2/db/client";
+import * as schema from "@xr2/db/schema";
+import type { ApiEnv } from "./env.ts";
+
+export type PoolDatabase = ReturnType<typeof createPoolDb<typeof schema>>["db"];
+export type HttpDatabase = ReturnType<typeof createHttpDb<typeof schema>>["db"];
+
+export interface ServiceContext {
+  env: ApiEnv;
+  requestId: string;
+  /** Interactive transactions (publishing, anything that changes more than one row). */
+  db(): PoolDatabase;
+  /** One-shot queries over HTTP: cheaper to open, no transactions. */
+  http(): HttpDatabase;
+  redis(): Redis;
+  kv: KVNamespace;
+  /** Closes what was opened; call once when the request or batch is done. */
+  dispose(): Promise<void>;
+}
+
+export function createServiceContext(env: ApiEnv, requestId: string): ServiceContext {
+  let pool: ReturnType<typeof createPoolDb<typeof schema>> | undefined;
+  let http: HttpDatabase | undefined;
+  let redis: Redis | undefined;
+  return {
+    env,
+    requestId,
+    kv: env.PROMPTS_KV,
+    db() {
+      pool ??= createPoolDb({ databaseUrl: env.DATABASE_URL, localEndpoint: env.NEON_LOCAL_ENDPOINT, schema });
+      return pool.db;
+    },
+    http() {
+      http ??= createHttpDb({ databaseUrl: env.DATABASE_URL, localEndpoint: env.NEON_LOCAL_ENDPOINT, schema }).db;
+      return http;
+    },
+    redis() {
+      redis ??= new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, enableTelemetry: false, retry: { retries: 2, backoff: (attempt) => 25 * 2 ** attempt } });
+      return redis;
+    },
+    async dispose() {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}

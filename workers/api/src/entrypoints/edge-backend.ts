@@ -1,0 +1,37 @@
+/**
+ * The RPC entrypoint the edge worker reaches through its service binding (never exposed over
+ * public HTTP). Each call validates the environment, builds a service context and disposes it.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { newId, parseEnv, type EdgeBackend as EdgeBackendContract, type Environment } from "@xr2/shared";
+import { sql } from "drizzle-orm";
+import { createServiceContext, type ServiceContext } from "../context.ts";
+import { apiEnvSchema } from "../env.ts";
+import { resolveApiKey } from "../services/api-keys/resolve-api-key.ts";
+import { resolvePublishedPrompt } from "../services/prompts/resolve-published-prompt.ts";
+
+
+export class EdgeBackend extends WorkerEntrypoint<Record<string, unknown>> implements EdgeBackendContract {
+  resolveApiKey(keyHash: string) {
+    return this.withContext((ctx) => resolveApiKey({ ctx, input: { keyHash } }));
+  }
+
+  resolvePrompt(input: { workspaceId: string; environment: Environment; slug: string }) {
+    return this.withContext((ctx) => resolvePublishedPrompt({ ctx, input }));
+  }
+
+  pingDatabase() {
+    return this.withContext(async (ctx) => {
+      await ctx.http().execute(sql`select 1`);
+    });
+  }
+
+  private async withContext<T>(run: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+    const ctx = createServiceContext(parseEnv(apiEnvSchema, this.env), newId("request"));
+    try {
+      return await run(ctx);
+    } finally {
+      this.ctx.waitUntil(ctx.dispose());
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { eq, inArray } from "drizzle-orm";
+import { exposures } from "@xr2/db/schema";
+import { newId, type ExposureMessage } from "@xr2/shared";
+import { createPromptFixture, testContext } from "../testing/fixtures.ts";
+import { consumeEvents } from "./consume-events.ts";
+
+function exposure(fixture: { workspaceId: string; promptId: string; versionIds: string[] }): ExposureMessage {
+  return {
+    type: "exposure",
+    trace_id: newId("trace"),
+    workspace_id: fixture.workspaceId,
+    prompt_id: fixture.promptId,
+    version_id: fixture.versionIds[0]!,
+    environment: "production",
+    source: "test",
+    variant: null,
+    unit_id: null,
+    api_key_id: null,
+    latency_ms: 1.5,
+    served_at: new Date().toISOString(),
+  };
+}
+
+async function deliver(bodies: unknown[], overrides: Record<string, unknown> = {}) {
+  const batch = createMessageBatch("xr2-events", bodies.map((body, index) => ({ id: `msg-${index}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await consumeEvents(batch, { ...env, ...overrides });
+  return getQueueResult(batch, ctx);
+}
+
+describe("events queue consumer", () => {
+  it("stores exposures once, even when a message is delivered again", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const messages = [exposure(fixture), exposure(fixture)];
+
+    const first = await deliver(messages);
+    expect(first.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    await deliver([messages[0]]);
+
+    const rows = await ctx.db().select().from(exposures).where(inArray(exposures.traceId, messages.map((m) => m.trace_id)));
+    expect(rows).toHaveLength(2);
+    expect(rows.find((row) => row.traceId === messages[0]!.trace_id)).toMatchObject({ promptId: fixture.promptId, versionId: fixture.versionIds[0], source: "test" });
+    await ctx.dispose();
+  });
+
+  it("acknowledges malformed messages and health probes on their own without holding back the batch", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const good = exposure(fixture);
+
+    const result = await deliver([{ type: "exposure", trace_id: 42 }, good, { type: "health_probe", sent_at: new Date().toISOString() }]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1", "msg-2"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await ctx.db().select().from(exposures).where(eq(exposures.traceId, good.trace_id))).toHaveLength(1);
+    await ctx.dispose();
+  });
+
+  it("retries the messages, losing none, when Postgres is unreachable", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const message = exposure(fixture);
+
+    const failed = await deliver([message], { NEON_LOCAL_ENDPOINT: "http://127.0.0.1:9" });
+    expect(failed.explicitAcks).toEqual([]);
+    expect(failed.retryMessages.map((retry: { msgId: string }) => retry.msgId)).toEqual(["msg-0"]);
+    expect(await ctx.db().select().from(exposures).where(eq(exposures.traceId, message.trace_id))).toHaveLength(0);
+
+    await deliver([message]);
+    expect(await ctx.db().select().from(exposures).where(eq(exposures.traceId, message.trace_id))).toHaveLength(1);
+    await ctx.dispose();
+  });
+});

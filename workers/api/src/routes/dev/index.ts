@@ -1,0 +1,17 @@
+/**
+ * Development-only routes (local stack, tests). In production they answer 404 like any
+ * unknown path, because nothing here may exist on a real deployment.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { ApiError } from "@xr2/shared";
+import type { ApiHono } from "../../app.ts";
+import { seedDemoWorkspace } from "../../services/demo/seed-demo-workspace.ts";
+
+export const devRoutes = new OpenAPIHono<ApiHono>();
+
+devRoutes.use("/api/dev/*", async (c, next) => {
+  if (c.get("ctx").env.ENVIRONMENT === "production") throw new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+  await next();
+});
+
+devRoutes.post("/api/dev/seed", async (c) => c.json(await seedDemoWorkspace({ ctx: c.get("ctx") }), 200));

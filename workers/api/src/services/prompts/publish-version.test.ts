@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { deployments, environments, promptVersions } from "@xr2/db/schema";
+import { ApiError, kvKeys, publishedPromptSchema } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import { createPromptFixture, testContext } from "../../testing/fixtures.ts";
+import { publishVersion } from "./publish-version.ts";
+import { resolvePublishedPrompt } from "./resolve-published-prompt.ts";
+
+let ctx: ServiceContext;
+afterEach(async () => {
+  await ctx?.dispose();
+});
+
+async function kvEntry(workspaceId: string, slug: string) {
+  const raw = await ctx.kv.get(kvKeys.publishedPrompt(workspaceId, "production", slug), "json");
+  return raw === null ? null : publishedPromptSchema.parse(raw);
+}
+
+describe("publishVersion", () => {
+  it("commits the pointer, history and status in Postgres, then projects the version into KV", async () => {
+    ctx = testContext();
+    const fixture = await createPromptFixture(ctx, ["Hello {name}", "Hi {name}!"]);
+
+    await publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[0]!, environment: "production", actorUserId: fixture.userId } });
+    expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionIds[0], version: 1, content: "Hello {name}", prompt_id: fixture.promptId });
+
+    const second = await publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[1]!, environment: "production", actorUserId: fixture.userId } });
+    expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionIds[1], version: 2, content: "Hi {name}!" });
+
+    const [pointer] = await ctx.db().select().from(environments).where(and(eq(environments.promptId, fixture.promptId), eq(environments.environment, "production")));
+    expect(pointer).toMatchObject({ versionId: fixture.versionIds[1], deploymentId: second.deploymentId });
+    const history = await ctx.db().select().from(deployments).where(eq(deployments.promptId, fixture.promptId)).orderBy(deployments.createdAt);
+    expect(history.map((row) => [row.fromVersionId, row.toVersionId])).toEqual([
+      [null, fixture.versionIds[0]],
+      [fixture.versionIds[0], fixture.versionIds[1]],
+    ]);
+    const statuses = await ctx.db().select({ id: promptVersions.id, status: promptVersions.status }).from(promptVersions).where(eq(promptVersions.promptId, fixture.promptId));
+    expect(statuses.every((row) => row.status === "production")).toBe(true);
+  });
+
+  it("answers NOT_FOUND for a prompt of another workspace and changes nothing", async () => {
+    ctx = testContext();
+    const mine = await createPromptFixture(ctx);
+    const theirs = await createPromptFixture(ctx);
+
+    const attempt = publishVersion({ ctx, input: { workspaceId: mine.workspaceId, promptId: theirs.promptId, versionId: theirs.versionIds[0]!, environment: "production", actorUserId: mine.userId } });
+    await expect(attempt).rejects.toThrow(ApiError);
+    await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await ctx.db().select().from(environments).where(eq(environments.promptId, theirs.promptId))).toEqual([]);
+    expect(await kvEntry(mine.workspaceId, theirs.slug)).toBeNull();
+  });
+
+  it("keeps KV unchanged when the transaction fails", async () => {
+    ctx = testContext();
+    const fixture = await createPromptFixture(ctx, ["v1"]);
+    await publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[0]!, environment: "production", actorUserId: null } });
+
+    const attempt = publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: "pv_does_not_exist", environment: "production", actorUserId: null } });
+    await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionIds[0] });
+  });
+});
+
+describe("resolvePublishedPrompt (the edge's KV miss)", () => {
+  it("answers from Postgres and back-fills KV", async () => {
+    ctx = testContext();
+    const fixture = await createPromptFixture(ctx, ["Hello {name}"]);
+    await publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[0]!, environment: "production", actorUserId: null } });
+    await ctx.kv.delete(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug));
+
+    const resolved = await resolvePublishedPrompt({ ctx, input: { workspaceId: fixture.workspaceId, environment: "production", slug: fixture.slug } });
+    expect(resolved).toMatchObject({ version_id: fixture.versionIds[0], slug: fixture.slug });
+    expect(await kvEntry(fixture.workspaceId, fixture.slug)).toEqual(resolved);
+  });
+
+  it("finds nothing for another workspace's slug or an unpublished environment", async () => {
+    ctx = testContext();
+    const mine = await createPromptFixture(ctx);
+    const theirs = await createPromptFixture(ctx);
+    await publishVersion({ ctx, input: { workspaceId: theirs.workspaceId, promptId: theirs.promptId, versionId: theirs.versionIds[0]!, environment: "production", actorUserId: null } });
+
+    expect(await resolvePublishedPrompt({ ctx, input: { workspaceId: mine.workspaceId, environment: "production", slug: theirs.slug } })).toBeNull();
+    expect(await resolvePublishedPrompt({ ctx, input: { workspaceId: theirs.workspaceId, environment: "staging", slug: theirs.slug } })).toBeNull();
+  });
+});

@@ -1,0 +1,19 @@
+/** The edge worker's Hono app: the public Product API, the hot path apps call. */
+import { Hono } from "hono";
+import { installErrorHandling, parseEnv, requestContext } from "@xr2/shared";
+import { edgeEnvSchema, type EdgeHono } from "./env.ts";
+import { healthRoute } from "./routes/health.ts";
+import { getPromptRoute } from "./routes/get-prompt.ts";
+
+export function createEdgeApp(): Hono<EdgeHono> {
+  const app = new Hono<EdgeHono>();
+  app.use("*", requestContext("edge"));
+  app.use("*", async (c, next) => {
+    c.set("env", parseEnv(edgeEnvSchema, c.env));
+    await next();
+  });
+  installErrorHandling(app);
+  app.route("/", healthRoute);
+  app.route("/", getPromptRoute);
+  return app;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { exposures } from "@xr2/db/schema";
+import { kvKeys, sha256Hex } from "@xr2/shared";
+import { createPublishedPrompt, database, readProjection } from "../testing/fixtures.ts";
+
+function getPrompt(slug: string, key: string | null, query = "") {
+  return exports.default.fetch(`http://edge.test/api/v1/get-prompt/${slug}${query}`, {
+    headers: key === null ? {} : { authorization: `Bearer ${key}` },
+  });
+}
+
+describe("GET /api/v1/get-prompt/{slug}", () => {
+  it("serves a version only Postgres knows, through the API worker, and back-fills KV", async () => {
+    const fixture = await createPublishedPrompt({ content: "Welcome to {product}" });
+    expect(await readProjection(fixture.workspaceId, fixture.slug)).toBeNull();
+
+    const response = await getPrompt(fixture.slug, fixture.apiKey);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ slug: fixture.slug, prompt_id: fixture.promptId, version_id: fixture.versionId, version: 1, environment: "production", content: "Welcome to {product}" });
+    expect(body.trace_id).toMatch(/^tr_[0-9a-z]{26}$/);
+    expect(response.headers.get("x-trace-id")).toBe(body.trace_id);
+
+    expect(await readProjection(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionId });
+    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(await sha256Hex(fixture.apiKey)), "json")).toMatchObject({ key_id: fixture.keyId, workspace_id: fixture.workspaceId });
+  });
+
+  it("serves from KV alone once projected", async () => {
+    const fixture = await createPublishedPrompt({ content: "Original" });
+    expect((await getPrompt(fixture.slug, fixture.apiKey)).status).toBe(200);
+    // Change only the projection: a KV hit must answer from it without asking Postgres.
+    const projected = (await readProjection(fixture.workspaceId, fixture.slug))!;
+    await env.PROMPTS_KV.put(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug), JSON.stringify({ ...projected, content: "From KV" }));
+
+    const body = (await (await getPrompt(fixture.slug, fixture.apiKey)).json()) as { content: string };
+    expect(body.content).toBe("From KV");
+  });
+
+  it("gives each answer a unique, time-sortable trace id and records the exposure", async () => {
+    const fixture = await createPublishedPrompt();
+    const traces: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const body = (await (await getPrompt(fixture.slug, fixture.apiKey, "?source=checkout")).json()) as { trace_id: string };
+      traces.push(body.trace_id);
+    }
+    expect(new Set(traces).size).toBe(5);
+    expect([...traces].sort()).toEqual(traces);
+
+    const db = database();
+    let stored: unknown[] = [];
+    for (let attempt = 0; attempt < 50 && stored.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = await db.select().from(exposures).where(eq(exposures.traceId, traces[4]!));
+    }
+    expect(stored).toEqual([expect.objectContaining({ promptId: fixture.promptId, versionId: fixture.versionId, source: "checkout", apiKeyId: fixture.keyId })]);
+  });
+
+  it("answers the text alone with format=text", async () => {
+    const fixture = await createPublishedPrompt({ content: "Just the text" });
+    const response = await getPrompt(fixture.slug, fixture.apiKey, "?format=text");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await response.text()).toBe("Just the text");
+  });
+
+  it.each([
+    ["no key", null, 401, "UNAUTHENTICATED"],
+    ["a malformed key", "not a key!", 401, "UNAUTHENTICATED"],
+    ["an unknown key", "xr2_test_unknownunknownunknown", 401, "UNAUTHENTICATED"],
+  ])("rejects %s with a JSON error", async (_name, key, status, code) => {
+    const fixture = await createPublishedPrompt();
+    const response = await getPrompt(fixture.slug, key);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { code, request_id: expect.any(String) } });
+  });
+
+  it("rejects an expired key, a key without the scope and a key for another environment", async () => {
+    const expired = await createPublishedPrompt({ expiresAt: new Date(Date.now() - 1000) });
+    expect((await getPrompt(expired.slug, expired.apiKey)).status).toBe(401);
+    const eventsOnly = await createPublishedPrompt({ scopes: ["events:write"] });
+    expect((await getPrompt(eventsOnly.slug, eventsOnly.apiKey)).status).toBe(403);
+    const stagingOnly = await createPublishedPrompt({ environment: "staging" });
+    expect((await getPrompt(stagingOnly.slug, stagingOnly.apiKey)).status).toBe(403);
+  });
+
+  it("answers 404 for another workspace's prompt and for an unpublished environment", async () => {
+    const mine = await createPublishedPrompt();
+    const theirs = await createPublishedPrompt();
+    const response = await getPrompt(theirs.slug, mine.apiKey);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    expect((await getPrompt(mine.slug, mine.apiKey, "?env=staging")).status).toBe(404);
+  });
+
+  it("answers 400, not 500, to malformed parameters", async () => {
+    const fixture = await createPublishedPrompt();
+    for (const query of ["?env=prod", "?format=xml", `?source=${"x".repeat(65)}`]) {
+      const response = await getPrompt(fixture.slug, fixture.apiKey, query);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    }
+    expect((await getPrompt("bad%20slug%21", fixture.apiKey)).status).toBe(400);
+  });
+});

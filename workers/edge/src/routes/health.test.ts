@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createEdgeApp } from "../app.ts";
+
+describe("GET /health", () => {
+  it("reports KV, the queue, Redis and the database (through the API worker)", async () => {
+    const response = await exports.default.fetch("http://edge.test/health");
+    const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean; latency_ms: number }> };
+    expect(body, JSON.stringify(body.checks)).toMatchObject({ status: "ok" });
+    expect(response.status).toBe(200);
+    expect(Object.keys(body.checks).sort()).toEqual(["db", "kv", "queue", "redis"]);
+    expect(Object.values(body.checks).every((check) => check.ok && check.latency_ms >= 0)).toBe(true);
+  });
+
+  it("answers 503 naming Redis when Redis is unreachable", async () => {
+    const ctx = createExecutionContext();
+    const response = await createEdgeApp().fetch(new Request("http://edge.test/health"), { ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { checks: Record<string, { ok: boolean }> };
+    expect(body.checks.redis?.ok).toBe(false);
+    expect(body.checks.kv?.ok).toBe(true);
+  });
+
+  it("answers liveness without touching dependencies", async () => {
+    const response = await exports.default.fetch("http://edge.test/health/live");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+});
