@@ -1,5 +1,5 @@
 /** The API worker's bindings, vars and secrets, validated at the entry of each handler. */
-import { z } from "zod";
+import * as z from "zod";
 import { isBinding } from "@xr2/shared";
 
 export const apiEnvSchema = z.object({

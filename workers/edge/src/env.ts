@@ -1,5 +1,5 @@
 /** The edge worker's bindings and vars, validated once per isolate at the entry of each handler. */
-import { z } from "zod";
+import * as z from "zod";
 import { isBinding, type EdgeBackend } from "@xr2/shared";
 
 export const edgeEnvSchema = z.object({

@@ -3,7 +3,7 @@
  * parses them at the entry of every handler (fetch, queue, scheduled). A missing or malformed
  * setting fails closed with a message naming the setting, never its value.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { ApiError } from "./errors.ts";
 
 const parsed = new WeakMap<object, unknown>();

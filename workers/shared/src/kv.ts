@@ -2,7 +2,7 @@
  * The KV projection contract between the API worker (the only writer) and the edge worker (a
  * reader). Postgres is the source of truth; everything under these keys can be rebuilt from it.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

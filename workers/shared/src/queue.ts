@@ -1,5 +1,5 @@
 /** Messages the edge worker puts on the events queue and the API worker consumes. */
-import { z } from "zod";
+import * as z from "zod";
 import { ENVIRONMENTS } from "./kv.ts";
 
 export const exposureMessageSchema = z.object({

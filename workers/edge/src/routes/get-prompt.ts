@@ -5,7 +5,7 @@
  * in-isolate cache arrive with the prompt lifecycle.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError, ENVIRONMENTS, newId, type ExposureMessage } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
