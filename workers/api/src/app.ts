@@ -1,7 +1,7 @@
 /** The management API's Hono app: auth, workspaces, prompts, publishing, analytics, jobs. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
-import { ApiError, installErrorHandling, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
+import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "./context.ts";
 import { apiEnvSchema } from "./env.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -12,6 +12,8 @@ export type ApiHono = {
   Variables: RequestVariables & { ctx: ServiceContext };
 };
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export function createApiApp(): OpenAPIHono<ApiHono> {
   const app = new OpenAPIHono<ApiHono>({
     defaultHook: (result) => {
@@ -19,6 +21,8 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
     },
   });
   app.use("*", requestContext("api"));
+  // Imports of many prompts are the largest legitimate bodies; they are chunked by the clients.
+  app.use("*", limitBodySize(MAX_BODY_BYTES));
   app.use("*", async (c, next) => {
     const ctx = createServiceContext(parseEnv(apiEnvSchema, c.env), c.get("requestId"));
     c.set("ctx", ctx);

@@ -1,13 +1,17 @@
 /** The edge worker's Hono app: the public Product API, the hot path apps call. */
 import { Hono } from "hono";
-import { installErrorHandling, parseEnv, requestContext } from "@xr2/shared";
+import { installErrorHandling, limitBodySize, parseEnv, requestContext } from "@xr2/shared";
 import { edgeEnvSchema, type EdgeHono } from "./env.ts";
 import { healthRoute } from "./routes/health.ts";
 import { getPromptRoute } from "./routes/get-prompt.ts";
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export function createEdgeApp(): Hono<EdgeHono> {
   const app = new Hono<EdgeHono>();
   app.use("*", requestContext("edge"));
+  // The largest body the Product API takes is an events batch (100 events of at most 8 KiB).
+  app.use("*", limitBodySize(MAX_BODY_BYTES));
   app.use("*", async (c, next) => {
     c.set("env", parseEnv(edgeEnvSchema, c.env));
     await next();

@@ -5,6 +5,7 @@
  * internals never leak to clients.
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { ApiError, errorBody } from "./errors.ts";
@@ -36,6 +37,16 @@ export function requestContext(service: string): MiddlewareHandler<{ Variables: 
       workspace_id: c.get("workspaceId") ?? null,
     });
   };
+}
+
+/** Refuses request bodies over `maxBytes` with a 413 before anything reads them. */
+export function limitBodySize(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBytes} bytes`);
+    },
+  });
 }
 
 export function installErrorHandling<E extends { Variables: RequestVariables }>(app: Hono<E>): void {

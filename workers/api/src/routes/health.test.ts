@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { createApiApp } from "../app.ts";
+import { createApiApp, MAX_BODY_BYTES } from "../app.ts";
 
 async function getHealth(overrides: Record<string, unknown> = {}) {
   const ctx = createExecutionContext();
@@ -65,5 +65,15 @@ describe("unknown routes", () => {
     const ctx = createExecutionContext();
     const response = await createApiApp().fetch(new Request("http://api.test/api/dev/seed", { method: "POST" }), { ...env, ENVIRONMENT: "production" }, ctx);
     expect(response.status).toBe(404);
+  });
+});
+
+describe("request bodies", () => {
+  it("over the size limit answer 413 as JSON before any handler reads them", async () => {
+    const ctx = createExecutionContext();
+    const body = "x".repeat(MAX_BODY_BYTES + 1);
+    const response = await createApiApp().fetch(new Request("http://api.test/api/dev/seed", { method: "POST", body }), env, ctx);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
   });
 });

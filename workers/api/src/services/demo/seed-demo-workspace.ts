@@ -6,8 +6,10 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { apiKeys, promptVersions, prompts, users, workspaceMembers, workspaces } from "@xr2/db/schema";
-import { kvKeys, newId, sha256Hex, type ApiKeyRecord } from "@xr2/shared";
+import { kvKeys, newId, sha256Hex, type ApiKeyRecord, type PublishedPrompt } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+
+type PromptVariable = PublishedPrompt["variables"][number];
 import { hashPassword } from "../auth/password.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
 import { publishVersion } from "../prompts/publish-version.ts";
@@ -21,23 +23,31 @@ export const DEMO = {
   apiKey: "xr2_dev_demo_0000000000000000000000000000",
 } as const;
 
-const DEMO_PROMPTS = [
+function required(name: string): PromptVariable {
+  return { name, type: "string", required: true };
+}
+
+const DEMO_PROMPTS: Array<{ slug: string; name: string; description: string; versions: Array<{ content: string; changelog: string; variables: PromptVariable[] }> }> = [
   {
     slug: "welcome-message",
     name: "Welcome message",
     description: "Greets a new user on the first screen.",
     versions: [
-      { content: "Hello {name}! Welcome to {product}.", changelog: "First version" },
-      { content: "Hi {name}, great to have you on {product}. {% if plan %}You are on the {plan} plan.{% endif %}", changelog: "Friendlier tone, mentions the plan" },
+      { content: "Hello {name}! Welcome to {product}.", changelog: "First version", variables: [required("name"), required("product")] },
+      {
+        content: "Hi {name}, great to have you on {product}. {% if plan %}You are on the {plan} plan.{% endif %}",
+        changelog: "Friendlier tone, mentions the plan",
+        variables: [required("name"), required("product"), { name: "plan", type: "string", required: false }],
+      },
     ],
   },
   {
     slug: "support-triage",
     name: "Support triage",
     description: "Classifies an incoming support ticket.",
-    versions: [{ content: "Classify this ticket as billing, bug or question:\n\n{ticket}", changelog: "First version" }],
+    versions: [{ content: "Classify this ticket as billing, bug or question:\n\n{ticket}", changelog: "First version", variables: [required("ticket")] }],
   },
-] as const;
+];
 
 export interface DemoCredentials {
   email: string;
@@ -99,7 +109,7 @@ async function createDemoWorkspace(ctx: ServiceContext): Promise<string> {
           versionNumber,
           kind: "text",
           content: version.content,
-          variables: variablesOf(version.content),
+          variables: version.variables,
           modelConfig: { provider: "openai", model: "gpt-4o-mini", temperature: 0.7, max_tokens: 300 },
           changelog: version.changelog,
           createdById: userId,
@@ -121,11 +131,4 @@ async function createDemoWorkspace(ctx: ServiceContext): Promise<string> {
     await publishVersion({ ctx, input: { workspaceId, promptId, versionId, environment: "production", actorUserId: userId, note: "demo seed" } });
   }
   return workspaceId;
-}
-
-/** The demo templates' placeholders as optional string variables. */
-function variablesOf(content: string) {
-  const names = new Set<string>();
-  for (const match of content.matchAll(/\{%\s*if\s+([a-z_]+)\s*%\}|\{([a-z_]+)\}/g)) names.add((match[1] ?? match[2])!);
-  return [...names].map((name) => ({ name, type: "string" as const, required: name !== "plan" }));
 }
