@@ -38,12 +38,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(migrationsFolder, { recursive: true, force: true }));
 
-async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return performance.now() - started;
-}
-
 function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<LocalDatabase>) {
   describe(`Neon driver against ${name}`, () => {
     let database: LocalDatabase;
@@ -69,8 +63,9 @@ function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<L
       )) as unknown as QueryResult[];
       expect(results.map((result) => result.command)).toEqual(["INSERT", "SELECT"]);
       expect(results[1]?.rows).toEqual([{ slug: "client-1", version: 1 }]);
-      expect(await timed(() => client.end())).toBeLessThan(1000);
-    });
+      // Without the proxy closing on Terminate, end() hangs until the test's timeout.
+      await client.end();
+    }, 10_000);
 
     it("Pool: concurrent parameterised queries each get their own answer; prompt end()", async () => {
       const pool = new Pool({ connectionString: database.connectionString, max: 5 });
@@ -80,8 +75,8 @@ function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<L
       );
       expect(answers.map((answer) => answer.rows)).toEqual(numbers.map((n) => [{ doubled: n * 2, label: `n${n}` }]));
       expect(pool.totalCount).toBeGreaterThan(1);
-      expect(await timed(() => pool.end())).toBeLessThan(1000);
-    });
+      await pool.end();
+    }, 10_000);
 
     it("Pool: another connection neither sees nor joins an open transaction", async () => {
       const pool = new Pool({ connectionString: database.connectionString, max: 2 });

@@ -6,11 +6,14 @@
 import type * as z from "zod";
 import { ApiError } from "./errors.ts";
 
-const parsed = new WeakMap<object, unknown>();
+// Per schema, per env object: workerd hands every request of an isolate the same env object.
+const parsed = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<S> {
+  let cache = parsed.get(schema);
+  if (!cache) parsed.set(schema, (cache = new WeakMap()));
   if (typeof env === "object" && env !== null) {
-    const cached = parsed.get(env);
+    const cached = cache.get(env);
     if (cached !== undefined) return cached as z.infer<S>;
   }
   const result = schema.safeParse(env);
@@ -18,7 +21,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<
     const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
     throw new ApiError("MISCONFIGURED", `Worker configuration is invalid: ${problems.join("; ")}`);
   }
-  if (typeof env === "object" && env !== null) parsed.set(env, result.data);
+  if (typeof env === "object" && env !== null) cache.set(env, result.data);
   return result.data;
 }
 

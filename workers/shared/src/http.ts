@@ -7,7 +7,6 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { ZodError } from "zod";
 import { ApiError, errorBody } from "./errors.ts";
 import { newId } from "./ids.ts";
 
@@ -60,18 +59,46 @@ export function toErrorResponse(error: unknown, c: Context): Response {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);
   }
-  if (error instanceof ZodError) {
-    return c.json(errorBody("VALIDATION_FAILED", "Request validation failed", requestId, error.issues), 400);
-  }
+  const conflict = databaseConflict(error);
+  if (conflict) return c.json(errorBody("CONFLICT", conflict, requestId), 409);
   if (error instanceof HTTPException && error.status < 500) {
     const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHENTICATED" : "BAD_REQUEST";
     return c.json(errorBody(code, error.message || "Bad request", requestId), error.status);
   }
-  log("error", "unhandled error", {
-    request_id: requestId,
-    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-  });
+  log("error", "unhandled error", { request_id: requestId, error: describeError(error) });
   return c.json(errorBody("INTERNAL", "Internal error", requestId), 500);
+}
+
+/** Constraint violations a client can cause (a taken slug, a frozen version) are conflicts, not crashes. */
+const CONFLICT_SQLSTATES: Record<string, string> = {
+  "23505": "It conflicts with an existing record",
+  "23503": "It refers to a record that does not exist or is still referenced",
+  "23514": "It breaks a rule of the data (for example, a version is immutable once out of draft)",
+};
+
+function databaseConflict(error: unknown): string | null {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code in CONFLICT_SQLSTATES) return CONFLICT_SQLSTATES[code]!;
+  }
+  return null;
+}
+
+/**
+ * What an error log line may say: name, message and stack, following causes; never a failed
+ * query's parameters (drizzle puts them in the message), which can hold user data or secrets.
+ */
+export function describeError(error: unknown): Record<string, unknown> | string {
+  if (!(error instanceof Error)) return String(error);
+  const query = (error as { query?: unknown }).query;
+  const message = typeof query === "string" ? `Failed query: ${query.slice(0, 500)}` : error.message;
+  return {
+    name: error.name,
+    message,
+    // Frames only: a stack starts with the message, which may span lines (and hold parameters).
+    stack: error.stack?.split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, 8).join("\n"),
+    ...(error.cause === undefined ? {} : { cause: describeError(error.cause) }),
+  };
 }
 
 function requestIdOf(c: Context): string {

@@ -2,7 +2,10 @@
  * Identifiers. Every id carries a short type prefix so a log line or a support ticket says what
  * it points at, and a ULID body so ids sort by creation time (trace ids are range-scanned).
  */
-import { ulid } from "ulidx";
+import { monotonicFactory } from "ulidx";
+
+// Monotonic within an isolate: two ids made in the same millisecond still sort in creation order.
+const ulid = monotonicFactory();
 
 export const ID_PREFIX = {
   user: "usr",

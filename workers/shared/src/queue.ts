@@ -14,7 +14,7 @@ export const exposureMessageSchema = z.object({
   unit_id: z.string().nullable(),
   api_key_id: z.string().nullable(),
   latency_ms: z.number().nonnegative(),
-  served_at: z.string(),
+  served_at: z.iso.datetime({ offset: true }),
 });
 export type ExposureMessage = z.infer<typeof exposureMessageSchema>;
 

@@ -59,6 +59,22 @@ describe("events queue consumer", () => {
     await ctx.dispose();
   });
 
+  it("stores the good messages of a batch and retries only the one Postgres refuses", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const good = exposure(fixture);
+    // Its workspace does not exist: the foreign key refuses it however often it is delivered.
+    const refused = { ...exposure(fixture), workspace_id: "ws_deleted_meanwhile" };
+
+    const result = await deliver([refused, good]);
+    expect(result.explicitAcks).toEqual(["msg-1"]);
+    expect(result.retryMessages.map((retry: { msgId: string }) => retry.msgId)).toEqual(["msg-0"]);
+    expect(await ctx.db().select().from(exposures).where(inArray(exposures.traceId, [good.trace_id, refused.trace_id]))).toEqual([
+      expect.objectContaining({ traceId: good.trace_id }),
+    ]);
+    await ctx.dispose();
+  });
+
   it("retries the messages, losing none, when Postgres is unreachable", async () => {
     const ctx = testContext();
     const fixture = await createPromptFixture(ctx);

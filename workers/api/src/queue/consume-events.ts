@@ -1,17 +1,26 @@
 /**
  * The events-queue consumer: messages from the edge become rows in Postgres. Each message is
- * acknowledged on its own, so one malformed message cannot hold back its batch; inserts are
- * idempotent on their natural keys, so a redelivered message changes nothing; when the
- * database is unreachable the messages are retried with backoff (then dead-lettered).
+ * acknowledged on its own, so one bad message cannot hold back its batch; inserts are idempotent
+ * on their natural keys, so a redelivered message changes nothing.
+ *
+ * A batch is written with one INSERT. If that fails, each message is tried alone: the ones that
+ * go in are acknowledged, the others are retried with backoff (and, after the queue's
+ * max_retries, land in the dead-letter queue), so an unreachable database loses nothing and a
+ * row Postgres will never take (its workspace deleted, say) does not sink its neighbours.
  */
-import { log, newId, parseEnv, queueMessageSchema, type ExposureMessage } from "@xr2/shared";
+import { describeError, log, newId, parseEnv, queueMessageSchema, type ExposureMessage } from "@xr2/shared";
 import { exposures } from "@xr2/db/schema";
-import { createServiceContext } from "../context.ts";
+import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
+
+interface Accepted {
+  message: Message<unknown>;
+  body: ExposureMessage;
+}
 
 export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record<string, unknown>): Promise<void> {
   const ctx = createServiceContext(parseEnv(apiEnvSchema, rawEnv), newId("request"));
-  const accepted: Array<{ message: Message<unknown>; body: ExposureMessage }> = [];
+  const accepted: Accepted[] = [];
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -25,32 +34,46 @@ export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record
     }
     accepted.push({ message, body: parsed.data });
   }
-  if (accepted.length === 0) return;
   try {
-    await ctx
-      .http()
-      .insert(exposures)
-      .values(
-        accepted.map(({ body }) => ({
-          traceId: body.trace_id,
-          workspaceId: body.workspace_id,
-          promptId: body.prompt_id,
-          versionId: body.version_id,
-          environment: body.environment,
-          source: body.source,
-          variant: body.variant,
-          unitId: body.unit_id,
-          apiKeyId: body.api_key_id,
-          latencyMs: Math.round(body.latency_ms),
-          servedAt: new Date(body.served_at),
-        })),
-      )
-      .onConflictDoNothing({ target: exposures.traceId });
-    for (const { message } of accepted) message.ack();
-  } catch (error) {
-    log("error", "storing queue messages failed; will retry", { queue: batch.queue, count: accepted.length, error: error instanceof Error ? error.message : String(error) });
-    for (const { message } of accepted) message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+    if (accepted.length === 0) return;
+    try {
+      await insertExposures(ctx, accepted);
+      for (const { message } of accepted) message.ack();
+    } catch (batchError) {
+      log("warn", "batch insert failed; storing messages one by one", { queue: batch.queue, count: accepted.length, error: describeError(batchError) });
+      for (const item of accepted) {
+        try {
+          await insertExposures(ctx, [item]);
+          item.message.ack();
+        } catch (error) {
+          log("error", "storing queue message failed; will retry", { queue: batch.queue, message_id: item.message.id, attempts: item.message.attempts, error: describeError(error) });
+          item.message.retry({ delaySeconds: Math.min(300, 2 ** item.message.attempts) });
+        }
+      }
+    }
   } finally {
     await ctx.dispose();
   }
+}
+
+async function insertExposures(ctx: ServiceContext, items: Accepted[]): Promise<void> {
+  await ctx
+    .http()
+    .insert(exposures)
+    .values(
+      items.map(({ body }) => ({
+        traceId: body.trace_id,
+        workspaceId: body.workspace_id,
+        promptId: body.prompt_id,
+        versionId: body.version_id,
+        environment: body.environment,
+        source: body.source,
+        variant: body.variant,
+        unitId: body.unit_id,
+        apiKeyId: body.api_key_id,
+        latencyMs: Math.round(body.latency_ms),
+        servedAt: new Date(body.served_at),
+      })),
+    )
+    .onConflictDoNothing({ target: exposures.traceId });
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { exposures } from "@xr2/db/schema";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { apiKeys, exposures } from "@xr2/db/schema";
 import { kvKeys, sha256Hex } from "@xr2/shared";
+import { createEdgeApp } from "../app.ts";
 import { createPublishedPrompt, database, readProjection } from "../testing/fixtures.ts";
 
 function getPrompt(slug: string, key: string | null, query = "") {
@@ -83,6 +85,27 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     expect((await getPrompt(eventsOnly.slug, eventsOnly.apiKey)).status).toBe(403);
     const stagingOnly = await createPublishedPrompt({ environment: "staging" });
     expect((await getPrompt(stagingOnly.slug, stagingOnly.apiKey)).status).toBe(403);
+  });
+
+  it("rejects a revoked key that KV does not hold", async () => {
+    const fixture = await createPublishedPrompt();
+    await database().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, fixture.keyId));
+    const response = await getPrompt(fixture.slug, fixture.apiKey);
+    expect(response.status).toBe(401);
+    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(await sha256Hex(fixture.apiKey)))).toBeNull();
+  });
+
+  it("answers 503 with Retry-After, not 500, when KV and the API worker fail", async () => {
+    const fixture = await createPublishedPrompt();
+    const failing = () => Promise.reject(new Error("injected outage"));
+    // Faults injected at the bindings: a KV namespace and a service binding that both fail.
+    const brokenEnv = { ...env, PROMPTS_KV: { get: failing, put: failing }, API: { fetch: failing, resolveApiKey: failing, resolvePrompt: failing, pingDatabase: failing } };
+    const ctx = createExecutionContext();
+    const response = await createEdgeApp().fetch(new Request(`http://edge.test/api/v1/get-prompt/${fixture.slug}`, { headers: { authorization: `Bearer ${fixture.apiKey}` } }), brokenEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expect(await response.json()).toMatchObject({ error: { code: "DEPENDENCY_UNAVAILABLE" } });
   });
 
   it("answers 404 for another workspace's prompt and for an unpublished environment", async () => {

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { ApiError, ENVIRONMENTS, newId, type ExposureMessage } from "@xr2/shared";
+import { ApiError, describeError, ENVIRONMENTS, log, newId, type ExposureMessage } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
@@ -50,7 +50,11 @@ export const getPromptRoute = new Hono<EdgeHono>().get("/api/v1/get-prompt/:slug
     latency_ms: Math.round((performance.now() - started) * 100) / 100,
     served_at: new Date().toISOString(),
   };
-  c.executionCtx.waitUntil(env.EVENTS_QUEUE.send(exposure));
+  c.executionCtx.waitUntil(
+    env.EVENTS_QUEUE.send(exposure).catch((error: unknown) =>
+      log("error", "exposure not queued", { trace_id: traceId, error: describeError(error) }),
+    ),
+  );
 
   c.header("x-trace-id", traceId);
   if (query.data.format === "text") {

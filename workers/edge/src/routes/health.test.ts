@@ -10,7 +10,7 @@ describe("GET /health", () => {
     expect(body, JSON.stringify(body.checks)).toMatchObject({ status: "ok" });
     expect(response.status).toBe(200);
     expect(Object.keys(body.checks).sort()).toEqual(["db", "kv", "queue", "redis"]);
-    expect(Object.values(body.checks).every((check) => check.ok && check.latency_ms >= 0)).toBe(true);
+    for (const check of Object.values(body.checks)) expect(check).toMatchObject({ ok: true, latency_ms: expect.any(Number) });
   });
 
   it("answers 503 naming Redis when Redis is unreachable", async () => {

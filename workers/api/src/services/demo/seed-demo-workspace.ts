@@ -6,10 +6,11 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { apiKeys, promptVersions, prompts, users, workspaceMembers, workspaces } from "@xr2/db/schema";
-import { kvKeys, newId, sha256Hex, type ApiKeyRecord, type PublishedPrompt } from "@xr2/shared";
+import { newId, sha256Hex, type PublishedPrompt } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
 type PromptVariable = PublishedPrompt["variables"][number];
+import { resolveApiKey } from "../api-keys/resolve-api-key.ts";
 import { hashPassword } from "../auth/password.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
 import { publishVersion } from "../prompts/publish-version.ts";
@@ -62,12 +63,8 @@ export async function seedDemoWorkspace({ ctx }: { ctx: ServiceContext }): Promi
   const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${DEMO.email}`).limit(1);
   const workspaceId = existing ? await findDemoWorkspace(ctx, existing.id) : await createDemoWorkspace(ctx);
 
-  const keyHash = await sha256Hex(DEMO.apiKey);
-  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).limit(1);
-  if (key) {
-    const record: ApiKeyRecord = { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: null };
-    await ctx.kv.put(kvKeys.apiKey(keyHash), JSON.stringify(record));
-  }
+  // The demo key lives in KV like any key: put it there (for a while) so the edge finds it.
+  await resolveApiKey({ ctx, input: { keyHash: await sha256Hex(DEMO.apiKey) } });
   for (const demoPrompt of DEMO_PROMPTS) {
     await projectEnvironment({ ctx, input: { workspaceId, environment: "production", slug: demoPrompt.slug } });
   }

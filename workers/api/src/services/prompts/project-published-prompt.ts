@@ -40,20 +40,29 @@ export async function readPublishedPrompt({
   };
 }
 
-export async function writePublishedPrompt(ctx: ServiceContext, published: PublishedPrompt): Promise<void> {
-  await ctx.kv.put(kvKeys.publishedPrompt(published.workspace_id, published.environment, published.slug), JSON.stringify(published));
-}
+/** Entries written on the edge's behalf expire, so a back-fill that lost a race heals itself. */
+export const BACKFILL_TTL_SECONDS = 300;
 
-/** Re-projects one environment of a prompt: writes the entry, or deletes it when nothing is served. */
+/**
+ * Projects one environment of a prompt into KV: writes the entry, or deletes it when nothing is
+ * served. KV has no compare-and-set, so after writing it reads Postgres again and rewrites until
+ * both agree: when two writers race, the last one to check leaves the committed state behind.
+ */
 export async function projectEnvironment({
   ctx,
   input,
 }: {
   ctx: ServiceContext;
-  input: { workspaceId: string; environment: Environment; slug: string };
+  input: { workspaceId: string; environment: Environment; slug: string; expirationTtl?: number };
 }): Promise<PublishedPrompt | null> {
-  const published = await readPublishedPrompt({ ctx, input });
-  if (published) await writePublishedPrompt(ctx, published);
-  else await ctx.kv.delete(kvKeys.publishedPrompt(input.workspaceId, input.environment, input.slug));
+  const key = kvKeys.publishedPrompt(input.workspaceId, input.environment, input.slug);
+  let published = await readPublishedPrompt({ ctx, input });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (published) await ctx.kv.put(key, JSON.stringify(published), input.expirationTtl ? { expirationTtl: input.expirationTtl } : {});
+    else await ctx.kv.delete(key);
+    const current = await readPublishedPrompt({ ctx, input });
+    if (current?.version_id === published?.version_id && current?.published_at === published?.published_at) return published;
+    published = current;
+  }
   return published;
 }

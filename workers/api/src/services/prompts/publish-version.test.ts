@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { deployments, environments, promptVersions } from "@xr2/db/schema";
 import { ApiError, kvKeys, publishedPromptSchema } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
@@ -51,14 +51,27 @@ describe("publishVersion", () => {
     expect(await kvEntry(mine.workspaceId, theirs.slug)).toBeNull();
   });
 
-  it("keeps KV unchanged when the transaction fails", async () => {
+  it("leaves Postgres and KV unchanged when the transaction fails after its first writes", async () => {
     ctx = testContext();
-    const fixture = await createPromptFixture(ctx, ["v1"]);
+    const fixture = await createPromptFixture(ctx, ["v1", "v2"]);
     await publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[0]!, environment: "production", actorUserId: null } });
 
-    const attempt = publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: "pv_does_not_exist", environment: "production", actorUserId: null } });
-    await expect(attempt).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // Fault injected in the database: moving this prompt's pointer fails, after the deployment
+    // row of the same transaction has been written.
+    const trigger = `fail_${fixture.promptId.slice(-8)}`;
+    await ctx.db().execute(sql.raw(`create function ${trigger}() returns trigger language plpgsql as $$ begin if new.prompt_id = '${fixture.promptId}' then raise exception 'injected fault'; end if; return new; end $$`));
+    await ctx.db().execute(sql.raw(`create trigger ${trigger} before update on environments for each row execute function ${trigger}()`));
+    try {
+      const attempt = publishVersion({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionIds[1]!, environment: "production", actorUserId: null } });
+      await expect(attempt).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringContaining("injected fault") }) });
+    } finally {
+      await ctx.db().execute(sql.raw(`drop trigger ${trigger} on environments; drop function ${trigger}()`));
+    }
+
     expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionIds[0] });
+    expect(await ctx.db().select().from(deployments).where(eq(deployments.promptId, fixture.promptId))).toHaveLength(1);
+    const [v2] = await ctx.db().select({ status: promptVersions.status }).from(promptVersions).where(eq(promptVersions.id, fixture.versionIds[1]!));
+    expect(v2?.status).toBe("draft");
   });
 });
 

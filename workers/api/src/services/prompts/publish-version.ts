@@ -58,7 +58,10 @@ export async function publishVersion({
       });
     const status = input.environment === "production" ? "production" : "testing";
     if (version.status === "draft" || (status === "production" && version.status === "testing")) {
-      await tx.update(promptVersions).set({ status }).where(eq(promptVersions.id, input.versionId));
+      await tx
+        .update(promptVersions)
+        .set({ status })
+        .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.workspaceId, input.workspaceId)));
     }
     return { slug: prompt.slug, deploymentId };
   });
