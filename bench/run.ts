@@ -5,6 +5,7 @@
  * and `ratio` is the row's throughput over its baseline's, so results compare across machines.
  *
  * Bounded: BENCH_DURATION seconds per row (default 8), BENCH_CONNECTIONS (default 50).
+ * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -78,8 +79,9 @@ async function main(): Promise<void> {
       settings: { duration_s: duration, connections, node: process.version },
       rows,
     };
-    writeFileSync(join(ROOT, "bench/results.json"), JSON.stringify(output, null, 2) + "\n");
-    console.log(`\nwrote bench/results.json`);
+    const outputPath = process.env.BENCH_OUTPUT ?? join(ROOT, "bench/results.json");
+    writeFileSync(outputPath, JSON.stringify(output, null, 2) + "\n");
+    console.log(`\nwrote ${outputPath}`);
     const failed = rows.filter((row) => row.errors > 0 || row.non_2xx > 0);
     if (failed.length > 0) throw new Error(`requests failed in: ${failed.map((row) => row.name).join(", ")}`);
   } finally {

@@ -8,7 +8,7 @@
  * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
  */
 import { join } from "node:path";
-import { readDevVars, ROOT, startLocalStack } from "./stack.ts";
+import { readDevVars, ROOT, startLocalStack, type LocalStack } from "./stack.ts";
 
 const port = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -21,7 +21,27 @@ const port = (name: string, fallback: number): number => {
 async function main(): Promise<void> {
   const started = Date.now();
   const redisSetting = process.env.LOCAL_REDIS_URL;
-  const stack = await startLocalStack({
+  const devVars = readDevVars();
+
+  // Handlers first: a Ctrl-C while the stack is still starting must stop what already runs.
+  const starting = new AbortController();
+  let stack: LocalStack | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack…`);
+    if (!stack) {
+      // Still starting: startLocalStack stops what it started, then rejects with an AbortError.
+      starting.abort();
+      return;
+    }
+    await stack.stop();
+    process.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(signal));
+
+  stack = await startLocalStack({
     ports: {
       edge: port("EDGE_PORT", 8787),
       api: port("API_PORT", 8788),
@@ -33,24 +53,18 @@ async function main(): Promise<void> {
     dataDir: process.env.XR2_DATA_DIR ?? join(ROOT, ".data"),
     redisUrl: redisSetting === "memory" ? null : redisSetting || undefined,
     withSite: process.env.XR2_NO_SITE !== "1",
-    devVars: readDevVars(),
+    devVars,
     log: (line) => console.log(line),
+    signal: starting.signal,
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local stack…`);
+  let demoLines: string;
+  try {
+    demoLines = await seedDemo(stack, devVars);
+  } catch (error) {
     await stack.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-  const demo = (await seed.json()) as { email?: string; password?: string; api_key?: string; prompt_slugs?: string[]; error?: unknown };
-  if (!seed.ok) throw new Error(`seeding the demo workspace failed: ${JSON.stringify(demo)}`);
+    throw error;
+  }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`
@@ -62,15 +76,30 @@ xR2 is running locally (ready in ${seconds} s). Ctrl-C stops everything.
   Postgres            ${stack.backends.database}  ${stack.urls.database}
   Redis REST          ${stack.backends.redis}  ${stack.urls.redis}
   QStash              ${stack.backends.qstash}  ${stack.urls.qstash}
+${demoLines}`);
+}
 
+/**
+ * The demo workspace goes into the embedded database only: a DATABASE_URL from .dev.vars may be
+ * shared, and a known login and API key have no place there (XR2_SEED=1 insists).
+ */
+async function seedDemo(stack: LocalStack, devVars: Record<string, string>): Promise<string> {
+  if (devVars.DATABASE_URL && process.env.XR2_SEED !== "1") {
+    return "\n  Demo data          not seeded: DATABASE_URL comes from .dev.vars (XR2_SEED=1 seeds it anyway)\n";
+  }
+  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
+  const demo = (await seed.json()) as { email: string; password: string; api_key: string; prompt_slugs: string[] };
+  if (!seed.ok) throw new Error(`seeding the demo workspace failed: ${JSON.stringify(demo)}`);
+  return `
   Demo login          ${demo.email} / ${demo.password}
   Demo API key        ${demo.api_key}
 
-  Try: curl -H "Authorization: Bearer ${demo.api_key}" ${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs?.[0] ?? "welcome-message"}
-`);
+  Try: curl -H "Authorization: Bearer ${demo.api_key}" ${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}
+`;
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof Error && error.name === "AbortError") process.exit(0);
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

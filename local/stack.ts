@@ -9,12 +9,12 @@
  * own port for the management API. Both share one persistence directory, so KV is shared.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { startDatabase, type LocalDatabase } from "./neon/index.ts";
-import { startQStash, QSTASH_DEV_DEFAULTS, type QStashServer } from "./qstash/index.ts";
+import { startQStash, type QStashServer } from "./qstash/index.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/index.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -41,6 +41,8 @@ export interface StackOptions {
   /** Values from `.dev.vars`; a real DATABASE_URL / UPSTASH_* / QSTASH_* switches that part to the cloud. */
   devVars: Record<string, string>;
   log: (line: string) => void;
+  /** Aborting it while the stack starts stops what has started and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface LocalStack {
@@ -73,6 +75,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
   };
   try {
+    options.signal?.throwIfAborted();
     mkdirSync(options.dataDir, { recursive: true });
 
     let database: LocalDatabase | undefined;
@@ -142,9 +145,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     }
 
     await Promise.all([
-      waitForHttp(`${urls.edge}/health/live`, 60_000, edgeProcess),
-      waitForHttp(`${urls.api}/health/live`, 60_000, apiProcess),
-      ...(urls.site ? [waitForHttp(urls.site, 90_000)] : []),
+      waitForHttp(`${urls.edge}/health/live`, 60_000, { child: edgeProcess, signal: options.signal }),
+      waitForHttp(`${urls.api}/health/live`, 60_000, { child: apiProcess, signal: options.signal }),
+      ...(urls.site ? [waitForHttp(urls.site, 90_000, { signal: options.signal })] : []),
     ]);
 
     return {
@@ -218,11 +221,12 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   }
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+async function waitForHttp(url: string, timeoutMs: number, opts: { child?: ChildProcess; signal?: AbortSignal | undefined } = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: the process serving it exited with code ${child.exitCode}`);
+    opts.signal?.throwIfAborted();
+    if (opts.child && opts.child.exitCode !== null) throw new Error(`${url}: the process serving it exited with code ${opts.child.exitCode}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();

@@ -47,7 +47,8 @@ export async function startDatabase(opts: StartDatabaseOptions = {}): Promise<Lo
       if (request.method === "POST" && path === "/sql") return void sqlOverHttp.handle(request, response);
       response.writeHead(404).end();
     });
-    const proxy = attachWebSocketProxy(server);
+    const databaseAddress = new URL(target.connectionString);
+    const proxy = attachWebSocketProxy(server, { host: databaseAddress.hostname, port: Number(databaseAddress.port || 5432) });
     const host = opts.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

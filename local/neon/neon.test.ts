@@ -47,6 +47,20 @@ function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<L
     });
     afterAll(() => database?.close());
 
+    it("relays WebSockets only to its own database, never to another address", async () => {
+      const wsUrl = `${database.endpoint.replace("http", "ws")}/v1?address=127.0.0.1:6379`;
+      const status = await new Promise<number | undefined>((resolve) => {
+        const socket = new ws(wsUrl);
+        socket.on("unexpected-response", (_request, response) => resolve(response.statusCode));
+        socket.on("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on("error", () => resolve(undefined));
+      });
+      expect(status).toBe(403);
+    });
+
     it("applies the drizzle migrations before returning", async () => {
       const sql = neon(database.connectionString);
       expect(await sql`select count(*)::int as applied from drizzle.__drizzle_migrations`).toEqual([{ applied: 1 }]);

@@ -54,13 +54,18 @@ export class TerminateDetector {
 }
 
 /** Serves the proxy on `server`'s upgrade requests; `close()` drops every relayed connection. */
-export function attachWebSocketProxy(server: Server): { close(): void } {
+/** Relays only to `allowed`, the database this endpoint serves: it is no open TCP relay. */
+export function attachWebSocketProxy(server: Server, allowed: { host: string; port: number }): { close(): void } {
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const target = url.pathname === "/v1" ? parseAddress(url.searchParams.get("address")) : undefined;
     if (target === undefined) {
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    if (!sameAddress(target, allowed)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => relay(ws, target));
@@ -71,6 +76,13 @@ export function attachWebSocketProxy(server: Server): { close(): void } {
       wss.close();
     },
   };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+function sameAddress(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  const host = (name: string) => (LOOPBACK.has(name) ? "loopback" : name);
+  return a.port === b.port && host(a.host) === host(b.host);
 }
 
 function parseAddress(address: string | null): { host: string; port: number } | undefined {

@@ -3,7 +3,7 @@
  * handlers and services receive `ctx` and never construct clients themselves. The database
  * pool is opened lazily, because in workerd a pool must not outlive its request.
  */
-import { Redis } from "@upstash/redis/cloudflare";
+import { createRedis, type Redis } from "@xr2/shared";
 import { createHttpDb, createPoolDb } from "@xr2/db/client";
 import * as schema from "@xr2/db/schema";
 import type { ApiEnv } from "./env.ts";
@@ -41,7 +41,7 @@ export function createServiceContext(env: ApiEnv, requestId: string): ServiceCon
       return http;
     },
     redis() {
-      redis ??= new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, enableTelemetry: false, retry: { retries: 2, backoff: (attempt) => 25 * 2 ** attempt } });
+      redis ??= createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
       return redis;
     },
     async dispose() {

@@ -1,6 +1,6 @@
 /** The edge worker's bindings and vars, validated once per isolate at the entry of each handler. */
 import * as z from "zod";
-import { isBinding, type EdgeBackend } from "@xr2/shared";
+import { isBinding, type EdgeBackend, type RequestVariables } from "@xr2/shared";
 
 export const edgeEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
@@ -15,5 +15,5 @@ export type EdgeEnv = z.infer<typeof edgeEnvSchema>;
 
 export type EdgeHono = {
   Bindings: Record<string, unknown>;
-  Variables: { requestId: string; workspaceId?: string; env: EdgeEnv };
+  Variables: RequestVariables & { env: EdgeEnv };
 };

@@ -7,3 +7,4 @@ export * from "./health.ts";
 export * from "./env.ts";
 export * from "./http.ts";
 export * from "./edge-backend.ts";
+export * from "./redis.ts";

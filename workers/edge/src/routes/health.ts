@@ -5,9 +5,8 @@
  * GET /health/live answers without touching any dependency (and is the bench's baseline).
  */
 import { Hono } from "hono";
-import { runHealthChecks, type HealthProbeMessage, type HealthReport } from "@xr2/shared";
+import { createRedis, runHealthChecks, type HealthProbeMessage, type HealthReport } from "@xr2/shared";
 import type { EdgeEnv, EdgeHono } from "../env.ts";
-import { createRedis } from "../redis.ts";
 
 const REPORT_TTL_MS = 5_000;
 const recentReports = new WeakMap<EdgeEnv, { expires: number; report: HealthReport }>();
@@ -19,7 +18,7 @@ async function checkDependencies(env: EdgeEnv): Promise<HealthReport> {
     kv: () => env.PROMPTS_KV.get("health:probe"),
     // A producer cannot read its queue; a probe message (dropped by the consumer) proves it can send.
     queue: () => env.EVENTS_QUEUE.send({ type: "health_probe", sent_at: new Date().toISOString() } satisfies HealthProbeMessage),
-    redis: () => createRedis(env).ping(),
+    redis: () => createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }).ping(),
     db: () => env.API.pingDatabase(),
   });
   recentReports.set(env, { expires: Date.now() + REPORT_TTL_MS, report });
