@@ -24,8 +24,8 @@ export const MIGRATIONS_FOLDER = join(ROOT, "db/migrations");
 const LOCAL_SECRETS = {
   JWT_SECRET: "local-development-jwt-secret-not-for-production-use",
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-  UPSTASH_REDIS_REST_TOKEN: "local-redis-token",
 };
+const LOCAL_REDIS_TOKEN = "local-redis-token";
 
 export interface StackOptions {
   ports: { edge: number; api: number; site: number; database: number; redis: number; qstash: number };
@@ -54,6 +54,23 @@ export interface LocalStack {
 export function readDevVars(path = join(ROOT, ".dev.vars")): Record<string, string> {
   if (!existsSync(path)) return {};
   return Object.fromEntries(Object.entries(parseEnv(readFileSync(path, "utf8"))).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
+}
+
+/** The worker variables that point at these stand-ins (each one optional). */
+export function serviceVars(services: { database?: LocalDatabase | undefined; redis?: RedisRestServer | undefined; qstash?: QStashServer | undefined }): Record<string, string> {
+  const { database, redis, qstash } = services;
+  return {
+    ...(database ? { DATABASE_URL: database.connectionString, NEON_LOCAL_ENDPOINT: database.endpoint } : {}),
+    ...(redis ? { UPSTASH_REDIS_REST_URL: redis.url, UPSTASH_REDIS_REST_TOKEN: redis.token } : {}),
+    ...(qstash
+      ? {
+          QSTASH_URL: qstash.url,
+          QSTASH_TOKEN: qstash.token,
+          QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
+          QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+        }
+      : {}),
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -91,7 +108,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     let redis: RedisRestServer | undefined;
     if (!devVars.UPSTASH_REDIS_REST_URL) {
-      redis = await startRedisRest({ port: options.ports.redis, token: LOCAL_SECRETS.UPSTASH_REDIS_REST_TOKEN, redisUrl: options.redisUrl });
+      redis = await startRedisRest({ port: options.ports.redis, token: LOCAL_REDIS_TOKEN, redisUrl: options.redisUrl });
       cleanups.push(() => redis!.close());
     }
 
@@ -105,16 +122,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ENVIRONMENT: "development",
       ALLOWED_ORIGINS: `http://127.0.0.1:${options.ports.site},http://localhost:${options.ports.site}`,
       ...LOCAL_SECRETS,
-      ...(database ? { DATABASE_URL: database.connectionString, NEON_LOCAL_ENDPOINT: database.endpoint } : {}),
-      ...(redis ? { UPSTASH_REDIS_REST_URL: redis.url } : {}),
-      ...(qstash
-        ? {
-            QSTASH_URL: qstash.url,
-            QSTASH_TOKEN: qstash.token,
-            QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
-            QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
-          }
-        : {}),
+      ...serviceVars({ database, redis, qstash }),
       ...devVars,
     };
     const envFile = join(options.dataDir, "workers.env");

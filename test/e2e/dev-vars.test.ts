@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDatabase, type LocalDatabase } from "../../local/neon/index.ts";
 import { startQStash, type QStashServer } from "../../local/qstash/index.ts";
 import { startRedisRest, type RedisRestServer } from "../../local/redis-rest/index.ts";
-import { freePort, MIGRATIONS_FOLDER, startLocalStack, type LocalStack } from "../../local/stack.ts";
+import { freePort, MIGRATIONS_FOLDER, serviceVars, startLocalStack, type LocalStack } from "../../local/stack.ts";
 
 let stack: LocalStack;
 let dataDir: string;
@@ -27,16 +27,7 @@ beforeAll(async () => {
     ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
     dataDir,
     withSite: false,
-    devVars: {
-      DATABASE_URL: database.connectionString,
-      NEON_LOCAL_ENDPOINT: database.endpoint,
-      UPSTASH_REDIS_REST_URL: redis.url,
-      UPSTASH_REDIS_REST_TOKEN: redis.token,
-      QSTASH_URL: qstash.url,
-      QSTASH_TOKEN: qstash.token,
-      QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
-      QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
-    },
+    devVars: serviceVars({ database, redis, qstash }),
     log: () => {},
   });
 }, 120_000);

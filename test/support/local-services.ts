@@ -7,7 +7,7 @@
  * TEST_REDIS_URL backs the Redis REST endpoint with that Redis instead of memory.
  */
 import type { TestProject } from "vitest/node";
-import { MIGRATIONS_FOLDER } from "../../local/stack.ts";
+import { MIGRATIONS_FOLDER, serviceVars } from "../../local/stack.ts";
 import { startDatabase } from "../../local/neon/index.ts";
 import { startQStash } from "../../local/qstash/index.ts";
 import { startRedisRest } from "../../local/redis-rest/index.ts";
@@ -36,16 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const redis = await startRedisRest({ token: "test-redis-token", redisUrl: process.env.TEST_REDIS_URL ?? null });
   const qstash = await startQStash({ retryBaseDelayMs: 50 });
-  project.provide("services", {
-    DATABASE_URL: database.connectionString,
-    NEON_LOCAL_ENDPOINT: database.endpoint,
-    UPSTASH_REDIS_REST_URL: redis.url,
-    UPSTASH_REDIS_REST_TOKEN: redis.token,
-    QSTASH_URL: qstash.url,
-    QSTASH_TOKEN: qstash.token,
-    QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
-    QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
-  });
+  // All three stand-ins are given, so every variable of LocalServices is set.
+  project.provide("services", serviceVars({ database, redis, qstash }) as unknown as LocalServices);
   return async () => {
     await qstash.close();
     await redis.close();
