@@ -9,6 +9,7 @@
 // itself; database errors are status 400 with the error's fields (code, constraint, …).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
+import { HttpError, readBody } from "../http.ts";
 
 interface QueryRequest {
   query: string;
@@ -31,7 +32,12 @@ const ERROR_FIELDS = [
 /** Leaves every value as the text Postgres sent; the Neon client applies its own parsers. */
 const rawText: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
-class BadRequest extends Error {}
+/** Neon caps a query over HTTP too; 10 MiB is far above anything the app sends. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
 
 export function createSqlOverHttp(): {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
@@ -51,13 +57,13 @@ export function createSqlOverHttp(): {
 
   async function execute(request: IncomingMessage): Promise<unknown> {
     const connectionString = request.headers["neon-connection-string"];
-    if (typeof connectionString !== "string") throw new BadRequest("missing Neon-Connection-String header");
+    if (typeof connectionString !== "string") throw badRequest("missing Neon-Connection-String header");
     const arrayMode = request.headers["neon-array-mode"] === "true";
-    const body: unknown = JSON.parse(await readBody(request));
+    const body: unknown = JSON.parse((await readBody(request, MAX_BODY_BYTES)).toString("utf8"));
     const client = await poolFor(connectionString).connect();
     try {
       if (isQuery(body)) return await runQuery(client, body, arrayMode);
-      if (!isBatch(body)) throw new BadRequest("body must be {query, params} or {queries: [...]}");
+      if (!isBatch(body)) throw badRequest("body must be {query, params} or {queries: [...]}");
       await client.query(beginStatement(request));
       try {
         const results = [];
@@ -85,7 +91,7 @@ export function createSqlOverHttp(): {
           status = 400;
           payload = { message, ...Object.fromEntries(ERROR_FIELDS.map((field) => [field, error[field]])) };
         } else {
-          status = error instanceof BadRequest || error instanceof SyntaxError ? 400 : 500;
+          status = error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
           payload = { message };
         }
       }
@@ -114,7 +120,7 @@ function beginStatement(request: IncomingMessage): string {
   const parts = ["BEGIN"];
   if (typeof isolation === "string") {
     const level = ISOLATION_LEVELS[isolation];
-    if (level === undefined) throw new BadRequest(`unknown isolation level ${isolation}`);
+    if (level === undefined) throw badRequest(`unknown isolation level ${isolation}`);
     parts.push(`ISOLATION LEVEL ${level}`);
   }
   if (readOnly !== undefined) parts.push(readOnly === "true" ? "READ ONLY" : "READ WRITE");
@@ -132,8 +138,3 @@ function isBatch(body: unknown): body is { queries: QueryRequest[] } {
   return Array.isArray(queries) && queries.every(isQuery);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}

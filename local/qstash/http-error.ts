@@ -1,13 +1,8 @@
-// The one error the local QStash answers with: real QStash replies `{ "error": "<message>" }`.
-export class QStashHttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// The local QStash answers every failure as real QStash does: `{ "error": "<message>" }`.
+import { HttpError } from "../http.ts";
 
-export function badRequest(message: string): QStashHttpError {
-  return new QStashHttpError(400, message);
+export { HttpError as QStashHttpError };
+
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
 }

@@ -2,6 +2,7 @@
 // shapes it reads back, `{ error }` answers, and one JSON log line per request.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import { headerRecord, type Deliveries, type Message, type MessageTemplate, type PublishResult } from "./delivery.ts";
+import { hasBearerToken, readBody } from "../http.ts";
 import { QStashHttpError, badRequest } from "./http-error.ts";
 import { parseMessageRequest, type RequestHeaders } from "./message-request.ts";
 import type { Schedule, Schedules } from "./schedules.ts";
@@ -37,14 +38,14 @@ export function createQStashServer(ctx: ServerContext): Server {
 }
 
 async function handle(ctx: ServerContext, request: IncomingMessage): Promise<Reply> {
-  if (request.headers.authorization !== `Bearer ${ctx.token}`) throw new QStashHttpError(401, "unauthorized");
+  if (!hasBearerToken(request, ctx.token)) throw new QStashHttpError(401, "unauthorized");
   const method = request.method ?? "GET";
   const target = request.url ?? "/";
   if (!target.startsWith("/v2/")) throw new QStashHttpError(404, `not found: ${target}`);
   // Destinations are raw URLs (with their own query) in the rest of the path, so read them unparsed.
   const rest = target.slice("/v2/".length);
   const headers = headerMap(request.headers);
-  const body = await readBody(request);
+  const body = await readBody(request, MAX_BODY_BYTES);
   if (method === "POST") {
     const destination = afterPrefix(rest, "publish/");
     if (destination !== undefined) return ok(ctx.deliveries.publish(parseMessageRequest(destination, headers, body)));
@@ -181,13 +182,3 @@ function headerMap(headers: IncomingHttpHeaders): Map<string, string> {
   return map;
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new QStashHttpError(413, "request body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}

@@ -2,24 +2,16 @@
 // `POST /multi-exec`, bearer-token auth, optional base64 replies, a JSON `{error}` for every
 // failure. Nothing a client sends can throw past `handle`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { HttpError, hasBearerToken, readBody } from "../http.ts";
 import { errorMessage, type Outcome } from "./backend.ts";
 import type { Command, CommandRunner } from "./commands.ts";
 import { base64Encoded } from "./encoding.ts";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
 export function createRestServer(runner: CommandRunner, token: string): Server {
-  const expectedAuthorization = digest(`Bearer ${token}`);
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!timingSafeEqual(digest(req.headers.authorization ?? ""), expectedAuthorization)) {
+    if (!hasBearerToken(req, token)) {
       throw new HttpError(401, "Unauthorized");
     }
     if (req.method !== "POST") throw new HttpError(405, "ERR only POST is supported");
@@ -72,36 +64,17 @@ function commandFailed(error: unknown): never {
   throw new HttpError(400, errorMessage(error));
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  const tooLarge = new HttpError(413, `ERR request body is larger than ${MAX_BODY_BYTES} bytes`);
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return reject(tooLarge);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      // Keep reading and dropping the rest (not destroying the socket) so the client sees 413.
-      req.off("data", onData).resume();
-      reject(tooLarge);
-    };
-    req.on("data", onData).on("error", reject).on("end", () => {
-      if (size > MAX_BODY_BYTES) return;
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      } catch {
-        reject(new HttpError(400, "ERR failed to parse the request body as JSON"));
-      }
-    });
-  });
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, MAX_BODY_BYTES, `ERR request body is larger than ${MAX_BODY_BYTES} bytes`);
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new HttpError(400, "ERR failed to parse the request body as JSON");
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(json) });
   res.end(json);
-}
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
 }
