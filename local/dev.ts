@@ -73,7 +73,7 @@ xR2 is running locally (ready in ${seconds} s). Ctrl-C stops everything.
   Edge (Product API)  ${stack.urls.edge}        health: ${stack.urls.edge}/health
   API (management)    ${stack.urls.api}        health: ${stack.urls.api}/health
   Site                ${stack.urls.site ?? "(disabled: XR2_NO_SITE=1)"}
-  Postgres            ${stack.backends.database}  ${stack.urls.database}
+  Postgres            ${stack.backends.database}  ${stack.urls.database}${stack.urls.neonEndpoint ? `  (Neon endpoint ${stack.urls.neonEndpoint})` : ""}
   Redis REST          ${stack.backends.redis}  ${stack.urls.redis}
   QStash              ${stack.backends.qstash}  ${stack.urls.qstash}
 ${demoLines}`);

@@ -46,7 +46,7 @@ export interface StackOptions {
 }
 
 export interface LocalStack {
-  urls: { edge: string; api: string; site: string | null; database: string; redis: string; qstash: string };
+  urls: { edge: string; api: string; site: string | null; database: string; neonEndpoint: string | null; redis: string; qstash: string };
   backends: { database: string; redis: string; qstash: string };
   stop(): Promise<void>;
 }
@@ -139,6 +139,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       api: `http://127.0.0.1:${options.ports.api}`,
       site: options.withSite ? `http://127.0.0.1:${options.ports.site}` : null,
       database: database?.connectionString ?? "(DATABASE_URL from .dev.vars)",
+      neonEndpoint: database?.endpoint ?? null,
       redis: redis?.url ?? workerVars.UPSTASH_REDIS_REST_URL ?? "",
       qstash: qstash?.url ?? workerVars.QSTASH_URL ?? "",
     };
