@@ -5,11 +5,19 @@ import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext
 import { createServiceContext, type ServiceContext } from "./context.ts";
 import { apiEnvSchema } from "./env.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { authRoutes } from "./routes/auth/index.ts";
 import { devRoutes } from "./routes/dev/index.ts";
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  name: string;
+  isPlatformAdmin: boolean;
+}
 
 export type ApiHono = {
   Bindings: Record<string, unknown>;
-  Variables: RequestVariables & { ctx: ServiceContext };
+  Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser };
 };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,5 +53,8 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   installErrorHandling(app);
   app.route("/", healthRoutes);
   app.route("/", devRoutes);
+  app.route("/", authRoutes);
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
   return app;
 }

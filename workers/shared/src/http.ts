@@ -7,7 +7,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, errorBody } from "./errors.ts";
+import { ApiError, ERROR_STATUS, errorBody, type ErrorCode } from "./errors.ts";
 import { newId } from "./ids.ts";
 
 export interface RequestVariables {
@@ -62,12 +62,16 @@ export function toErrorResponse(error: unknown, c: Context): Response {
   const conflict = databaseConflict(error);
   if (conflict) return c.json(errorBody("CONFLICT", conflict, requestId), 409);
   if (error instanceof HTTPException && error.status < 500) {
-    const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHENTICATED" : "BAD_REQUEST";
-    return c.json(errorBody(code, error.message || "Bad request", requestId), error.status);
+    const code = CODE_FOR_STATUS.get(error.status) ?? "BAD_REQUEST";
+    return c.json(errorBody(code, error.message || "Bad request", requestId), ERROR_STATUS[code]);
   }
   log("error", "unhandled error", { request_id: requestId, error: describeError(error) });
   return c.json(errorBody("INTERNAL", "Internal error", requestId), 500);
 }
+
+/** Hono's own HTTPExceptions (malformed JSON, wrong content type, …) in our codes: the first code per status. */
+const CODE_FOR_STATUS = new Map<number, ErrorCode>();
+for (const [code, status] of Object.entries(ERROR_STATUS) as Array<[ErrorCode, number]>) if (!CODE_FOR_STATUS.has(status)) CODE_FOR_STATUS.set(status, code);
 
 /** Constraint violations a client can cause (a taken slug, a frozen version) are conflicts, not crashes. */
 const CONFLICT_SQLSTATES: Record<string, string> = {

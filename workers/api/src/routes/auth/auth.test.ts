@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { SignJWT } from "jose";
+import { createApiApp } from "../../app.ts";
+
+interface Session {
+  access_token: string;
+  refresh_token: string;
+  user: { id: string; email: string; name: string };
+}
+
+async function call(method: string, path: string, opts: { body?: unknown; rawBody?: string; token?: string; contentType?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined || opts.rawBody !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const ctx = createExecutionContext();
+  const response = await createApiApp().fetch(
+    new Request(`http://api.test${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) }),
+    env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : null };
+}
+
+const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
+const PASSWORD = "correct horse battery";
+
+async function register(email = uniqueEmail()): Promise<Session> {
+  const response = await call("POST", "/api/auth/register", { body: { email, password: PASSWORD, name: "Pat PM" } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as Session;
+}
+
+describe("register, login, me", () => {
+  it("registers, then /me answers with the user of the access token", async () => {
+    const email = uniqueEmail();
+    const session = await register(email);
+    expect(session.user).toMatchObject({ email, name: "Pat PM", id: expect.stringMatching(/^usr_/) });
+    const me = await call("GET", "/api/auth/me", { token: session.access_token });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ id: session.user.id, email, name: "Pat PM", is_platform_admin: false });
+  });
+
+  it("refuses a second account for the same e-mail, whatever its case, with 409", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const again = await call("POST", "/api/auth/register", { body: { email: email.toUpperCase(), password: PASSWORD, name: "Other" } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: "CONFLICT" } });
+  });
+
+  it("signs in with the right password and answers the same 401 for a wrong password and an unknown e-mail", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const ok = await call("POST", "/api/auth/login", { body: { email: email.toUpperCase(), password: PASSWORD } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.stringMatching(/^rt_/) });
+
+    const wrong = await call("POST", "/api/auth/login", { body: { email, password: "not the password" } });
+    const unknown = await call("POST", "/api/auth/login", { body: { email: uniqueEmail(), password: PASSWORD } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body!.error.message).toBe(unknown.body!.error.message);
+  });
+});
+
+describe("refresh tokens", () => {
+  it("rotate: the new pair works, the old refresh token stops working", async () => {
+    const session = await register();
+    const rotated = await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body!.refresh_token).not.toBe(session.refresh_token);
+    expect((await call("GET", "/api/auth/me", { token: rotated.body!.access_token })).status).toBe(200);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: rotated.body!.refresh_token } })).status).toBe(200);
+  });
+
+  it("reusing a rotated token revokes the whole family", async () => {
+    const session = await register();
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    const reuse = await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } });
+    expect(reuse.status).toBe(401);
+    // The legitimate holder's newer token dies with the family: whoever stole the old one is locked out too.
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: rotated.refresh_token } })).status).toBe(401);
+  });
+
+  it("logout ends the session; logging out twice is harmless", async () => {
+    const session = await register();
+    expect((await call("POST", "/api/auth/logout", { body: { refresh_token: session.refresh_token } })).status).toBe(204);
+    expect((await call("POST", "/api/auth/logout", { body: { refresh_token: session.refresh_token } })).status).toBe(204);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
+  });
+});
+
+describe("access tokens", () => {
+  const secret = new TextEncoder().encode((env as unknown as { JWT_SECRET: string }).JWT_SECRET);
+
+  it.each([
+    ["no token", undefined],
+    ["a malformed token", "not-a-jwt"],
+    ["a token signed with another secret", "other"],
+    ["an expired token", "expired"],
+    ["a token for another audience", "audience"],
+    ["an unsigned token (alg none)", "none"],
+  ])("rejects %s with 401", async (_name, kind) => {
+    const session = await register();
+    let token: string | undefined = kind;
+    const claims = () => new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("xr2-api");
+    if (kind === "other") token = await claims().setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-that-is-long-enough-000000"));
+    if (kind === "expired") token = await claims().setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret);
+    if (kind === "audience") token = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("someone-else").setExpirationTime("5m").sign(secret);
+    if (kind === "none") {
+      const encode = (value: object) => btoa(JSON.stringify(value)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
+      token = `${encode({ alg: "none", typ: "JWT" })}.${encode({ sub: session.user.id, iss: "xr2", aud: "xr2-api", exp: Math.floor(Date.now() / 1000) + 300 })}.`;
+    }
+    const response = await call("GET", "/api/auth/me", token === undefined ? {} : { token });
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+  });
+});
+
+describe("bad input never answers 500", () => {
+  it.each([
+    ["malformed JSON", { rawBody: "{not json" }],
+    ["wrong types", { body: { email: 42, password: true, name: [] } }],
+    ["an unknown field", { body: { email: "a@example.com", password: PASSWORD, name: "A", role: "admin" } }],
+    ["a missing body", {}],
+    ["a short password", { body: { email: "a@example.com", password: "short", name: "A" } }],
+    ["an invalid e-mail", { body: { email: "not-an-email", password: PASSWORD, name: "A" } }],
+  ])("%s → 400 JSON", async (_name, opts) => {
+    const response = await call("POST", "/api/auth/register", opts);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: expect.stringMatching(/^(VALIDATION_FAILED|BAD_REQUEST)$/), request_id: expect.any(String) } });
+  });
+
+  it("a non-JSON content type → 415 JSON", async () => {
+    const response = await call("POST", "/api/auth/register", { rawBody: "email=a", contentType: "application/x-www-form-urlencoded" });
+    expect(response.status).toBe(415);
+    expect(response.body).toMatchObject({ error: { code: "UNSUPPORTED_MEDIA_TYPE", request_id: expect.any(String) } });
+  });
+});
+
+describe("OpenAPI", () => {
+  it("documents the auth routes with their error responses", async () => {
+    const response = await call("GET", "/api/openapi.json");
+    expect(response.status).toBe(200);
+    const paths = response.body!.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(["/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/auth/me"]));
+    expect(Object.keys(paths["/api/auth/register"]!.post!.responses)).toEqual(expect.arrayContaining(["201", "400", "409", "413", "429"]));
+  });
+});

@@ -1,0 +1,15 @@
+/** /api/auth: e-mail and password accounts, sessions with rotating refresh tokens. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { loginRoute } from "./login.ts";
+import { logoutRoute } from "./logout.ts";
+import { meRoute } from "./me.ts";
+import { refreshRoute } from "./refresh.ts";
+import { registerRoute } from "./register.ts";
+
+export const authRoutes = new OpenAPIHono<ApiHono>()
+  .route("/", registerRoute)
+  .route("/", loginRoute)
+  .route("/", refreshRoute)
+  .route("/", logoutRoute)
+  .route("/", meRoute);

@@ -1,0 +1,28 @@
+/** Sign-in with e-mail and password. Every failure reads the same, so it does not reveal which accounts exist. */
+import { eq, sql } from "drizzle-orm";
+import { users } from "@xr2/db/schema";
+import { ApiError } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import { issueSession, type Session } from "./tokens.ts";
+
+// Verified against when the account does not exist, so both paths cost one key derivation.
+let decoyHash: Promise<string> | undefined;
+
+export async function loginUser({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { email: string; password: string; userAgent?: string | undefined };
+}): Promise<Session> {
+  const email = input.email.trim().toLowerCase();
+  const [user] = await ctx.db().select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
+  decoyHash ??= hashPassword("decoy password that matches nothing");
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !user.passwordHash || !valid) throw new ApiError("UNAUTHENTICATED", "Wrong e-mail or password");
+  if (user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
+  await ctx.db().update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+  const { refreshTokenId: _unused, ...session } = await issueSession(ctx, user, { userAgent: input.userAgent });
+  return session;
+}

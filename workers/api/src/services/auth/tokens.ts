@@ -1,0 +1,131 @@
+/**
+ * Sessions: short-lived access JWTs (HS256, algorithm, issuer and audience pinned on verify) and
+ * opaque refresh tokens stored only as SHA-256. Refresh tokens rotate on every use; presenting
+ * one that was already rotated means it leaked, so its whole family is revoked.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
+import { refreshTokens, users } from "@xr2/db/schema";
+import { ApiError, newId, sha256Hex } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+const ISSUER = "xr2";
+const AUDIENCE = "xr2-api";
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  user: { id: string; email: string; name: string };
+}
+
+function secretKey(ctx: ServiceContext): Uint8Array {
+  return new TextEncoder().encode(ctx.env.JWT_SECRET);
+}
+
+export async function signAccessToken(ctx: ServiceContext, userId: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+    .sign(secretKey(ctx));
+}
+
+/** The user id of a valid access token; ApiError UNAUTHENTICATED otherwise, saying why. */
+export async function verifyAccessToken(ctx: ServiceContext, token: string): Promise<string> {
+  try {
+    const { payload } = await jwtVerify(token, secretKey(ctx), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
+    if (typeof payload.sub !== "string") throw new ApiError("UNAUTHENTICATED", "The access token names no user");
+    return payload.sub;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const expired = error instanceof joseErrors.JWTExpired;
+    throw new ApiError("UNAUTHENTICATED", expired ? "The access token has expired; refresh it" : "The access token is invalid");
+  }
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A new session for a user: an access token and a refresh token in `familyId` (a new family by default). */
+export async function issueSession(
+  ctx: ServiceContext,
+  user: { id: string; email: string; name: string },
+  opts: { familyId?: string; userAgent?: string | undefined } = {},
+): Promise<Session & { refreshTokenId: string }> {
+  const refreshToken = `rt_${randomToken()}`;
+  const refreshTokenId = newId("refreshToken");
+  await ctx
+    .db()
+    .insert(refreshTokens)
+    .values({
+      id: refreshTokenId,
+      userId: user.id,
+      familyId: opts.familyId ?? newId("refreshToken"),
+      tokenHash: await sha256Hex(refreshToken),
+      expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+      userAgent: opts.userAgent?.slice(0, 300) ?? null,
+    });
+  return {
+    access_token: await signAccessToken(ctx, user.id),
+    refresh_token: refreshToken,
+    token_type: "Bearer",
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    user: { id: user.id, email: user.email, name: user.name },
+    refreshTokenId,
+  };
+}
+
+/** Rotates a refresh token: the presented one stops working and a new one of the same family is issued. */
+export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: string, userAgent?: string): Promise<Session> {
+  const tokenHash = await sha256Hex(refreshToken);
+  const [row] = await ctx
+    .db()
+    .select({ token: refreshTokens, user: users })
+    .from(refreshTokens)
+    .innerJoin(users, eq(users.id, refreshTokens.userId))
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .limit(1);
+  if (!row) throw new ApiError("UNAUTHENTICATED", "Unknown refresh token");
+  if (row.token.revokedAt !== null) {
+    // Reuse of a rotated token: someone else may hold the family; end all of it.
+    await revokeFamily(ctx, row.token.familyId);
+    throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
+  }
+  if (row.token.expiresAt.getTime() <= Date.now()) throw new ApiError("UNAUTHENTICATED", "The refresh token has expired; sign in again");
+  if (row.user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
+
+  // Revoke first, conditionally: of two concurrent refreshes with the same token, one wins.
+  const revoked = await ctx
+    .db()
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  if (revoked.length === 0) {
+    await revokeFamily(ctx, row.token.familyId);
+    throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
+  }
+  const session = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent });
+  await ctx.db().update(refreshTokens).set({ replacedById: session.refreshTokenId }).where(eq(refreshTokens.id, row.token.id));
+  const { refreshTokenId: _unused, ...publicSession } = session;
+  return publicSession;
+}
+
+export async function revokeFamily(ctx: ServiceContext, familyId: string): Promise<void> {
+  await ctx.db().update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+/** Logout: the presented refresh token's family ends; unknown tokens are ignored (logout is idempotent). */
+export async function revokeRefreshToken(ctx: ServiceContext, refreshToken: string): Promise<void> {
+  const [row] = await ctx.db().select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(refreshToken))).limit(1);
+  if (row) await revokeFamily(ctx, row.familyId);
+}
