@@ -3,10 +3,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "./context.ts";
+import type { Role } from "./permissions.ts";
 import { apiEnvSchema } from "./env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { devRoutes } from "./routes/dev/index.ts";
+import { workspaceRoutes } from "./routes/workspaces/index.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -17,7 +19,7 @@ export interface AuthenticatedUser {
 
 export type ApiHono = {
   Bindings: Record<string, unknown>;
-  Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser };
+  Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser; workspace?: { id: string; role: Role } };
 };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,6 +56,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", healthRoutes);
   app.route("/", devRoutes);
   app.route("/", authRoutes);
+  app.route("/", workspaceRoutes);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
   return app;

@@ -9,6 +9,8 @@ import * as schema from "@xr2/db/schema";
 import type { ApiEnv } from "./env.ts";
 
 export type PoolDatabase = ReturnType<typeof createPoolDb<typeof schema>>["db"];
+/** The handle a `db().transaction(...)` callback receives. */
+export type Transaction = Parameters<Parameters<PoolDatabase["transaction"]>[0]>[0];
 export type HttpDatabase = ReturnType<typeof createHttpDb<typeof schema>>["db"];
 
 export interface ServiceContext {

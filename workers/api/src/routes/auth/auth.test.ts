@@ -1,38 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { SignJWT } from "jose";
-import { createApiApp } from "../../app.ts";
+import { call, registerUser, TEST_PASSWORD, uniqueEmail, type TestSession } from "../../testing/http.ts";
 
-interface Session {
-  access_token: string;
-  refresh_token: string;
-  user: { id: string; email: string; name: string };
-}
-
-async function call(method: string, path: string, opts: { body?: unknown; rawBody?: string; token?: string; contentType?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined || opts.rawBody !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const ctx = createExecutionContext();
-  const response = await createApiApp().fetch(
-    new Request(`http://api.test${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) }),
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : null };
-}
-
-const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
-const PASSWORD = "correct horse battery";
-
-async function register(email = uniqueEmail()): Promise<Session> {
-  const response = await call("POST", "/api/auth/register", { body: { email, password: PASSWORD, name: "Pat PM" } });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body as Session;
-}
+type Session = TestSession;
+const PASSWORD = TEST_PASSWORD;
+const register = registerUser;
 
 describe("register, login, me", () => {
   it("registers, then /me answers with the user of the access token", async () => {

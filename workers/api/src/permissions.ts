@@ -1,0 +1,45 @@
+/**
+ * Who may do what inside a workspace: one table, enforced by one middleware
+ * (`requirePermission`), never by checks scattered through handlers.
+ */
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "@xr2/shared";
+import type { ApiHono } from "./app.ts";
+
+export const ROLES = ["admin", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+const EVERYONE: readonly Role[] = ROLES;
+const EDITORS: readonly Role[] = ["admin", "member"];
+const ADMINS: readonly Role[] = ["admin"];
+
+export const PERMISSIONS = {
+  "workspace.read": EVERYONE,
+  "workspace.update": ADMINS,
+  "workspace.transfer": ADMINS,
+  "members.read": EVERYONE,
+  "members.manage": ADMINS,
+  "prompts.read": EVERYONE,
+  "prompts.write": EDITORS,
+  "prompts.publish": EDITORS,
+  "production.approve": ADMINS,
+  "api_keys.manage": ADMINS,
+  "limits.manage": ADMINS,
+  "audit.read": EDITORS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return PERMISSIONS[permission].includes(role);
+}
+
+/** 403 unless the caller's role in the current workspace grants `permission` (run after `workspaceAccess`). */
+export function requirePermission(permission: Permission) {
+  return createMiddleware<ApiHono>(async (c, next) => {
+    const workspace = c.get("workspace");
+    if (!workspace) throw new ApiError("INTERNAL", "requirePermission needs workspaceAccess before it");
+    if (!can(workspace.role, permission)) throw new ApiError("FORBIDDEN", `Your role (${workspace.role}) may not do this (${permission})`);
+    await next();
+  });
+}

@@ -1,0 +1,21 @@
+/** /api/workspaces: workspaces, members, roles, invitations, ownership (P1, S2). */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { acceptInvitationRoute } from "./accept-invitation.ts";
+import { createWorkspaceRoute } from "./create-workspace.ts";
+import { getWorkspaceRoute } from "./get-workspace.ts";
+import { inviteMemberRoute } from "./invite-member.ts";
+import { listMembersRoute } from "./list-members.ts";
+import { listWorkspacesRoute } from "./list-workspaces.ts";
+import { manageMemberRoutes } from "./manage-member.ts";
+import { updateWorkspaceRoute } from "./update-workspace.ts";
+
+export const workspaceRoutes = new OpenAPIHono<ApiHono>()
+  .route("/", acceptInvitationRoute)
+  .route("/", createWorkspaceRoute)
+  .route("/", listWorkspacesRoute)
+  .route("/", getWorkspaceRoute)
+  .route("/", updateWorkspaceRoute)
+  .route("/", listMembersRoute)
+  .route("/", inviteMemberRoute)
+  .route("/", manageMemberRoutes);

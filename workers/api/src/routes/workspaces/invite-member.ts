@@ -1,0 +1,28 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { authenticate } from "../../middleware/authenticate.ts";
+import { workspaceAccess } from "../../middleware/workspace-access.ts";
+import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
+import { requirePermission } from "../../permissions.ts";
+import { inviteMember } from "../../services/workspaces/invite-member.ts";
+import { roleSchema, workspaceIdParam } from "./schemas.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/api/workspaces/{workspaceId}/invite",
+  tags: ["workspaces"],
+  summary: "Invite someone by e-mail (Admin); the token for the link is shown once",
+  security: [{ bearer: [] }],
+  middleware: [authenticate, workspaceAccess, requirePermission("members.manage")] as const,
+  request: { params: workspaceIdParam, body: jsonBody(z.strictObject({ email: z.email().max(254), role: roleSchema.default("member") })) },
+  responses: {
+    201: jsonResponse("The invitation", z.object({ id: z.string(), email: z.string(), role: roleSchema, invite_token: z.string(), expires_at: z.string() })),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT"),
+  },
+});
+
+export const inviteMemberRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
+  const body = c.req.valid("json");
+  const invitation = await inviteMember({ ctx: c.get("ctx"), input: { workspaceId: c.get("workspace")!.id, actorUserId: c.get("user")!.id, email: body.email, role: body.role } });
+  return c.json(invitation, 201);
+});

@@ -1,0 +1,14 @@
+/** The public shapes of /api/workspaces. */
+import { z } from "@hono/zod-openapi";
+import { ROLES } from "../../permissions.ts";
+
+export const workspaceIdParam = z.object({ workspaceId: z.string().openapi({ param: { name: "workspaceId", in: "path" }, example: "ws_01j…" }) });
+export const memberParams = workspaceIdParam.extend({ userId: z.string().max(64).openapi({ param: { name: "userId", in: "path" } }) });
+export const roleSchema = z.enum(ROLES);
+export const workspaceNameSchema = z.string().trim().min(1).max(100);
+
+export const workspaceSchema = z
+  .object({ id: z.string(), name: z.string(), owner_id: z.string(), require_production_approval: z.boolean() })
+  .openapi("Workspace");
+export const myWorkspaceSchema = z.object({ id: z.string(), name: z.string(), owner_id: z.string(), role: roleSchema }).openapi("MyWorkspace");
+export const memberSchema = z.object({ user_id: z.string(), email: z.string(), name: z.string(), role: roleSchema, joined_at: z.string() }).openapi("Member");

@@ -1,0 +1,49 @@
+/**
+ * Invitations by e-mail link: the token is returned once (for the link) and stored only as
+ * SHA-256; it expires after INVITATION_TTL_DAYS and works once. Inviting the same address again
+ * replaces the pending invitation.
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { users, workspaceInvitations, workspaceMembers } from "@xr2/db/schema";
+import { ApiError, newId, sha256Hex } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import type { Role } from "../../permissions.ts";
+import { recordAudit } from "../audit/record-audit.ts";
+
+export const INVITATION_TTL_DAYS = 7;
+
+export async function inviteMember({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { workspaceId: string; actorUserId: string; email: string; role: Role };
+}) {
+  const email = input.email.trim().toLowerCase();
+  const token = `inv_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+  const invitation = { id: newId("invitation"), expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000) };
+  await ctx.db().transaction(async (tx) => {
+    const [member] = await tx
+      .select({ userId: workspaceMembers.userId })
+      .from(workspaceMembers)
+      .innerJoin(users, eq(users.id, workspaceMembers.userId))
+      .where(and(eq(workspaceMembers.workspaceId, input.workspaceId), sql`lower(${users.email}) = ${email}`))
+      .limit(1);
+    if (member) throw new ApiError("CONFLICT", `${email} is already a member of this workspace`);
+    await tx
+      .update(workspaceInvitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(workspaceInvitations.workspaceId, input.workspaceId), sql`lower(${workspaceInvitations.email}) = ${email}`, isNull(workspaceInvitations.acceptedAt), isNull(workspaceInvitations.revokedAt)));
+    await tx.insert(workspaceInvitations).values({
+      id: invitation.id,
+      workspaceId: input.workspaceId,
+      email,
+      role: input.role,
+      tokenHash: await sha256Hex(token),
+      invitedById: input.actorUserId,
+      expiresAt: invitation.expiresAt,
+    });
+    await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "member.invite", targetType: "invitation", targetId: invitation.id, after: { email, role: input.role } });
+  });
+  return { id: invitation.id, email, role: input.role, invite_token: token, expires_at: invitation.expiresAt.toISOString() };
+}

@@ -1,0 +1,45 @@
+/** Calls the API worker's app in workerd the way a client would, for route tests. */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { expect } from "vitest";
+import { createApiApp } from "../app.ts";
+
+export interface CallOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string;
+  workspaceId?: string;
+  contentType?: string;
+}
+
+export async function call(method: string, path: string, opts: CallOptions = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined || opts.rawBody !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.workspaceId) headers["x-workspace-id"] = opts.workspaceId;
+  const ctx = createExecutionContext();
+  const response = await createApiApp().fetch(
+    new Request(`http://api.test${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) }),
+    env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are checked field by field
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> | null };
+}
+
+export interface TestSession {
+  access_token: string;
+  refresh_token: string;
+  user: { id: string; email: string; name: string };
+}
+
+export const TEST_PASSWORD = "correct horse battery";
+export const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
+
+export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Promise<TestSession> {
+  const response = await call("POST", "/api/auth/register", { body: { email, password: TEST_PASSWORD, name } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as TestSession;
+}
