@@ -9,6 +9,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { devRoutes } from "./routes/dev/index.ts";
 import { workspaceRoutes } from "./routes/workspaces/index.ts";
+import { lifecycleRoutes } from "./routes/prompts/lifecycle/index.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -57,6 +58,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", devRoutes);
   app.route("/", authRoutes);
   app.route("/", workspaceRoutes);
+  app.route("/", lifecycleRoutes);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
   return app;

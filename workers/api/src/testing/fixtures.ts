@@ -17,6 +17,20 @@ export interface PromptFixture {
   versionIds: string[];
 }
 
+/** One prompt with text versions (v1, v2, …) in an existing workspace. */
+export async function addPrompt(ctx: ServiceContext, workspaceId: string, versions: string[]): Promise<{ promptId: string; slug: string; versionIds: string[] }> {
+  const promptId = newId("prompt");
+  const slug = `prompt-${promptId.slice(-8)}`;
+  const versionIds = versions.map(() => newId("version"));
+  await ctx.db().transaction(async (tx) => {
+    await tx.insert(prompts).values({ id: promptId, workspaceId, slug, name: "Test prompt" });
+    await tx.insert(promptVersions).values(
+      versions.map((content, index) => ({ id: versionIds[index]!, workspaceId, promptId, versionNumber: index + 1, kind: "text" as const, content })),
+    );
+  });
+  return { promptId, slug, versionIds };
+}
+
 /** A user, their workspace and one prompt with `versions` text versions (v1, v2, …). */
 export async function createPromptFixture(ctx: ServiceContext, versions: string[] = ["Hello {name}"]): Promise<PromptFixture> {
   const userId = newId("user");

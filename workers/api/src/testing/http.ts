@@ -43,3 +43,25 @@ export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Prom
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as TestSession;
 }
+
+export async function createWorkspace(owner: TestSession, name = "Growth team") {
+  const created = await call("POST", "/api/workspaces", { token: owner.access_token, body: { name } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as { id: string; name: string; role: string };
+}
+
+/** A workspace with an Admin owner plus a member with each of `roles`, joined through invitations. */
+export async function createTeam(roles: Array<"admin" | "member" | "viewer">) {
+  const owner = await registerUser();
+  const workspace = await createWorkspace(owner);
+  const members: TestSession[] = [];
+  for (const role of roles) {
+    const person = await registerUser();
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role } });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    members.push(person);
+  }
+  return { owner, workspace, members };
+}

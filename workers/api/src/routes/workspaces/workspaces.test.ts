@@ -2,29 +2,7 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog } from "@xr2/db/schema";
 import { testContext } from "../../testing/fixtures.ts";
-import { call, registerUser, type TestSession } from "../../testing/http.ts";
-
-async function workspaceOf(owner: TestSession, name = "Growth team") {
-  const created = await call("POST", "/api/workspaces", { token: owner.access_token, body: { name } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as { id: string; name: string; role: string };
-}
-
-/** A workspace with an Admin owner plus a member with each of `roles`, joined through invitations. */
-async function team(roles: Array<"admin" | "member" | "viewer">) {
-  const owner = await registerUser();
-  const workspace = await workspaceOf(owner);
-  const members: TestSession[] = [];
-  for (const role of roles) {
-    const person = await registerUser();
-    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role } });
-    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-    const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } });
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-    members.push(person);
-  }
-  return { owner, workspace, members };
-}
+import { call, createTeam as team, createWorkspace as workspaceOf, registerUser, type TestSession } from "../../testing/http.ts";
 
 describe("workspaces", () => {
   it("creates a workspace whose creator is owner and Admin, lists and renames it, and audits both", async () => {

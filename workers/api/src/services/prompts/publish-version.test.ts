@@ -29,7 +29,7 @@ describe("publishVersion", () => {
     expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionIds[1], version: 2, content: "Hi {name}!" });
 
     const [pointer] = await ctx.db().select().from(environments).where(and(eq(environments.promptId, fixture.promptId), eq(environments.environment, "production")));
-    expect(pointer).toMatchObject({ versionId: fixture.versionIds[1], deploymentId: second.deploymentId });
+    expect(pointer).toMatchObject({ versionId: fixture.versionIds[1], deploymentId: second.deployment_id });
     const history = await ctx.db().select().from(deployments).where(eq(deployments.promptId, fixture.promptId)).orderBy(deployments.createdAt);
     expect(history.map((row) => [row.fromVersionId, row.toVersionId])).toEqual([
       [null, fixture.versionIds[0]],

@@ -1,39 +1,61 @@
 /**
- * Publishing: the environment pointer, the deployment history row and the version's status
- * change together in one Postgres transaction; only after it commits is the KV projection
- * written, so the edge never serves something the source of truth does not hold.
+ * Deploying a version to an environment (publish, promote, rollback): the environment pointer,
+ * the deployment history row, the version's status and the audit row change together in one
+ * Postgres transaction; only after it commits is the KV projection written, so the edge never
+ * serves something the source of truth does not hold.
  */
 import { and, eq, sql } from "drizzle-orm";
 import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
 import { ApiError, newId, type Environment, type PublishedPrompt } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 import { projectEnvironment } from "./project-published-prompt.ts";
 
-export async function publishVersion({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { workspaceId: string; promptId: string; versionId: string; environment: Environment; actorUserId: string | null; note?: string };
-}): Promise<{ deploymentId: string; published: PublishedPrompt | null }> {
-  const { slug, deploymentId } = await ctx.db().transaction(async (tx) => {
+export type DeploymentAction = "publish" | "promote" | "rollback";
+
+export interface DeployInput {
+  workspaceId: string;
+  promptId: string;
+  versionId: string;
+  environment: Environment;
+  actorUserId: string | null;
+  action?: DeploymentAction;
+  note?: string | undefined;
+  /** Set when an Admin's approval cleared this deployment. */
+  approvalRequestId?: string | undefined;
+}
+
+export interface Deployment {
+  deployment_id: string;
+  environment: Environment;
+  action: DeploymentAction;
+  from_version_id: string | null;
+  to_version_id: string;
+  version: number;
+}
+
+export async function publishVersion({ ctx, input }: { ctx: ServiceContext; input: DeployInput }): Promise<Deployment & { published: PublishedPrompt | null }> {
+  const action = input.action ?? "publish";
+  const { slug, deployment } = await ctx.db().transaction(async (tx) => {
     const [prompt] = await tx
-      .select({ slug: prompts.slug })
+      .select({ slug: prompts.slug, status: prompts.status })
       .from(prompts)
       .where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId)))
       .limit(1);
     if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
+    if (prompt.status !== "active") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before publishing");
     const [version] = await tx
-      .select({ id: promptVersions.id, status: promptVersions.status })
+      .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber })
       .from(promptVersions)
       .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.promptId, input.promptId), eq(promptVersions.workspaceId, input.workspaceId)))
       .limit(1);
     if (!version) throw new ApiError("NOT_FOUND", "Version not found");
+    if (version.status === "archived") throw new ApiError("CONFLICT", "This version is archived and cannot be deployed");
 
     const [current] = await tx
       .select({ versionId: environments.versionId })
       .from(environments)
-      .where(and(eq(environments.promptId, input.promptId), eq(environments.environment, input.environment)))
+      .where(and(eq(environments.promptId, input.promptId), eq(environments.environment, input.environment), eq(environments.workspaceId, input.workspaceId)))
       .for("update")
       .limit(1);
 
@@ -43,10 +65,12 @@ export async function publishVersion({
       workspaceId: input.workspaceId,
       promptId: input.promptId,
       environment: input.environment,
-      action: "publish",
+      action,
       fromVersionId: current?.versionId ?? null,
       toVersionId: input.versionId,
       actorUserId: input.actorUserId,
+      approval: input.approvalRequestId ? "approved" : "not_required",
+      approvalRequestId: input.approvalRequestId ?? null,
       note: input.note ?? null,
     });
     await tx
@@ -56,6 +80,7 @@ export async function publishVersion({
         target: [environments.promptId, environments.environment],
         set: { versionId: input.versionId, deploymentId, updatedById: input.actorUserId, updatedAt: sql`now()` },
       });
+    // Draft → Testing on a first deployment anywhere; → Production once it serves production.
     const status = input.environment === "production" ? "production" : "testing";
     if (version.status === "draft" || (status === "production" && version.status === "testing")) {
       await tx
@@ -63,9 +88,26 @@ export async function publishVersion({
         .set({ status })
         .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.workspaceId, input.workspaceId)));
     }
-    return { slug: prompt.slug, deploymentId };
+    const deployment: Deployment = {
+      deployment_id: deploymentId,
+      environment: input.environment,
+      action,
+      from_version_id: current?.versionId ?? null,
+      to_version_id: input.versionId,
+      version: version.versionNumber,
+    };
+    await recordAudit(tx, ctx, {
+      workspaceId: input.workspaceId,
+      actorUserId: input.actorUserId,
+      action: `prompt.${action}`,
+      targetType: "prompt",
+      targetId: input.promptId,
+      before: { environment: input.environment, version_id: current?.versionId ?? null },
+      after: { environment: input.environment, version_id: input.versionId, deployment_id: deploymentId },
+    });
+    return { slug: prompt.slug, deployment };
   });
 
   const published = await projectEnvironment({ ctx, input: { workspaceId: input.workspaceId, environment: input.environment, slug } });
-  return { deploymentId, published };
+  return { ...deployment, published };
 }

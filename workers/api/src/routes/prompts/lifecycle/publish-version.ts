@@ -1,0 +1,38 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ApiHono } from "../../../app.ts";
+import { authenticate } from "../../../middleware/authenticate.ts";
+import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
+import { requirePermission } from "../../../permissions.ts";
+import { requestDeployment } from "../../../services/prompts/request-deployment.ts";
+import { deploymentSchema, environmentSchema, noteSchema, pendingApprovalSchema, promptIdParam } from "./schemas.ts";
+
+const route = createRoute({
+  method: "put",
+  path: "/api/prompts/{promptId}/versions/{versionId}/publish",
+  tags: ["publishing"],
+  summary: "Publish a version to an environment (default production); may need an Admin's approval",
+  security: [{ bearer: [] }],
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.publish")] as const,
+  request: {
+    params: promptIdParam.extend({ versionId: z.string().max(64).openapi({ param: { name: "versionId", in: "path" } }) }),
+    // The body is optional: an empty PUT publishes to production.
+    body: { required: false, content: { "application/json": { schema: z.strictObject({ environment: environmentSchema.default("production"), note: noteSchema.optional() }) } } },
+  },
+  responses: {
+    200: jsonResponse("Deployed; the edge serves it within seconds", deploymentSchema),
+    202: jsonResponse("Waiting for an Admin's approval", pendingApprovalSchema),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT"),
+  },
+});
+
+export const publishVersionRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
+  const params = c.req.valid("param");
+  const body = (c.req.valid("json") as { environment?: "development" | "staging" | "production"; note?: string } | undefined) ?? {};
+  const workspace = c.get("workspace")!;
+  const outcome = await requestDeployment({
+    ctx: c.get("ctx"),
+    input: { workspaceId: workspace.id, promptId: params.promptId, versionId: params.versionId, environment: body.environment ?? "production", actorUserId: c.get("user")!.id, actorRole: workspace.role, note: body.note },
+  });
+  return outcome.status === "deployed" ? c.json(outcome, 200) : c.json(outcome, 202);
+});

@@ -1,0 +1,71 @@
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
+import { ApiError, type Environment } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+
+/** Which version each environment serves, and the deployment history (newest first, cursor-paginated). */
+export async function listDeployments({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { workspaceId: string; promptId: string; environment?: Environment | undefined; limit: number; cursor?: string | undefined };
+}) {
+  const db = ctx.http();
+  const [prompt] = await db.select({ id: prompts.id }).from(prompts).where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId))).limit(1);
+  if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const rows = await db
+    .select({ deployment: deployments, version: promptVersions.versionNumber })
+    .from(deployments)
+    .innerJoin(promptVersions, eq(promptVersions.id, deployments.toVersionId))
+    .where(
+      and(
+        eq(deployments.workspaceId, input.workspaceId),
+        eq(deployments.promptId, input.promptId),
+        input.environment ? eq(deployments.environment, input.environment) : undefined,
+        after ? or(lt(deployments.createdAt, after.createdAt), and(eq(deployments.createdAt, after.createdAt), lt(deployments.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(deployments.createdAt), desc(deployments.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const current = await db
+    .select({ environment: environments.environment, versionId: environments.versionId, version: promptVersions.versionNumber, updatedAt: environments.updatedAt })
+    .from(environments)
+    .innerJoin(promptVersions, eq(promptVersions.id, environments.versionId))
+    .where(and(eq(environments.workspaceId, input.workspaceId), eq(environments.promptId, input.promptId)));
+  return {
+    environments: Object.fromEntries(current.map((row) => [row.environment, { version_id: row.versionId, version: row.version, updated_at: row.updatedAt.toISOString() }])),
+    deployments: page.map(({ deployment, version }) => ({
+      id: deployment.id,
+      environment: deployment.environment,
+      action: deployment.action,
+      from_version_id: deployment.fromVersionId,
+      to_version_id: deployment.toVersionId,
+      version,
+      actor_user_id: deployment.actorUserId,
+      approval: deployment.approval,
+      approval_request_id: deployment.approvalRequestId,
+      note: deployment.note,
+      created_at: deployment.createdAt.toISOString(),
+    })),
+    next_cursor: rows.length > input.limit && last ? encodeCursor(last.deployment.createdAt, last.deployment.id) : null,
+  };
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return btoa(JSON.stringify([createdAt.toISOString(), id]));
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(atob(cursor)) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || typeof id !== "string") throw new Error("bad cursor");
+    return { createdAt: date, id };
+  } catch {
+    throw new ApiError("VALIDATION_FAILED", "The cursor is not one this API returned");
+  }
+}
