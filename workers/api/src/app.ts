@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { devRoutes } from "./routes/dev/index.ts";
 import { workspaceRoutes } from "./routes/workspaces/index.ts";
 import { lifecycleRoutes } from "./routes/prompts/lifecycle/index.ts";
+import { rebuildProjectionRoutes } from "./routes/admin/rebuild-projection.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -59,6 +60,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", authRoutes);
   app.route("/", workspaceRoutes);
   app.route("/", lifecycleRoutes);
+  app.route("/", rebuildProjectionRoutes);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
   return app;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { apiKeys, prompts, users } from "@xr2/db/schema";
+import { kvKeys, newId, sha256Hex } from "@xr2/shared";
+import { addPrompt, testContext } from "../../testing/fixtures.ts";
+import { call, createTeam } from "../../testing/http.ts";
+
+describe("KV projection rebuild", () => {
+  it("restores served versions and live keys, and deletes what must no longer be served", async () => {
+    const { owner, workspace, members } = await createTeam(["viewer"]);
+    const as = { token: owner.access_token, workspaceId: workspace.id };
+    const ctx = testContext();
+    const served = await addPrompt(ctx, workspace.id, ["served"]);
+    const archived = await addPrompt(ctx, workspace.id, ["archived soon"]);
+    for (const prompt of [served, archived]) await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[0]}/publish`, as);
+    await ctx.db().update(prompts).set({ status: "archived" }).where(eq(prompts.id, archived.promptId));
+
+    const liveHash = await sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+    const revokedHash = await sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+    await ctx.db().insert(apiKeys).values([
+      { id: newId("apiKey"), workspaceId: workspace.id, name: "live", keyHash: liveHash, prefix: "xr2_live_aaa", scopes: ["prompts:read"] },
+      { id: newId("apiKey"), workspaceId: workspace.id, name: "revoked", keyHash: revokedHash, prefix: "xr2_live_bbb", scopes: ["prompts:read"], revokedAt: new Date() },
+    ]);
+    // KV lost the served entry and still holds a revoked key.
+    await ctx.kv.delete(kvKeys.publishedPrompt(workspace.id, "production", served.slug));
+    await ctx.kv.put(kvKeys.apiKey(revokedHash), JSON.stringify({ stale: true }));
+
+    expect((await call("POST", `/api/workspaces/${workspace.id}/kv/rebuild`, { token: members[0]!.access_token })).status).toBe(403);
+    const rebuilt = await call("POST", `/api/workspaces/${workspace.id}/kv/rebuild`, { token: owner.access_token });
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body).toMatchObject({ workspaces: 1, prompts_written: 1, prompt_entries_deleted: 1, api_keys_written: 1, api_keys_deleted: 1 });
+
+    expect(await ctx.kv.get(kvKeys.publishedPrompt(workspace.id, "production", served.slug), "json")).toMatchObject({ version_id: served.versionIds[0] });
+    expect(await ctx.kv.get(kvKeys.publishedPrompt(workspace.id, "production", archived.slug))).toBeNull();
+    expect(await ctx.kv.get(kvKeys.apiKey(liveHash), "json")).toMatchObject({ workspace_id: workspace.id, scopes: ["prompts:read"] });
+    expect(await ctx.kv.get(kvKeys.apiKey(revokedHash))).toBeNull();
+    await ctx.dispose();
+  });
+
+  it("rebuilds every workspace only for platform administrators", async () => {
+    const { owner } = await createTeam([]);
+    expect((await call("POST", "/api/admin/kv/rebuild", { token: owner.access_token })).status).toBe(403);
+    const ctx = testContext();
+    await ctx.db().update(users).set({ isPlatformAdmin: true }).where(eq(users.id, owner.user.id));
+    await ctx.dispose();
+    const rebuilt = await call("POST", "/api/admin/kv/rebuild", { token: owner.access_token });
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body!.workspaces).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Rebuilds the KV projection of a workspace (or of every workspace) from Postgres: every served
+ * environment of an active prompt and every live API key is written; entries for anything that
+ * should no longer be served (archived prompts, revoked keys) are deleted. KV is a projection,
+ * so this is always safe to run — after an incident, a restore, or a KV write that failed.
+ */
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
+import { kvKeys, type ApiKeyRecord } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import { projectEnvironment } from "../prompts/project-published-prompt.ts";
+
+export interface RebuildReport {
+  workspaces: number;
+  prompts_written: number;
+  prompt_entries_deleted: number;
+  api_keys_written: number;
+  api_keys_deleted: number;
+}
+
+export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; input: { workspaceId?: string | undefined } }): Promise<RebuildReport> {
+  const db = ctx.http();
+  const workspaceIds = input.workspaceId
+    ? [input.workspaceId]
+    : (await db.select({ id: workspaces.id }).from(workspaces)).map((row) => row.id);
+  const report: RebuildReport = { workspaces: workspaceIds.length, prompts_written: 0, prompt_entries_deleted: 0, api_keys_written: 0, api_keys_deleted: 0 };
+
+  for (const workspaceId of workspaceIds) {
+    const served = await db
+      .select({ slug: prompts.slug, environment: environments.environment })
+      .from(environments)
+      .innerJoin(prompts, eq(prompts.id, environments.promptId))
+      .where(and(eq(environments.workspaceId, workspaceId), eq(prompts.status, "active")));
+    const keep = new Set<string>();
+    for (const row of served) {
+      const published = await projectEnvironment({ ctx, input: { workspaceId, environment: row.environment, slug: row.slug } });
+      if (published) {
+        keep.add(kvKeys.publishedPrompt(workspaceId, row.environment, row.slug));
+        report.prompts_written++;
+      }
+    }
+    // Anything else under this workspace's prefix is stale (archived or deleted prompts).
+    let cursor: string | undefined;
+    do {
+      const page: KVNamespaceListResult<unknown> = await ctx.kv.list({ prefix: `prompt:${workspaceId}:`, ...(cursor ? { cursor } : {}) });
+      for (const key of page.keys) {
+        if (keep.has(key.name)) continue;
+        await ctx.kv.delete(key.name);
+        report.prompt_entries_deleted++;
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+
+    const live = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)));
+    for (const key of live) {
+      const record: ApiKeyRecord = { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null };
+      await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(record));
+      report.api_keys_written++;
+    }
+    const revoked = await db.select({ keyHash: apiKeys.keyHash }).from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNotNull(apiKeys.revokedAt)));
+    for (const key of revoked) {
+      await ctx.kv.delete(kvKeys.apiKey(key.keyHash));
+      report.api_keys_deleted++;
+    }
+  }
+  return report;
+}
