@@ -46,7 +46,8 @@ async function main(): Promise<void> {
       inMemoryDatabase: true,
       redisUrl: process.env.TEST_REDIS_URL ?? null,
       withSite: false,
-      devVars: {},
+      // The bench measures throughput, not the limits: lift them far above what it sends.
+      devVars: { RATE_LIMIT_OVERRIDES: JSON.stringify({ getPromptPerKey: { requests: 100_000_000 }, getPromptPerWorkspace: { requests: 100_000_000 } }) },
       log: (line) => {
         if (process.env.BENCH_VERBOSE) console.error(line);
       },

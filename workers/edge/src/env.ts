@@ -1,6 +1,9 @@
 /** The edge worker's bindings and vars, validated once per isolate at the entry of each handler. */
 import * as z from "zod";
-import { isBinding, type EdgeBackend, type RequestVariables } from "@xr2/shared";
+import { isBinding, rateLimitOverridesSchema, type EdgeBackend, type RequestVariables } from "@xr2/shared";
+
+/** `true`/`false` from `[vars]`, or the strings "true"/"false" (also 1/0, yes/no) from secrets and `.dev.vars`. */
+const flag = z.union([z.boolean(), z.stringbool()]);
 
 export const edgeEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
@@ -9,6 +12,12 @@ export const edgeEnvSchema = z.object({
   API: z.custom<Service & EdgeBackend>(isBinding(["fetch"]), "must be a service binding to the API worker"),
   UPSTASH_REDIS_REST_URL: z.url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  /** Per-policy changes to the shared rate-limit table, as JSON (see rate-limit-policies.ts). */
+  RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional().default({}),
+  /** How long a request waits for Redis before treating the limiter as unavailable. */
+  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** When Redis is unavailable: false lets requests through (the default), true answers 503. */
+  RATE_LIMIT_FAIL_CLOSED: flag.default(false),
 });
 
 export type EdgeEnv = z.infer<typeof edgeEnvSchema>;

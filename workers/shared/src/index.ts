@@ -8,3 +8,5 @@ export * from "./env.ts";
 export * from "./http.ts";
 export * from "./edge-backend.ts";
 export * from "./redis.ts";
+export * from "./rate-limit-policies.ts";
+export * from "./template/index.ts";

@@ -5,7 +5,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { apiKeys, exposures } from "@xr2/db/schema";
 import { kvKeys, sha256Hex } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
-import { createPublishedPrompt, database, readProjection } from "../testing/fixtures.ts";
+import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection } from "../testing/fixtures.ts";
 
 function getPrompt(slug: string, key: string | null, query = "") {
   return exports.default.fetch(`http://edge.test/api/v1/get-prompt/${slug}${query}`, {
@@ -29,15 +29,38 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     expect(await env.PROMPTS_KV.get(kvKeys.apiKey(await sha256Hex(fixture.apiKey)), "json")).toMatchObject({ key_id: fixture.keyId, workspace_id: fixture.workspaceId });
   });
 
-  it("serves from KV alone once projected", async () => {
+  it("serves from KV alone once projected, and a change to KV once the isolate's cache expires", async () => {
     const fixture = await createPublishedPrompt({ content: "Original" });
     expect((await getPrompt(fixture.slug, fixture.apiKey)).status).toBe(200);
-    // Change only the projection: a KV hit must answer from it without asking Postgres.
+    // Change only the projection (as a publish or rollback does): the edge must answer from it
+    // without asking Postgres, within the bound a publish has to reach the edge.
     const projected = (await readProjection(fixture.workspaceId, fixture.slug))!;
     await env.PROMPTS_KV.put(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug), JSON.stringify({ ...projected, content: "From KV" }));
 
-    const body = (await (await getPrompt(fixture.slug, fixture.apiKey)).json()) as { content: string };
-    expect(body.content).toBe("From KV");
+    const content = await pollUntil(async () => ((await (await getPrompt(fixture.slug, fixture.apiKey)).json()) as { content: string }).content, (seen) => seen === "From KV");
+    expect(content).toBe("From KV");
+  });
+
+  it("accepts a key created after a lookup found none, once the remembered miss expires", async () => {
+    const fixture = await createPublishedPrompt();
+    const apiKey = newApiKey();
+    expect((await getPrompt(fixture.slug, apiKey)).status).toBe(401);
+    await createApiKey(fixture.workspaceId, apiKey);
+
+    const response = await pollUntil(() => getPrompt(fixture.slug, apiKey), (seen) => seen.status === 200);
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses a revoked key once KV drops it and the isolate's cache expires", async () => {
+    const fixture = await createPublishedPrompt();
+    expect((await getPrompt(fixture.slug, fixture.apiKey)).status).toBe(200);
+    // What a revocation does: Postgres first, then the projection.
+    await database().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, fixture.keyId));
+    await env.PROMPTS_KV.delete(kvKeys.apiKey(await sha256Hex(fixture.apiKey)));
+
+    const response = await pollUntil(() => getPrompt(fixture.slug, fixture.apiKey), (seen) => seen.status === 401);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
   });
 
   it("gives each answer a unique, time-sortable trace id and records the exposure", async () => {

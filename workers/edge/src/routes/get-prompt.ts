@@ -1,13 +1,15 @@
 /**
- * GET /api/v1/get-prompt/{slug}: the first slice of the hot path. API key by SHA-256 in KV,
- * published version from KV (the API worker back-fills on a miss), a sortable trace id, and the
- * exposure sent to the queue after the answer is on its way. Rendering, rate limits and the
- * in-isolate cache arrive with the prompt lifecycle.
+ * GET /api/v1/get-prompt/{slug}: the hot path. API key by SHA-256 (isolate cache, KV, then the
+ * API worker), the key's and workspace's rate limits checked while the published version loads
+ * (isolate cache, KV, then the API worker, which back-fills KV), a sortable trace id, and the
+ * exposure sent to the queue after the answer is on its way. Rendering arrives with the prompt
+ * lifecycle.
  */
 import { Hono } from "hono";
 import * as z from "zod";
 import { ApiError, describeError, ENVIRONMENTS, log, newId, type ExposureMessage } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
+import { assertRateLimit } from "../services/assert-rate-limit.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
 
@@ -32,7 +34,14 @@ export const getPromptRoute = new Hono<EdgeHono>().get("/api/v1/get-prompt/:slug
   }
   c.set("workspaceId", key.workspace_id);
 
-  const prompt = await loadPublishedPrompt(env, { workspaceId: key.workspace_id, environment: query.data.env, slug: params.data.slug });
+  // Redis and the prompt's lookup overlap; a refusal still wins over whatever the lookup found.
+  const [limit, loaded] = await Promise.allSettled([
+    assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key }),
+    loadPublishedPrompt(env, { workspaceId: key.workspace_id, environment: query.data.env, slug: params.data.slug }),
+  ]);
+  if (limit.status === "rejected") throw limit.reason;
+  if (loaded.status === "rejected") throw loaded.reason;
+  const prompt = loaded.value;
   if (!prompt) throw new ApiError("NOT_FOUND", `No version of '${params.data.slug}' is published to ${query.data.env}`);
 
   const traceId = newId("trace");

@@ -29,15 +29,25 @@ export async function createPublishedPrompt(opts: { content?: string; scopes?: A
   const workspaceId = newId("workspace");
   const promptId = newId("prompt");
   const versionId = newId("version");
-  const keyId = newId("apiKey");
   const slug = `edge-${promptId.slice(-10)}`;
-  const apiKey = `xr2_test_${crypto.randomUUID().replaceAll("-", "")}`;
   await db.insert(users).values({ id: userId, email: `${userId}@example.test`, name: "Edge test" });
   await db.insert(workspaces).values({ id: workspaceId, name: "Edge test", ownerId: userId });
   await db.insert(prompts).values({ id: promptId, workspaceId, slug, name: "Edge prompt" });
   await db.insert(promptVersions).values({ id: versionId, workspaceId, promptId, versionNumber: 1, kind: "text", content: opts.content ?? "Hello from {product}", status: "production" });
   await db.insert(environments).values({ workspaceId, promptId, environment: "production", versionId });
-  await db.insert(apiKeys).values({
+  const { apiKey, keyId } = await createApiKey(workspaceId, newApiKey(), opts);
+  return { workspaceId, promptId, versionId, slug, apiKey, keyId };
+}
+
+/** A key in the format the API worker hands out, not yet stored anywhere. */
+export function newApiKey(): string {
+  return `xr2_test_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+/** Stores `apiKey` in Postgres (only) as a key of the workspace. */
+export async function createApiKey(workspaceId: string, apiKey: string, opts: { scopes?: ApiKeyRecord["scopes"]; environment?: ApiKeyRecord["environment"]; expiresAt?: Date } = {}): Promise<{ apiKey: string; keyId: string }> {
+  const keyId = newId("apiKey");
+  await database().insert(apiKeys).values({
     id: keyId,
     workspaceId,
     name: "edge test key",
@@ -47,7 +57,21 @@ export async function createPublishedPrompt(opts: { content?: string; scopes?: A
     environment: opts.environment ?? null,
     expiresAt: opts.expiresAt ?? null,
   });
-  return { workspaceId, promptId, versionId, slug, apiKey, keyId };
+  return { apiKey, keyId };
+}
+
+/**
+ * Calls `attempt` until `done` accepts its result or `timeoutMs` passes, and returns the last
+ * result, so the caller's assertion shows what was seen. For changes that must reach the edge
+ * within a bound: the test asserts that they arrive, not how fast.
+ */
+export async function pollUntil<T>(attempt: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (done(value) || Date.now() >= deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export async function readProjection(workspaceId: string, slug: string): Promise<PublishedPrompt | null> {

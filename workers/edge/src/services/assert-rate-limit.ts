@@ -1,0 +1,144 @@
+/**
+ * Rate limits on the hot path (E3): the policies an operation names in the shared table, for the
+ * calling key and its workspace, checked concurrently (one auto-pipelined Redis round trip) with
+ * @upstash/ratelimit's sliding window. A request over any limit gets 429 with Retry-After; every
+ * answer carries RateLimit-Limit/-Remaining/-Reset for the tightest policy.
+ *
+ * Redis must never take the Product API down with it: an answer slower than
+ * RATE_LIMIT_TIMEOUT_MS (50 ms by default) or an error counts as "unavailable", logged once per
+ * outage per isolate, and the request goes through, or gets 503 with RATE_LIMIT_FAIL_CLOSED.
+ *
+ * Blocks are remembered in the isolate until the window resets, so a client hammering past its
+ * limit is refused without a Redis round trip. The library's own `ephemeralCache` does that per
+ * limiter and so cannot stop a request its key limit refuses from still counting against the
+ * workspace (one runaway key would then exhaust its whole workspace); this list sits above both
+ * policies and is checked before either counts. The library's cache is therefore off.
+ */
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Context } from "hono";
+import { ApiError, createRedis, describeError, log, resolveRateLimitPolicies, type ApiKeyRecord, type RateLimitPolicy, type RateLimitPolicyName } from "@xr2/shared";
+import type { EdgeEnv, EdgeHono } from "../env.ts";
+import { TtlCache } from "./ttl-cache.ts";
+
+interface Verdict {
+  policy: RateLimitPolicy;
+  success: boolean;
+  limit: number;
+  remaining: number;
+  /** Unix time in ms at which the current window ends. */
+  reset: number;
+}
+
+interface Limiters {
+  policies: Record<RateLimitPolicyName, { policy: RateLimitPolicy; ratelimit: Ratelimit }>;
+  /** Refusals, keyed by Redis key, until their window resets; bounded like the other caches. */
+  blocked: TtlCache<Verdict>;
+  /** Set while Redis is unavailable, so an outage is logged once, not once per request. */
+  unavailable: boolean;
+}
+
+// Per validated env, which workerd keeps for the isolate's life: limiters are built once.
+const limitersByEnv = new WeakMap<EdgeEnv, Limiters>();
+
+function limitersFor(env: EdgeEnv): Limiters {
+  let limiters = limitersByEnv.get(env);
+  if (limiters) return limiters;
+  const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+  const resolved = resolveRateLimitPolicies(env.RATE_LIMIT_OVERRIDES);
+  const policies = {} as Limiters["policies"];
+  for (const [name, policy] of Object.entries(resolved) as Array<[RateLimitPolicyName, RateLimitPolicy]>) {
+    const ratelimit = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
+      prefix: policy.keyPrefix,
+      ephemeralCache: false,
+      // The deadline is ours (one for all policies of a request); 0 turns the library's off.
+      timeout: 0,
+      analytics: false,
+      enableTelemetry: false,
+    });
+    policies[name] = { policy, ratelimit };
+  }
+  // Each entry is set with its own TTL (until its window resets); the default is never used.
+  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false };
+  limitersByEnv.set(env, limiters);
+  return limiters;
+}
+
+export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: readonly [RateLimitPolicyName, ...RateLimitPolicyName[]]; apiKey: ApiKeyRecord }): Promise<void> {
+  const env = c.get("env");
+  const limiters = limitersFor(env);
+  const checks = input.policies.map((name) => {
+    const { policy, ratelimit } = limiters.policies[name];
+    const identifier = policy.subject === "api_key" ? input.apiKey.key_id : input.apiKey.workspace_id;
+    return { policy, ratelimit, identifier, blockKey: `${policy.keyPrefix}:${identifier}` };
+  });
+
+  for (const check of checks) {
+    const blocked = limiters.blocked.get(check.blockKey);
+    if (blocked) throw rateLimited(blocked);
+  }
+
+  const answer = await withinDeadline(Promise.all(checks.map((check) => check.ratelimit.limit(check.identifier))), env.RATE_LIMIT_TIMEOUT_MS);
+  if (!answer.ok) {
+    if (!limiters.unavailable) {
+      limiters.unavailable = true;
+      log("warn", "rate limiter unavailable", { fail_closed: env.RATE_LIMIT_FAIL_CLOSED, timeout_ms: env.RATE_LIMIT_TIMEOUT_MS, error: answer.error === undefined ? "timed out" : describeError(answer.error) });
+    }
+    if (env.RATE_LIMIT_FAIL_CLOSED) {
+      throw new ApiError("DEPENDENCY_UNAVAILABLE", "Rate limiting is unavailable; try again shortly", { headers: { "retry-after": "1" } });
+    }
+    return;
+  }
+  if (limiters.unavailable) {
+    limiters.unavailable = false;
+    log("info", "rate limiter available again");
+  }
+  // Work the library leaves for after the answer (none for one region without analytics today).
+  c.executionCtx.waitUntil(Promise.all(answer.value.map((result) => result.pending)));
+
+  const verdicts = answer.value.map((result, index): Verdict => ({ policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset }));
+  let refusal: Verdict | undefined;
+  for (const [index, verdict] of verdicts.entries()) {
+    if (verdict.success) continue;
+    limiters.blocked.set(checks[index]!.blockKey, verdict, verdict.reset - Date.now());
+    // The refusal that lasts longest decides when a retry can succeed.
+    if (!refusal || verdict.reset > refusal.reset) refusal = verdict;
+  }
+  if (refusal) throw rateLimited(refusal);
+  const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
+  for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+}
+
+function rateLimitHeaders(verdict: Verdict): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(verdict.limit),
+    "RateLimit-Remaining": String(verdict.remaining),
+    "RateLimit-Reset": String(secondsUntil(verdict.reset)),
+  };
+}
+
+function rateLimited(verdict: Verdict): ApiError {
+  const retryAfter = Math.max(1, secondsUntil(verdict.reset));
+  const subject = verdict.policy.subject === "api_key" ? "API key" : "workspace";
+  return new ApiError("RATE_LIMITED", `This ${subject} is limited to ${verdict.limit} requests per ${verdict.policy.windowSeconds} s; retry in ${retryAfter} s`, {
+    headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders({ ...verdict, remaining: 0 }) },
+  });
+}
+
+function secondsUntil(epochMs: number): number {
+  return Math.max(0, Math.ceil((epochMs - Date.now()) / 1000));
+}
+
+/** Settles with the work's value, its error, or a timeout; the work is never awaited past the deadline. */
+async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<{ ok: true; value: T } | { ok: false; error?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<{ ok: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false }), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

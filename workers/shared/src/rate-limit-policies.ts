@@ -1,0 +1,59 @@
+/**
+ * The one table of rate-limit policies (E3). Every limited operation names its policies here;
+ * nothing else in the code base states a limit. Each policy is a sliding window counted in
+ * Upstash Redis under its own key prefix, for one subject: the calling API key or its workspace.
+ *
+ * A deployment (or a test) changes limits without a code change through one variable,
+ * RATE_LIMIT_OVERRIDES, a JSON object from policy name to `{ requests?, windowSeconds? }`, e.g.
+ * `{"getPromptPerKey":{"requests":1200}}`. Key prefixes cannot be overridden: they are what keeps
+ * two policies' counters apart.
+ */
+import * as z from "zod";
+
+export type RateLimitSubject = "api_key" | "workspace";
+
+export interface RateLimitPolicy {
+  subject: RateLimitSubject;
+  requests: number;
+  windowSeconds: number;
+  keyPrefix: string;
+}
+
+export const RATE_LIMIT_POLICIES = {
+  // Apps call get-prompt on their own request path; 10 per second per key covers a busy
+  // backend, and a workspace's keys together get five times that.
+  getPromptPerKey: { subject: "api_key", requests: 600, windowSeconds: 60, keyPrefix: "rl:get-prompt:key" },
+  getPromptPerWorkspace: { subject: "workspace", requests: 3_000, windowSeconds: 60, keyPrefix: "rl:get-prompt:workspace" },
+  // Events arrive in bursts (a batch counts as one request); twice get-prompt's budget.
+  eventsPerKey: { subject: "api_key", requests: 1_200, windowSeconds: 60, keyPrefix: "rl:events:key" },
+  eventsPerWorkspace: { subject: "workspace", requests: 6_000, windowSeconds: 60, keyPrefix: "rl:events:workspace" },
+} as const satisfies Record<string, RateLimitPolicy>;
+
+export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
+
+const POLICY_NAMES = Object.keys(RATE_LIMIT_POLICIES) as [RateLimitPolicyName, ...RateLimitPolicyName[]];
+
+const policyOverrideSchema = z.strictObject({
+  requests: z.number().int().positive().optional(),
+  windowSeconds: z.number().int().positive().max(86_400).optional(),
+});
+
+/** Secrets and `.dev.vars` values are strings; a `[vars]` table in wrangler.toml arrives as an object. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value; // the object schema then reports it as "expected record, received string"
+  }
+}
+
+export const rateLimitOverridesSchema = z.preprocess(parseJsonText, z.partialRecord(z.enum(POLICY_NAMES), policyOverrideSchema));
+export type RateLimitOverrides = z.infer<typeof rateLimitOverridesSchema>;
+
+/** The table with a deployment's overrides applied. */
+export function resolveRateLimitPolicies(overrides: RateLimitOverrides): Record<RateLimitPolicyName, RateLimitPolicy> {
+  const resolved = {} as Record<RateLimitPolicyName, RateLimitPolicy>;
+  for (const name of POLICY_NAMES) resolved[name] = { ...RATE_LIMIT_POLICIES[name], ...overrides[name] };
+  return resolved;
+}
