@@ -56,15 +56,15 @@ async function main(): Promise<void> {
     const demo = (await seed.json()) as { api_key: string; prompt_slugs: string[] };
     if (!seed.ok) throw new Error(`seed failed: ${JSON.stringify(demo)}`);
     const auth = { authorization: `Bearer ${demo.api_key}` };
-    const slug = demo.prompt_slugs[0];
+    const promptPath = `/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2&var.plan=pro`;
 
     // One request fills KV from Postgres, so the measured path is the KV hit.
-    const warm = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}`, { headers: auth });
+    const warm = await fetch(`${stack.urls.edge}${promptPath}`, { headers: auth });
     if (!warm.ok) throw new Error(`get-prompt warm-up failed with ${warm.status}: ${await warm.text()}`);
 
     const scenarios: Scenario[] = [
       { name: "edge: empty route (GET /health/live)", path: "/health/live", baseline: null },
-      { name: "edge: KV read (get-prompt, KV hit)", path: `/api/v1/get-prompt/${slug}`, headers: auth, baseline: "edge: empty route (GET /health/live)" },
+      { name: "edge: get-prompt (auth + rate limit + cache/KV + render + exposure)", path: promptPath, headers: auth, baseline: "edge: empty route (GET /health/live)" },
     ];
 
     const rows: Row[] = [];

@@ -94,7 +94,7 @@ async function seedDemo(stack: LocalStack, devVars: Record<string, string>): Pro
   Demo login          ${demo.email} / ${demo.password}
   Demo API key        ${demo.api_key}
 
-  Try: curl -H "Authorization: Bearer ${demo.api_key}" ${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}
+  Try: curl -H "Authorization: Bearer ${demo.api_key}" "${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2"
 `;
 }
 

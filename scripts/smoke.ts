@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       ["edge /health", `${edge}/health`],
       ["api /health", `${api}/health`],
       ["site", site],
-      ["edge get-prompt", `${edge}/api/v1/get-prompt/welcome-message`, { authorization: `Bearer ${apiKey}` }],
+      ["edge get-prompt", `${edge}/api/v1/get-prompt/welcome-message?var.name=Ada&var.product=xR2`, { authorization: `Bearer ${apiKey}` }],
     ];
     for (const [name, url, headers] of checks) {
       const response = await fetch(url, { headers: headers ?? {} });

@@ -47,11 +47,11 @@ describe("local stack", () => {
 
   it("serves a version published through the API worker from the edge, and records the exposure", async () => {
     const slug = demo.prompt_slugs[0]!;
-    const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}?source=e2e`, { headers: { authorization: `Bearer ${demo.api_key}` } });
+    const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}?source=e2e&var.name=Ada&var.product=xR2&var.plan=pro`, { headers: { authorization: `Bearer ${demo.api_key}` } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { slug: string; version: number; trace_id: string; content: string };
     expect(body).toMatchObject({ slug, version: 2 });
-    expect(body.content).toContain("{name}");
+    expect(body.content).toBe("Hi Ada, great to have you on xR2. You are on the pro plan.");
 
     const client = new pg.Client({ connectionString: stack.urls.database });
     await client.connect();

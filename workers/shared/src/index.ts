@@ -10,3 +10,4 @@ export * from "./edge-backend.ts";
 export * from "./redis.ts";
 export * from "./rate-limit-policies.ts";
 export * from "./template/index.ts";
+export * from "./product-api.ts";

@@ -14,6 +14,9 @@ export const exposureMessageSchema = z.object({
   unit_id: z.string().nullable(),
   api_key_id: z.string().nullable(),
   latency_ms: z.number().nonnegative(),
+  /** "error" when the version was found but could not be served (e.g. invalid variables). */
+  status: z.enum(["success", "error"]).default("success"),
+  error_code: z.string().max(64).nullable().default(null),
   served_at: z.iso.datetime({ offset: true }),
 });
 export type ExposureMessage = z.infer<typeof exposureMessageSchema>;

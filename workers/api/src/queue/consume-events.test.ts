@@ -20,6 +20,8 @@ function exposure(fixture: { workspaceId: string; promptId: string; versionIds: 
     unit_id: null,
     api_key_id: null,
     latency_ms: 1.5,
+    status: "success",
+    error_code: null,
     served_at: new Date().toISOString(),
   };
 }

@@ -72,6 +72,8 @@ async function insertExposures(ctx: ServiceContext, items: Accepted[]): Promise<
         unitId: body.unit_id,
         apiKeyId: body.api_key_id,
         latencyMs: Math.round(body.latency_ms),
+        status: body.status,
+        errorCode: body.error_code,
         servedAt: new Date(body.served_at),
       })),
     )

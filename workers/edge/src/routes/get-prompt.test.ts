@@ -15,13 +15,13 @@ function getPrompt(slug: string, key: string | null, query = "") {
 
 describe("GET /api/v1/get-prompt/{slug}", () => {
   it("serves a version only Postgres knows, through the API worker, and back-fills KV", async () => {
-    const fixture = await createPublishedPrompt({ content: "Welcome to {product}" });
+    const fixture = await createPublishedPrompt({ content: "Welcome to {product}", variables: [{ name: "product", type: "string", required: true }] });
     expect(await readProjection(fixture.workspaceId, fixture.slug)).toBeNull();
 
-    const response = await getPrompt(fixture.slug, fixture.apiKey);
+    const response = await getPrompt(fixture.slug, fixture.apiKey, "?var.product=Acme");
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ slug: fixture.slug, prompt_id: fixture.promptId, version_id: fixture.versionId, version: 1, environment: "production", content: "Welcome to {product}" });
+    expect(body).toMatchObject({ slug: fixture.slug, prompt_id: fixture.promptId, version_id: fixture.versionId, version: 1, environment: "production", content: "Welcome to Acme", variables: { product: "Acme" } });
     expect(body.trace_id).toMatch(/^tr_[0-9a-z]{26}$/);
     expect(response.headers.get("x-trace-id")).toBe(body.trace_id);
 
@@ -35,7 +35,7 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     // Change only the projection (as a publish or rollback does): the edge must answer from it
     // without asking Postgres, within the bound a publish has to reach the edge.
     const projected = (await readProjection(fixture.workspaceId, fixture.slug))!;
-    await env.PROMPTS_KV.put(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug), JSON.stringify({ ...projected, content: "From KV" }));
+    await env.PROMPTS_KV.put(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug), JSON.stringify({ ...projected, version_id: "pv_published_later", version: 2, content: "From KV" }));
 
     const content = await pollUntil(async () => ((await (await getPrompt(fixture.slug, fixture.apiKey)).json()) as { content: string }).content, (seen) => seen === "From KV");
     expect(content).toBe("From KV");
@@ -148,5 +148,81 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
       expect(await response.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
     }
     expect((await getPrompt("bad%20slug%21", fixture.apiKey)).status).toBe(400);
+  });
+});
+
+describe("rendering", () => {
+  const variables = [
+    { name: "name", type: "string" as const, required: true },
+    { name: "seats", type: "number" as const, required: false, default: 1 },
+    { name: "vip", type: "boolean" as const, required: false, default: false },
+    { name: "plan", type: "enum" as const, required: false, values: ["free", "pro"] },
+  ];
+  const content = "Hi {name}, {seats} seat(s).{% if vip %} Welcome back, VIP!{% else %} Enjoy.{% endif %}{% if plan %} Plan: {plan}.{% endif %} Use {{braces}}.";
+
+  it("renders query values with types, defaults, conditionals and escapes", async () => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    const plain = (await (await getPrompt(fixture.slug, fixture.apiKey, "?var.name=Ada")).json()) as { content: string; variables: Record<string, unknown> };
+    expect(plain.content).toBe("Hi Ada, 1 seat(s). Enjoy. Use {braces}.");
+    expect(plain.variables).toEqual({ name: "Ada", seats: 1, vip: false });
+    const vip = await getPrompt(fixture.slug, fixture.apiKey, "?var.name=Ada&var.seats=3&var.vip=true&var.plan=pro&format=text");
+    expect(await vip.text()).toBe("Hi Ada, 3 seat(s). Welcome back, VIP! Plan: pro. Use {braces}.");
+  });
+
+  it("takes values from a POST body", async () => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    const response = await exports.default.fetch(`http://edge.test/api/v1/get-prompt/${fixture.slug}?format=text`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${fixture.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ variables: { name: "Grace", seats: 2, vip: true } }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("Hi Grace, 2 seat(s). Welcome back, VIP! Use {braces}.");
+  });
+
+  it("renders every message of a chat prompt", async () => {
+    const fixture = await createPublishedPrompt({
+      messages: [
+        { role: "system", content: "You help {name}." },
+        { role: "user", content: "Say hi to {name}." },
+      ],
+      variables: [{ name: "name", type: "string", required: true }],
+    });
+    const body = (await (await getPrompt(fixture.slug, fixture.apiKey, "?var.name=Lin")).json()) as { content: unknown; messages: unknown };
+    expect(body.content).toBeNull();
+    expect(body.messages).toEqual([
+      { role: "system", content: "You help Lin." },
+      { role: "user", content: "Say hi to Lin." },
+    ]);
+  });
+
+  it.each([
+    ["a missing required variable", "", "name"],
+    ["a number that is not one", "?var.name=Ada&var.seats=many", "seats"],
+    ["a value outside an enum", "?var.name=Ada&var.plan=gold", "plan"],
+    ["a boolean that is not one", "?var.name=Ada&var.vip=yes", "vip"],
+  ])("answers 400 naming the variable for %s, and records the failed exposure", async (_case, query, variable) => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    const response = await getPrompt(fixture.slug, fixture.apiKey, query);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("VALIDATION_FAILED");
+    expect(body.error.message).toContain(variable);
+    const stored = await pollUntil(
+      () => database().select().from(exposures).where(eq(exposures.promptId, fixture.promptId)),
+      (rows) => rows.length > 0,
+    );
+    expect(stored).toEqual([expect.objectContaining({ status: "error", errorCode: "VALIDATION_FAILED" })]);
+  });
+
+  it("answers 400, not 500, to malformed POST bodies and oversized values", async () => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    const post = (body: string) =>
+      exports.default.fetch(`http://edge.test/api/v1/get-prompt/${fixture.slug}`, { method: "POST", headers: { authorization: `Bearer ${fixture.apiKey}`, "content-type": "application/json" }, body });
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post(JSON.stringify({ variables: { name: { nested: true } } }))).status).toBe(400);
+    expect((await post(JSON.stringify({ variables: {}, extra: 1 }))).status).toBe(400);
+    expect((await post(JSON.stringify({ variables: { name: "x".repeat(70_000) } }))).status).toBe(413);
+    expect((await getPrompt(fixture.slug, fixture.apiKey, `?var.name=${"x".repeat(10_001)}`)).status).toBe(400);
   });
 });

@@ -1,32 +1,43 @@
 /**
- * GET /api/v1/get-prompt/{slug}: the hot path. API key by SHA-256 (isolate cache, KV, then the
- * API worker), the key's and workspace's rate limits checked while the published version loads
- * (isolate cache, KV, then the API worker, which back-fills KV), a sortable trace id, and the
- * exposure sent to the queue after the answer is on its way. Rendering arrives with the prompt
- * lifecycle.
+ * GET|POST /api/v1/get-prompt/{slug}: the hot path. API key by SHA-256 (isolate cache, KV, then
+ * the API worker), the key's and workspace's rate limits checked while the published version
+ * loads (isolate cache, KV, then the API worker, which back-fills KV), rendering with the
+ * caller's values (`var.<name>=` query parameters, or `{variables: {...}}` in a POST body), a
+ * sortable trace id, and the exposure sent to the queue after the answer is on its way — also
+ * for answers refused because of the values, so error rates show in the stats.
  */
-import { Hono } from "hono";
-import * as z from "zod";
-import { ApiError, describeError, ENVIRONMENTS, log, newId, type ExposureMessage } from "@xr2/shared";
+import { Hono, type Context } from "hono";
+import {
+  ApiError,
+  describeError,
+  getPromptBodySchema,
+  getPromptQuerySchema,
+  limitBodySize,
+  log,
+  newId,
+  PRODUCT_API_LIMITS,
+  slugSchema,
+  variableValuesSchema,
+  type ExposureMessage,
+  type GetPromptResponse,
+  type PublishedPrompt,
+} from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
+import { renderPrompt } from "../services/render-prompt.ts";
 
-const paramsSchema = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,127}$/i, "slug must be 1-128 letters, digits, '-', '_' or '.'") });
-const querySchema = z.object({
-  env: z.enum(ENVIRONMENTS).default("production"),
-  source: z.string().max(64).optional(),
-  format: z.enum(["json", "text"]).default("json"),
-});
+const VARIABLE_PREFIX = "var.";
 
-export const getPromptRoute = new Hono<EdgeHono>().get("/api/v1/get-prompt/:slug", async (c) => {
+async function getPrompt(c: Context<EdgeHono>, values: Promise<Record<string, string | number | boolean>>): Promise<Response> {
   const started = performance.now();
   const env = c.get("env");
-  const params = paramsSchema.safeParse(c.req.param());
-  if (!params.success) throw new ApiError("VALIDATION_FAILED", params.error.issues[0]?.message ?? "invalid slug");
-  const query = querySchema.safeParse(c.req.query());
+  const slug = slugSchema.safeParse(c.req.param("slug"));
+  if (!slug.success) throw new ApiError("VALIDATION_FAILED", slug.error.issues[0]?.message ?? "invalid slug");
+  const query = getPromptQuerySchema.safeParse(c.req.query());
   if (!query.success) throw new ApiError("VALIDATION_FAILED", "Invalid query parameters", { details: query.error.issues });
+  const raw = await values;
 
   const key = await authenticateApiKey(env, c.req.header("authorization"), "prompts:read");
   if (key.environment !== null && key.environment !== query.data.env) {
@@ -37,49 +48,94 @@ export const getPromptRoute = new Hono<EdgeHono>().get("/api/v1/get-prompt/:slug
   // Redis and the prompt's lookup overlap; a refusal still wins over whatever the lookup found.
   const [limit, loaded] = await Promise.allSettled([
     assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key }),
-    loadPublishedPrompt(env, { workspaceId: key.workspace_id, environment: query.data.env, slug: params.data.slug }),
+    loadPublishedPrompt(env, { workspaceId: key.workspace_id, environment: query.data.env, slug: slug.data }),
   ]);
   if (limit.status === "rejected") throw limit.reason;
   if (loaded.status === "rejected") throw loaded.reason;
   const prompt = loaded.value;
-  if (!prompt) throw new ApiError("NOT_FOUND", `No version of '${params.data.slug}' is published to ${query.data.env}`);
+  if (!prompt) throw new ApiError("NOT_FOUND", `No version of '${slug.data}' is published to ${query.data.env}`);
 
   const traceId = newId("trace");
-  const exposure: ExposureMessage = {
-    type: "exposure",
-    trace_id: traceId,
-    workspace_id: prompt.workspace_id,
-    prompt_id: prompt.prompt_id,
-    version_id: prompt.version_id,
-    environment: prompt.environment,
-    source: query.data.source ?? null,
-    variant: null,
-    unit_id: null,
-    api_key_id: key.key_id,
-    latency_ms: Math.round((performance.now() - started) * 100) / 100,
-    served_at: new Date().toISOString(),
+  const expose = (status: "success" | "error", errorCode: string | null) => {
+    const exposure: ExposureMessage = {
+      type: "exposure",
+      trace_id: traceId,
+      workspace_id: prompt.workspace_id,
+      prompt_id: prompt.prompt_id,
+      version_id: prompt.version_id,
+      environment: prompt.environment,
+      source: query.data.source ?? null,
+      variant: null,
+      unit_id: query.data.unit_id ?? null,
+      api_key_id: key.key_id,
+      latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      served_at: new Date().toISOString(),
+      status,
+      error_code: errorCode,
+    };
+    c.executionCtx.waitUntil(
+      env.EVENTS_QUEUE.send(exposure).catch((error: unknown) => log("error", "exposure not queued", { trace_id: traceId, error: describeError(error) })),
+    );
   };
-  c.executionCtx.waitUntil(
-    env.EVENTS_QUEUE.send(exposure).catch((error: unknown) =>
-      log("error", "exposure not queued", { trace_id: traceId, error: describeError(error) }),
-    ),
-  );
+
+  let rendered: ReturnType<typeof renderPrompt>;
+  try {
+    rendered = renderPrompt(prompt, raw);
+  } catch (error) {
+    expose("error", error instanceof ApiError ? error.code : "INTERNAL");
+    throw error;
+  }
+  expose("success", null);
 
   c.header("x-trace-id", traceId);
-  if (query.data.format === "text") {
-    const text = prompt.content ?? (prompt.messages ?? []).map((message) => `${message.role}: ${message.content}`).join("\n\n");
-    return c.text(text);
-  }
-  return c.json({
+  if (query.data.format === "text") return c.text(rendered.content ?? asText(rendered.messages ?? []));
+  return c.json(answer(prompt, rendered, traceId));
+}
+
+function answer(prompt: PublishedPrompt, rendered: ReturnType<typeof renderPrompt>, traceId: string): GetPromptResponse {
+  return {
     slug: prompt.slug,
     prompt_id: prompt.prompt_id,
     version_id: prompt.version_id,
     version: prompt.version,
     environment: prompt.environment,
-    content: prompt.content,
-    messages: prompt.messages,
+    content: rendered.content,
+    messages: rendered.messages,
     model_config: prompt.model_config,
-    variables: prompt.variables,
+    variables: rendered.values,
     trace_id: traceId,
-  });
-});
+  };
+}
+
+function asText(messages: Array<{ role: string; content: string }>): string {
+  return messages.map((message) => `${message.role}: ${message.content}`).join("\n\n");
+}
+
+/** `var.<name>=value` query parameters; the last one wins when a name repeats. */
+async function valuesFromQuery(c: Context<EdgeHono>): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of new URL(c.req.url).searchParams) if (name.startsWith(VARIABLE_PREFIX)) values[name.slice(VARIABLE_PREFIX.length)] = value;
+  return parseValues(values);
+}
+
+async function valuesFromBody(c: Context<EdgeHono>): Promise<Record<string, string | number | boolean>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError("BAD_REQUEST", "The body must be JSON: {\"variables\": {\"name\": \"value\"}}");
+  }
+  const parsed = getPromptBodySchema.safeParse(body);
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", parsed.error.issues[0]?.message ?? "invalid body", { details: parsed.error.issues });
+  return parsed.data.variables;
+}
+
+function parseValues(values: Record<string, string>): Record<string, string> {
+  const parsed = variableValuesSchema.safeParse(values);
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", parsed.error.issues[0]?.message ?? "invalid variables", { details: parsed.error.issues });
+  return parsed.data as Record<string, string>;
+}
+
+export const getPromptRoute = new Hono<EdgeHono>()
+  .get("/api/v1/get-prompt/:slug", (c) => getPrompt(c, valuesFromQuery(c)))
+  .post("/api/v1/get-prompt/:slug", limitBodySize(PRODUCT_API_LIMITS.postBodyBytes), (c) => getPrompt(c, valuesFromBody(c)));

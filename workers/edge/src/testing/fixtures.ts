@@ -23,7 +23,16 @@ export interface PublishedFixture {
 }
 
 /** A workspace with one prompt published to production and an API key, in Postgres only. */
-export async function createPublishedPrompt(opts: { content?: string; scopes?: ApiKeyRecord["scopes"]; environment?: ApiKeyRecord["environment"]; expiresAt?: Date } = {}): Promise<PublishedFixture> {
+export async function createPublishedPrompt(
+  opts: {
+    content?: string;
+    messages?: Array<{ role: "system" | "user" | "assistant"; content: string }>;
+    variables?: PublishedPrompt["variables"];
+    scopes?: ApiKeyRecord["scopes"];
+    environment?: ApiKeyRecord["environment"];
+    expiresAt?: Date;
+  } = {},
+): Promise<PublishedFixture> {
   const db = database();
   const userId = newId("user");
   const workspaceId = newId("workspace");
@@ -33,7 +42,9 @@ export async function createPublishedPrompt(opts: { content?: string; scopes?: A
   await db.insert(users).values({ id: userId, email: `${userId}@example.test`, name: "Edge test" });
   await db.insert(workspaces).values({ id: workspaceId, name: "Edge test", ownerId: userId });
   await db.insert(prompts).values({ id: promptId, workspaceId, slug, name: "Edge prompt" });
-  await db.insert(promptVersions).values({ id: versionId, workspaceId, promptId, versionNumber: 1, kind: "text", content: opts.content ?? "Hello from {product}", status: "production" });
+  const body = opts.messages ? { kind: "chat" as const, messages: opts.messages } : { kind: "text" as const, content: opts.content ?? "Hello from {product}" };
+  const variables = opts.variables ?? [{ name: "product", type: "string" as const, required: false, default: "xR2" }];
+  await db.insert(promptVersions).values({ id: versionId, workspaceId, promptId, versionNumber: 1, ...body, variables, status: "production" });
   await db.insert(environments).values({ workspaceId, promptId, environment: "production", versionId });
   const { apiKey, keyId } = await createApiKey(workspaceId, newApiKey(), opts);
   return { workspaceId, promptId, versionId, slug, apiKey, keyId };
