@@ -11,6 +11,8 @@ import { devRoutes } from "./routes/dev/index.ts";
 import { workspaceRoutes } from "./routes/workspaces/index.ts";
 import { lifecycleRoutes } from "./routes/prompts/lifecycle/index.ts";
 import { rebuildProjectionRoutes } from "./routes/admin/rebuild-projection.ts";
+import { docsRoute } from "./routes/docs.ts";
+import { registerProductApi } from "./openapi/product-api.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -61,7 +63,9 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", workspaceRoutes);
   app.route("/", lifecycleRoutes);
   app.route("/", rebuildProjectionRoutes);
+  app.route("/", docsRoute);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  registerProductApi(app);
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
   return app;
 }
