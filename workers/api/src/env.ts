@@ -1,6 +1,6 @@
 /** The API worker's bindings, vars and secrets, validated at the entry of each handler. */
 import * as z from "zod";
-import { isBinding } from "@xr2/shared";
+import { isBinding, rateLimitOverridesSchema } from "@xr2/shared";
 
 export const apiEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
@@ -20,8 +20,25 @@ export const apiEnvSchema = z.object({
     .default("")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.url())),
+  /** JSON overrides of the shared rate-limit policy table (here: the login policies). */
+  RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional().default({}),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
   ENCRYPTION_KEY: z.base64().refine((value) => atob(value).length === 32, "must be 32 bytes, base64-encoded"),
+  /**
+   * Google sign-in (S1): all of GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI and
+   * SITE_URL, or none (then the Google routes answer 404). Checked together by
+   * services/auth/google-config.ts, so a half-configured Google sign-in does not stop the rest.
+   */
+  GOOGLE_CLIENT_ID: z.string().min(1).max(256).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).max(256).optional(),
+  /** This worker's /api/auth/google/callback, exactly as registered with Google. */
+  GOOGLE_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
+  /** The management site's origin; sign-in hands over to `${SITE_URL}/auth/callback`. */
+  SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Development and tests only (refused in production): a stand-in OpenID provider instead of Google. */
+  GOOGLE_AUTHORIZATION_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GOOGLE_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -1,7 +1,8 @@
 /**
  * The one table of rate-limit policies (E3). Every limited operation names its policies here;
  * nothing else in the code base states a limit. Each policy is a sliding window counted in
- * Upstash Redis under its own key prefix, for one subject: the calling API key or its workspace.
+ * Upstash Redis under its own key prefix, for one subject: the calling API key, its workspace,
+ * or (for sign-in) the e-mail address tried and the caller's IP address.
  *
  * A deployment (or a test) changes limits without a code change through one variable,
  * RATE_LIMIT_OVERRIDES, a JSON object from policy name to `{ requests?, windowSeconds? }`, e.g.
@@ -10,7 +11,7 @@
  */
 import * as z from "zod";
 
-export type RateLimitSubject = "api_key" | "workspace";
+export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip";
 
 export interface RateLimitPolicy {
   subject: RateLimitSubject;
@@ -27,6 +28,9 @@ export const RATE_LIMIT_POLICIES = {
   // Events arrive in bursts (a batch counts as one request); twice get-prompt's budget.
   eventsPerKey: { subject: "api_key", requests: 1_200, windowSeconds: 60, keyPrefix: "rl:events:key" },
   eventsPerWorkspace: { subject: "workspace", requests: 6_000, windowSeconds: 60, keyPrefix: "rl:events:workspace" },
+  // Password guessing: a handful of tries per account, more per address (offices share one).
+  loginPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login:email" },
+  loginPerIp: { subject: "ip", requests: 50, windowSeconds: 900, keyPrefix: "rl:login:ip" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

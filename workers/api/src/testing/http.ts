@@ -10,6 +10,9 @@ export interface CallOptions {
   token?: string;
   workspaceId?: string;
   contentType?: string;
+  headers?: Record<string, string>;
+  /** Bindings to change for this call (faults, low limits). */
+  env?: Record<string, unknown>;
 }
 
 export async function call(method: string, path: string, opts: CallOptions = {}) {
@@ -17,10 +20,11 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   if (opts.body !== undefined || opts.rawBody !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.workspaceId) headers["x-workspace-id"] = opts.workspaceId;
+  Object.assign(headers, opts.headers);
   const ctx = createExecutionContext();
   const response = await createApiApp().fetch(
     new Request(`http://api.test${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) }),
-    env,
+    opts.env ? { ...env, ...opts.env } : env,
     ctx,
   );
   await waitOnExecutionContext(ctx);

@@ -40,6 +40,37 @@ describe("register, login, me", () => {
   });
 });
 
+describe("sign-in attempts", () => {
+  it("are limited per e-mail address: past the limit even the right password gets 429 with Retry-After", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      expect((await call("POST", "/api/auth/login", { body: { email, password: "wrong password" } })).status).toBe(401);
+    }
+    const limited = await call("POST", "/api/auth/login", { body: { email, password: PASSWORD } });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { code: "RATE_LIMITED" } });
+  });
+
+  it("are limited per IP address across e-mail addresses", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ loginPerIp: { requests: 3 } }) };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await call("POST", "/api/auth/login", { body: { email: uniqueEmail(), password: PASSWORD }, headers: { "cf-connecting-ip": ip }, env: lowLimit });
+      expect(response.status).toBe(401);
+    }
+    const limited = await call("POST", "/api/auth/login", { body: { email: uniqueEmail(), password: PASSWORD }, headers: { "cf-connecting-ip": ip }, env: lowLimit });
+    expect(limited.status).toBe(429);
+  });
+
+  it("go through when Redis is unreachable rather than locking everyone out", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const response = await call("POST", "/api/auth/login", { body: { email, password: PASSWORD }, env: { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" } });
+    expect(response.status).toBe(200);
+  });
+});
+
 describe("refresh tokens", () => {
   it("rotate: the new pair works, the old refresh token stops working", async () => {
     const session = await register();

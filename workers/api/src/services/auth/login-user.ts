@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { limitLoginAttempts } from "./limit-login-attempts.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { issueSession, type Session } from "./tokens.ts";
 
@@ -14,9 +15,10 @@ export async function loginUser({
   input,
 }: {
   ctx: ServiceContext;
-  input: { email: string; password: string; userAgent?: string | undefined };
+  input: { email: string; password: string; userAgent?: string | undefined; ip?: string | undefined };
 }): Promise<Session> {
   const email = input.email.trim().toLowerCase();
+  await limitLoginAttempts(ctx, { email, ip: input.ip });
   const [user] = await ctx.db().select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
   decoyHash ??= hashPassword("decoy password that matches nothing");
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash));
