@@ -1,7 +1,7 @@
 /**
  * Vitest global setup for the worker projects: starts the service stand-ins the workers talk to
- * (Postgres behind the Neon protocols, the Upstash Redis REST endpoint, QStash) in Node, and
- * provides their addresses to the tests' workerd bindings.
+ * (Postgres behind the Neon protocols, the Upstash Redis REST endpoint, QStash, a fake Google
+ * OpenID provider) in Node, and provides their addresses to the tests' workerd bindings.
  *
  * TEST_DATABASE_URL switches Postgres from in-memory PGlite to a fresh database on that server;
  * TEST_REDIS_URL backs the Redis REST endpoint with that Redis instead of memory.
@@ -9,6 +9,7 @@
 import type { TestProject } from "vitest/node";
 import { MIGRATIONS_FOLDER, serviceVars } from "../../local/stack.ts";
 import { startDatabase } from "../../local/neon/index.ts";
+import { startFakeOidc } from "../../local/oidc/index.ts";
 import { startQStash } from "../../local/qstash/index.ts";
 import { startRedisRest } from "../../local/redis-rest/index.ts";
 
@@ -23,9 +24,20 @@ export interface LocalServices {
   QSTASH_NEXT_SIGNING_KEY: string;
 }
 
+/** The API worker's Google sign-in settings, pointed at the fake OpenID provider. */
+export interface GoogleSignInVars {
+  GOOGLE_CLIENT_ID: string;
+  GOOGLE_CLIENT_SECRET: string;
+  GOOGLE_REDIRECT_URI: string;
+  GOOGLE_AUTHORIZATION_URL: string;
+  GOOGLE_TOKEN_URL: string;
+  GOOGLE_ISSUER: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     services: LocalServices;
+    googleSignIn: GoogleSignInVars;
   }
 }
 
@@ -36,9 +48,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const redis = await startRedisRest({ token: "test-redis-token", redisUrl: process.env.TEST_REDIS_URL ?? null });
   const qstash = await startQStash({ retryBaseDelayMs: 50 });
+  // The API tests call the worker as https://api.test, so Google would send the browser back there.
+  const google = { clientId: "xr2-test.apps.googleusercontent.com", clientSecret: `secret-${crypto.randomUUID()}`, redirectUri: "https://api.test/api/auth/google/callback" };
+  const oidc = await startFakeOidc({ clientId: google.clientId, clientSecret: google.clientSecret, redirectUris: [google.redirectUri] });
   // All three stand-ins are given, so every variable of LocalServices is set.
   project.provide("services", serviceVars({ database, redis, qstash }) as unknown as LocalServices);
+  project.provide("googleSignIn", {
+    GOOGLE_CLIENT_ID: google.clientId,
+    GOOGLE_CLIENT_SECRET: google.clientSecret,
+    GOOGLE_REDIRECT_URI: google.redirectUri,
+    GOOGLE_AUTHORIZATION_URL: oidc.authorizationUrl,
+    GOOGLE_TOKEN_URL: oidc.tokenUrl,
+    GOOGLE_ISSUER: oidc.issuer,
+  });
   return async () => {
+    await oidc.close();
     await qstash.close();
     await redis.close();
     await database.close();

@@ -10,6 +10,8 @@ export default defineProject({
       miniflare: {
         bindings: {
           ...inject("services"),
+          ...inject("googleSignIn"),
+          SITE_URL: "https://site.test",
           ENVIRONMENT: "test",
           JWT_SECRET: "test-jwt-secret-that-is-long-enough-0123456789",
           ENCRYPTION_KEY: btoa(String.fromCharCode(...new Uint8Array(32).fill(3))),

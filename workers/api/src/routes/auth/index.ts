@@ -1,6 +1,9 @@
-/** /api/auth: e-mail and password accounts, sessions with rotating refresh tokens. */
+/** /api/auth: e-mail and password accounts, Google sign-in, sessions with rotating refresh tokens. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
+import { googleCallbackRoute } from "./google-callback.ts";
+import { googleExchangeRoute } from "./google-exchange.ts";
+import { googleStartRoute } from "./google-start.ts";
 import { loginRoute } from "./login.ts";
 import { logoutRoute } from "./logout.ts";
 import { meRoute } from "./me.ts";
@@ -12,4 +15,7 @@ export const authRoutes = new OpenAPIHono<ApiHono>()
   .route("/", loginRoute)
   .route("/", refreshRoute)
   .route("/", logoutRoute)
-  .route("/", meRoute);
+  .route("/", meRoute)
+  .route("/", googleStartRoute)
+  .route("/", googleCallbackRoute)
+  .route("/", googleExchangeRoute);
