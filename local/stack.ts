@@ -46,6 +46,8 @@ export interface StackOptions {
 }
 
 export interface LocalStack {
+  /** The stand-ins this stack started (absent when .dev.vars names the real service); tests stop them to inject outages. */
+  services: { database?: LocalDatabase | undefined; redis?: RedisRestServer | undefined; qstash?: QStashServer | undefined };
   urls: { edge: string; api: string; site: string | null; database: string; neonEndpoint: string | null; redis: string; qstash: string };
   backends: { database: string; redis: string; qstash: string };
   stop(): Promise<void>;
@@ -160,6 +162,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     ]);
 
     return {
+      services: { database, redis, qstash },
       urls,
       backends: {
         database: database?.backend ?? "neon (from .dev.vars)",
