@@ -1,7 +1,13 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import * as z from "zod";
 import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
 import { ApiError, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+
+// The cursor names the last row; the database compares (created_at, id) with that row's own
+// values, so no timestamp precision is lost in a round trip through JavaScript.
+const cursorSchema = z.object({ id: z.string().max(64) });
 
 /** Which version each environment serves, and the deployment history (newest first, cursor-paginated). */
 export async function listDeployments({
@@ -14,7 +20,7 @@ export async function listDeployments({
   const db = ctx.http();
   const [prompt] = await db.select({ id: prompts.id }).from(prompts).where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId))).limit(1);
   if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeCursor(input.cursor, cursorSchema) : null;
   const rows = await db
     .select({ deployment: deployments, version: promptVersions.versionNumber })
     .from(deployments)
@@ -24,7 +30,9 @@ export async function listDeployments({
         eq(deployments.workspaceId, input.workspaceId),
         eq(deployments.promptId, input.promptId),
         input.environment ? eq(deployments.environment, input.environment) : undefined,
-        after ? or(lt(deployments.createdAt, after.createdAt), and(eq(deployments.createdAt, after.createdAt), lt(deployments.id, after.id))) : undefined,
+        after
+          ? sql`(${deployments.createdAt}, ${deployments.id}) < (select d.created_at, d.id from deployments d where d.id = ${after.id} and d.workspace_id = ${input.workspaceId})`
+          : undefined,
       ),
     )
     .orderBy(desc(deployments.createdAt), desc(deployments.id))
@@ -51,21 +59,6 @@ export async function listDeployments({
       note: deployment.note,
       created_at: deployment.createdAt.toISOString(),
     })),
-    next_cursor: rows.length > input.limit && last ? encodeCursor(last.deployment.createdAt, last.deployment.id) : null,
+    next_cursor: rows.length > input.limit && last ? encodeCursor({ id: last.deployment.id }) : null,
   };
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return btoa(JSON.stringify([createdAt.toISOString(), id]));
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(atob(cursor)) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== "string") throw new Error("bad cursor");
-    return { createdAt: date, id };
-  } catch {
-    throw new ApiError("VALIDATION_FAILED", "The cursor is not one this API returned");
-  }
 }

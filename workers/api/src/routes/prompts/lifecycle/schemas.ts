@@ -4,7 +4,7 @@ import { ENVIRONMENTS } from "@xr2/shared";
 
 export const environmentSchema = z.enum(ENVIRONMENTS);
 export const noteSchema = z.string().trim().max(500);
-export const promptIdParam = z.object({ promptId: z.string().max(64).openapi({ param: { name: "promptId", in: "path" } }) });
+export { promptIdParam } from "../schemas.ts";
 
 export const deploymentSchema = z
   .object({
