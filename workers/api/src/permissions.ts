@@ -34,12 +34,23 @@ export function can(role: Role, permission: Permission): boolean {
   return PERMISSIONS[permission].includes(role);
 }
 
+// Which permission each `requirePermission` middleware enforces, so the security suite reads a
+// route's permission from the middleware that enforces it instead of keeping a second list.
+const enforcedPermissions = new WeakMap<object, Permission>();
+
 /** 403 unless the caller's role in the current workspace grants `permission` (run after `workspaceAccess`). */
 export function requirePermission(permission: Permission) {
-  return createMiddleware<ApiHono>(async (c, next) => {
+  const middleware = createMiddleware<ApiHono>(async (c, next) => {
     const workspace = c.get("workspace");
     if (!workspace) throw new ApiError("INTERNAL", "requirePermission needs workspaceAccess before it");
     if (!can(workspace.role, permission)) throw new ApiError("FORBIDDEN", `Your role (${workspace.role}) may not do this (${permission})`);
     await next();
   });
+  enforcedPermissions.set(middleware, permission);
+  return middleware;
+}
+
+/** The permission `handler` enforces when it is a `requirePermission` middleware. */
+export function enforcedPermission(handler: object): Permission | undefined {
+  return enforcedPermissions.get(handler);
 }

@@ -10,7 +10,7 @@
 import { eq } from "drizzle-orm";
 import * as z from "zod";
 import { users } from "@xr2/db/schema";
-import { ApiError, sha256Hex } from "@xr2/shared";
+import { ApiError, base64url, randomToken, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { googleConfig } from "./google-config.ts";
 import { constantTimeEqual } from "./google-sign-in-state.ts";
@@ -23,15 +23,13 @@ type HandOff = z.infer<typeof handOffSchema>;
 
 const redisKey = async (code: string) => `auth:google-hand-off:${await sha256Hex(code)}`;
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-
 /** PKCE's S256: base64url(SHA-256(verifier)). */
 export async function s256Challenge(verifier: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
 }
 
 export async function createHandOff(ctx: ServiceContext, handOff: HandOff): Promise<string> {
-  const code = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const code = randomToken();
   await ctx.redis().set(await redisKey(code), handOff, { ex: HAND_OFF_TTL_SECONDS });
   return code;
 }

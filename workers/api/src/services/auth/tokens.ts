@@ -6,7 +6,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { refreshTokens, users } from "@xr2/db/schema";
-import { ApiError, newId, sha256Hex } from "@xr2/shared";
+import { ApiError, newId, randomToken, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -48,11 +48,6 @@ export async function verifyAccessToken(ctx: ServiceContext, token: string): Pro
     const expired = error instanceof joseErrors.JWTExpired;
     throw new ApiError("UNAUTHENTICATED", expired ? "The access token has expired; refresh it" : "The access token is invalid");
   }
-}
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** A new session for a user: an access token and a refresh token in `familyId` (a new family by default). */

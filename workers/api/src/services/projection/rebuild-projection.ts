@@ -6,7 +6,8 @@
  */
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
-import { kvKeys, type ApiKeyRecord } from "@xr2/shared";
+import { kvKeys } from "@xr2/shared";
+import { apiKeyRecord } from "../api-keys/project-api-key.ts";
 import type { ServiceContext } from "../../context.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
 
@@ -53,8 +54,7 @@ export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; i
 
     const live = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)));
     for (const key of live) {
-      const record: ApiKeyRecord = { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null };
-      await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(record));
+      await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(apiKeyRecord(key)));
       report.api_keys_written++;
     }
     const revoked = await db.select({ keyHash: apiKeys.keyHash }).from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNotNull(apiKeys.revokedAt)));

@@ -5,7 +5,7 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { users, workspaceInvitations, workspaceMembers } from "@xr2/db/schema";
-import { ApiError, newId, sha256Hex } from "@xr2/shared";
+import { ApiError, newId, randomToken, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import type { Role } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -20,7 +20,7 @@ export async function inviteMember({
   input: { workspaceId: string; actorUserId: string; email: string; role: Role };
 }) {
   const email = input.email.trim().toLowerCase();
-  const token = `inv_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+  const token = `inv_${randomToken()}`;
   const invitation = { id: newId("invitation"), expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000) };
   await ctx.db().transaction(async (tx) => {
     const [member] = await tx
