@@ -9,6 +9,7 @@ import { bulkUpdatePromptsRoute } from "./bulk-update-prompts.ts";
 import { createPromptRoute } from "./create-prompt.ts";
 import { getPromptRoute } from "./get-prompt.ts";
 import { listPromptsRoute } from "./list-prompts.ts";
+import { previewPromptRoute } from "./preview.ts";
 import { updatePromptRoute } from "./update-prompt.ts";
 import { createVersionRoute } from "./versions/create-version.ts";
 import { deleteVersionRoute } from "./versions/delete-version.ts";
@@ -24,6 +25,7 @@ export const promptRoutes = new OpenAPIHono<ApiHono>()
   .route("/", getPromptRoute)
   .route("/", updatePromptRoute)
   .route("/", archivePromptRoute)
+  .route("/", previewPromptRoute)
   .route("/", createVersionRoute)
   .route("/", listVersionsRoute)
   .route("/", getVersionRoute)

@@ -1,0 +1,53 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { authenticate } from "../../middleware/authenticate.ts";
+import { workspaceAccess } from "../../middleware/workspace-access.ts";
+import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
+import { requirePermission } from "../../permissions.ts";
+import { previewPrompt } from "../../services/prompts/preview-prompt.ts";
+import { promptIdParam } from "./schemas.ts";
+import { contentSchema, messagesSchema, variablesSchema } from "./versions/schemas.ts";
+
+const valueSchema = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+
+const route = createRoute({
+  method: "post",
+  path: "/api/prompts/{promptId}/preview",
+  tags: ["prompts"],
+  summary: "Render a version, or unsaved editor content, with sample values; template problems come back listed",
+  security: [{ bearer: [] }],
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  request: {
+    params: promptIdParam,
+    body: jsonBody(
+      z
+        .strictObject({
+          version_id: z.string().max(64).optional(),
+          content: contentSchema.optional(),
+          messages: messagesSchema.optional(),
+          variables: variablesSchema.optional(),
+          values: z.record(z.string().max(64), valueSchema).refine((values) => Object.keys(values).length <= 100, "at most 100 values").default({}),
+        })
+        .refine((body) => [body.version_id, body.content, body.messages].filter((part) => part !== undefined).length === 1, "send exactly one of version_id, content or messages"),
+    ),
+  },
+  responses: {
+    200: jsonResponse(
+      "The rendered text or messages, or the template's problems",
+      z.union([
+        z.object({ ok: z.literal(true), content: z.string().nullable(), messages: z.array(z.object({ role: z.string(), content: z.string() })).nullable(), values: z.record(z.string(), valueSchema), variables_used: z.array(z.string()) }),
+        z.object({ ok: z.literal(false), errors: z.array(z.object({ code: z.string(), message: z.string(), variable: z.string().optional() }).passthrough()), variables_used: z.array(z.string()) }),
+      ]),
+    ),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+  },
+});
+
+export const previewPromptRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
+  const body = c.req.valid("json");
+  const result = await previewPrompt({
+    ctx: c.get("ctx"),
+    input: { workspaceId: c.get("workspace")!.id, promptId: c.req.valid("param").promptId, versionId: body.version_id, content: body.content, messages: body.messages, variables: body.variables, values: body.values },
+  });
+  return c.json(result, 200);
+});
