@@ -6,7 +6,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
-import { ApiError, newId, type Environment, type PublishedPrompt } from "@xr2/shared";
+import { ApiError, compileMessages, compileTemplate, newId, type Environment, type PublishedPrompt } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { projectEnvironment } from "./project-published-prompt.ts";
@@ -45,12 +45,15 @@ export async function publishVersion({ ctx, input }: { ctx: ServiceContext; inpu
     if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
     if (prompt.status !== "active") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before publishing");
     const [version] = await tx
-      .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber })
+      .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages })
       .from(promptVersions)
       .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.promptId, input.promptId), eq(promptVersions.workspaceId, input.workspaceId)))
       .limit(1);
     if (!version) throw new ApiError("NOT_FOUND", "Version not found");
     if (version.status === "archived") throw new ApiError("CONFLICT", "This version is archived and cannot be deployed");
+    // The edge must never receive a template it cannot render.
+    const compiled = version.messages ? compileMessages(version.messages) : compileTemplate(version.content ?? "");
+    if (!compiled.ok) throw new ApiError("VALIDATION_FAILED", `Version ${version.versionNumber}'s template has errors; fix them in a new version`, { details: compiled.errors });
 
     const [current] = await tx
       .select({ versionId: environments.versionId })

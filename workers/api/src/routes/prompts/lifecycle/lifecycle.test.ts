@@ -53,6 +53,17 @@ describe("publish", () => {
     expect((await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[1]}/publish`, as(viewer))).status).toBe(403);
   });
 
+  it("refuses to publish a version whose template does not compile (400), so the edge never gets one", async () => {
+    const { owner, workspace, as } = await setup([]);
+    const ctx = testContext();
+    const broken = await addPrompt(ctx, workspace.id, ["{% if vip %}never closed"]);
+    await ctx.dispose();
+    const response = await call("PUT", `/api/prompts/${broken.promptId}/versions/${broken.versionIds[0]}/publish`, as(owner));
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [expect.objectContaining({ code: "syntax" })] } });
+    expect(await servedInKv(workspace.id, broken.slug)).toBeNull();
+  });
+
   it("answers 404 for a prompt or version of another workspace", async () => {
     const mine = await setup([]);
     const theirs = await setup([]);
