@@ -42,6 +42,23 @@ function rateLimitHeaders(response: Response) {
 afterEach(() => vi.restoreAllMocks());
 
 describe("rate limits on get-prompt", () => {
+  it("admits some requests on a lease without asking Redis, yet counts every one of them", async () => {
+    const testEnv = envWith(overrides({ getPromptPerKey: { requests: 200, windowSeconds: HOUR } }));
+    const fixture = await createPublishedPrompt();
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const remaining: number[] = [];
+    for (let index = 0; index < 30; index++) {
+      const response = await getPrompt(testEnv, fixture.slug, fixture.apiKey, "?format=text");
+      expect(response.status).toBe(200);
+      remaining.push(Number(response.headers.get("ratelimit-remaining")));
+    }
+    // Each request is counted: the budget falls by one per request, leased or not.
+    expect(remaining).toEqual(Array.from({ length: 30 }, (_, index) => 199 - index));
+    const redisCalls = fetchSpy.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).startsWith(String(env.UPSTASH_REDIS_REST_URL))).length;
+    expect(redisCalls).toBeLessThan(10);
+    expect(redisCalls).toBeGreaterThan(0);
+  });
+
   it("sends the tightest policy's RateLimit-* headers with a 200 under the default policies", async () => {
     const fixture = await createPublishedPrompt();
     const response = await getPrompt(envWith({}), fixture.slug, fixture.apiKey, "?format=text");

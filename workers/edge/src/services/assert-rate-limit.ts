@@ -13,6 +13,12 @@
  * limiter and so cannot stop a request its key limit refuses from still counting against the
  * workspace (one runaway key would then exhaust its whole workspace); this list sits above both
  * policies and is checked before either counts. The library's cache is therefore off.
+ *
+ * Redis round trips are amortised with leases: when Redis says a subject has plenty left, this
+ * isolate may admit a few more of its requests (at most a tenth of what is left, at most
+ * LEASE_MAX, for LEASE_MS) without asking, and reports them with its next check (`rate`), so
+ * they are still counted. Near a limit there is no lease and every request asks Redis, so a
+ * limit is never overshot by more than a tenth of what remained when leases were handed out.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
@@ -29,12 +35,26 @@ interface Verdict {
   reset: number;
 }
 
+const LEASE_MAX = 20;
+const LEASE_MS = 250;
+
+/** Requests this isolate may admit for one subject without asking Redis, and those it owes it. */
+interface Lease {
+  granted: number;
+  remaining: number;
+  expires: number;
+  verdict: Verdict;
+}
+
 interface Limiters {
   policies: Record<RateLimitPolicyName, { policy: RateLimitPolicy; ratelimit: Ratelimit }>;
   /** Refusals, keyed by Redis key, until their window resets; bounded like the other caches. */
   blocked: TtlCache<Verdict>;
   /** Set while Redis is unavailable, so an outage is logged once, not once per request. */
   unavailable: boolean;
+  leases: Map<string, Lease>;
+  /** Requests admitted on a lease and not yet reported to Redis, by subject. */
+  owed: Map<string, number>;
 }
 
 // Per validated env, which workerd keeps for the isolate's life: limiters are built once.
@@ -60,7 +80,7 @@ function limitersFor(env: EdgeEnv): Limiters {
     policies[name] = { policy, ratelimit };
   }
   // Each entry is set with its own TTL (until its window resets); the default is never used.
-  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false };
+  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false, leases: new Map(), owed: new Map() };
   limitersByEnv.set(env, limiters);
   return limiters;
 }
@@ -79,7 +99,26 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     if (blocked) throw rateLimited(blocked);
   }
 
-  const answer = await withinDeadline(Promise.all(checks.map((check) => check.ratelimit.limit(check.identifier))), env.RATE_LIMIT_TIMEOUT_MS);
+  // Every subject holds a lease: admit locally, and answer with what the leases remember.
+  const now = Date.now();
+  const leases = checks.map((check) => limiters.leases.get(check.blockKey));
+  if (leases.every((lease): lease is Lease => lease !== undefined && lease.expires > now && lease.remaining > 0)) {
+    for (const [index, lease] of leases.entries()) {
+      lease.remaining--;
+      const key = checks[index]!.blockKey;
+      limiters.owed.set(key, (limiters.owed.get(key) ?? 0) + 1);
+    }
+    const tightest = leases.map((lease) => ({ ...lease.verdict, remaining: Math.max(0, lease.verdict.remaining - (lease.granted - lease.remaining)) })).reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
+    for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+    return;
+  }
+
+  const owed = checks.map((check) => limiters.owed.get(check.blockKey) ?? 0);
+  for (const check of checks) limiters.owed.delete(check.blockKey);
+  const answer = await withinDeadline(
+    Promise.all(checks.map((check, index) => check.ratelimit.limit(check.identifier, { rate: 1 + owed[index]! }))),
+    env.RATE_LIMIT_TIMEOUT_MS,
+  );
   if (!answer.ok) {
     if (!limiters.unavailable) {
       limiters.unavailable = true;
@@ -105,7 +144,17 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     // The refusal that lasts longest decides when a retry can succeed.
     if (!refusal || verdict.reset > refusal.reset) refusal = verdict;
   }
-  if (refusal) throw rateLimited(refusal);
+  if (refusal) {
+    for (const check of checks) limiters.leases.delete(check.blockKey);
+    throw rateLimited(refusal);
+  }
+  for (const [index, verdict] of verdicts.entries()) {
+    const grant = Math.min(LEASE_MAX, Math.floor(verdict.remaining / 10));
+    if (grant > 0) limiters.leases.set(checks[index]!.blockKey, { granted: grant, remaining: grant, expires: Date.now() + LEASE_MS, verdict });
+    else limiters.leases.delete(checks[index]!.blockKey);
+  }
+  while (limiters.leases.size > 1_000) limiters.leases.delete(limiters.leases.keys().next().value!);
+  while (limiters.owed.size > 1_000) limiters.owed.delete(limiters.owed.keys().next().value!);
   const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
   for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
 }
