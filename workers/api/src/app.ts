@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { devRoutes } from "./routes/dev/index.ts";
 import { workspaceRoutes } from "./routes/workspaces/index.ts";
 import { promptRoutes } from "./routes/prompts/index.ts";
+import { importExportRoutes } from "./routes/prompts/import-export/index.ts";
 import { tagRoutes } from "./routes/tags/index.ts";
 import { apiKeyRoutes } from "./routes/api-keys/index.ts";
 import { auditLogRoutes } from "./routes/audit-log/index.ts";
@@ -65,6 +66,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", devRoutes);
   app.route("/", authRoutes);
   app.route("/", workspaceRoutes);
+  app.route("/", importExportRoutes);
   app.route("/", promptRoutes);
   app.route("/", tagRoutes);
   app.route("/", apiKeyRoutes);

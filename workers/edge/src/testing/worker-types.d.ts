@@ -6,5 +6,6 @@ declare namespace Cloudflare {
   }
   interface Env {
     PROMPTS_KV: KVNamespace;
+    UPSTASH_REDIS_REST_URL: string;
   }
 }
