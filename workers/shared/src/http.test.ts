@@ -43,6 +43,12 @@ describe("error handling", () => {
     expect(await response.json()).toMatchObject({ error: { code: "CONFLICT" } });
   });
 
+  it("answers a data exception (SQLSTATE class 22) with 400", async () => {
+    const response = await appThrowing(failedQuery("22007", "invalid input syntax for type timestamp with time zone")).request("/");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  });
+
   it("answers anything else with a bare 500 and logs it without the query's parameters", async () => {
     const logged: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(line));

@@ -61,6 +61,10 @@ export function toErrorResponse(error: unknown, c: Context): Response {
   }
   const conflict = databaseConflict(error);
   if (conflict) return c.json(errorBody("CONFLICT", conflict, requestId), 409);
+  if (sqlStateOf(error)?.startsWith("22")) {
+    // Class 22, data exceptions: a value the database cannot take (a malformed timestamp in a forged cursor, say).
+    return c.json(errorBody("VALIDATION_FAILED", "A value in the request is not valid for the database", requestId), 400);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     const code = CODE_FOR_STATUS.get(error.status) ?? "BAD_REQUEST";
     return c.json(errorBody(code, error.message || "Bad request", requestId), ERROR_STATUS[code]);
@@ -80,12 +84,18 @@ const CONFLICT_SQLSTATES: Record<string, string> = {
   "23514": "It breaks a rule of the data (for example, a version is immutable once out of draft)",
 };
 
-function databaseConflict(error: unknown): string | null {
+/** The Postgres SQLSTATE of an error or of one of its causes (drizzle wraps the driver's error). */
+function sqlStateOf(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code in CONFLICT_SQLSTATES) return CONFLICT_SQLSTATES[code]!;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
-  return null;
+  return undefined;
+}
+
+function databaseConflict(error: unknown): string | null {
+  const code = sqlStateOf(error);
+  return code !== undefined && code in CONFLICT_SQLSTATES ? CONFLICT_SQLSTATES[code]! : null;
 }
 
 /**

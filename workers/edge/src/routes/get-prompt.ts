@@ -30,16 +30,16 @@ import { renderPrompt } from "../services/render-prompt.ts";
 
 const VARIABLE_PREFIX = "var.";
 
-async function getPrompt(c: Context<EdgeHono>, values: Promise<Record<string, string | number | boolean>>): Promise<Response> {
+async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<string, string | number | boolean>>): Promise<Response> {
   const started = performance.now();
   const env = c.get("env");
   const slug = slugSchema.safeParse(c.req.param("slug"));
   if (!slug.success) throw new ApiError("VALIDATION_FAILED", slug.error.issues[0]?.message ?? "invalid slug");
   const query = getPromptQuerySchema.safeParse(c.req.query());
   if (!query.success) throw new ApiError("VALIDATION_FAILED", "Invalid query parameters", { details: query.error.issues });
-  const raw = await values;
 
   const key = await authenticateApiKey(env, c.req.header("authorization"), "prompts:read");
+  const raw = await readValues();
   if (key.environment !== null && key.environment !== query.data.env) {
     throw new ApiError("FORBIDDEN", `This API key is restricted to the ${key.environment} environment`);
   }
@@ -137,5 +137,5 @@ function parseValues(values: Record<string, string>): Record<string, string> {
 }
 
 export const getPromptRoute = new Hono<EdgeHono>()
-  .get("/api/v1/get-prompt/:slug", (c) => getPrompt(c, valuesFromQuery(c)))
-  .post("/api/v1/get-prompt/:slug", limitBodySize(PRODUCT_API_LIMITS.postBodyBytes), (c) => getPrompt(c, valuesFromBody(c)));
+  .get("/api/v1/get-prompt/:slug", (c) => getPrompt(c, () => valuesFromQuery(c)))
+  .post("/api/v1/get-prompt/:slug", limitBodySize(PRODUCT_API_LIMITS.postBodyBytes), (c) => getPrompt(c, () => valuesFromBody(c)));

@@ -7,7 +7,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
 import { ApiError, compileMessages, compileTemplate, newId, type Environment, type PublishedPrompt } from "@xr2/shared";
-import type { ServiceContext } from "../../context.ts";
+import type { HttpDatabase, ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { projectEnvironment } from "./project-published-prompt.ts";
 
@@ -23,6 +23,8 @@ export interface DeployInput {
   note?: string | undefined;
   /** Set when an Admin's approval cleared this deployment. */
   approvalRequestId?: string | undefined;
+  /** Runs inside the deployment's transaction, first: what must commit (or fail) together with it. */
+  alsoInTransaction?: ((tx: Transaction) => Promise<void>) | undefined;
 }
 
 export interface Deployment {
@@ -34,26 +36,36 @@ export interface Deployment {
   version: number;
 }
 
+/**
+ * The prompt and version of a deployment, checked: both of the workspace, the prompt active, the
+ * version not archived, and its template compiling (the edge must never receive one it cannot
+ * render). Used before deploying and before asking for an approval.
+ */
+export async function loadDeployable(db: Transaction | HttpDatabase, input: { workspaceId: string; promptId: string; versionId: string }) {
+  const [prompt] = await db
+    .select({ slug: prompts.slug, status: prompts.status })
+    .from(prompts)
+    .where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId)))
+    .limit(1);
+  if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
+  if (prompt.status !== "active") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before publishing");
+  const [version] = await db
+    .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages })
+    .from(promptVersions)
+    .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.promptId, input.promptId), eq(promptVersions.workspaceId, input.workspaceId)))
+    .limit(1);
+  if (!version) throw new ApiError("NOT_FOUND", "Version not found");
+  if (version.status === "archived") throw new ApiError("CONFLICT", "This version is archived and cannot be deployed");
+  const compiled = version.messages ? compileMessages(version.messages) : compileTemplate(version.content ?? "");
+  if (!compiled.ok) throw new ApiError("VALIDATION_FAILED", `Version ${version.versionNumber}'s template has errors; fix them in a new version`, { details: compiled.errors });
+  return { prompt, version };
+}
+
 export async function publishVersion({ ctx, input }: { ctx: ServiceContext; input: DeployInput }): Promise<Deployment & { published: PublishedPrompt | null }> {
   const action = input.action ?? "publish";
   const { slug, deployment } = await ctx.db().transaction(async (tx) => {
-    const [prompt] = await tx
-      .select({ slug: prompts.slug, status: prompts.status })
-      .from(prompts)
-      .where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId)))
-      .limit(1);
-    if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
-    if (prompt.status !== "active") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before publishing");
-    const [version] = await tx
-      .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages })
-      .from(promptVersions)
-      .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.promptId, input.promptId), eq(promptVersions.workspaceId, input.workspaceId)))
-      .limit(1);
-    if (!version) throw new ApiError("NOT_FOUND", "Version not found");
-    if (version.status === "archived") throw new ApiError("CONFLICT", "This version is archived and cannot be deployed");
-    // The edge must never receive a template it cannot render.
-    const compiled = version.messages ? compileMessages(version.messages) : compileTemplate(version.content ?? "");
-    if (!compiled.ok) throw new ApiError("VALIDATION_FAILED", `Version ${version.versionNumber}'s template has errors; fix them in a new version`, { details: compiled.errors });
+    await input.alsoInTransaction?.(tx);
+    const { prompt, version } = await loadDeployable(tx, input);
 
     const [current] = await tx
       .select({ versionId: environments.versionId })

@@ -6,10 +6,10 @@
 import { and, eq } from "drizzle-orm";
 import { approvalRequests, workspaces } from "@xr2/db/schema";
 import { ApiError, newId } from "@xr2/shared";
-import type { ServiceContext } from "../../context.ts";
+import type { ServiceContext, Transaction } from "../../context.ts";
 import { can, type Role } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { publishVersion, type Deployment, type DeployInput } from "./publish-version.ts";
+import { loadDeployable, publishVersion, type Deployment, type DeployInput } from "./publish-version.ts";
 
 export type DeploymentOutcome = ({ status: "deployed" } & Deployment) | { status: "pending_approval"; approval_request_id: string; environment: string; version_id: string };
 
@@ -26,6 +26,8 @@ export async function requestDeployment({ ctx, input }: { ctx: ServiceContext; i
 async function createApprovalRequest(ctx: ServiceContext, input: DeployInput) {
   const id = newId("approval");
   await ctx.db().transaction(async (tx) => {
+    // Refuse now what the Admin could not approve later.
+    await loadDeployable(tx, input);
     await tx
       .update(approvalRequests)
       .set({ status: "cancelled", decidedAt: new Date(), decisionNote: "replaced by a newer request" })
@@ -52,7 +54,7 @@ export async function decideApproval({
   ctx: ServiceContext;
   input: { workspaceId: string; approvalRequestId: string; actorUserId: string; approve: boolean; note?: string | undefined };
 }) {
-  const request = await ctx.db().transaction(async (tx) => {
+  const decide = async (tx: Transaction) => {
     const [pending] = await tx
       .select()
       .from(approvalRequests)
@@ -67,11 +69,33 @@ export async function decideApproval({
       .where(eq(approvalRequests.id, pending.id));
     await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: input.approve ? "approval.approve" : "approval.reject", targetType: "approval_request", targetId: pending.id, before: { status: "pending" }, after: { status: input.approve ? "approved" : "rejected" } });
     return pending;
-  });
-  if (!input.approve) return { status: "rejected" as const, approval_request_id: request.id };
+  };
+  if (!input.approve) {
+    const rejected = await ctx.db().transaction(decide);
+    return { status: "rejected" as const, approval_request_id: rejected.id };
+  }
+  // Approving and deploying commit together: a deployment that fails leaves the request pending.
+  const [pending] = await ctx
+    .http()
+    .select()
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.id, input.approvalRequestId), eq(approvalRequests.workspaceId, input.workspaceId)))
+    .limit(1);
+  if (!pending) throw new ApiError("NOT_FOUND", "Approval request not found");
   const { published: _published, ...deployment } = await publishVersion({
     ctx,
-    input: { workspaceId: input.workspaceId, promptId: request.promptId, versionId: request.versionId, environment: request.environment, actorUserId: input.actorUserId, note: request.comment ?? undefined, approvalRequestId: request.id },
+    input: {
+      workspaceId: input.workspaceId,
+      promptId: pending.promptId,
+      versionId: pending.versionId,
+      environment: pending.environment,
+      actorUserId: input.actorUserId,
+      note: pending.comment ?? undefined,
+      approvalRequestId: pending.id,
+      alsoInTransaction: async (tx) => {
+        await decide(tx);
+      },
+    },
   });
-  return { status: "deployed" as const, approval_request_id: request.id, ...deployment };
+  return { status: "deployed" as const, approval_request_id: pending.id, ...deployment };
 }

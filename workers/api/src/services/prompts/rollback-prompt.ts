@@ -26,15 +26,19 @@ export async function rollbackPrompt({
 
   let target = input.versionId;
   if (target === undefined) {
-    const [latest] = await ctx
+    // Walk back through publishes and promotes (rollbacks only re-point): the version served
+    // before the one serving now was first deployed. Rolling back twice goes two versions back.
+    const history = await ctx
       .http()
-      .select({ fromVersionId: deployments.fromVersionId })
+      .select({ toVersionId: deployments.toVersionId, action: deployments.action })
       .from(deployments)
       .where(and(eq(deployments.workspaceId, input.workspaceId), eq(deployments.promptId, input.promptId), eq(deployments.environment, input.environment)))
       .orderBy(desc(deployments.createdAt), desc(deployments.id))
-      .limit(1);
-    target = latest?.fromVersionId ?? undefined;
-    if (!target) throw new ApiError("CONFLICT", `${input.environment} has served only one version; there is nothing earlier to roll back to`);
+      .limit(500);
+    const forward = history.filter((deployment) => deployment.action !== "rollback");
+    const currentAt = forward.findIndex((deployment) => deployment.toVersionId === current.versionId);
+    target = forward.slice(currentAt + 1).find((deployment) => deployment.toVersionId !== current.versionId)?.toVersionId;
+    if (!target) throw new ApiError("CONFLICT", `${input.environment} has served no earlier version; there is nothing to roll back to`);
   } else {
     const [served] = await ctx
       .http()

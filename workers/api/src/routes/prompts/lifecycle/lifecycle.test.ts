@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditLog, promptVersions } from "@xr2/db/schema";
+import { auditLog, prompts, promptVersions } from "@xr2/db/schema";
 import { kvKeys, publishedPromptSchema } from "@xr2/shared";
 import { addPrompt, testContext } from "../../../testing/fixtures.ts";
 import { call, createTeam, type TestSession } from "../../../testing/http.ts";
@@ -84,18 +84,24 @@ describe("rollback and history", () => {
     expect(back.body).toMatchObject({ action: "rollback", from_version_id: prompt.versionIds[2], to_version_id: prompt.versionIds[1], version: 2 });
     expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version: 2 });
 
-    const toFirst = await call("POST", `/api/prompts/${prompt.promptId}/rollback`, { ...as(owner), body: { environment: "production", version_id: prompt.versionIds[0] } });
-    expect(toFirst.status).toBe(200);
+    // Rolling back again goes further back, not back to what the last rollback undid.
+    const further = await call("POST", `/api/prompts/${prompt.promptId}/rollback`, { ...as(owner), body: {} });
+    expect(further.body).toMatchObject({ from_version_id: prompt.versionIds[1], to_version_id: prompt.versionIds[0], version: 1 });
     expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version: 1 });
 
+    const named = await call("POST", `/api/prompts/${prompt.promptId}/rollback`, { ...as(owner), body: { environment: "production", version_id: prompt.versionIds[2] } });
+    expect(named.status).toBe(200);
+    expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version: 3 });
+
     const history = await call("GET", `/api/prompts/${prompt.promptId}/deployments?limit=2`, as(owner));
-    expect(history.body!.environments).toMatchObject({ production: { version_id: prompt.versionIds[0], version: 1 } });
+    expect(history.body!.environments).toMatchObject({ production: { version_id: prompt.versionIds[2], version: 3 } });
     expect(history.body!.deployments.map((d: { action: string; version: number }) => [d.action, d.version])).toEqual([
+      ["rollback", 3],
       ["rollback", 1],
-      ["rollback", 2],
     ]);
     const rest = await call("GET", `/api/prompts/${prompt.promptId}/deployments?limit=10&cursor=${encodeURIComponent(history.body!.next_cursor)}`, as(owner));
     expect(rest.body!.deployments.map((d: { action: string; version: number }) => [d.action, d.version])).toEqual([
+      ["rollback", 2],
       ["publish", 3],
       ["publish", 2],
       ["publish", 1],
@@ -145,6 +151,16 @@ describe("approvals", () => {
     const rejected = await call("POST", `/api/approvals/${second.body!.approval_request_id}/reject`, { ...as(owner), body: { note: "not yet" } });
     expect(rejected.body).toMatchObject({ status: "rejected" });
     expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version_id: prompt.versionIds[0] });
+
+    // A request that can no longer be deployed stays pending when an Admin approves it.
+    const third = await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[2]}/publish`, as(member));
+    expect(third.status).toBe(202);
+    const ctx = testContext();
+    await ctx.db().update(prompts).set({ status: "archived" }).where(eq(prompts.id, prompt.promptId));
+    expect((await call("POST", `/api/approvals/${third.body!.approval_request_id}/approve`, as(owner))).status).toBe(409);
+    expect((await call("GET", "/api/approvals", as(owner))).body!.approvals).toEqual([expect.objectContaining({ id: third.body!.approval_request_id, status: "pending" })]);
+    await ctx.db().update(prompts).set({ status: "active" }).where(eq(prompts.id, prompt.promptId));
+    await ctx.dispose();
 
     // Admins publish straight through.
     expect((await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[2]}/publish`, as(owner))).status).toBe(200);
