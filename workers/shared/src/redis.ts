@@ -4,7 +4,7 @@
  */
 import { Redis } from "@upstash/redis/cloudflare";
 
-export function createRedis(config: { url: string; token: string }): Redis {
-  return new Redis({ url: config.url, token: config.token, enableTelemetry: false, retry: { retries: 2, backoff: (attempt) => 25 * 2 ** attempt } });
+export function createRedis(config: { url: string; token: string; retries?: number }): Redis {
+  return new Redis({ url: config.url, token: config.token, enableTelemetry: false, retry: { retries: config.retries ?? 2, backoff: (attempt) => 25 * 2 ** attempt } });
 }
 export type { Redis } from "@upstash/redis/cloudflare";

@@ -42,6 +42,18 @@ function rateLimitHeaders(response: Response) {
 afterEach(() => vi.restoreAllMocks());
 
 describe("rate limits on get-prompt", () => {
+  it("during a Redis outage asks Redis once, then lets requests through without asking for a while", async () => {
+    const testEnv = envWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
+    const fixture = await createPublishedPrompt();
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    for (let index = 0; index < 10; index++) expect((await getPrompt(testEnv, fixture.slug, fixture.apiKey, "?format=text")).status).toBe(200);
+    const redisCalls = fetchSpy.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).startsWith("http://127.0.0.1:9")).length;
+    // Once per second at most; without the pause every request would ask (10). A slow machine may cross one second.
+    expect(redisCalls).toBeGreaterThanOrEqual(1);
+    expect(redisCalls).toBeLessThanOrEqual(3);
+  });
+
   it("admits some requests on a lease without asking Redis, yet counts every one of them", async () => {
     const testEnv = envWith(overrides({ getPromptPerKey: { requests: 200, windowSeconds: HOUR } }));
     const fixture = await createPublishedPrompt();

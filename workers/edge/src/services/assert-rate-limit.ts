@@ -7,6 +7,8 @@
  * Redis must never take the Product API down with it: an answer slower than
  * RATE_LIMIT_TIMEOUT_MS (50 ms by default) or an error counts as "unavailable", logged once per
  * outage per isolate, and the request goes through, or gets 503 with RATE_LIMIT_FAIL_CLOSED.
+ * After a failure Redis is left alone for BREAKER_MS, so during an outage requests do not each
+ * wait out the deadline.
  *
  * Blocks are remembered in the isolate until the window resets, so a client hammering past its
  * limit is refused without a Redis round trip. The library's own `ephemeralCache` does that per
@@ -35,8 +37,9 @@ interface Verdict {
   reset: number;
 }
 
-const LEASE_MAX = 20;
+const LEASE_MAX = 100;
 const LEASE_MS = 250;
+const BREAKER_MS = 1_000;
 
 /** Requests this isolate may admit for one subject without asking Redis, and those it owes it. */
 interface Lease {
@@ -52,6 +55,8 @@ interface Limiters {
   blocked: TtlCache<Verdict>;
   /** Set while Redis is unavailable, so an outage is logged once, not once per request. */
   unavailable: boolean;
+  /** After a failed check, Redis is not asked again until then: requests do not each wait out the deadline. */
+  retryAfter: number;
   leases: Map<string, Lease>;
   /** Requests admitted on a lease and not yet reported to Redis, by subject. */
   owed: Map<string, number>;
@@ -63,7 +68,8 @@ const limitersByEnv = new WeakMap<EdgeEnv, Limiters>();
 function limitersFor(env: EdgeEnv): Limiters {
   let limiters = limitersByEnv.get(env);
   if (limiters) return limiters;
-  const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+  // No retries: the hot path has one short deadline, and a retry could not finish within it.
+  const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, retries: 0 });
   const resolved = resolveRateLimitPolicies(env.RATE_LIMIT_OVERRIDES);
   const policies = {} as Limiters["policies"];
   for (const [name, policy] of Object.entries(resolved) as Array<[RateLimitPolicyName, RateLimitPolicy]>) {
@@ -80,7 +86,7 @@ function limitersFor(env: EdgeEnv): Limiters {
     policies[name] = { policy, ratelimit };
   }
   // Each entry is set with its own TTL (until its window resets); the default is never used.
-  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false, leases: new Map(), owed: new Map() };
+  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false, retryAfter: 0, leases: new Map(), owed: new Map() };
   limitersByEnv.set(env, limiters);
   return limiters;
 }
@@ -113,6 +119,8 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     return;
   }
 
+  if (limiters.retryAfter > now) return unavailable(env);
+
   const owed = checks.map((check) => limiters.owed.get(check.blockKey) ?? 0);
   for (const check of checks) limiters.owed.delete(check.blockKey);
   const answer = await withinDeadline(
@@ -120,14 +128,12 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     env.RATE_LIMIT_TIMEOUT_MS,
   );
   if (!answer.ok) {
+    limiters.retryAfter = Date.now() + BREAKER_MS;
     if (!limiters.unavailable) {
       limiters.unavailable = true;
       log("warn", "rate limiter unavailable", { fail_closed: env.RATE_LIMIT_FAIL_CLOSED, timeout_ms: env.RATE_LIMIT_TIMEOUT_MS, error: answer.error === undefined ? "timed out" : describeError(answer.error) });
     }
-    if (env.RATE_LIMIT_FAIL_CLOSED) {
-      throw new ApiError("DEPENDENCY_UNAVAILABLE", "Rate limiting is unavailable; try again shortly", { headers: { "retry-after": "1" } });
-    }
-    return;
+    return unavailable(env);
   }
   if (limiters.unavailable) {
     limiters.unavailable = false;
@@ -157,6 +163,13 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
   while (limiters.owed.size > 1_000) limiters.owed.delete(limiters.owed.keys().next().value!);
   const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
   for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+}
+
+/** Redis could not answer: let the request through, or refuse it when the deployment fails closed. */
+function unavailable(env: EdgeEnv): void {
+  if (env.RATE_LIMIT_FAIL_CLOSED) {
+    throw new ApiError("DEPENDENCY_UNAVAILABLE", "Rate limiting is unavailable; try again shortly", { headers: { "retry-after": "1" } });
+  }
 }
 
 function rateLimitHeaders(verdict: Verdict): Record<string, string> {
