@@ -2,37 +2,24 @@
  * The whole local stack as `npm run dev` starts it (both workers under wrangler, the stand-ins,
  * no site), driven over HTTP only: the first slice of the product works across both workers.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { freePort, startLocalStack, type LocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
-let dataDir: string;
+let stopStack: () => Promise<void>;
 let demo: { email: string; password: string; api_key: string; workspace_id: string; prompt_slugs: string[] };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "xr2-e2e-"));
-  stack = await startLocalStack({
-    ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
-    dataDir,
-    inMemoryDatabase: true,
-    ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
-    redisUrl: process.env.TEST_REDIS_URL ?? null,
-    withSite: false,
-    devVars: {},
-    log: () => {},
-  });
+  ({ stack, stop: stopStack } = await startTestStack());
   const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
   expect(seed.status).toBe(200);
   demo = (await seed.json()) as typeof demo;
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopStack?.();
 });
 
 describe("local stack", () => {

@@ -2,32 +2,19 @@
  * The product's core promise, through HTTP only, on the whole local stack: a PM publishes and
  * every app gets the version from the edge within a second, without a release.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startLocalStack, type LocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
-let dataDir: string;
+let stopStack: () => Promise<void>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "xr2-lifecycle-"));
-  stack = await startLocalStack({
-    ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
-    dataDir,
-    inMemoryDatabase: true,
-    ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
-    redisUrl: process.env.TEST_REDIS_URL ?? null,
-    withSite: false,
-    devVars: {},
-    log: () => {},
-  });
+  ({ stack, stop: stopStack } = await startTestStack());
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopStack?.();
 });
 
 async function api(method: string, path: string, opts: { token?: string; workspaceId?: string; body?: unknown } = {}) {
