@@ -133,6 +133,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const persistTo = join(options.dataDir, "wrangler");
     const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, log, name: "edge" });
     cleanups.push(() => stopProcess(edgeProcess));
+    // The second session opens the same SQLite-backed KV store: started while the first is still
+    // creating it, workerd fails with SQLITE_BUSY, so it starts once the first answers.
+    await waitForHttp(`http://127.0.0.1:${options.ports.edge}/health/live`, 60_000, { child: edgeProcess, signal: options.signal });
     const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, log, name: "api" });
     cleanups.push(() => stopProcess(apiProcess));
 

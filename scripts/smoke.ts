@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let readyTimer: ReturnType<typeof setTimeout> | undefined;
   const ready = new Promise<void>((resolveReady, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -32,8 +33,13 @@ async function main(): Promise<void> {
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`npm run dev exited with ${code} before it was ready`)));
-    setTimeout(() => reject(new Error(`npm run dev was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS).unref();
+    readyTimer = setTimeout(() => reject(new Error(`npm run dev was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
   });
+  // Settled either way, the deadline must not keep this process alive.
+  void ready.then(
+    () => clearTimeout(readyTimer),
+    () => clearTimeout(readyTimer),
+  );
 
   try {
     await ready;
@@ -54,17 +60,26 @@ async function main(): Promise<void> {
     }
     console.log(`ready in ${readySeconds.toFixed(1)} s`);
   } catch (error) {
+    // Set first: whatever happens while cleaning up, this run has failed.
+    process.exitCode = 1;
     console.error(output.slice(-4000));
     throw error;
   } finally {
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-    // Ctrl-C in a terminal signals the whole foreground process group: npm, its shell and tsx.
-    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGINT");
-    const code = await Promise.race([exited, new Promise<"timeout">((done) => setTimeout(() => done("timeout"), 20_000).unref())]);
-    if (code === "timeout" && child.pid !== undefined) {
-      process.kill(-child.pid, "SIGKILL");
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error("npm run dev did not stop within 20 s of Ctrl-C");
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+      // Ctrl-C in a terminal signals the whole foreground process group: npm, its shell and tsx.
+      process.kill(-child.pid, "SIGINT");
+      const code = await Promise.race([exited, new Promise<"timeout">((done) => setTimeout(() => done("timeout"), 20_000))]);
+      if (code === "timeout") {
+        process.exitCode = 1;
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+        rmSync(dataDir, { recursive: true, force: true });
+        throw new Error("npm run dev did not stop within 20 s of Ctrl-C");
+      }
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
