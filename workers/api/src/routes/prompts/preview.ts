@@ -4,11 +4,12 @@ import { authenticate } from "../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../middleware/workspace-access.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
+import { variableValuesSchema } from "@xr2/shared";
 import { previewPrompt } from "../../services/prompts/preview-prompt.ts";
 import { promptIdParam } from "./schemas.ts";
 import { contentSchema, messagesSchema, variablesSchema } from "./versions/schemas.ts";
 
-const valueSchema = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+const valueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 const route = createRoute({
   method: "post",
@@ -26,7 +27,8 @@ const route = createRoute({
           content: contentSchema.optional(),
           messages: messagesSchema.optional(),
           variables: variablesSchema.optional(),
-          values: z.record(z.string().max(64), valueSchema).refine((values) => Object.keys(values).length <= 100, "at most 100 values").default({}),
+          // The same sample values get-prompt accepts.
+          values: variableValuesSchema.default({}),
         })
         .refine((body) => [body.version_id, body.content, body.messages].filter((part) => part !== undefined).length === 1, "send exactly one of version_id, content or messages"),
     ),

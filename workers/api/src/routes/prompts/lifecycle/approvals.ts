@@ -1,12 +1,11 @@
 /** Approval requests for production (P4): list them; an Admin approves (deploys) or rejects. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
-import { approvalRequests } from "@xr2/db/schema";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
+import { listApprovals } from "../../../services/prompts/list-approvals.ts";
 import { decideApproval } from "../../../services/prompts/request-deployment.ts";
 import { noteSchema } from "./schemas.ts";
 
@@ -50,29 +49,8 @@ function decide(approve: boolean) {
 export const approvalRoutes = new OpenAPIHono<ApiHono>()
   .openapi(list, async (c) => {
     const query = c.req.valid("query");
-    const rows = await c
-      .get("ctx")
-      .http()
-      .select()
-      .from(approvalRequests)
-      .where(and(eq(approvalRequests.workspaceId, c.get("workspace")!.id), eq(approvalRequests.status, query.status), query.prompt_id ? eq(approvalRequests.promptId, query.prompt_id) : undefined))
-      .orderBy(desc(approvalRequests.createdAt))
-      .limit(200);
-    return c.json(
-      {
-        approvals: rows.map((row) => ({
-          id: row.id,
-          prompt_id: row.promptId,
-          environment: row.environment,
-          version_id: row.versionId,
-          status: row.status,
-          requested_by_id: row.requestedById,
-          comment: row.comment,
-          created_at: row.createdAt.toISOString(),
-        })),
-      },
-      200,
-    );
+    const approvals = await listApprovals({ ctx: c.get("ctx"), input: { workspaceId: c.get("workspace")!.id, status: query.status, promptId: query.prompt_id } });
+    return c.json({ approvals }, 200);
   })
   .openapi(decide(true), async (c) => {
     const note = (c.req.valid("json") as { note?: string } | undefined)?.note;
