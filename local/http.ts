@@ -14,6 +14,10 @@ export class HttpError extends Error {
   }
 }
 
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
+
 /** The whole body, or HttpError 413 past `maxBytes` (the rest is drained so the client sees the 413). */
 export function readBody(request: IncomingMessage, maxBytes: number, tooLargeMessage = `request body is larger than ${maxBytes} bytes`): Promise<Buffer> {
   const tooLarge = new HttpError(413, tooLargeMessage);

@@ -9,7 +9,7 @@
 // itself; database errors are status 400 with the error's fields (code, constraint, …).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
-import { HttpError, readBody } from "../http.ts";
+import { badRequest, HttpError, readBody } from "../http.ts";
 
 interface QueryRequest {
   query: string;
@@ -34,10 +34,6 @@ const rawText: pg.CustomTypesConfig = { getTypeParser: () => (value: string) => 
 
 /** Neon caps a query over HTTP too; 10 MiB is far above anything the app sends. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-function badRequest(message: string): HttpError {
-  return new HttpError(400, message);
-}
 
 export function createSqlOverHttp(): {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;

@@ -1,7 +1,7 @@
 // Reads a publish-style request (destination, Upstash-* headers, raw body) into a MessageTemplate,
 // with a 400 for anything malformed. Shared by publish, enqueue, batch and schedule creation.
 import { DEFAULT_RETRIES, type MessageTemplate } from "./delivery.ts";
-import { badRequest } from "./http-error.ts";
+import { badRequest } from "../http.ts";
 
 /** Request headers with lower-case names. */
 export type RequestHeaders = ReadonlyMap<string, string>;

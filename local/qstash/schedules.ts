@@ -3,7 +3,7 @@
 // real QStash; a sixth (seconds) field is also accepted so tests need not wait a minute.
 import { Cron } from "croner";
 import { newId, type Deliveries, type MessageTemplate } from "./delivery.ts";
-import { badRequest } from "./http-error.ts";
+import { badRequest } from "../http.ts";
 
 export interface Schedule {
   scheduleId: string;

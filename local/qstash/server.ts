@@ -2,8 +2,7 @@
 // shapes it reads back, `{ error }` answers, and one JSON log line per request.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import { headerRecord, type Deliveries, type Message, type MessageTemplate, type PublishResult } from "./delivery.ts";
-import { hasBearerToken, readBody } from "../http.ts";
-import { QStashHttpError, badRequest } from "./http-error.ts";
+import { badRequest, hasBearerToken, HttpError, readBody } from "../http.ts";
 import { parseMessageRequest, type RequestHeaders } from "./message-request.ts";
 import type { Schedule, Schedules } from "./schedules.ts";
 
@@ -38,10 +37,10 @@ export function createQStashServer(ctx: ServerContext): Server {
 }
 
 async function handle(ctx: ServerContext, request: IncomingMessage): Promise<Reply> {
-  if (!hasBearerToken(request, ctx.token)) throw new QStashHttpError(401, "unauthorized");
+  if (!hasBearerToken(request, ctx.token)) throw new HttpError(401, "unauthorized");
   const method = request.method ?? "GET";
   const target = request.url ?? "/";
-  if (!target.startsWith("/v2/")) throw new QStashHttpError(404, `not found: ${target}`);
+  if (!target.startsWith("/v2/")) throw new HttpError(404, `not found: ${target}`);
   // Destinations are raw URLs (with their own query) in the rest of the path, so read them unparsed.
   const rest = target.slice("/v2/".length);
   const headers = headerMap(request.headers);
@@ -80,7 +79,7 @@ async function handle(ctx: ServerContext, request: IncomingMessage): Promise<Rep
       if (!ctx.schedules.setPaused(id, action === "pause")) notFound("schedule", id);
       return { status: 200 };
     default:
-      throw new QStashHttpError(404, `no route for ${method} /v2/${url.pathname.slice(1)}`);
+      throw new HttpError(404, `no route for ${method} /v2/${url.pathname.slice(1)}`);
   }
 }
 
@@ -149,7 +148,7 @@ function scheduleView({ scheduleId, cron, createdAt, queueName, lastScheduleTime
 }
 
 function errorReply(ctx: ServerContext, error: unknown): Reply {
-  if (error instanceof QStashHttpError) return { status: error.status, json: { error: error.message } };
+  if (error instanceof HttpError) return { status: error.status, json: { error: error.message } };
   ctx.log(JSON.stringify({ event: "internal-error", error: error instanceof Error ? error.stack : String(error) }));
   return { status: 500, json: { error: "internal error" } };
 }
@@ -159,7 +158,7 @@ function ok(json: unknown): Reply {
 }
 
 function notFound(what: string, id: string): never {
-  throw new QStashHttpError(404, `${what} not found: ${id}`);
+  throw new HttpError(404, `${what} not found: ${id}`);
 }
 
 function afterPrefix(value: string, prefix: string): string | undefined {
