@@ -26,6 +26,10 @@ export const PERMISSIONS = {
   "api_keys.manage": ADMINS,
   "limits.manage": ADMINS,
   "audit.read": EDITORS,
+  "analytics.read": EVERYONE,
+  "event_definitions.manage": EDITORS,
+  "experiments.manage": EDITORS,
+  "jobs.run": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

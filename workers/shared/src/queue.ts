@@ -1,29 +1,53 @@
-/** Messages the edge worker puts on the events queue and the API worker consumes. */
+/**
+ * Messages the edge worker puts on the events queue and the API worker consumes.
+ *
+ * Exposures are buffered for a few milliseconds in each edge isolate and sent as one
+ * `exposure_batch` message per flush, so the queue carries one message per burst of get-prompt
+ * calls rather than one per call. A single `exposure` message is still accepted, so messages
+ * written by an older edge deployment drain after an upgrade.
+ */
 import * as z from "zod";
 import { ENVIRONMENTS } from "./kv.ts";
 
-export const exposureMessageSchema = z.object({
-  type: z.literal("exposure"),
-  trace_id: z.string(),
-  workspace_id: z.string(),
-  prompt_id: z.string(),
-  version_id: z.string(),
+/** Cloudflare Queues take messages of at most 128 KB; batches stay well under it. */
+export const QUEUE_LIMITS = {
+  messageBytes: 128 * 1024,
+  exposuresPerMessage: 100,
+} as const;
+
+export const exposureSchema = z.object({
+  trace_id: z.string().min(1).max(64),
+  workspace_id: z.string().min(1).max(64),
+  prompt_id: z.string().min(1).max(64),
+  version_id: z.string().min(1).max(64),
   environment: z.enum(ENVIRONMENTS),
   source: z.string().max(64).nullable(),
-  variant: z.string().nullable(),
-  unit_id: z.string().nullable(),
-  api_key_id: z.string().nullable(),
+  variant: z.string().max(64).nullable(),
+  /** The running experiment whose variant was served, when there was one. */
+  experiment_id: z.string().max(64).nullable().default(null),
+  unit_id: z.string().max(256).nullable(),
+  api_key_id: z.string().max(64).nullable(),
   latency_ms: z.number().nonnegative(),
   /** "error" when the version was found but could not be served (e.g. invalid variables). */
   status: z.enum(["success", "error"]).default("success"),
   error_code: z.string().max(64).nullable().default(null),
   served_at: z.iso.datetime({ offset: true }),
 });
-export type ExposureMessage = z.infer<typeof exposureMessageSchema>;
+export type Exposure = z.input<typeof exposureSchema>;
+export type ParsedExposure = z.infer<typeof exposureSchema>;
+
+export const exposureMessageSchema = exposureSchema.extend({ type: z.literal("exposure") });
+export type ExposureMessage = z.input<typeof exposureMessageSchema>;
+
+export const exposureBatchMessageSchema = z.object({
+  type: z.literal("exposure_batch"),
+  exposures: z.array(exposureSchema).min(1).max(QUEUE_LIMITS.exposuresPerMessage),
+});
+export type ExposureBatchMessage = z.input<typeof exposureBatchMessageSchema>;
 
 /** Sent by the edge's /health to prove the producer binding works; the consumer drops it. */
 export const healthProbeMessageSchema = z.object({ type: z.literal("health_probe"), sent_at: z.string() });
-
-export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, healthProbeMessageSchema]);
-export type QueueMessage = z.infer<typeof queueMessageSchema>;
 export type HealthProbeMessage = z.infer<typeof healthProbeMessageSchema>;
+
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, healthProbeMessageSchema]);
+export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -61,6 +61,24 @@ describe("events queue consumer", () => {
     await ctx.dispose();
   });
 
+  it("stores the exposures of a batch message, and the valid ones of a batch with a malformed item", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const strip = ({ type: _type, ...rest }: ExposureMessage) => rest;
+    const batched = [exposure(fixture), exposure(fixture), exposure(fixture)].map(strip);
+    const salvaged = [exposure(fixture), exposure(fixture)].map(strip);
+
+    const result = await deliver([
+      { type: "exposure_batch", exposures: batched },
+      { type: "exposure_batch", exposures: [salvaged[0], { trace_id: 42 }, salvaged[1]] },
+    ]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    const traceIds = [...batched, ...salvaged].map((item) => item.trace_id);
+    const rows = await ctx.db().select({ traceId: exposures.traceId }).from(exposures).where(inArray(exposures.traceId, traceIds));
+    expect(rows.map((row) => row.traceId).sort()).toEqual([...traceIds].sort());
+    await ctx.dispose();
+  });
+
   it("stores the good messages of a batch and retries only the one Postgres refuses", async () => {
     const ctx = testContext();
     const fixture = await createPromptFixture(ctx);

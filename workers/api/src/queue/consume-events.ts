@@ -8,14 +8,15 @@
  * max_retries, land in the dead-letter queue), so an unreachable database loses nothing and a
  * row Postgres will never take (its workspace deleted, say) does not sink its neighbours.
  */
-import { describeError, log, newId, parseEnv, queueMessageSchema, type ExposureMessage } from "@xr2/shared";
+import { describeError, exposureSchema, log, newId, parseEnv, QUEUE_LIMITS, queueMessageSchema, type ParsedExposure } from "@xr2/shared";
 import { exposures } from "@xr2/db/schema";
 import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
 
 interface Accepted {
   message: Message<unknown>;
-  body: ExposureMessage;
+  /** A message carries one exposure (older edge deployments) or a batch of them. */
+  exposures: ParsedExposure[];
 }
 
 export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record<string, unknown>): Promise<void> {
@@ -24,6 +25,12 @@ export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
+      const salvaged = validExposuresOf(message.body);
+      if (salvaged.length > 0) {
+        log("warn", "dropping malformed exposures of a batch message", { queue: batch.queue, message_id: message.id, kept: salvaged.length, issues: parsed.error.issues.slice(0, 3) });
+        accepted.push({ message, exposures: salvaged });
+        continue;
+      }
       log("warn", "dropping malformed queue message", { queue: batch.queue, message_id: message.id, issues: parsed.error.issues.slice(0, 3) });
       message.ack();
       continue;
@@ -32,7 +39,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record
       message.ack();
       continue;
     }
-    accepted.push({ message, body: parsed.data });
+    accepted.push({ message, exposures: parsed.data.type === "exposure_batch" ? parsed.data.exposures : [parsed.data] });
   }
   try {
     if (accepted.length === 0) return;
@@ -56,12 +63,22 @@ export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record
   }
 }
 
+/** The well-formed exposures of a batch message that failed validation as a whole. */
+function validExposuresOf(body: unknown): ParsedExposure[] {
+  const batch = body as { type?: unknown; exposures?: unknown } | null;
+  if (batch?.type !== "exposure_batch" || !Array.isArray(batch.exposures)) return [];
+  return batch.exposures.slice(0, QUEUE_LIMITS.exposuresPerMessage).flatMap((item) => {
+    const parsed = exposureSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
 async function insertExposures(ctx: ServiceContext, items: Accepted[]): Promise<void> {
   await ctx
     .http()
     .insert(exposures)
     .values(
-      items.map(({ body }) => ({
+      items.flatMap(({ exposures }) => exposures).map((body) => ({
         traceId: body.trace_id,
         workspaceId: body.workspace_id,
         promptId: body.prompt_id,
@@ -69,6 +86,7 @@ async function insertExposures(ctx: ServiceContext, items: Accepted[]): Promise<
         environment: body.environment,
         source: body.source,
         variant: body.variant,
+        experimentId: body.experiment_id,
         unitId: body.unit_id,
         apiKeyId: body.api_key_id,
         latencyMs: Math.round(body.latency_ms),

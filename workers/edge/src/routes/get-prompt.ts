@@ -3,27 +3,27 @@
  * the API worker), the key's and workspace's rate limits checked while the published version
  * loads (isolate cache, KV, then the API worker, which back-fills KV), rendering with the
  * caller's values (`var.<name>=` query parameters, or `{variables: {...}}` in a POST body), a
- * sortable trace id, and the exposure sent to the queue after the answer is on its way — also
- * for answers refused because of the values, so error rates show in the stats.
+ * sortable trace id, and the exposure handed to the isolate's exposure buffer, which queues it
+ * after the answer is on its way — also for answers refused because of the values, so error
+ * rates show in the stats.
  */
 import { Hono, type Context } from "hono";
 import {
   ApiError,
-  describeError,
   getPromptBodySchema,
   getPromptQuerySchema,
   limitBodySize,
-  log,
   newId,
   PRODUCT_API_LIMITS,
   slugSchema,
   variableValuesSchema,
-  type ExposureMessage,
+  type Exposure,
   type GetPromptResponse,
   type PublishedPrompt,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
+import { bufferExposure } from "../services/exposure-buffer.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
 import { renderPrompt } from "../services/render-prompt.ts";
@@ -57,8 +57,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
 
   const traceId = newId("trace");
   const expose = (status: "success" | "error", errorCode: string | null) => {
-    const exposure: ExposureMessage = {
-      type: "exposure",
+    const exposure: Exposure = {
       trace_id: traceId,
       workspace_id: prompt.workspace_id,
       prompt_id: prompt.prompt_id,
@@ -66,6 +65,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
       environment: prompt.environment,
       source: query.data.source ?? null,
       variant: null,
+      experiment_id: null,
       unit_id: query.data.unit_id ?? null,
       api_key_id: key.key_id,
       latency_ms: Math.round((performance.now() - started) * 100) / 100,
@@ -73,9 +73,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
       status,
       error_code: errorCode,
     };
-    c.executionCtx.waitUntil(
-      env.EVENTS_QUEUE.send(exposure).catch((error: unknown) => log("error", "exposure not queued", { trace_id: traceId, error: describeError(error) })),
-    );
+    bufferExposure({ queue: env.EVENTS_QUEUE, waitUntil: (promise) => c.executionCtx.waitUntil(promise) }, exposure);
   };
 
   let rendered: ReturnType<typeof renderPrompt>;
