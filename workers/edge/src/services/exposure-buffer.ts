@@ -14,7 +14,7 @@ import { describeError, log, QUEUE_LIMITS, type Exposure, type ExposureBatchMess
 export const FLUSH_AFTER_MS = 25;
 
 interface Target {
-  queue: Queue<unknown>;
+  queue: Pick<Queue<unknown>, "send">;
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
@@ -44,7 +44,7 @@ function takeBuffered(): Exposure[] {
   return taken;
 }
 
-async function send(queue: Queue<unknown>, exposures: Exposure[]): Promise<void> {
+async function send(queue: Target["queue"], exposures: Exposure[]): Promise<void> {
   const message: ExposureBatchMessage = { type: "exposure_batch", exposures };
   try {
     await queue.send(message, { contentType: "json" });
