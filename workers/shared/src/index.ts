@@ -11,3 +11,5 @@ export * from "./redis.ts";
 export * from "./rate-limit-policies.ts";
 export * from "./template/index.ts";
 export * from "./product-api.ts";
+export * from "./stats/index.ts";
+export * from "./assignment.ts";
