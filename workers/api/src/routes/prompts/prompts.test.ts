@@ -270,6 +270,88 @@ describe("bulk changes", () => {
     });
   });
 
+  it("moves prompts to another workspace: copied there with versions (drafts) and tags, originals archived and off the edge, audited in both; a taken slug is a per-prompt conflict", async () => {
+    const { owner } = await workspaceWith();
+    const { owner: other } = await workspaceWith();
+    const target = (await call("POST", "/api/workspaces", { token: owner.session.access_token, body: { name: "Target team" } })).body!.id as string;
+    const live = await createPrompt(owner, { tags: ["onboarding"], description: "Sent after sign-up" });
+    const v1 = await createVersion(owner, live.id, { content: "Hello {name}" });
+    await createVersion(owner, live.id, { messages: [{ role: "user", content: "Hi {name}" }] });
+    await withContext((ctx) => publishVersion({ ctx, input: { workspaceId: owner.workspaceId, promptId: live.id, versionId: v1.id, environment: "production", actorUserId: owner.session.user.id } }));
+    const plain = await createPrompt(owner);
+    const clashing = await createPrompt(owner);
+    expect((await owner.call("POST", "/api/prompts", { slug: clashing.slug, name: "Already there" }, target)).status).toBe(201);
+    const foreign = await createPrompt(other);
+    const unknown = "pr_00000000000000000000000000";
+
+    const moved = await owner.call("POST", "/api/prompts/bulk", { action: "move", prompt_ids: [live.id, foreign.id, clashing.id, plain.id, unknown], target_workspace_id: target });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toEqual({
+      action: "move",
+      target_workspace_id: target,
+      updated: 2,
+      results: [
+        { prompt_id: live.id, outcome: "moved", target_prompt_id: expect.stringMatching(/^pr_/) },
+        { prompt_id: foreign.id, outcome: "not_found" },
+        { prompt_id: clashing.id, outcome: "conflict", message: expect.stringContaining(clashing.slug) },
+        { prompt_id: plain.id, outcome: "moved", target_prompt_id: expect.stringMatching(/^pr_/) },
+        { prompt_id: unknown, outcome: "not_found" },
+      ],
+    });
+    const liveCopy = moved.body!.results[0].target_prompt_id as string;
+
+    // In the target: same slug, name, description and tags; every version, as drafts; nothing published.
+    const copy = await owner.call("GET", `/api/prompts/${liveCopy}`, undefined, target);
+    expect(copy.body).toMatchObject({ slug: live.slug, name: live.name, description: "Sent after sign-up", status: "active", environments: {} });
+    expect(copy.body!.tags.map((tag: { name: string }) => tag.name)).toEqual(["onboarding"]);
+    const versions = await owner.call("GET", `/api/prompts/${liveCopy}/versions`, undefined, target);
+    expect(versions.body!.versions.map((version: { version_number: number; status: string }) => [version.version_number, version.status]).sort()).toEqual([
+      [1, "draft"],
+      [2, "draft"],
+    ]);
+    // In the source: archived (so no longer served), history kept; the conflicting one untouched.
+    for (const id of [live.id, plain.id]) expect((await owner.call("GET", `/api/prompts/${id}`)).body).toMatchObject({ status: "archived" });
+    expect((await owner.call("GET", `/api/prompts/${clashing.id}`)).body).toMatchObject({ status: "active" });
+    expect((await owner.call("GET", `/api/prompts/${live.id}/deployments`)).body!.deployments).toHaveLength(1);
+    expect(await withContext((ctx) => ctx.kv.get(kvKeys.publishedPrompt(owner.workspaceId, "production", live.slug)))).toBeNull();
+    expect((await other.call("GET", `/api/prompts/${foreign.id}`)).body).toMatchObject({ status: "active" });
+    const inTarget = (await owner.call("GET", "/api/prompts", undefined, target)).body!.prompts.map((prompt: { slug: string }) => prompt.slug).sort();
+    expect(inTarget).toEqual([live.slug, clashing.slug, plain.slug].sort());
+
+    const link = { source_workspace_id: owner.workspaceId, source_prompt_id: live.id, target_workspace_id: target, target_prompt_id: liveCopy };
+    expect((await auditRows(target, liveCopy)).map((row) => [row.action, row.after])).toEqual([
+      ["prompt.move_in", { ...link, slug: live.slug, name: live.name, tags: ["onboarding"], version_numbers: [1, 2], status: "active" }],
+    ]);
+    expect((await auditRows(owner.workspaceId, live.id)).filter((row) => row.action === "prompt.move_out").map((row) => [row.before, row.after])).toEqual([[{ status: "active" }, { ...link, status: "archived" }]]);
+    expect(await auditRows(owner.workspaceId, clashing.id)).toHaveLength(1);
+  });
+
+  it("moves only into a workspace where the caller may write prompts: 404 when not a member, 403 as a viewer, 400 to the same workspace", async () => {
+    const { owner: targetOwner, members } = await workspaceWith("viewer");
+    const [viewer] = members;
+    const viewersOwn = (await call("POST", "/api/workspaces", { token: viewer.session.access_token, body: { name: "Viewer's own" } })).body!.id as string;
+    const prompt = await createPrompt({ ...viewer, workspaceId: viewersOwn, call: (method, path, body) => viewer.call(method, path, body, viewersOwn) });
+    const move = (target: string) => viewer.call("POST", "/api/prompts/bulk", { action: "move", prompt_ids: [prompt.id], target_workspace_id: target }, viewersOwn);
+
+    const asViewer = await move(targetOwner.workspaceId);
+    expect(asViewer.status, JSON.stringify(asViewer.body)).toBe(403);
+    expect(asViewer.body!.error.code).toBe("FORBIDDEN");
+    const { owner: stranger } = await workspaceWith();
+    for (const target of [stranger.workspaceId, "ws_01jnotaworkspace0000000000", "nonsense"]) {
+      const response = await move(target);
+      expect(response.status, `${target}: ${JSON.stringify(response.body)}`).toBe(404);
+      expect(response.body!.error.message).toBe("Workspace not found");
+    }
+    expect((await move(viewersOwn)).status).toBe(400);
+    // A viewer of the source may not move out of it either.
+    expect((await viewer.call("POST", "/api/prompts/bulk", { action: "move", prompt_ids: [prompt.id], target_workspace_id: viewersOwn })).status).toBe(403);
+
+    expect((await viewer.call("GET", `/api/prompts/${prompt.id}`, undefined, viewersOwn)).body).toMatchObject({ status: "active" });
+    for (const workspaceId of [targetOwner.workspaceId, stranger.workspaceId]) {
+      expect(await withContext((ctx) => ctx.db().select().from(prompts).where(eq(prompts.workspaceId, workspaceId)))).toEqual([]);
+    }
+  });
+
   it("validates the request and changes nothing when the tag to remove does not exist", async () => {
     const { owner } = await workspaceWith();
     const prompt = await createPrompt(owner, { tags: ["keep"] });

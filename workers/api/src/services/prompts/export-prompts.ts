@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { prompts, promptTags, promptVersions, tags, type ChatMessage, type ModelConfig, type Prompt, type PromptKind, type PromptVariable, type VersionStatus } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
-import type { ServiceContext } from "../../context.ts";
+import type { HttpDatabase, ServiceContext, Transaction } from "../../context.ts";
 
 export const PORTABLE_FORMAT_VERSION = 1;
 /** A document holds at most this many prompts, both ways, so any export can be imported again. */
@@ -58,14 +58,13 @@ export async function exportPrompts({ ctx, input }: { ctx: ServiceContext; input
   } else if (rows.length > MAX_PORTABLE_PROMPTS) {
     throw new ApiError("VALIDATION_FAILED", `The workspace has more than ${MAX_PORTABLE_PROMPTS} active prompts; export them in chunks with prompt_ids`);
   }
-  return { xr2_export: PORTABLE_FORMAT_VERSION, exported_at: new Date().toISOString(), prompts: await toPortablePrompts(ctx, input.workspaceId, rows) };
+  return { xr2_export: PORTABLE_FORMAT_VERSION, exported_at: new Date().toISOString(), prompts: await toPortablePrompts(db, input.workspaceId, rows) };
 }
 
-/** Prompt rows of one workspace with their tags and versions, in the portable shape. */
-export async function toPortablePrompts(ctx: ServiceContext, workspaceId: string, rows: Prompt[]): Promise<PortablePrompt[]> {
+/** Prompt rows of one workspace with their tags and versions, in the portable shape (read with `db`, a transaction's when it must be consistent with its writes). */
+export async function toPortablePrompts(db: Transaction | HttpDatabase, workspaceId: string, rows: Prompt[]): Promise<PortablePrompt[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const db = ctx.http();
   const [tagRows, versionRows] = await Promise.all([
     db
       .select({ promptId: promptTags.promptId, name: tags.name, color: tags.color })

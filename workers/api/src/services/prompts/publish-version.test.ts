@@ -6,6 +6,7 @@ import type { ServiceContext } from "../../context.ts";
 import { createPromptFixture, testContext } from "../../testing/fixtures.ts";
 import { publishVersion } from "./publish-version.ts";
 import { resolvePublishedPrompt } from "./resolve-published-prompt.ts";
+import { rollbackPrompt } from "./rollback-prompt.ts";
 
 let ctx: ServiceContext;
 afterEach(async () => {
@@ -35,8 +36,50 @@ describe("publishVersion", () => {
       [null, fixture.versionIds[0]],
       [fixture.versionIds[0], fixture.versionIds[1]],
     ]);
+    // Production serves v2 alone now: v1 is back to testing.
     const statuses = await ctx.db().select({ id: promptVersions.id, status: promptVersions.status }).from(promptVersions).where(eq(promptVersions.promptId, fixture.promptId));
-    expect(statuses.every((row) => row.status === "production")).toBe(true);
+    expect(Object.fromEntries(statuses.map((row) => [row.id, row.status]))).toEqual({ [fixture.versionIds[0]!]: "testing", [fixture.versionIds[1]!]: "production" });
+  });
+
+  it("orders concurrent publishes and rollbacks of one environment: each deployment starts from the version live before it", async (test) => {
+    ctx = testContext();
+    // Only real Postgres runs these transactions at once, where only the prompt's lock orders
+    // them. PGlite, the default test database, runs one transaction at a time (the race cannot
+    // happen) and its socket stand-in mixes up the protocol messages of concurrent connections.
+    const [{ version }] = (await ctx.db().execute<{ version: string }>(sql`select version()`)).rows as [{ version: string }];
+    if (version.includes("PGlite")) return test.skip("needs real Postgres: run with TEST_DATABASE_URL");
+    const fixture = await createPromptFixture(ctx, ["v1 {name}", "v2 {name}", "v3 {name}", "v4 {name}"]);
+    const contexts = fixture.versionIds.map(() => testContext());
+    const input = { workspaceId: fixture.workspaceId, promptId: fixture.promptId, environment: "production" as const, actorUserId: fixture.userId };
+    try {
+      // The first deployment to an environment has no pointer row to lock yet.
+      const published = await Promise.allSettled(fixture.versionIds.map((versionId, index) => publishVersion({ ctx: contexts[index]!, input: { ...input, versionId } })));
+      expect(published.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+      // Two rollbacks at once go back two steps, never to what already serves.
+      const rolledBack = await Promise.allSettled([rollbackPrompt({ ctx: contexts[0]!, input }), rollbackPrompt({ ctx: contexts[1]!, input })]);
+      expect(rolledBack.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
+    } finally {
+      await Promise.all(contexts.map((context) => context.dispose()));
+    }
+
+    const history = await ctx.db().select().from(deployments).where(eq(deployments.promptId, fixture.promptId)).orderBy(deployments.createdAt, deployments.id);
+    expect(history).toHaveLength(6);
+    expect(history[0]!.fromVersionId).toBeNull();
+    for (let index = 1; index < history.length; index++) {
+      expect(history[index]!.fromVersionId, `deployment ${index}`).toBe(history[index - 1]!.toVersionId);
+      expect(history[index]!.toVersionId, `deployment ${index}`).not.toBe(history[index]!.fromVersionId);
+    }
+    const [forward3, forward4] = [history[2]!.toVersionId, history[3]!.toVersionId];
+    expect(history.slice(4).map((row) => [row.action, row.toVersionId])).toEqual([
+      ["rollback", forward3],
+      ["rollback", history[1]!.toVersionId],
+    ]);
+    expect(history[4]!.fromVersionId).toBe(forward4);
+    const [pointer] = await ctx.db().select().from(environments).where(and(eq(environments.promptId, fixture.promptId), eq(environments.environment, "production")));
+    expect(pointer).toMatchObject({ versionId: history[5]!.toVersionId, deploymentId: history[5]!.id });
+    const statuses = await ctx.db().select({ id: promptVersions.id, status: promptVersions.status }).from(promptVersions).where(eq(promptVersions.promptId, fixture.promptId));
+    expect(statuses.filter((row) => row.status === "production").map((row) => row.id)).toEqual([pointer!.versionId]);
+    expect(await kvEntry(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: pointer!.versionId });
   });
 
   it("answers NOT_FOUND for a prompt of another workspace and changes nothing", async () => {

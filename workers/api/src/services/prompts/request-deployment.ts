@@ -1,7 +1,10 @@
 /**
- * The deployment policy in front of publishVersion: when the workspace requires an Admin's
- * approval for production, a non-Admin's publish or promote to production becomes a pending
- * approval request (one per prompt and environment; a newer request replaces the older).
+ * The deployment policy in front of deploying: when the workspace requires an Admin's approval
+ * for production, a non-Admin's publish or promote to production becomes a pending approval
+ * request (one per prompt and environment; a newer request replaces the older). The setting is
+ * read inside the deployment's transaction, under the prompt's lock and with a share lock on
+ * the workspace row, so an Admin switching it on waits for deployments in flight, and every
+ * deployment after the switch sees it.
  */
 import { and, eq } from "drizzle-orm";
 import { approvalRequests, workspaces } from "@xr2/db/schema";
@@ -9,40 +12,47 @@ import { ApiError, newId } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import { can, type Role } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { loadDeployable, publishVersion, type Deployment, type DeployInput } from "./publish-version.ts";
+import { projectEnvironment } from "./project-published-prompt.ts";
+import { deployInTransaction, inDeploymentTransaction, loadDeployableVersion, type Deployment, type DeployInput } from "./publish-version.ts";
 
 export type DeploymentOutcome = ({ status: "deployed" } & Deployment) | { status: "pending_approval"; approval_request_id: string; environment: string; version_id: string };
 
-export async function requestDeployment({ ctx, input }: { ctx: ServiceContext; input: DeployInput & { actorRole: Role } }): Promise<DeploymentOutcome> {
-  if (input.environment === "production" && !can(input.actorRole, "production.approve")) {
-    const [workspace] = await ctx.http().select({ requireApproval: workspaces.requireProductionApproval }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).limit(1);
-    if (!workspace) throw new ApiError("NOT_FOUND", "Workspace not found");
-    if (workspace.requireApproval) return { status: "pending_approval", ...(await createApprovalRequest(ctx, input)) };
-  }
-  const { published: _published, ...deployment } = await publishVersion({ ctx, input });
-  return { status: "deployed", ...deployment };
+/** What to deploy; the version is chosen inside the transaction (promote reads what another environment serves). */
+export type DeploymentRequest = Omit<DeployInput, "versionId"> & { actorRole: Role; chooseVersion: (tx: Transaction) => Promise<string> };
+
+export async function requestDeployment({ ctx, input }: { ctx: ServiceContext; input: DeploymentRequest }): Promise<DeploymentOutcome> {
+  const { slug, result: outcome } = await inDeploymentTransaction(ctx, input, async (tx): Promise<DeploymentOutcome> => {
+    const { actorRole, chooseVersion, ...rest } = input;
+    const deploy: DeployInput = { ...rest, versionId: await chooseVersion(tx) };
+    if (input.environment === "production" && !can(actorRole, "production.approve")) {
+      const [workspace] = await tx.select({ requireApproval: workspaces.requireProductionApproval }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("share").limit(1);
+      if (!workspace) throw new ApiError("NOT_FOUND", "Workspace not found");
+      if (workspace.requireApproval) return { status: "pending_approval", ...(await createApprovalRequest(tx, ctx, deploy)) };
+    }
+    return { status: "deployed", ...(await deployInTransaction(tx, ctx, deploy)) };
+  });
+  if (outcome.status === "deployed") await projectEnvironment({ ctx, input: { workspaceId: input.workspaceId, environment: input.environment, slug } });
+  return outcome;
 }
 
-async function createApprovalRequest(ctx: ServiceContext, input: DeployInput) {
+async function createApprovalRequest(tx: Transaction, ctx: ServiceContext, input: DeployInput) {
+  // Refuse now what the Admin could not approve later.
+  await loadDeployableVersion(tx, input);
   const id = newId("approval");
-  await ctx.db().transaction(async (tx) => {
-    // Refuse now what the Admin could not approve later.
-    await loadDeployable(tx, input);
-    await tx
-      .update(approvalRequests)
-      .set({ status: "cancelled", decidedAt: new Date(), decisionNote: "replaced by a newer request" })
-      .where(and(eq(approvalRequests.workspaceId, input.workspaceId), eq(approvalRequests.promptId, input.promptId), eq(approvalRequests.environment, input.environment), eq(approvalRequests.status, "pending")));
-    await tx.insert(approvalRequests).values({
-      id,
-      workspaceId: input.workspaceId,
-      promptId: input.promptId,
-      environment: input.environment,
-      versionId: input.versionId,
-      requestedById: input.actorUserId,
-      comment: input.note ?? null,
-    });
-    await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "approval.request", targetType: "prompt", targetId: input.promptId, after: { approval_request_id: id, environment: input.environment, version_id: input.versionId } });
+  await tx
+    .update(approvalRequests)
+    .set({ status: "cancelled", decidedAt: new Date(), decisionNote: "replaced by a newer request" })
+    .where(and(eq(approvalRequests.workspaceId, input.workspaceId), eq(approvalRequests.promptId, input.promptId), eq(approvalRequests.environment, input.environment), eq(approvalRequests.status, "pending")));
+  await tx.insert(approvalRequests).values({
+    id,
+    workspaceId: input.workspaceId,
+    promptId: input.promptId,
+    environment: input.environment,
+    versionId: input.versionId,
+    requestedById: input.actorUserId,
+    comment: input.note ?? null,
   });
+  await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "approval.request", targetType: "prompt", targetId: input.promptId, after: { approval_request_id: id, environment: input.environment, version_id: input.versionId } });
   return { approval_request_id: id, environment: input.environment, version_id: input.versionId };
 }
 
@@ -74,17 +84,19 @@ export async function decideApproval({
     const rejected = await ctx.db().transaction(decide);
     return { status: "rejected" as const, approval_request_id: rejected.id };
   }
-  // Approving and deploying commit together: a deployment that fails leaves the request pending.
-  const [pending] = await ctx
+  // The request names its prompt, which is locked before the request itself, as every deployment
+  // locks it first. Approving and deploying commit together: a deployment that fails leaves the
+  // request pending.
+  const [request] = await ctx
     .http()
-    .select()
+    .select({ promptId: approvalRequests.promptId })
     .from(approvalRequests)
     .where(and(eq(approvalRequests.id, input.approvalRequestId), eq(approvalRequests.workspaceId, input.workspaceId)))
     .limit(1);
-  if (!pending) throw new ApiError("NOT_FOUND", "Approval request not found");
-  const { published: _published, ...deployment } = await publishVersion({
-    ctx,
-    input: {
+  if (!request) throw new ApiError("NOT_FOUND", "Approval request not found");
+  const { slug, result: deployment } = await inDeploymentTransaction(ctx, { workspaceId: input.workspaceId, promptId: request.promptId }, async (tx) => {
+    const pending = await decide(tx);
+    return deployInTransaction(tx, ctx, {
       workspaceId: input.workspaceId,
       promptId: pending.promptId,
       versionId: pending.versionId,
@@ -92,10 +104,8 @@ export async function decideApproval({
       actorUserId: input.actorUserId,
       note: pending.comment ?? undefined,
       approvalRequestId: pending.id,
-      alsoInTransaction: async (tx) => {
-        await decide(tx);
-      },
-    },
+    });
   });
-  return { status: "deployed" as const, approval_request_id: pending.id, ...deployment };
+  await projectEnvironment({ ctx, input: { workspaceId: input.workspaceId, environment: deployment.environment, slug } });
+  return { status: "deployed" as const, approval_request_id: input.approvalRequestId, ...deployment };
 }

@@ -8,7 +8,8 @@ import { copyPrompt } from "../../../services/prompts/copy-prompt.ts";
 import { promptIdParam, promptSchema, slugSchema } from "../schemas.ts";
 
 const body = z.strictObject({
-  workspace_id: z.string().min(1).max(64).openapi({ description: "The target workspace; the caller needs prompts.write there" }),
+  // Not `workspace_id`: that names the workspace the call acts in (the source), like X-Workspace-Id.
+  target_workspace_id: z.string().min(1).max(64).openapi({ description: "The target workspace; the caller needs prompts.write there" }),
   slug: slugSchema.optional().openapi({ description: "The copy's slug; default: the source's" }),
 });
 
@@ -35,7 +36,7 @@ export const copyPromptRoute = new OpenAPIHono<ApiHono>().openapi(route, async (
   const request = c.req.valid("json");
   const copy = await copyPrompt({
     ctx: c.get("ctx"),
-    input: { workspaceId: c.get("workspace")!.id, actorUserId: c.get("user")!.id, promptId: c.req.valid("param").promptId, targetWorkspaceId: request.workspace_id, slug: request.slug },
+    input: { workspaceId: c.get("workspace")!.id, actorUserId: c.get("user")!.id, promptId: c.req.valid("param").promptId, targetWorkspaceId: request.target_workspace_id, slug: request.slug },
   });
   return c.json(copy, 201);
 });

@@ -295,7 +295,7 @@ describe("copy", () => {
     const { owner } = await workspaceWith();
     const source = await richPrompt(owner);
     const target = await secondWorkspace(owner);
-    const copied = await owner.call("POST", `/api/prompts/${source.id}/copy`, { workspace_id: target.workspaceId });
+    const copied = await owner.call("POST", `/api/prompts/${source.id}/copy`, { target_workspace_id: target.workspaceId });
     expect(copied.status, JSON.stringify(copied.body)).toBe(201);
     expect(copied.body).toMatchObject({ workspace_id: target.workspaceId, prompt: { slug: source.slug, name: source.name, status: "active", owner_id: owner.session.user.id }, versions: [{ version_number: 1 }, { version_number: 2 }] });
     const copyId = copied.body!.prompt.id as string;
@@ -316,11 +316,15 @@ describe("copy", () => {
     expect(audit.filter((row) => row.workspaceId === target.workspaceId)).toMatchObject([{ action: "prompt.copy_in", targetId: copyId, after: link }]);
     expect(audit.filter((row) => row.workspaceId === owner.workspaceId)).toMatchObject([{ action: "prompt.copy_out", targetId: source.id, after: link }]);
 
-    const conflict = await owner.call("POST", `/api/prompts/${source.id}/copy`, { workspace_id: target.workspaceId });
+    const conflict = await owner.call("POST", `/api/prompts/${source.id}/copy`, { target_workspace_id: target.workspaceId });
     expect(conflict.status).toBe(409);
-    const renamed = await owner.call("POST", `/api/prompts/${source.id}/copy`, { workspace_id: target.workspaceId, slug: `${source.slug}-copy` });
+    const renamed = await owner.call("POST", `/api/prompts/${source.id}/copy`, { target_workspace_id: target.workspaceId, slug: `${source.slug}-copy` });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(201);
     expect(renamed.body!.prompt.slug).toBe(`${source.slug}-copy`);
+    // The source workspace may be named by the workspace_id field instead of the header.
+    const byField = await call("POST", `/api/prompts/${source.id}/copy`, { token: owner.session.access_token, body: { workspace_id: owner.workspaceId, target_workspace_id: target.workspaceId, slug: `${source.slug}-field` } });
+    expect(byField.status, JSON.stringify(byField.body)).toBe(201);
+    expect(byField.body).toMatchObject({ workspace_id: target.workspaceId, prompt: { slug: `${source.slug}-field` } });
   });
 
   it("refuses targets the caller cannot write to (404 not a member, 403 viewer) and prompts of other workspaces (404)", async () => {
@@ -330,18 +334,18 @@ describe("copy", () => {
     const prompt = await createPrompt(viewersOwn);
     await createVersion(viewersOwn, prompt.id, { content: "x" });
 
-    const asViewer = await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, { workspace_id: targetOwner.workspaceId });
+    const asViewer = await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, { target_workspace_id: targetOwner.workspaceId });
     expect(asViewer.status, JSON.stringify(asViewer.body)).toBe(403);
     const stranger = await registerUser();
-    const notMember = await call("POST", `/api/prompts/${prompt.id}/copy`, { token: viewersOwn.session.access_token, workspaceId: viewersOwn.workspaceId, body: { workspace_id: (await createWorkspace(stranger)).id } });
+    const notMember = await call("POST", `/api/prompts/${prompt.id}/copy`, { token: viewersOwn.session.access_token, workspaceId: viewersOwn.workspaceId, body: { target_workspace_id: (await createWorkspace(stranger)).id } });
     expect(notMember.status).toBe(404);
     expect(notMember.body!.error.message).toBe("Workspace not found");
-    for (const workspace_id of ["ws_01jnotaworkspace0000000000", "nonsense"]) {
-      expect((await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, { workspace_id })).status).toBe(404);
+    for (const target_workspace_id of ["ws_01jnotaworkspace0000000000", "nonsense"]) {
+      expect((await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, { target_workspace_id })).status).toBe(404);
     }
     // A prompt id of another workspace is not found in the caller's.
-    expect((await targetOwner.call("POST", `/api/prompts/${prompt.id}/copy`, { workspace_id: targetOwner.workspaceId })).status).toBe(404);
-    for (const body of [{}, { workspace_id: targetOwner.workspaceId, slug: "Bad Slug" }, { workspace_id: targetOwner.workspaceId, extra: 1 }]) {
+    expect((await targetOwner.call("POST", `/api/prompts/${prompt.id}/copy`, { target_workspace_id: targetOwner.workspaceId })).status).toBe(404);
+    for (const body of [{}, { target_workspace_id: targetOwner.workspaceId, slug: "Bad Slug" }, { target_workspace_id: targetOwner.workspaceId, extra: 1 }]) {
       expect((await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, body)).status, JSON.stringify(body)).toBe(400);
     }
     const nothing = await withContext((ctx) => ctx.db().select().from(promptsTable).where(eq(promptsTable.workspaceId, targetOwner.workspaceId)));
@@ -350,6 +354,6 @@ describe("copy", () => {
     // A member of the target may copy into it.
     const memberOwn = await secondWorkspace(member);
     const memberPrompt = await createPrompt(memberOwn);
-    expect((await memberOwn.call("POST", `/api/prompts/${memberPrompt.id}/copy`, { workspace_id: targetOwner.workspaceId })).status).toBe(201);
+    expect((await memberOwn.call("POST", `/api/prompts/${memberPrompt.id}/copy`, { target_workspace_id: targetOwner.workspaceId })).status).toBe(201);
   });
 });

@@ -109,6 +109,35 @@ describe("rollback and history", () => {
     expect(rest.body!.next_cursor).toBeNull();
   });
 
+  it("keeps each version's status in step with production: the replaced version goes back to testing, a rollback makes it production again", async () => {
+    const { owner, prompt, as } = await setup([]);
+    const [v1, v2] = prompt.versionIds as [string, string, string];
+    const statuses = async () => {
+      const ctx = testContext();
+      const rows = await ctx.db().select({ number: promptVersions.versionNumber, status: promptVersions.status }).from(promptVersions).where(eq(promptVersions.promptId, prompt.promptId)).orderBy(promptVersions.versionNumber);
+      await ctx.dispose();
+      return rows.map((row) => row.status);
+    };
+    const publish = async (versionId: string, environment = "production") => {
+      const response = await call("PUT", `/api/prompts/${prompt.promptId}/versions/${versionId}/publish`, { ...as(owner), body: { environment } });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    };
+    await publish(v1);
+    expect(await statuses()).toEqual(["production", "draft", "draft"]);
+    await publish(v2, "staging");
+    expect(await statuses()).toEqual(["production", "testing", "draft"]);
+    await publish(v2);
+    expect(await statuses()).toEqual(["testing", "production", "draft"]);
+    expect((await call("POST", `/api/prompts/${prompt.promptId}/rollback`, { ...as(owner), body: {} })).body).toMatchObject({ to_version_id: v1 });
+    expect(await statuses()).toEqual(["production", "testing", "draft"]);
+    // Staging still serves v2; promoting it makes it production again, and v1 testing.
+    expect((await call("POST", `/api/prompts/${prompt.promptId}/promote`, { ...as(owner), body: { from: "staging", to: "production" } })).status).toBe(200);
+    expect(await statuses()).toEqual(["testing", "production", "draft"]);
+    // The versions list shows the same.
+    const listed = await call("GET", `/api/prompts/${prompt.promptId}/versions`, as(owner));
+    expect(Object.fromEntries(listed.body!.versions.map((version: { id: string; status: string }) => [version.id, version.status]))).toMatchObject({ [v1]: "testing", [v2]: "production" });
+  });
+
   it("refuses rollbacks that make no sense with 409", async () => {
     const { owner, prompt, as } = await setup();
     expect((await call("POST", `/api/prompts/${prompt.promptId}/rollback`, { ...as(owner), body: {} })).status).toBe(409);

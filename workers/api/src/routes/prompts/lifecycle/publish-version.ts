@@ -32,7 +32,7 @@ export const publishVersionRoute = new OpenAPIHono<ApiHono>().openapi(route, asy
   const workspace = c.get("workspace")!;
   const outcome = await requestDeployment({
     ctx: c.get("ctx"),
-    input: { workspaceId: workspace.id, promptId: params.promptId, versionId: params.versionId, environment: body.environment ?? "production", actorUserId: c.get("user")!.id, actorRole: workspace.role, note: body.note },
+    input: { workspaceId: workspace.id, promptId: params.promptId, chooseVersion: async () => params.versionId, environment: body.environment ?? "production", actorUserId: c.get("user")!.id, actorRole: workspace.role, note: body.note },
   });
   return outcome.status === "deployed" ? c.json(outcome, 200) : c.json(outcome, 202);
 });
