@@ -193,6 +193,7 @@ async function createPopulatedWorkspace(db: Database) {
   const stats = { bucketStart: hour, workspaceId, promptId, versionId: v1, environment: "production" as const };
   await db.insert(schema.promptStatsHourly).values({ ...stats, requests: 1 });
   await db.insert(schema.promptStatsDaily).values({ ...stats, requests: 1 });
+  await db.insert(schema.aggregationPendingBuckets).values({ workspaceId, bucketStart: hour });
   await db.insert(schema.auditLog).values({
     id: newId("aud"),
     workspaceId,

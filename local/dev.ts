@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   let demoLines: string;
   try {
     demoLines = await seedDemo(stack, devVars);
+    demoLines += await scheduleAggregation(stack, devVars);
   } catch (error) {
     await stack.stop();
     throw error;
@@ -96,6 +97,15 @@ async function seedDemo(stack: LocalStack, devVars: Record<string, string>): Pro
 
   Try: curl -H "Authorization: Bearer ${demo.api_key}" "${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2"
 `;
+}
+
+/** The local QStash runs the aggregation job every five minutes, as the real one does once deployed. */
+async function scheduleAggregation(stack: LocalStack, devVars: Record<string, string>): Promise<string> {
+  if (devVars.QSTASH_URL) return "  Aggregation        schedule not registered: QSTASH_URL comes from .dev.vars (see README, Deploy)\n";
+  const response = await fetch(`${stack.urls.api}/api/dev/schedule-aggregation`, { method: "POST" });
+  const schedule = (await response.json()) as { cron: string; destination: string };
+  if (!response.ok) throw new Error(`registering the aggregation schedule failed: ${JSON.stringify(schedule)}`);
+  return `  Aggregation        ${schedule.destination} on "${schedule.cron}" (local QStash)\n`;
 }
 
 main().catch((error: unknown) => {

@@ -124,6 +124,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ENVIRONMENT: "development",
       ALLOWED_ORIGINS: `http://127.0.0.1:${options.ports.site},http://localhost:${options.ports.site}`,
       ...LOCAL_SECRETS,
+      // Where QStash (local or real) delivers the aggregation job: the API worker's own port.
+      API_PUBLIC_URL: `http://127.0.0.1:${options.ports.api}`,
       ...serviceVars({ database, redis, qstash }),
       ...devVars,
     };

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const readySeconds = (Date.now() - started) / 1000;
     const apiKey = /Demo API key\s+(\S+)/.exec(output)?.[1];
     if (!apiKey) throw new Error("the demo API key was not printed");
+    if (!/Aggregation\s+http:\/\/\S+\/api\/jobs\/aggregate/.test(output)) throw new Error("the aggregation schedule was not registered with the local QStash");
     const checks: Array<[string, string, Record<string, string>?]> = [
       ["edge /health", `${edge}/health`],
       ["api /health", `${api}/health`],

@@ -74,6 +74,9 @@ export const events = pgTable(
     index("events_workspace_id_event_name_occurred_at_idx").on(t.workspaceId, t.eventName, t.occurredAt),
     // Attribution per prompt and version over a time range (A7, per-version funnels).
     index("events_workspace_id_prompt_id_occurred_at_idx").on(t.workspaceId, t.promptId, t.occurredAt),
+    // Aggregation (A2): a workspace's events of one hour or day, and what arrived since the last run.
+    index("events_workspace_id_occurred_at_idx").on(t.workspaceId, t.occurredAt),
+    index("events_received_at_idx").on(t.receivedAt),
     // Joining events to their exposure, and filling in late attribution.
     index("events_trace_id_idx").on(t.traceId),
   ],

@@ -52,6 +52,8 @@ export const exposures = pgTable(
     index("exposures_workspace_id_prompt_id_served_at_idx").on(t.workspaceId, t.promptId, t.servedAt),
     // Workspace-wide usage over time.
     index("exposures_workspace_id_served_at_idx").on(t.workspaceId, t.servedAt),
+    // The aggregation job's watermark: what arrived since its last run (A2).
+    index("exposures_received_at_idx").on(t.receivedAt),
     // Experiment analysis: exposures and distinct units per variant (A6).
     index("exposures_experiment_id_variant_unit_id_idx")
       .on(t.experimentId, t.variant, t.unitId)

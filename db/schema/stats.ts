@@ -1,13 +1,14 @@
 // Aggregated prompt statistics (A2, A3, A7), per hour and per day, written by the aggregation
 // job that QStash schedules. The job recomputes whole buckets from exposures and events and
-// upserts them on the primary key, so running it twice gives the same rows.
+// upserts them on the primary key, so running it twice gives the same rows. Its bookkeeping
+// (how far it has read, which hours are still to recompute) is at the end of this file.
 //
 // The key has no nullable column: `variant` is '' when no experiment was running, because
 // Postgres treats NULLs as distinct and a nullable key column would let duplicates in.
 // prompt_id and version_id are plain references, like in exposures.ts.
 import { relations } from "drizzle-orm";
 import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { timestamptz, updatedAt } from "./columns";
+import { createdAt, timestamptz, updatedAt } from "./columns";
 import { environmentEnum } from "./enums";
 import { prompts } from "./prompts";
 import { promptVersions } from "./versions";
@@ -74,3 +75,35 @@ export const promptStatsDailyRelations = relations(promptStatsDaily, ({ one }) =
 
 export type PromptStatsRow = typeof promptStatsHourly.$inferSelect;
 export type NewPromptStatsRow = typeof promptStatsHourly.$inferInsert;
+
+/**
+ * How far the aggregation job has read: every exposure and event received up to
+ * `received_through` has had its hour marked in aggregation_pending_buckets. One row per job;
+ * the job locks it (SELECT … FOR UPDATE), so overlapping runs take turns.
+ */
+export const aggregationState = pgTable("aggregation_state", {
+  name: text("name").primaryKey(),
+  receivedThrough: timestamptz("received_through").notNull(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Hours of a workspace whose stats must be recomputed: marked for rows received late, for
+ * events whose exposure arrived after them, or for a range an admin asked to recompute, and
+ * drained by the job a bounded number at a time, oldest first (hence the key's order).
+ */
+export const aggregationPendingBuckets = pgTable(
+  "aggregation_pending_buckets",
+  {
+    bucketStart: timestamptz("bucket_start").notNull(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "aggregation_pending_buckets_pk", columns: [t.bucketStart, t.workspaceId] })],
+);
+
+export const aggregationPendingBucketsRelations = relations(aggregationPendingBuckets, ({ one }) => ({
+  workspace: one(workspaces, { fields: [aggregationPendingBuckets.workspaceId], references: [workspaces.id] }),
+}));

@@ -8,12 +8,20 @@ export const apiEnvSchema = z.object({
   /** Set only for the local stack: where the Neon WebSocket proxy and SQL-over-HTTP endpoint listen. */
   NEON_LOCAL_ENDPOINT: z.url().optional(),
   PROMPTS_KV: z.custom<KVNamespace>(isBinding(["get", "put", "delete", "list"]), "must be a KV namespace binding"),
+  /** The events queue, for replaying dead letters onto it; without it, replays answer 500 MISCONFIGURED. */
+  EVENTS_QUEUE: z.custom<Queue<unknown>>(isBinding(["send", "sendBatch"]), "must be a queue producer binding").optional(),
   UPSTASH_REDIS_REST_URL: z.url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   QSTASH_URL: z.url(),
   QSTASH_TOKEN: z.string().min(1),
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
+  /**
+   * This worker's public origin, as QStash reaches it: the aggregation schedule's destination is
+   * `${API_PUBLIC_URL}/api/jobs/aggregate`, and signatures of QStash deliveries are checked
+   * against that URL (the request's own URL when unset).
+   */
+  API_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Origins of the management site allowed to call this API from a browser (comma-separated). */
   ALLOWED_ORIGINS: z
     .string()

@@ -5,6 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { ApiError } from "@xr2/shared";
 import type { ApiHono } from "../../app.ts";
+import { ensureAggregationSchedule } from "../../services/aggregation/ensure-aggregation-schedule.ts";
 import { seedDemoWorkspace } from "../../services/demo/seed-demo-workspace.ts";
 
 export const devRoutes = new OpenAPIHono<ApiHono>();
@@ -15,3 +16,6 @@ devRoutes.use("/api/dev/*", async (c, next) => {
 });
 
 devRoutes.post("/api/dev/seed", async (c) => c.json(await seedDemoWorkspace({ ctx: c.get("ctx") }), 200));
+
+// `npm run dev` registers the aggregation job with the local QStash, as a deploy does with the real one.
+devRoutes.post("/api/dev/schedule-aggregation", async (c) => c.json(await ensureAggregationSchedule({ ctx: c.get("ctx"), input: { actorUserId: null } }), 200));

@@ -1,0 +1,8 @@
+/** Jobs (A2): the aggregation as QStash runs it, and the platform admin's controls over it. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { aggregateNowRoute } from "./aggregate-now.ts";
+import { aggregationJobRoute } from "./aggregation-job.ts";
+import { scheduleAggregationRoute } from "./schedule-aggregation.ts";
+
+export const jobRoutes = new OpenAPIHono<ApiHono>().route("/", aggregationJobRoute).route("/", aggregateNowRoute).route("/", scheduleAggregationRoute);
