@@ -15,3 +15,4 @@ export * from "./audit";
 export * from "./limits";
 export * from "./llm";
 export * from "./webhooks";
+export * from "./dead-letters";

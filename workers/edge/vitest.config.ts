@@ -3,7 +3,7 @@
  * it as an auxiliary worker (bundled by wrangler), reached through the real service binding.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { defineProject } from "vitest/config";
 
 const secrets = {
@@ -22,13 +22,14 @@ export default defineProject({
         workers: [
           {
             name: "xr2-api",
-            modules: true,
-            scriptPath: inject("apiWorkerBundle"),
-            modulesRoot: dirname(inject("apiWorkerBundle")),
+            // wrangler bundles the worker into one module. It is listed rather than followed
+            // from scriptPath: miniflare cannot follow the computed import() calls a dependency
+            // has (@upstash/qstash's development mode), which never run in the worker.
+            modules: [{ type: "ESModule", path: "index.js", contents: readFileSync(inject("apiWorkerBundle"), "utf8") }],
             compatibilityDate: "2026-04-20",
             compatibilityFlags: ["nodejs_compat"],
             kvNamespaces: { PROMPTS_KV: "xr2-prompts" },
-            queueConsumers: { "xr2-events": { maxBatchTimeout: 0.05 } },
+            queueConsumers: { "xr2-events": { maxBatchTimeout: 0.05, deadLetterQueue: "xr2-events-dlq" }, "xr2-events-dlq": { maxBatchTimeout: 0.05 } },
             bindings: { ...inject("services"), ...secrets },
           },
         ],

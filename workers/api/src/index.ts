@@ -1,6 +1,6 @@
-/** The API worker's entry points: HTTP (management API), the events queue, and RPC for the edge. */
+/** The API worker's entry points: HTTP (management API), the events queue (and its dead letters), and RPC for the edge. */
 import { createApiApp } from "./app.ts";
-import { consumeEvents } from "./queue/consume-events.ts";
+import { consumeQueue } from "./queue/consume-queue.ts";
 
 export { EdgeBackend } from "./entrypoints/edge-backend.ts";
 
@@ -8,5 +8,5 @@ const app = createApiApp();
 
 export default {
   fetch: app.fetch,
-  queue: consumeEvents,
+  queue: consumeQueue,
 } satisfies ExportedHandler<Record<string, unknown>>;

@@ -4,13 +4,14 @@ import { installErrorHandling, limitBodySize, parseEnv, requestContext } from "@
 import { edgeEnvSchema, type EdgeHono } from "./env.ts";
 import { healthRoute } from "./routes/health.ts";
 import { getPromptRoute } from "./routes/get-prompt.ts";
+import { eventsRoute } from "./routes/events.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createEdgeApp(): Hono<EdgeHono> {
   const app = new Hono<EdgeHono>();
   app.use("*", requestContext("edge"));
-  // The largest body the Product API takes is an events batch (100 events of at most 8 KiB).
+  // A ceiling for every route; each route sets its own, lower limit (an events batch: 100 KiB).
   app.use("*", limitBodySize(MAX_BODY_BYTES));
   app.use("*", async (c, next) => {
     c.set("env", parseEnv(edgeEnvSchema, c.env));
@@ -19,5 +20,6 @@ export function createEdgeApp(): Hono<EdgeHono> {
   installErrorHandling(app);
   app.route("/", healthRoute);
   app.route("/", getPromptRoute);
+  app.route("/", eventsRoute);
   return app;
 }

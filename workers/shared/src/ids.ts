@@ -29,6 +29,7 @@ export const ID_PREFIX = {
   providerKey: "pk",
   usage: "use",
   webhook: "wh",
+  deadLetter: "dl",
   request: "req",
 } as const;
 

@@ -5,15 +5,39 @@
 import * as z from "zod";
 import { chatMessageSchema, ENVIRONMENTS } from "./kv.ts";
 
-export const PRODUCT_API_LIMITS = { variables: 100, variableValueChars: 10_000, postBodyBytes: 64 * 1024 } as const;
+export const PRODUCT_API_LIMITS = {
+  variables: 100,
+  variableValueChars: 10_000,
+  postBodyBytes: 64 * 1024,
+  // Business events (E4). A full batch of the largest events, once normalised (event_id and
+  // occurred_at added), still fits one queue message (QUEUE_LIMITS.eventMessageBytes).
+  eventsPerBatch: 100,
+  /** POST /api/v1/events/batch: larger bodies answer 413. */
+  eventsBatchBodyBytes: 100 * 1024,
+  /** POST /api/v1/events: larger bodies answer 413. */
+  eventBodyBytes: 8 * 1024,
+  /** One event as queued (JSON), fields included. */
+  eventBytes: 4 * 1024,
+  eventFields: 32,
+  eventFieldValueChars: 1024,
+  eventNameChars: 64,
+  eventIdChars: 128,
+  /** How far a client's timestamp may lie behind or ahead of the edge's clock. */
+  eventMaxAgeDays: 365,
+  eventMaxFutureSeconds: 24 * 3600,
+} as const;
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,127}$/i, "slug must be 1-128 letters, digits, '-', '_' or '.'");
 
+/** Postgres stores no NUL character in text or jsonb; refused here rather than by the database. */
+const withoutNul = (value: string) => !value.includes("\u0000");
+const NUL_MESSAGE = "must not contain NUL characters";
+
 export const getPromptQuerySchema = z.object({
   env: z.enum(ENVIRONMENTS).default("production"),
-  source: z.string().max(64).optional(),
+  source: z.string().max(64).refine(withoutNul, NUL_MESSAGE).optional(),
   format: z.enum(["json", "text"]).default("json"),
-  unit_id: z.string().min(1).max(128).optional(),
+  unit_id: z.string().min(1).max(128).refine(withoutNul, NUL_MESSAGE).optional(),
 });
 
 const scalarSchema = z.union([z.string().max(PRODUCT_API_LIMITS.variableValueChars), z.number(), z.boolean()]);
@@ -38,3 +62,75 @@ export const getPromptResponseSchema = z.object({
   variant: z.string().optional(),
 });
 export type GetPromptResponse = z.infer<typeof getPromptResponseSchema>;
+
+// Business events (E4): POST /api/v1/events and POST /api/v1/events/batch.
+
+export const eventNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.:-]*$/, "event_name must be lower-case letters, digits, '_', '.', ':' or '-', starting with a letter or digit")
+  .max(PRODUCT_API_LIMITS.eventNameChars, `event_name must be at most ${PRODUCT_API_LIMITS.eventNameChars} characters`);
+
+export const eventFieldNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "field names are identifiers of at most 64 characters");
+
+
+export const eventCategorySchema = z.string().trim().min(1).max(64).refine(withoutNul, "must not contain NUL characters");
+
+export const eventFieldValueSchema = z.union([
+  z
+    .string()
+    .max(PRODUCT_API_LIMITS.eventFieldValueChars, `string values are at most ${PRODUCT_API_LIMITS.eventFieldValueChars} characters`)
+    .refine(withoutNul, "string values must not contain NUL characters"),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
+
+/** One event as a client sends it. */
+export const eventInputSchema = z.strictObject({
+  event_id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, "event_id must be letters, digits, '_', '.', ':' or '-'")
+    .max(PRODUCT_API_LIMITS.eventIdChars, `event_id must be at most ${PRODUCT_API_LIMITS.eventIdChars} characters`)
+    .optional()
+    .describe("Your id for deduplication; derived from the event's content when absent"),
+  trace_id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "trace_id must be the trace_id a get-prompt answered (at most 64 characters)")
+    .describe("The trace_id of the get-prompt answer this event follows"),
+  event_name: eventNameSchema,
+  category: eventCategorySchema.nullable().optional().describe("Defaults to the event definition's category"),
+  fields: z
+    .record(eventFieldNameSchema, eventFieldValueSchema)
+    .refine((fields) => Object.keys(fields).length <= PRODUCT_API_LIMITS.eventFields, `at most ${PRODUCT_API_LIMITS.eventFields} fields`)
+    .default({}),
+  timestamp: z
+    .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
+    .optional()
+    .describe("When it happened: ISO 8601 with offset, or Unix milliseconds; the time of receipt when absent"),
+});
+export type EventInput = z.input<typeof eventInputSchema>;
+
+export const eventsBatchBodySchema = z.strictObject({
+  events: z.array(z.unknown()).describe(`At most ${PRODUCT_API_LIMITS.eventsPerBatch} events, each shaped like the body of POST /api/v1/events`),
+});
+
+export const eventAcceptedResponseSchema = z.object({
+  accepted: z.literal(true),
+  event_id: z.string(),
+  /** False when the workspace has no definition of this event_name (accepted unvalidated). */
+  declared: z.boolean(),
+});
+export type EventAcceptedResponse = z.infer<typeof eventAcceptedResponseSchema>;
+
+export const eventItemResultSchema = z.object({
+  index: z.number().int(),
+  /** The event's id; null for a rejected item without a usable event_id. */
+  event_id: z.string().nullable(),
+  accepted: z.boolean(),
+  declared: z.boolean().optional(),
+  error: z.object({ code: z.enum(["VALIDATION_FAILED", "PAYLOAD_TOO_LARGE"]), message: z.string() }).optional(),
+});
+export type EventItemResult = z.infer<typeof eventItemResultSchema>;
+
+export const eventsBatchResponseSchema = z.object({ results: z.array(eventItemResultSchema) });
+export type EventsBatchResponse = z.infer<typeof eventsBatchResponseSchema>;

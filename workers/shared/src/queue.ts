@@ -5,6 +5,9 @@
  * `exposure_batch` message per flush, so the queue carries one message per burst of get-prompt
  * calls rather than one per call. A single `exposure` message is still accepted, so messages
  * written by an older edge deployment drain after an upgrade.
+ *
+ * Business events are not buffered: the edge answers 202 only once their message is on the
+ * queue, so each events request becomes exactly one `event_batch` message.
  */
 import * as z from "zod";
 import { ENVIRONMENTS } from "./kv.ts";
@@ -13,7 +16,16 @@ import { ENVIRONMENTS } from "./kv.ts";
 export const QUEUE_LIMITS = {
   messageBytes: 128 * 1024,
   exposuresPerMessage: 100,
+  eventsPerMessage: 100,
+  /**
+   * The edge refuses (413) an event_batch message larger than this once serialised. The request
+   * limits keep a full batch far below it; this is the backstop, under 128 KB however counted.
+   */
+  eventMessageBytes: 120_000,
 } as const;
+
+/** The queue names of wrangler.toml: the consumer tells its two queues apart by name. */
+export const QUEUE_NAMES = { events: "xr2-events", eventsDeadLetters: "xr2-events-dlq" } as const;
 
 export const exposureSchema = z.object({
   trace_id: z.string().min(1).max(64),
@@ -45,9 +57,32 @@ export const exposureBatchMessageSchema = z.object({
 });
 export type ExposureBatchMessage = z.input<typeof exposureBatchMessageSchema>;
 
+const eventFieldValueSchema = z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]);
+
+/** A business event as the edge accepted it: validated, with its event_id and time settled. */
+export const queuedEventSchema = z.object({
+  event_id: z.string().min(1).max(128),
+  trace_id: z.string().min(1).max(64),
+  event_name: z.string().min(1).max(64),
+  category: z.string().max(64).nullable(),
+  fields: z.record(z.string().max(64), eventFieldValueSchema),
+  occurred_at: z.iso.datetime({ offset: true }),
+});
+export type QueuedEvent = z.infer<typeof queuedEventSchema>;
+
+/** The accepted events of one events request (single or batch). */
+export const eventBatchMessageSchema = z.object({
+  type: z.literal("event_batch"),
+  workspace_id: z.string().min(1).max(64),
+  api_key_id: z.string().max(64).nullable(),
+  received_at: z.iso.datetime({ offset: true }),
+  events: z.array(queuedEventSchema).min(1).max(QUEUE_LIMITS.eventsPerMessage),
+});
+export type EventBatchMessage = z.infer<typeof eventBatchMessageSchema>;
+
 /** Sent by the edge's /health to prove the producer binding works; the consumer drops it. */
 export const healthProbeMessageSchema = z.object({ type: z.literal("health_probe"), sent_at: z.string() });
 export type HealthProbeMessage = z.infer<typeof healthProbeMessageSchema>;
 
-export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, healthProbeMessageSchema]);
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, eventBatchMessageSchema, healthProbeMessageSchema]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -9,6 +9,7 @@ import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
 import { resolveApiKey } from "../services/api-keys/resolve-api-key.ts";
 import { resolvePublishedPrompt } from "../services/prompts/resolve-published-prompt.ts";
+import { resolveEventDefinitions } from "../services/event-definitions/resolve-event-definitions.ts";
 
 
 export class EdgeBackend extends WorkerEntrypoint<Record<string, unknown>> implements EdgeBackendContract {
@@ -18,6 +19,10 @@ export class EdgeBackend extends WorkerEntrypoint<Record<string, unknown>> imple
 
   resolvePrompt(input: { workspaceId: string; environment: Environment; slug: string }) {
     return this.withContext((ctx) => resolvePublishedPrompt({ ctx, input }));
+  }
+
+  resolveEventDefinitions(workspaceId: string) {
+    return this.withContext((ctx) => resolveEventDefinitions({ ctx, input: { workspaceId } }));
   }
 
   pingDatabase() {

@@ -5,7 +5,17 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
-import { getPromptBodySchema, getPromptQuerySchema, getPromptResponseSchema, slugSchema } from "@xr2/shared";
+import {
+  eventAcceptedResponseSchema,
+  eventInputSchema,
+  eventsBatchBodySchema,
+  eventsBatchResponseSchema,
+  getPromptBodySchema,
+  getPromptQuerySchema,
+  getPromptResponseSchema,
+  PRODUCT_API_LIMITS,
+  slugSchema,
+} from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 import { errorResponses, jsonResponse } from "./responses.ts";
 
@@ -37,5 +47,42 @@ export function registerProductApi(app: OpenAPIHono<ApiHono>): void {
     method: "post",
     summary: "Fetch the published version of a prompt, rendered with the body's variables",
     request: { params: z.object({ slug: slugSchema }), query: getPromptQuerySchema, body: { required: true, content: { "application/json": { schema: getPromptBodySchema } } } },
+  });
+  registerEvents(app);
+}
+
+const EVENT_RULES = [
+  "Events of a name the workspace has defined (/api/event-definitions) must match the definition: required fields present, every field declared and of its type, the defined category.",
+  "Events of other names are accepted as they are and answered with declared: false.",
+  "Without an event_id, the id is derived from the workspace, trace_id, event_name, fields and timestamp (SHA-256), so resending the same event stores it once; send an event_id or a timestamp to record two identical events of one trace.",
+  `Limits: ${PRODUCT_API_LIMITS.eventFields} fields, string values of ${PRODUCT_API_LIMITS.eventFieldValueChars} characters, ${PRODUCT_API_LIMITS.eventBytes} bytes per event.`,
+  "202 means the event is on the queue and will be stored exactly once; 503 means nothing was accepted: retry the same request.",
+].join(" ");
+
+function registerEvents(app: OpenAPIHono<ApiHono>): void {
+  const common = { tags: ["product api (edge)"], security: [{ apiKey: [] }] };
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: "post",
+    path: "/api/v1/events",
+    summary: "Record a business event tagged with the trace_id of a get-prompt answer (scope events:write)",
+    description: `${EVENT_RULES} Bodies over ${PRODUCT_API_LIMITS.eventBodyBytes} bytes answer 413.`,
+    request: { body: { required: true, content: { "application/json": { schema: eventInputSchema } } } },
+    responses: {
+      202: jsonResponse("Accepted: queued for storage", eventAcceptedResponseSchema),
+      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: "post",
+    path: "/api/v1/events/batch",
+    summary: `Record up to ${PRODUCT_API_LIMITS.eventsPerBatch} business events at once, with a result per event (scope events:write)`,
+    description: `${EVENT_RULES} The answer is 202 with one result per event, in order: invalid events carry an error and do not stop the valid ones. More than ${PRODUCT_API_LIMITS.eventsPerBatch} events or a body over ${PRODUCT_API_LIMITS.eventsBatchBodyBytes} bytes answer 413.`,
+    request: { body: { required: true, content: { "application/json": { schema: eventsBatchBodySchema } } } },
+    responses: {
+      202: jsonResponse("Processed: see each result's accepted and error", eventsBatchResponseSchema),
+      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
+    },
   });
 }

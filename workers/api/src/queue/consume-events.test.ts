@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { eq, inArray } from "drizzle-orm";
-import { exposures } from "@xr2/db/schema";
-import { newId, type ExposureMessage } from "@xr2/shared";
+import { deadLetters, events, exposures, type BusinessEvent } from "@xr2/db/schema";
+import { newId, type EventBatchMessage, type ExposureMessage, type QueuedEvent } from "@xr2/shared";
+import type { ServiceContext } from "../context.ts";
 import { createPromptFixture, testContext } from "../testing/fixtures.ts";
 import { consumeEvents } from "./consume-events.ts";
+import { consumeQueue } from "./consume-queue.ts";
 
 function exposure(fixture: { workspaceId: string; promptId: string; versionIds: string[] }): ExposureMessage {
   return {
@@ -27,11 +29,16 @@ function exposure(fixture: { workspaceId: string; promptId: string; versionIds: 
 }
 
 async function deliver(bodies: unknown[], overrides: Record<string, unknown> = {}) {
-  const batch = createMessageBatch("xr2-events", bodies.map((body, index) => ({ id: `msg-${index}`, timestamp: new Date(), attempts: 1, body })));
+  return deliverBatch(createMessageBatch("xr2-events", bodies.map((body, index) => ({ id: `msg-${index}`, timestamp: new Date(), attempts: 1, body }))), consumeEvents, overrides);
+}
+
+async function deliverBatch(batch: MessageBatch<unknown>, consume = consumeEvents, overrides: Record<string, unknown> = {}) {
   const ctx = createExecutionContext();
-  await consumeEvents(batch, { ...env, ...overrides });
+  await consume(batch, { ...env, ...overrides });
   return getQueueResult(batch, ctx);
 }
+
+const strip = ({ type: _type, ...rest }: ExposureMessage) => rest;
 
 describe("events queue consumer", () => {
   it("stores exposures once, even when a message is delivered again", async () => {
@@ -64,7 +71,6 @@ describe("events queue consumer", () => {
   it("stores the exposures of a batch message, and the valid ones of a batch with a malformed item", async () => {
     const ctx = testContext();
     const fixture = await createPromptFixture(ctx);
-    const strip = ({ type: _type, ...rest }: ExposureMessage) => rest;
     const batched = [exposure(fixture), exposure(fixture), exposure(fixture)].map(strip);
     const salvaged = [exposure(fixture), exposure(fixture)].map(strip);
 
@@ -107,6 +113,213 @@ describe("events queue consumer", () => {
 
     await deliver([message]);
     expect(await ctx.db().select().from(exposures).where(eq(exposures.traceId, message.trace_id))).toHaveLength(1);
+    await ctx.dispose();
+  });
+});
+
+function eventBatch(workspaceId: string, events: Array<Partial<QueuedEvent> & { trace_id: string }>): EventBatchMessage {
+  return {
+    type: "event_batch",
+    workspace_id: workspaceId,
+    api_key_id: null,
+    received_at: new Date().toISOString(),
+    events: events.map((event) => ({ event_id: newId("event"), event_name: "signup", category: null, fields: {}, occurred_at: new Date().toISOString(), ...event })),
+  };
+}
+
+async function eventsOf(ctx: ServiceContext, workspaceId: string) {
+  return ctx.db().select().from(events).where(eq(events.workspaceId, workspaceId));
+}
+
+/** Each event_id of `messages` exactly once, and nothing else. */
+function expectStoredOnce(rows: BusinessEvent[], messages: EventBatchMessage[]) {
+  const expected = messages.flatMap((message) => message.events.map((event) => event.event_id)).sort();
+  expect(rows.map((row) => row.eventId).sort()).toEqual(expected);
+}
+
+describe("events queue consumer: business events", () => {
+  it("stores events once, even when their message is delivered again, attributed from exposures stored before or beside them", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx, ["v1", "v2"]);
+    const earlier = { ...exposure(fixture), version_id: fixture.versionIds[1]! };
+    await deliver([earlier]);
+    const beside = exposure(fixture);
+    const unknownTrace = newId("trace");
+    const message = eventBatch(fixture.workspaceId, [
+      { trace_id: earlier.trace_id, event_name: "purchase", category: "conversion", fields: { amount: 9.5, currency: "EUR" } },
+      { trace_id: beside.trace_id },
+      { trace_id: unknownTrace },
+    ]);
+
+    const first = await deliver([{ type: "exposure_batch", exposures: [strip(beside)] }, message]);
+    expect(first.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    await deliver([message]);
+    await deliver([message, message]);
+
+    const rows = await eventsOf(ctx, fixture.workspaceId);
+    expectStoredOnce(rows, [message]);
+    const byTrace = new Map(rows.map((row) => [row.traceId, row]));
+    expect(byTrace.get(earlier.trace_id)).toMatchObject({ promptId: fixture.promptId, versionId: fixture.versionIds[1], category: "conversion", fields: { amount: 9.5, currency: "EUR" } });
+    expect(byTrace.get(beside.trace_id)).toMatchObject({ promptId: fixture.promptId, versionId: fixture.versionIds[0] });
+    expect(byTrace.get(unknownTrace)).toMatchObject({ promptId: null, versionId: null });
+    await ctx.dispose();
+  });
+
+  it("keeps an event whose exposure has not arrived, and attributes it when the exposure comes", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const late = exposure(fixture);
+    const message = eventBatch(fixture.workspaceId, [{ trace_id: late.trace_id }, { trace_id: late.trace_id, event_name: "purchase" }]);
+    await deliver([message]);
+    expect((await eventsOf(ctx, fixture.workspaceId)).map((row) => row.promptId)).toEqual([null, null]);
+
+    const result = await deliver([late]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    const rows = await eventsOf(ctx, fixture.workspaceId);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ promptId: fixture.promptId, versionId: fixture.versionIds[0] });
+    await ctx.dispose();
+  });
+
+  it("never attributes an event to another workspace's exposure of the same trace id", async () => {
+    const ctx = testContext();
+    const mine = await createPromptFixture(ctx);
+    const theirs = await createPromptFixture(ctx);
+    const foreign = exposure(theirs);
+    await deliver([foreign]);
+    await deliver([eventBatch(mine.workspaceId, [{ trace_id: foreign.trace_id }])]);
+    await deliver([foreign]);
+    expect((await eventsOf(ctx, mine.workspaceId)).map((row) => row.promptId)).toEqual([null]);
+    await ctx.dispose();
+  });
+
+  it("loses and duplicates nothing when a delivery stops halfway and the whole batch comes again", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const exposures = [exposure(fixture), exposure(fixture)];
+    const messages = [
+      { type: "exposure_batch", exposures: exposures.map(strip) },
+      eventBatch(fixture.workspaceId, [{ trace_id: exposures[0]!.trace_id }, { trace_id: exposures[1]!.trace_id, event_name: "purchase" }]),
+      eventBatch(fixture.workspaceId, [{ trace_id: exposures[1]!.trace_id }, { trace_id: newId("trace") }]),
+    ] as const;
+    // The first delivery got as far as the first two messages (say the isolate died), and acked none.
+    await deliver(messages.slice(0, 2));
+    const again = await deliver([...messages]);
+    expect(again.explicitAcks.sort()).toEqual(["msg-0", "msg-1", "msg-2"]);
+
+    const rows = await eventsOf(ctx, fixture.workspaceId);
+    expectStoredOnce(rows, [messages[1], messages[2]]);
+    expect(rows.filter((row) => row.promptId === fixture.promptId)).toHaveLength(3);
+    await ctx.dispose();
+  });
+
+  it("stores the good messages of a batch, retries only the one Postgres refuses, and a redelivery of all duplicates nothing", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const good = [eventBatch(fixture.workspaceId, [{ trace_id: newId("trace") }]), eventBatch(fixture.workspaceId, [{ trace_id: newId("trace") }, { trace_id: newId("trace") }])];
+    // Its workspace does not exist: the foreign key refuses it however often it is delivered.
+    const refused = eventBatch("ws_deleted_meanwhile", [{ trace_id: newId("trace") }]);
+
+    const result = await deliver([good[0], refused, good[1]]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2"]);
+    expect(result.retryMessages.map((retry: { msgId: string }) => retry.msgId)).toEqual(["msg-1"]);
+    await deliver([good[0], refused, good[1]]);
+    expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), good);
+    await ctx.dispose();
+  });
+
+  it("retries every message, storing nothing twice, while Postgres is unreachable", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const seen = exposure(fixture);
+    const messages = [seen, eventBatch(fixture.workspaceId, [{ trace_id: seen.trace_id }, { trace_id: newId("trace") }])];
+
+    const failed = await deliver(messages, { NEON_LOCAL_ENDPOINT: "http://127.0.0.1:9" });
+    expect(failed.explicitAcks).toEqual([]);
+    expect(failed.retryMessages.map((retry: { msgId: string }) => retry.msgId)).toEqual(["msg-0", "msg-1"]);
+    expect(await eventsOf(ctx, fixture.workspaceId)).toEqual([]);
+
+    const stored = await deliver(messages);
+    expect(stored.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    const rows = await eventsOf(ctx, fixture.workspaceId);
+    expectStoredOnce(rows, [messages[1] as EventBatchMessage]);
+    expect(rows.find((row) => row.traceId === seen.trace_id)).toMatchObject({ promptId: fixture.promptId });
+    await ctx.dispose();
+  });
+
+  it("stores a full batch of full messages (more rows than one statement may carry)", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const messages = Array.from({ length: 25 }, () => eventBatch(fixture.workspaceId, Array.from({ length: 100 }, () => ({ trace_id: newId("trace"), fields: { note: "x".repeat(200) } }))));
+    const result = await deliver(messages);
+    expect(result.explicitAcks).toHaveLength(25);
+    expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), messages);
+    await ctx.dispose();
+  });
+
+  it("keeps malformed messages as dead letters, once, and stores the valid events beside them", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const valid = eventBatch(fixture.workspaceId, [{ trace_id: newId("trace") }, { trace_id: newId("trace") }]);
+    const partlyValid = { ...valid, events: [valid.events[0], { event_id: "x", trace_id: 42 }, valid.events[1]] };
+    const garbage = { type: "event_batch", events: "nope" };
+    const batch = createMessageBatch("xr2-events", [
+      { id: `poison-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: partlyValid },
+      { id: `poison-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: garbage },
+    ]);
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const result = await deliverBatch(batch);
+      expect(result.explicitAcks.sort()).toEqual(batch.messages.map((message) => message.id).sort());
+      expect(result.retryMessages).toEqual([]);
+    }
+    expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), [valid]);
+    const letters = await ctx.db().select().from(deadLetters).where(inArray(deadLetters.messageId, batch.messages.map((message) => message.id)));
+    expect(letters.map((letter) => [letter.queue, letter.body])).toEqual(expect.arrayContaining([["xr2-events", partlyValid], ["xr2-events", garbage]]));
+    expect(letters).toHaveLength(2);
+    expect(letters.find((letter) => letter.messageId === batch.messages[0]!.id)!.error).toContain("events.1.trace_id");
+    await ctx.dispose();
+  });
+
+  it("keeps a message Postgres can never take (a NUL character) as a dead letter at once, and stores its neighbours", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const good = eventBatch(fixture.workspaceId, [{ trace_id: newId("trace") }]);
+    const nul = eventBatch(fixture.workspaceId, [{ trace_id: newId("trace"), fields: { note: "a\u0000b" } }]);
+    const batch = createMessageBatch("xr2-events", [good, nul].map((body) => ({ id: `nul-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })));
+    const result = await deliverBatch(batch);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((message) => message.id).sort());
+    expect(result.retryMessages).toEqual([]);
+    expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), [good]);
+    const [letter] = await ctx.db().select().from(deadLetters).where(eq(deadLetters.messageId, batch.messages[1]!.id));
+    expect(letter!.error).toMatch(/^Postgres refused it \(22/);
+    expect((letter!.body as EventBatchMessage).events[0]!.fields).toEqual({ note: "a\ufffdb" });
+    await ctx.dispose();
+  });
+
+  it("keeps what reaches the dead-letter queue in dead_letters, once per message", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const body = eventBatch("ws_deleted_meanwhile", [{ trace_id: newId("trace") }]);
+    const id = `dlq-${crypto.randomUUID()}`;
+    const batch = createMessageBatch("xr2-events-dlq", [{ id, timestamp: new Date(), attempts: 1, body }]);
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const result = await deliverBatch(batch, consumeQueue);
+      expect(result.explicitAcks).toEqual([id]);
+    }
+    const letters = await ctx.db().select().from(deadLetters).where(eq(deadLetters.messageId, id));
+    expect(letters).toEqual([expect.objectContaining({ queue: "xr2-events", body, replayedAt: null })]);
+    expect(await eventsOf(ctx, fixture.workspaceId)).toEqual([]);
+    await ctx.dispose();
+  });
+
+  it("stores the batch even when Redis, which only holds the live counters, is down", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const seen = exposure(fixture);
+    const message = eventBatch(fixture.workspaceId, [{ trace_id: seen.trace_id }]);
+    const result = await deliver([seen, message], { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), [message]);
     await ctx.dispose();
   });
 });

@@ -1,99 +1,253 @@
 /**
- * The events-queue consumer: messages from the edge become rows in Postgres. Each message is
- * acknowledged on its own, so one bad message cannot hold back its batch; inserts are idempotent
- * on their natural keys, so a redelivered message changes nothing.
+ * The events-queue consumer: exposures and business events from the edge become rows in
+ * Postgres. Each message is acknowledged on its own, once everything it carries is stored, so
+ * one bad message cannot hold back its batch; every write is idempotent on natural keys
+ * (exposures by trace_id, events by (workspace_id, event_id)), so a redelivered message, or one
+ * whose first delivery stopped halfway, changes nothing the second time.
  *
- * A batch is written with one INSERT. If that fails, each message is tried alone: the ones that
- * go in are acknowledged, the others are retried with backoff (and, after the queue's
- * max_retries, land in the dead-letter queue), so an unreachable database loses nothing and a
- * row Postgres will never take (its workspace deleted, say) does not sink its neighbours.
+ * Messages are stored in chunks (bounded rows per statement) with one statement per kind. If a
+ * chunk fails because Postgres cannot be reached, all its messages are retried with backoff; if
+ * Postgres refused something, each message is tried alone: those that go in are acknowledged,
+ * the others are retried (after the queue's max_retries they move to the dead-letter queue, see
+ * dead-letters.ts). A message that is not a valid message at all, or that Postgres refuses as
+ * data it can never take, is written to dead_letters with the reason and acknowledged.
+ *
+ * Attribution: an event takes prompt, version and variant from the exposure with its trace_id
+ * (same workspace). Events are inserted with that join, and after every insert of exposures or
+ * events the events of those traces still unattributed are updated from their exposures. Both
+ * sides run the same update after their own insert has committed, so whichever of an event and
+ * its exposure arrives second, concurrently or not, the event ends up attributed.
+ *
+ * Rows go in through jsonb_to_recordset with one parameter per statement: a full batch (100
+ * messages of 100 items) would exceed Postgres's 65,535 bind parameters as a VALUES list.
  */
-import { describeError, exposureSchema, log, newId, parseEnv, QUEUE_LIMITS, queueMessageSchema, type ParsedExposure } from "@xr2/shared";
-import { exposures } from "@xr2/db/schema";
+import { sql } from "drizzle-orm";
+import {
+  describeError,
+  eventBatchMessageSchema,
+  exposureSchema,
+  log,
+  newId,
+  parseEnv,
+  QUEUE_LIMITS,
+  queuedEventSchema,
+  queueMessageSchema,
+  type ParsedExposure,
+  type QueuedEvent,
+} from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
+import { insertDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
+import { LiveCounts, recordLiveCounts } from "../services/live-counters/live-counts.ts";
 
-interface Accepted {
-  message: Message<unknown>;
-  /** A message carries one exposure (older edge deployments) or a batch of them. */
-  exposures: ParsedExposure[];
+interface EventBatch {
+  workspaceId: string;
+  events: QueuedEvent[];
 }
+
+interface Work {
+  message: Message<unknown>;
+  exposures: ParsedExposure[];
+  events: EventBatch | null;
+  /** Set for a message (or the malformed part of one) that is kept in dead_letters. */
+  deadLetter: string | null;
+}
+
+/** Rows per statement: a chunk's statements stay far below Neon's request size limit. */
+const ROWS_PER_CHUNK = 1_000;
 
 export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record<string, unknown>): Promise<void> {
   const ctx = createServiceContext(parseEnv(apiEnvSchema, rawEnv), newId("request"));
-  const accepted: Accepted[] = [];
-  for (const message of batch.messages) {
-    const parsed = queueMessageSchema.safeParse(message.body);
-    if (!parsed.success) {
-      const salvaged = validExposuresOf(message.body);
-      if (salvaged.length > 0) {
-        log("warn", "dropping malformed exposures of a batch message", { queue: batch.queue, message_id: message.id, kept: salvaged.length, issues: parsed.error.issues.slice(0, 3) });
-        accepted.push({ message, exposures: salvaged });
-        continue;
-      }
-      log("warn", "dropping malformed queue message", { queue: batch.queue, message_id: message.id, issues: parsed.error.issues.slice(0, 3) });
-      message.ack();
-      continue;
-    }
-    if (parsed.data.type === "health_probe") {
-      message.ack();
-      continue;
-    }
-    accepted.push({ message, exposures: parsed.data.type === "exposure_batch" ? parsed.data.exposures : [parsed.data] });
-  }
+  const counts = new LiveCounts();
   try {
-    if (accepted.length === 0) return;
-    try {
-      await insertExposures(ctx, accepted);
-      for (const { message } of accepted) message.ack();
-    } catch (batchError) {
-      log("warn", "batch insert failed; storing messages one by one", { queue: batch.queue, count: accepted.length, error: describeError(batchError) });
-      for (const item of accepted) {
-        try {
-          await insertExposures(ctx, [item]);
-          item.message.ack();
-        } catch (error) {
-          log("error", "storing queue message failed; will retry", { queue: batch.queue, message_id: item.message.id, attempts: item.message.attempts, error: describeError(error) });
-          item.message.retry({ delaySeconds: Math.min(300, 2 ** item.message.attempts) });
-        }
-      }
+    const works: Work[] = [];
+    for (const message of batch.messages) {
+      const work = parse(batch.queue, message);
+      if (work) works.push(work);
     }
+    for (const chunk of chunks(works)) await storeChunk(ctx, batch.queue, chunk, counts);
+    await recordLiveCounts(ctx, counts);
   } finally {
     await ctx.dispose();
   }
 }
 
-/** The well-formed exposures of a batch message that failed validation as a whole. */
-function validExposuresOf(body: unknown): ParsedExposure[] {
-  const batch = body as { type?: unknown; exposures?: unknown } | null;
-  if (batch?.type !== "exposure_batch" || !Array.isArray(batch.exposures)) return [];
-  return batch.exposures.slice(0, QUEUE_LIMITS.exposuresPerMessage).flatMap((item) => {
-    const parsed = exposureSchema.safeParse(item);
-    return parsed.success ? [parsed.data] : [];
-  });
+/** What a message asks to store; null for messages that need nothing (acknowledged here). */
+function parse(queue: string, message: Message<unknown>): Work | null {
+  const parsed = queueMessageSchema.safeParse(message.body);
+  if (parsed.success) {
+    switch (parsed.data.type) {
+      case "health_probe":
+        message.ack();
+        return null;
+      case "exposure":
+        return { message, exposures: [parsed.data], events: null, deadLetter: null };
+      case "exposure_batch":
+        return { message, exposures: parsed.data.exposures, events: null, deadLetter: null };
+      case "event_batch":
+        return { message, exposures: [], events: { workspaceId: parsed.data.workspace_id, events: parsed.data.events }, deadLetter: null };
+    }
+  }
+  const issues = parsed.error.issues.slice(0, 3);
+  const reason = `invalid message: ${issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; ")}`.slice(0, 2_000);
+  // The well-formed items of a batch message are stored; the whole body is kept beside them.
+  const salvaged = salvage(message.body);
+  log("warn", "malformed queue message kept as a dead letter", { queue, message_id: message.id, salvaged: salvaged.exposures.length + (salvaged.events?.events.length ?? 0), issues });
+  return { message, ...salvaged, deadLetter: reason };
 }
 
-async function insertExposures(ctx: ServiceContext, items: Accepted[]): Promise<void> {
-  await ctx
-    .http()
-    .insert(exposures)
-    .values(
-      items.flatMap(({ exposures }) => exposures).map((body) => ({
-        traceId: body.trace_id,
-        workspaceId: body.workspace_id,
-        promptId: body.prompt_id,
-        versionId: body.version_id,
-        environment: body.environment,
-        source: body.source,
-        variant: body.variant,
-        experimentId: body.experiment_id,
-        unitId: body.unit_id,
-        apiKeyId: body.api_key_id,
-        latencyMs: Math.round(body.latency_ms),
-        status: body.status,
-        errorCode: body.error_code,
-        servedAt: new Date(body.served_at),
-      })),
-    )
-    .onConflictDoNothing({ target: exposures.traceId });
+function salvage(body: unknown): Pick<Work, "exposures" | "events"> {
+  const candidate = body as { type?: unknown; exposures?: unknown; events?: unknown } | null;
+  const valid = <T>(items: unknown, schema: { safeParse(item: unknown): { success: true; data: T } | { success: false } }, max: number): T[] =>
+    Array.isArray(items)
+      ? items.slice(0, max).flatMap((item) => {
+          const parsed = schema.safeParse(item);
+          return parsed.success ? [parsed.data] : [];
+        })
+      : [];
+  if (candidate?.type === "exposure_batch") return { exposures: valid(candidate.exposures, exposureSchema, QUEUE_LIMITS.exposuresPerMessage), events: null };
+  if (candidate?.type === "event_batch") {
+    const envelope = eventBatchMessageSchema.pick({ workspace_id: true }).safeParse(body);
+    const events = valid(candidate.events, queuedEventSchema, QUEUE_LIMITS.eventsPerMessage);
+    return { exposures: [], events: envelope.success && events.length > 0 ? { workspaceId: envelope.data.workspace_id, events } : null };
+  }
+  return { exposures: [], events: null };
+}
+
+function rowsOf(work: Work): number {
+  return work.exposures.length + (work.events?.events.length ?? 0) + (work.deadLetter ? 1 : 0);
+}
+
+function* chunks(works: Work[]): Generator<Work[]> {
+  let chunk: Work[] = [];
+  let rows = 0;
+  for (const work of works) {
+    if (chunk.length > 0 && rows + rowsOf(work) > ROWS_PER_CHUNK) {
+      yield chunk;
+      chunk = [];
+      rows = 0;
+    }
+    chunk.push(work);
+    rows += rowsOf(work);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+async function storeChunk(ctx: ServiceContext, queue: string, chunk: Work[], counts: LiveCounts): Promise<void> {
+  try {
+    await store(ctx, queue, chunk, counts);
+    for (const work of chunk) work.message.ack();
+    return;
+  } catch (error) {
+    if (sqlStateOf(error) === undefined) {
+      log("error", "storing queue messages failed; will retry", { queue, count: chunk.length, error: describeError(error) });
+      for (const work of chunk) retryLater(work.message);
+      return;
+    }
+    log("warn", "Postgres refused part of a chunk; storing messages one by one", { queue, count: chunk.length, error: describeError(error) });
+  }
+  for (const work of chunk) {
+    try {
+      await store(ctx, queue, [work], counts);
+      work.message.ack();
+    } catch (error) {
+      const sqlState = sqlStateOf(error);
+      // A data exception (class 22: a NUL character, a number out of range) fails the same way
+      // on every delivery: the message is kept as a dead letter at once instead of retried.
+      if (sqlState?.startsWith("22")) {
+        try {
+          const reason = `Postgres refused it (${sqlState}): ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`.slice(0, 2_000);
+          await insertDeadLetters(ctx, [{ queue, messageId: work.message.id, body: work.message.body, attempts: work.message.attempts, error: reason }]);
+          log("warn", "queue message refused by Postgres kept as a dead letter", { queue, message_id: work.message.id, sql_state: sqlState });
+          work.message.ack();
+          continue;
+        } catch (deadLetterError) {
+          error = deadLetterError;
+        }
+      }
+      log("error", "storing queue message failed; will retry", { queue, message_id: work.message.id, attempts: work.message.attempts, error: describeError(error) });
+      retryLater(work.message);
+    }
+  }
+}
+
+function retryLater(message: Message<unknown>): void {
+  message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+}
+
+/** The SQLSTATE when Postgres answered with an error of its own; undefined when it did not answer at all. */
+function sqlStateOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Every write of the chunk; each one idempotent, so a retry of a partly stored chunk is safe. */
+async function store(ctx: ServiceContext, queue: string, works: Work[], counts: LiveCounts): Promise<void> {
+  const deadLetters: DeadLetterInput[] = works.flatMap((work) =>
+    work.deadLetter === null ? [] : [{ queue, messageId: work.message.id, body: work.message.body, attempts: work.message.attempts, error: work.deadLetter }],
+  );
+  if (deadLetters.length > 0) await insertDeadLetters(ctx, deadLetters);
+
+  const exposures = works.flatMap((work) => work.exposures);
+  const events = works.flatMap((work) => (work.events ? work.events.events.map((event) => ({ ...event, workspace_id: work.events!.workspaceId })) : []));
+  if (exposures.length > 0) {
+    for (const row of await insertExposures(ctx, exposures)) counts.add(row, "requests");
+  }
+  if (events.length > 0) {
+    for (const row of await insertEvents(ctx, events)) counts.add(row, "events");
+  }
+  const traces = [...exposures, ...events].map((item) => ({ workspace_id: item.workspace_id, trace_id: item.trace_id }));
+  if (traces.length > 0) {
+    // Late attribution: counted now under their prompt (their workspace total counted on insert).
+    for (const row of await attributeEvents(ctx, traces)) counts.add(row, "events", { workspaceTotal: false });
+  }
+}
+
+/** What the live counters need of a stored row: its workspace, prompt and minute (Unix minutes). */
+type StoredRow = {
+  workspace_id: string;
+  prompt_id: string | null;
+  minute: number;
+};
+
+async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRow[]> {
+  const rows = exposures.map((exposure) => ({ ...exposure, latency_ms: Math.round(exposure.latency_ms) }));
+  const result = await ctx.http().execute<StoredRow>(sql`
+    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at)
+    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+      trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
+      unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz)
+    on conflict (trace_id) do nothing
+    returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`);
+  return result.rows;
+}
+
+/** Inserts events not stored yet, attributed from their exposure when it is already there. */
+async function insertEvents(ctx: ServiceContext, events: Array<QueuedEvent & { workspace_id: string }>): Promise<StoredRow[]> {
+  const result = await ctx.http().execute<StoredRow>(sql`
+    insert into events (workspace_id, event_id, trace_id, event_name, category, fields, occurred_at, prompt_id, version_id, variant)
+    select e.workspace_id, e.event_id, e.trace_id, e.event_name, e.category, e.fields, e.occurred_at, x.prompt_id, x.version_id, x.variant
+    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(
+      workspace_id text, event_id text, trace_id text, event_name text, category text, fields jsonb, occurred_at timestamptz)
+    left join exposures x on x.trace_id = e.trace_id and x.workspace_id = e.workspace_id
+    on conflict (workspace_id, event_id) do nothing
+    returning workspace_id, prompt_id, floor(extract(epoch from occurred_at) / 60)::int as minute`);
+  return result.rows;
+}
+
+/** Attributes the still unattributed events of these traces whose exposure is stored by now. */
+async function attributeEvents(ctx: ServiceContext, traces: Array<{ workspace_id: string; trace_id: string }>): Promise<StoredRow[]> {
+  const result = await ctx.http().execute<StoredRow>(sql`
+    update events e
+    set prompt_id = x.prompt_id, version_id = x.version_id, variant = x.variant
+    from exposures x
+    where x.trace_id = e.trace_id and x.workspace_id = e.workspace_id and e.prompt_id is null
+      and (e.workspace_id, e.trace_id) in (
+        select t.workspace_id, t.trace_id from jsonb_to_recordset(${JSON.stringify(traces)}::jsonb) as t(workspace_id text, trace_id text))
+    returning e.workspace_id, e.prompt_id, floor(extract(epoch from e.occurred_at) / 60)::int as minute`);
+  return result.rows;
 }

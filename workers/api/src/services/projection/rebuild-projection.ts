@@ -1,8 +1,9 @@
 /**
  * Rebuilds the KV projection of a workspace (or of every workspace) from Postgres: every served
- * environment of an active prompt and every live API key is written; entries for anything that
- * should no longer be served (archived prompts, revoked keys) are deleted. KV is a projection,
- * so this is always safe to run — after an incident, a restore, or a KV write that failed.
+ * environment of an active prompt, every live API key and the workspace's event definitions
+ * are written; entries for anything that should no longer be served (archived prompts, revoked
+ * keys) are deleted. KV is a projection, so this is always safe to run — after an incident, a
+ * restore, or a KV write that failed.
  */
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
@@ -10,6 +11,7 @@ import { kvKeys } from "@xr2/shared";
 import { apiKeyRecord } from "../api-keys/project-api-key.ts";
 import type { ServiceContext } from "../../context.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
+import { projectEventDefinitions } from "../event-definitions/project-event-definitions.ts";
 
 export interface RebuildReport {
   workspaces: number;
@@ -62,6 +64,8 @@ export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; i
       await ctx.kv.delete(kvKeys.apiKey(key.keyHash));
       report.api_keys_deleted++;
     }
+
+    await projectEventDefinitions({ ctx, input: { workspaceId } });
   }
   return report;
 }

@@ -1,0 +1,70 @@
+/**
+ * Dead letters: what the events consumer could not store is kept in Postgres (dead_letters), so
+ * nothing is lost silently. The consumer writes messages that are not valid messages at once;
+ * messages that exhausted their retries reach the dead-letter queue (wrangler.toml:
+ * dead_letter_queue), whose consumer is consumeDeadLetters. Both write one row per queue message,
+ * idempotent on (queue, message id); a platform admin lists and replays them
+ * (routes/admin/dead-letters.ts).
+ */
+import { deadLetters } from "@xr2/db/schema";
+import { describeError, log, newId, parseEnv, QUEUE_NAMES } from "@xr2/shared";
+import { createServiceContext, type ServiceContext } from "../context.ts";
+import { apiEnvSchema } from "../env.ts";
+
+export interface DeadLetterInput {
+  queue: string;
+  messageId: string;
+  body: unknown;
+  attempts: number;
+  error: string;
+}
+
+export async function insertDeadLetters(ctx: ServiceContext, letters: DeadLetterInput[]): Promise<void> {
+  await ctx
+    .http()
+    .insert(deadLetters)
+    .values(letters.map((letter) => ({ id: newId("deadLetter"), queue: letter.queue, messageId: letter.messageId, body: storable(letter.body ?? null), attempts: letter.attempts, error: storable(letter.error) })))
+    .onConflictDoNothing({ target: [deadLetters.queue, deadLetters.messageId] });
+}
+
+/**
+ * The body as jsonb can hold it: Postgres refuses the NUL character in text and jsonb, and a
+ * dead letter must not fail for the reason its message did, so NUL becomes U+FFFD.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "\ufffd") as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key), storable(item)])) as T;
+  return value;
+}
+
+/** The dead-letter queue's consumer: every message becomes a dead_letters row, then is acknowledged. */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, rawEnv: Record<string, unknown>): Promise<void> {
+  const ctx = createServiceContext(parseEnv(apiEnvSchema, rawEnv), newId("request"));
+  const letter = (message: Message<unknown>): DeadLetterInput => ({
+    queue: QUEUE_NAMES.events,
+    messageId: message.id,
+    body: message.body,
+    attempts: message.attempts,
+    error: `not stored within the retries of ${QUEUE_NAMES.events} (the consumer logged each failure)`,
+  });
+  try {
+    try {
+      await insertDeadLetters(ctx, batch.messages.map(letter));
+      for (const message of batch.messages) message.ack();
+    } catch (batchError) {
+      log("warn", "storing dead letters failed; storing them one by one", { queue: batch.queue, count: batch.messages.length, error: describeError(batchError) });
+      for (const message of batch.messages) {
+        try {
+          await insertDeadLetters(ctx, [letter(message)]);
+          message.ack();
+        } catch (error) {
+          log("error", "storing a dead letter failed; will retry", { queue: batch.queue, message_id: message.id, attempts: message.attempts, error: describeError(error) });
+          message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+        }
+      }
+    }
+  } finally {
+    await ctx.dispose();
+  }
+}
