@@ -11,6 +11,8 @@ export const kvKeys = {
   apiKey: (keyHash: string) => `apikey:${keyHash}`,
   publishedPrompt: (workspaceId: string, environment: Environment, slug: string) =>
     `prompt:${workspaceId}:${environment}:${slug}`,
+  /** Every event definition of a workspace, in one entry (an empty list when it has none). */
+  eventDefinitions: (workspaceId: string) => `evdefs:${workspaceId}`,
 };
 
 export const variableSchema = z.object({
@@ -26,6 +28,25 @@ export const chatMessageSchema = z.object({
   content: z.string(),
 });
 
+/** What the edge renders and reports for one version: the published one, or an experiment variant's. */
+export const servedVersionSchema = z.object({
+  version_id: z.string(),
+  version: z.number().int().positive(),
+  kind: z.enum(["text", "chat"]),
+  content: z.string().nullable(),
+  messages: z.array(chatMessageSchema).nullable(),
+  variables: z.array(variableSchema),
+  model_config: z.record(z.string(), z.unknown()),
+});
+export type ServedVersion = z.infer<typeof servedVersionSchema>;
+
+/** The running experiment of a prompt's environment (A6): variants in order, the first is the control. */
+export const projectedExperimentSchema = z.object({
+  id: z.string(),
+  variants: z.array(z.object({ key: z.string().min(1).max(64), weight: z.number().int().positive(), version: servedVersionSchema })).min(2),
+});
+export type ProjectedExperiment = z.infer<typeof projectedExperimentSchema>;
+
 export const publishedPromptSchema = z.object({
   workspace_id: z.string(),
   prompt_id: z.string(),
@@ -39,6 +60,8 @@ export const publishedPromptSchema = z.object({
   variables: z.array(variableSchema),
   model_config: z.record(z.string(), z.unknown()),
   published_at: z.string(),
+  /** Present while an experiment runs: units with a unit_id get one of its variants instead. */
+  experiment: projectedExperimentSchema.optional(),
 });
 export type PublishedPrompt = z.infer<typeof publishedPromptSchema>;
 
@@ -50,3 +73,22 @@ export const apiKeyRecordSchema = z.object({
   expires_at: z.string().nullable(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
+
+export const EVENT_FIELD_TYPES = ["string", "number", "boolean"] as const;
+export const eventFieldDefinitionSchema = z.object({ name: z.string(), type: z.enum(EVENT_FIELD_TYPES) });
+export type EventFieldDefinition = z.infer<typeof eventFieldDefinitionSchema>;
+
+/** What the edge validates events against (E4): the workspace's definitions, by event name. */
+export const eventDefinitionsRecordSchema = z.object({
+  workspace_id: z.string(),
+  definitions: z.array(
+    z.object({
+      event_name: z.string(),
+      category: z.string(),
+      required_fields: z.array(eventFieldDefinitionSchema),
+      optional_fields: z.array(eventFieldDefinitionSchema),
+    }),
+  ),
+});
+export type EventDefinitionsRecord = z.infer<typeof eventDefinitionsRecordSchema>;
+export type EventDefinitionRecord = EventDefinitionsRecord["definitions"][number];

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { env, exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { apiKeys, exposures } from "@xr2/db/schema";
-import { kvKeys, sha256Hex } from "@xr2/shared";
+import { apiKeys, experiments, experimentVariants, exposures, promptVersions } from "@xr2/db/schema";
+import { assignVariant, kvKeys, newId, sha256Hex, type PublishedPrompt } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
-import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection } from "../testing/fixtures.ts";
+import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection, type PublishedFixture } from "../testing/fixtures.ts";
 
 function getPrompt(slug: string, key: string | null, query = "") {
   return exports.default.fetch(`http://edge.test/api/v1/get-prompt/${slug}${query}`, {
@@ -142,7 +142,8 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
 
   it("answers 400, not 500, to malformed parameters", async () => {
     const fixture = await createPublishedPrompt();
-    for (const query of ["?env=prod", "?format=xml", `?source=${"x".repeat(65)}`]) {
+    // NUL: the exposure would carry it, and Postgres stores no NUL in text.
+    for (const query of ["?env=prod", "?format=xml", `?source=${"x".repeat(65)}`, "?source=web%00app", "?unit_id=u%00"]) {
       const response = await getPrompt(fixture.slug, fixture.apiKey, query);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
@@ -224,5 +225,126 @@ describe("rendering", () => {
     expect((await post(JSON.stringify({ variables: {}, extra: 1 }))).status).toBe(400);
     expect((await post(JSON.stringify({ variables: { name: "x".repeat(70_000) } }))).status).toBe(413);
     expect((await getPrompt(fixture.slug, fixture.apiKey, `?var.name=${"x".repeat(10_001)}`)).status).toBe(400);
+  });
+});
+
+/**
+ * A running experiment on the fixture's production environment, in Postgres only (the API worker
+ * projects it into KV on the edge's first miss): the published v1 as control, a v2 as treatment.
+ */
+async function startExperiment(fixture: PublishedFixture, weights: [number, number], treatmentVariables: PublishedPrompt["variables"] = [{ name: "product", type: "string", required: false, default: "xR2" }]) {
+  const db = database();
+  const treatmentVersionId = newId("version");
+  await db.insert(promptVersions).values({
+    id: treatmentVersionId,
+    workspaceId: fixture.workspaceId,
+    promptId: fixture.promptId,
+    versionNumber: 2,
+    kind: "text",
+    content: "Try {product} today",
+    variables: treatmentVariables,
+    modelConfig: { model: "treatment-model" },
+    status: "testing",
+  });
+  const experimentId = newId("experiment");
+  await db.insert(experiments).values({ id: experimentId, workspaceId: fixture.workspaceId, promptId: fixture.promptId, environment: "production", name: "Edge split", primaryEvent: "purchase", status: "running", startedAt: new Date() });
+  const variants = [
+    { key: "control", weight: weights[0], versionId: fixture.versionId },
+    { key: "treatment", weight: weights[1], versionId: treatmentVersionId },
+  ];
+  await db.insert(experimentVariants).values(
+    variants.map((variant, position) => ({ id: newId("variant"), workspaceId: fixture.workspaceId, experimentId, promptId: fixture.promptId, position, ...variant })),
+  );
+  return { experimentId, treatmentVersionId, variants };
+}
+
+type Answer = { version_id: string; version: number; content: string; model_config: Record<string, unknown>; trace_id: string; variant?: string };
+
+describe("experiments", () => {
+  it("serves each unit the variant its hash picks, the same one on every call, and records it on the exposure", async () => {
+    const fixture = await createPublishedPrompt({ content: "Welcome to {product}" });
+    const { experimentId, treatmentVersionId, variants } = await startExperiment(fixture, [1, 1]);
+    const units = Array.from({ length: 12 }, (_, index) => `user-${index}`);
+    const answers: Array<{ unit: string; body: Answer }> = [];
+    for (const round of [0, 1, 2]) {
+      for (const unit of units) {
+        const response = await getPrompt(fixture.slug, fixture.apiKey, `?unit_id=${unit}&var.product=Acme&source=round-${round}`);
+        expect(response.status).toBe(200);
+        answers.push({ unit, body: (await response.json()) as Answer });
+      }
+    }
+    for (const { unit, body } of answers) {
+      const expected = assignVariant(experimentId, unit, variants);
+      expect(body.variant, unit).toBe(expected);
+      if (expected === "control") expect(body).toMatchObject({ version_id: fixture.versionId, version: 1, content: "Welcome to Acme", model_config: {} });
+      else expect(body).toMatchObject({ version_id: treatmentVersionId, version: 2, content: "Try Acme today", model_config: { model: "treatment-model" } });
+    }
+    // Sticky: every unit got one variant in all three rounds.
+    for (const unit of units) expect(new Set(answers.filter((answer) => answer.unit === unit).map((answer) => answer.body.variant)).size, unit).toBe(1);
+
+    const traces = answers.map((answer) => answer.body.trace_id);
+    const stored = await pollUntil(
+      () => database().select().from(exposures).where(inArray(exposures.traceId, traces)),
+      (rows) => rows.length === traces.length,
+    );
+    expect(stored).toHaveLength(traces.length);
+    for (const { unit, body } of answers) {
+      expect(stored.find((row) => row.traceId === body.trace_id), unit).toMatchObject({ unitId: unit, variant: body.variant, experimentId, versionId: body.version_id, status: "success" });
+    }
+  });
+
+  it("splits units by the weights", async () => {
+    const fixture = await createPublishedPrompt();
+    const { experimentId, variants } = await startExperiment(fixture, [1, 3]);
+    const seen: Record<string, number> = { control: 0, treatment: 0 };
+    for (let index = 0; index < 200; index++) {
+      const unit = `unit-${crypto.randomUUID()}`;
+      const body = (await (await getPrompt(fixture.slug, fixture.apiKey, `?unit_id=${unit}`)).json()) as Answer;
+      expect(body.variant).toBe(assignVariant(experimentId, unit, variants));
+      seen[body.variant!]!++;
+    }
+    // Expected 50 of 200 in the control (standard deviation ≈ 6.1); the band is ± 4.9 deviations.
+    expect(seen.control).toBeGreaterThanOrEqual(20);
+    expect(seen.control).toBeLessThanOrEqual(80);
+    expect(seen.control! + seen.treatment!).toBe(200);
+  });
+
+  it("leaves callers without a unit_id out of the experiment: the published version, no variant, no experiment on the exposure", async () => {
+    const fixture = await createPublishedPrompt({ content: "Published for {product}" });
+    await startExperiment(fixture, [1, 1000]);
+    const response = await getPrompt(fixture.slug, fixture.apiKey);
+    const body = (await response.json()) as Answer;
+    expect(body).toMatchObject({ version_id: fixture.versionId, version: 1, content: "Published for xR2" });
+    expect("variant" in body).toBe(false);
+    const [stored] = await pollUntil(
+      () => database().select().from(exposures).where(eq(exposures.traceId, body.trace_id)),
+      (rows) => rows.length > 0,
+    );
+    expect(stored).toMatchObject({ versionId: fixture.versionId, variant: null, experimentId: null, unitId: null });
+  });
+
+  it("records the variant on a failed render too, and serves the published version once KV holds no experiment", async () => {
+    const variables = [{ name: "product", type: "number" as const, required: true }];
+    const fixture = await createPublishedPrompt({ content: "Hi {product}", variables });
+    const { experimentId, variants } = await startExperiment(fixture, [1, 1], variables);
+    const failed = await getPrompt(fixture.slug, fixture.apiKey, "?unit_id=someone&var.product=not-a-number");
+    expect(failed.status).toBe(400);
+    const [stored] = await pollUntil(
+      () => database().select().from(exposures).where(eq(exposures.promptId, fixture.promptId)),
+      (rows) => rows.length > 0,
+    );
+    expect(stored).toMatchObject({ status: "error", errorCode: "VALIDATION_FAILED", experimentId, unitId: "someone", variant: assignVariant(experimentId, "someone", variants) });
+
+    // What stopping does to KV: the entry without the experiment.
+    const projected = (await readProjection(fixture.workspaceId, fixture.slug))!;
+    expect(projected.experiment?.id).toBe(experimentId);
+    const { experiment: _running, ...withoutExperiment } = projected;
+    await env.PROMPTS_KV.put(kvKeys.publishedPrompt(fixture.workspaceId, "production", fixture.slug), JSON.stringify(withoutExperiment));
+    const body = await pollUntil(
+      async () => (await (await getPrompt(fixture.slug, fixture.apiKey, "?unit_id=someone&var.product=3")).json()) as Answer,
+      (seen) => !("variant" in seen),
+    );
+    expect(body).toMatchObject({ version_id: fixture.versionId, content: "Hi 3" });
+    expect("variant" in body).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
  * caller's values (`var.<name>=` query parameters, or `{variables: {...}}` in a POST body), a
  * sortable trace id, and the exposure handed to the isolate's exposure buffer, which queues it
  * after the answer is on its way — also for answers refused because of the values, so error
- * rates show in the stats.
+ * rates show in the stats. While an experiment runs, `unit_id` picks the variant served
+ * (services/choose-version.ts); the answer and the exposure name it.
  */
 import { Hono, type Context } from "hono";
 import {
@@ -25,6 +26,7 @@ import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
 import { bufferExposure } from "../services/exposure-buffer.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
+import { chooseVersion, type ChosenVersion } from "../services/choose-version.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
 import { renderPrompt } from "../services/render-prompt.ts";
 
@@ -55,17 +57,18 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
   const prompt = loaded.value;
   if (!prompt) throw new ApiError("NOT_FOUND", `No version of '${slug.data}' is published to ${query.data.env}`);
 
+  const chosen = chooseVersion(prompt, query.data.unit_id);
   const traceId = newId("trace");
   const expose = (status: "success" | "error", errorCode: string | null) => {
     const exposure: Exposure = {
       trace_id: traceId,
       workspace_id: prompt.workspace_id,
       prompt_id: prompt.prompt_id,
-      version_id: prompt.version_id,
+      version_id: chosen.version.version_id,
       environment: prompt.environment,
       source: query.data.source ?? null,
-      variant: null,
-      experiment_id: null,
+      variant: chosen.variant,
+      experiment_id: chosen.experimentId,
       unit_id: query.data.unit_id ?? null,
       api_key_id: key.key_id,
       latency_ms: Math.round((performance.now() - started) * 100) / 100,
@@ -78,7 +81,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
 
   let rendered: ReturnType<typeof renderPrompt>;
   try {
-    rendered = renderPrompt(prompt, raw);
+    rendered = renderPrompt(chosen.version, raw);
   } catch (error) {
     expose("error", error instanceof ApiError ? error.code : "INTERNAL");
     throw error;
@@ -87,21 +90,22 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
 
   c.header("x-trace-id", traceId);
   if (query.data.format === "text") return c.text(rendered.content ?? asText(rendered.messages ?? []));
-  return c.json(answer(prompt, rendered, traceId));
+  return c.json(answer(prompt, chosen, rendered, traceId));
 }
 
-function answer(prompt: PublishedPrompt, rendered: ReturnType<typeof renderPrompt>, traceId: string): GetPromptResponse {
+function answer(prompt: PublishedPrompt, chosen: ChosenVersion, rendered: ReturnType<typeof renderPrompt>, traceId: string): GetPromptResponse {
   return {
     slug: prompt.slug,
     prompt_id: prompt.prompt_id,
-    version_id: prompt.version_id,
-    version: prompt.version,
+    version_id: chosen.version.version_id,
+    version: chosen.version.version,
     environment: prompt.environment,
     content: rendered.content,
     messages: rendered.messages,
-    model_config: prompt.model_config,
+    model_config: chosen.version.model_config,
     variables: rendered.values,
     trace_id: traceId,
+    ...(chosen.variant === null ? {} : { variant: chosen.variant }),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Renders a published version with the caller's values. Templates are compiled once per version
+ * Renders a served version (the published one or an experiment variant's) with the caller's values. Templates are compiled once per version
  * and kept in the isolate (a version never changes once published), so a request only pays for
  * coercing its values and walking the compiled template.
  */
@@ -14,7 +14,7 @@ import {
   type CompiledMessage,
   type CompiledTemplate,
   type MessageTemplateError,
-  type PublishedPrompt,
+  type ServedVersion,
   type TemplateError,
 } from "@xr2/shared";
 
@@ -23,7 +23,7 @@ type Compiled = { kind: "text"; template: CompiledTemplate } | { kind: "chat"; m
 const MAX_COMPILED = 500;
 const compiled = new Map<string, Compiled>();
 
-function compile(prompt: PublishedPrompt): Compiled {
+function compile(prompt: ServedVersion): Compiled {
   const cached = compiled.get(prompt.version_id);
   if (cached) return cached;
   let result: Compiled;
@@ -47,7 +47,7 @@ export interface Rendered {
   values: Record<string, string | number | boolean>;
 }
 
-export function renderPrompt(prompt: PublishedPrompt, raw: Record<string, string | number | boolean>): Rendered {
+export function renderPrompt(prompt: ServedVersion, raw: Record<string, string | number | boolean>): Rendered {
   const template = compile(prompt);
   const coerced = coerceVariables(raw, prompt.variables);
   if (!coerced.ok) throw invalidVariables(coerced.errors);

@@ -1,11 +1,46 @@
 /**
  * The KV projection of a published version: built from Postgres rows, written after the
  * transaction that changed them has committed. KV can always be rebuilt from these functions.
+ * While an experiment runs in the environment, the entry also carries its variants with the
+ * versions they serve, so the edge can assign and render without asking anyone (A6).
  */
-import { and, eq } from "drizzle-orm";
-import { environments, prompts, promptVersions } from "@xr2/db/schema";
-import { kvKeys, type Environment, type PublishedPrompt } from "@xr2/shared";
+import { and, asc, eq } from "drizzle-orm";
+import { environments, experiments, experimentVariants, prompts, promptVersions, type PromptVersion } from "@xr2/db/schema";
+import { kvKeys, type Environment, type ProjectedExperiment, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+
+function servedVersion(version: PromptVersion): ServedVersion {
+  return {
+    version_id: version.id,
+    version: version.versionNumber,
+    kind: version.kind,
+    content: version.content,
+    messages: version.messages,
+    variables: version.variables,
+    model_config: version.modelConfig,
+  };
+}
+
+/** The experiment running for a prompt's environment, with its variants' versions, or null. */
+async function readRunningExperiment(ctx: ServiceContext, input: { workspaceId: string; promptId: string; environment: Environment }): Promise<ProjectedExperiment | null> {
+  const rows = await ctx
+    .http()
+    .select({ experimentId: experiments.id, key: experimentVariants.key, weight: experimentVariants.weight, version: promptVersions })
+    .from(experiments)
+    .innerJoin(experimentVariants, and(eq(experimentVariants.experimentId, experiments.id), eq(experimentVariants.workspaceId, experiments.workspaceId)))
+    .innerJoin(promptVersions, and(eq(promptVersions.id, experimentVariants.versionId), eq(promptVersions.promptId, experimentVariants.promptId)))
+    .where(
+      and(
+        eq(experiments.workspaceId, input.workspaceId),
+        eq(experiments.promptId, input.promptId),
+        eq(experiments.environment, input.environment),
+        eq(experiments.status, "running"),
+      ),
+    )
+    .orderBy(asc(experimentVariants.position));
+  if (rows.length === 0) return null;
+  return { id: rows[0]!.experimentId, variants: rows.map((row) => ({ key: row.key, weight: row.weight, version: servedVersion(row.version) })) };
+}
 
 /** Reads the version an environment of a prompt serves, addressed by slug, scoped to the workspace. */
 export async function readPublishedPrompt({
@@ -24,19 +59,15 @@ export async function readPublishedPrompt({
     .where(and(eq(prompts.workspaceId, input.workspaceId), eq(prompts.slug, input.slug), eq(prompts.status, "active")))
     .limit(1);
   if (!row) return null;
+  const experiment = await readRunningExperiment(ctx, { workspaceId: input.workspaceId, promptId: row.prompt.id, environment: input.environment });
   return {
     workspace_id: row.prompt.workspaceId,
     prompt_id: row.prompt.id,
     slug: row.prompt.slug,
     environment: input.environment,
-    version_id: row.version.id,
-    version: row.version.versionNumber,
-    kind: row.version.kind,
-    content: row.version.content,
-    messages: row.version.messages,
-    variables: row.version.variables,
-    model_config: row.version.modelConfig,
+    ...servedVersion(row.version),
     published_at: row.publishedAt.toISOString(),
+    ...(experiment ? { experiment } : {}),
   };
 }
 
@@ -61,7 +92,7 @@ export async function projectEnvironment({
     if (published) await ctx.kv.put(key, JSON.stringify(published), input.expirationTtl ? { expirationTtl: input.expirationTtl } : {});
     else await ctx.kv.delete(key);
     const current = await readPublishedPrompt({ ctx, input });
-    if (current?.version_id === published?.version_id && current?.published_at === published?.published_at) return published;
+    if (current?.version_id === published?.version_id && current?.published_at === published?.published_at && current?.experiment?.id === published?.experiment?.id) return published;
     published = current;
   }
   return published;
