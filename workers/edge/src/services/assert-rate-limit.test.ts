@@ -71,6 +71,41 @@ describe("rate limits on get-prompt", () => {
     expect(redisCalls).toBeGreaterThan(0);
   });
 
+  it("renews a lease after the answer, before it runs out, so only the first of a steady stream of requests waits for Redis", async () => {
+    const testEnv = envWith(overrides({ getPromptPerKey: { requests: 1_000, windowSeconds: HOUR } }));
+    const fixture = await createPublishedPrompt();
+    const redisUrl = String(env.UPSTASH_REDIS_REST_URL);
+    // After the first request, Redis answers only once the request's response is out: a request
+    // that waited for Redis would run into the 1 s deadline and be let through without headers.
+    let holding = false;
+    let held: Array<() => void> = [];
+    let redisCalls = 0;
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).startsWith(redisUrl)) {
+        redisCalls++;
+        if (holding) await new Promise<void>((release) => held.push(release));
+      }
+      return realFetch(input, init);
+    });
+    const remaining: Array<number | null> = [];
+    for (let index = 0; index < 120; index++) {
+      const ctx = createExecutionContext();
+      holding = index > 0;
+      const response = await app.fetch(new Request(`http://edge.test/api/v1/get-prompt/${fixture.slug}?format=text`, { headers: { authorization: `Bearer ${fixture.apiKey}` } }), testEnv, ctx);
+      holding = false;
+      for (const release of held) release();
+      held = [];
+      await waitOnExecutionContext(ctx);
+      expect(response.status).toBe(200);
+      const header = response.headers.get("ratelimit-remaining");
+      remaining.push(header === null ? null : Number(header));
+    }
+    // Every request was counted and answered from a lease; the leases were renewed meanwhile.
+    expect(remaining).toEqual(Array.from({ length: 120 }, (_, index) => 999 - index));
+    expect(redisCalls).toBeGreaterThan(2);
+  });
+
   it("sends the tightest policy's RateLimit-* headers with a 200 under the default policies", async () => {
     const fixture = await createPublishedPrompt();
     const response = await getPrompt(envWith({}), fixture.slug, fixture.apiKey, "?format=text");

@@ -21,6 +21,10 @@
  * LEASE_MAX, for LEASE_MS) without asking, and reports them with its next check (`rate`), so
  * they are still counted. Near a limit there is no lease and every request asks Redis, so a
  * limit is never overshot by more than a tenth of what remained when leases were handed out.
+ * A lease is renewed before it runs out: the request that uses up half of it (or finds it close
+ * to expiry) reports what is owed in its `waitUntil`, after its answer, so under steady traffic
+ * no request waits for Redis. Only that request's own context does the I/O; the others read
+ * and write plain data (workerd forbids I/O on behalf of another request).
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
@@ -47,6 +51,15 @@ interface Lease {
   remaining: number;
   expires: number;
   verdict: Verdict;
+  /** A renewal is on its way to Redis; no second one is started meanwhile. */
+  renewing: boolean;
+}
+
+interface Check {
+  policy: RateLimitPolicy;
+  ratelimit: Ratelimit;
+  identifier: string;
+  blockKey: string;
 }
 
 interface Limiters {
@@ -94,7 +107,7 @@ function limitersFor(env: EdgeEnv): Limiters {
 export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: readonly [RateLimitPolicyName, ...RateLimitPolicyName[]]; apiKey: ApiKeyRecord }): Promise<void> {
   const env = c.get("env");
   const limiters = limitersFor(env);
-  const checks = input.policies.map((name) => {
+  const checks = input.policies.map((name): Check => {
     const { policy, ratelimit } = limiters.policies[name];
     const identifier = policy.subject === "api_key" ? input.apiKey.key_id : input.apiKey.workspace_id;
     return { policy, ratelimit, identifier, blockKey: `${policy.keyPrefix}:${identifier}` };
@@ -116,6 +129,11 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     }
     const tightest = leases.map((lease) => ({ ...lease.verdict, remaining: Math.max(0, lease.verdict.remaining - (lease.granted - lease.remaining)) })).reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
     for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+    const due = leases.some((lease) => !lease.renewing && (lease.remaining <= lease.granted / 2 || lease.expires - now <= LEASE_MS / 2));
+    if (due && limiters.retryAfter <= now) {
+      for (const lease of leases) lease.renewing = true;
+      c.executionCtx.waitUntil(renewLeases(env, limiters, checks));
+    }
     return;
   }
 
@@ -128,41 +146,85 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     env.RATE_LIMIT_TIMEOUT_MS,
   );
   if (!answer.ok) {
-    limiters.retryAfter = Date.now() + BREAKER_MS;
-    if (!limiters.unavailable) {
-      limiters.unavailable = true;
-      log("warn", "rate limiter unavailable", { fail_closed: env.RATE_LIMIT_FAIL_CLOSED, timeout_ms: env.RATE_LIMIT_TIMEOUT_MS, error: answer.error === undefined ? "timed out" : describeError(answer.error) });
-    }
+    noteUnavailable(env, limiters, answer.error);
     return unavailable(env);
   }
-  if (limiters.unavailable) {
-    limiters.unavailable = false;
-    log("info", "rate limiter available again");
-  }
+  noteAvailable(limiters);
   // Work the library leaves for after the answer (none for one region without analytics today).
   c.executionCtx.waitUntil(Promise.all(answer.value.map((result) => result.pending)));
 
-  const verdicts = answer.value.map((result, index): Verdict => ({ policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset }));
-  let refusal: Verdict | undefined;
-  for (const [index, verdict] of verdicts.entries()) {
-    if (verdict.success) continue;
-    limiters.blocked.set(checks[index]!.blockKey, verdict, verdict.reset - Date.now());
-    // The refusal that lasts longest decides when a retry can succeed.
-    if (!refusal || verdict.reset > refusal.reset) refusal = verdict;
+  const verdicts = recordVerdicts(limiters, checks, answer.value);
+  const refusal = verdicts.filter((verdict) => !verdict.success).reduce<Verdict | undefined>((longest, verdict) => (!longest || verdict.reset > longest.reset ? verdict : longest), undefined);
+  // The refusal that lasts longest decides when a retry can succeed.
+  if (refusal) throw rateLimited(refusal);
+  const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
+  for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+}
+
+/**
+ * Reports what was admitted on the leases of `checks` and takes new leases (or a refusal) from
+ * Redis's answer. On failure the debt is kept for the next check, and the leases run out.
+ */
+async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): Promise<void> {
+  const owed = checks.map((check) => limiters.owed.get(check.blockKey) ?? 0);
+  const due = checks.filter((_, index) => owed[index]! > 0);
+  const debts = owed.filter((count) => count > 0);
+  for (const check of due) limiters.owed.delete(check.blockKey);
+  const answer = await withinDeadline(
+    Promise.all(due.map((check, index) => check.ratelimit.limit(check.identifier, { rate: debts[index]! }))),
+    env.RATE_LIMIT_TIMEOUT_MS,
+  );
+  for (const check of checks) {
+    const lease = limiters.leases.get(check.blockKey);
+    if (lease) lease.renewing = false;
   }
-  if (refusal) {
+  if (!answer.ok) {
+    for (const [index, check] of due.entries()) limiters.owed.set(check.blockKey, (limiters.owed.get(check.blockKey) ?? 0) + debts[index]!);
+    noteUnavailable(env, limiters, answer.error);
+    return;
+  }
+  noteAvailable(limiters);
+  await Promise.all(answer.value.map((result) => result.pending));
+  recordVerdicts(limiters, due, answer.value);
+}
+
+/**
+ * Remembers Redis's verdicts: a refusal blocks its subject until the window resets and ends the
+ * leases of `checks`; otherwise each subject gets a lease sized by what is left. Requests
+ * admitted on the old lease while Redis answered are still owed, so the new lease's budget
+ * leaves them out.
+ */
+function recordVerdicts(limiters: Limiters, checks: Check[], results: Array<{ success: boolean; limit: number; remaining: number; reset: number }>): Verdict[] {
+  const verdicts = results.map((result, index): Verdict => {
+    const admittedMeanwhile = limiters.owed.get(checks[index]!.blockKey) ?? 0;
+    return { policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: Math.max(0, result.remaining - admittedMeanwhile), reset: result.reset };
+  });
+  if (verdicts.some((verdict) => !verdict.success)) {
+    for (const [index, verdict] of verdicts.entries()) if (!verdict.success) limiters.blocked.set(checks[index]!.blockKey, verdict, verdict.reset - Date.now());
     for (const check of checks) limiters.leases.delete(check.blockKey);
-    throw rateLimited(refusal);
+    return verdicts;
   }
   for (const [index, verdict] of verdicts.entries()) {
     const grant = Math.min(LEASE_MAX, Math.floor(verdict.remaining / 10));
-    if (grant > 0) limiters.leases.set(checks[index]!.blockKey, { granted: grant, remaining: grant, expires: Date.now() + LEASE_MS, verdict });
+    if (grant > 0) limiters.leases.set(checks[index]!.blockKey, { granted: grant, remaining: grant, expires: Date.now() + LEASE_MS, verdict, renewing: false });
     else limiters.leases.delete(checks[index]!.blockKey);
   }
   while (limiters.leases.size > 1_000) limiters.leases.delete(limiters.leases.keys().next().value!);
   while (limiters.owed.size > 1_000) limiters.owed.delete(limiters.owed.keys().next().value!);
-  const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
-  for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+  return verdicts;
+}
+
+function noteUnavailable(env: EdgeEnv, limiters: Limiters, error: unknown): void {
+  limiters.retryAfter = Date.now() + BREAKER_MS;
+  if (limiters.unavailable) return;
+  limiters.unavailable = true;
+  log("warn", "rate limiter unavailable", { fail_closed: env.RATE_LIMIT_FAIL_CLOSED, timeout_ms: env.RATE_LIMIT_TIMEOUT_MS, error: error === undefined ? "timed out" : describeError(error) });
+}
+
+function noteAvailable(limiters: Limiters): void {
+  if (!limiters.unavailable) return;
+  limiters.unavailable = false;
+  log("info", "rate limiter available again");
 }
 
 /** Redis could not answer: let the request through, or refuse it when the deployment fails closed. */
