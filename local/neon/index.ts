@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { startPgliteServer } from "./pglite.ts";
+import { startPgliteServer } from "./pglite-server.ts";
 import { createSqlOverHttp } from "./sql-over-http.ts";
 import { attachWebSocketProxy } from "./ws-proxy.ts";
 
@@ -18,6 +18,12 @@ export interface LocalDatabase {
   /** http://host:port — WebSocket proxy at /v1, SQL over HTTP at /sql. */
   endpoint: string;
   backend: "pglite" | "postgres";
+  /**
+   * For outage tests only: until `resume()`, the endpoint behaves like an unreachable database
+   * (open connections are cut, new ones and SQL-over-HTTP requests are dropped unanswered).
+   */
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -42,13 +48,15 @@ export async function startDatabase(opts: StartDatabaseOptions = {}): Promise<Lo
       await applyMigrations(target.connectionString, opts.migrationsFolder);
     }
     const sqlOverHttp = createSqlOverHttp();
+    let paused = false;
     const server = http.createServer((request, response) => {
+      if (paused) return void request.socket.destroy();
       const path = new URL(request.url ?? "/", "http://localhost").pathname;
       if (request.method === "POST" && path === "/sql") return void sqlOverHttp.handle(request, response);
       response.writeHead(404).end();
     });
     const databaseAddress = new URL(target.connectionString);
-    const proxy = attachWebSocketProxy(server, { host: databaseAddress.hostname, port: Number(databaseAddress.port || 5432) });
+    const proxy = attachWebSocketProxy(server, { host: databaseAddress.hostname, port: Number(databaseAddress.port || 5432) }, () => !paused);
     const host = opts.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -59,6 +67,14 @@ export async function startDatabase(opts: StartDatabaseOptions = {}): Promise<Lo
       connectionString: target.connectionString,
       endpoint: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
       backend,
+      pause() {
+        paused = true;
+        proxy.dropConnections();
+        server.closeIdleConnections();
+      },
+      resume() {
+        paused = false;
+      },
       async close() {
         proxy.close();
         server.closeAllConnections();
@@ -74,7 +90,7 @@ export async function startDatabase(opts: StartDatabaseOptions = {}): Promise<Lo
 }
 
 async function pgliteTarget(dataDir: string | undefined): Promise<Target> {
-  const server = await startPgliteServer(dataDir);
+  const server = await startPgliteServer({ dataDir });
   return { connectionString: `postgres://postgres@${server.address}/postgres`, close: server.close };
 }
 

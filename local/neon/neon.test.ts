@@ -12,7 +12,7 @@ import ws from "ws";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { configureNeon, createHttpDb, createPoolDb } from "../../db/client.ts";
 import { startDatabase, type LocalDatabase, type StartDatabaseOptions } from "./index.ts";
-import { TerminateDetector } from "./ws-proxy.ts";
+import { dataRows, errors, frontend, WireClient } from "./wire-test-support.ts";
 
 // Node 20 has no global WebSocket (workerd does); see db/client.ts.
 neonConfig.webSocketConstructor = ws;
@@ -37,6 +37,57 @@ beforeAll(async () => {
   );
 });
 afterAll(() => rm(migrationsFolder, { recursive: true, force: true }));
+
+type Queryable = { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+type Pooled = Queryable & { connect(): Promise<Queryable & { release(): void }> };
+
+/** A `pg` Pool straight to the database's TCP address and a Neon Pool through the WebSocket proxy. */
+function bothPools(connectionString: string, max: number): Pooled[] {
+  const direct = new pg.Pool({ connectionString, max });
+  const overWebSocket = new Pool({ connectionString, max });
+  onTestFinished(async () => {
+    await Promise.all([direct.end(), overWebSocket.end()]);
+  });
+  return [direct, overWebSocket];
+}
+
+/** Queries of different shapes (parameter count, types, row count), so that mixing up the
+ *  protocol messages of two connections shows as an error or as another query's answer. */
+const QUERY_KINDS = [
+  { text: "select $1::int * 2 as v", params: (n: number) => [n], rows: (n: number) => [{ v: n * 2 }] },
+  { text: "select $1::text || ':' || $2::text as v", params: (n: number) => [`q${n}`, String(n)], rows: (n: number) => [{ v: `q${n}:${n}` }] },
+  { text: "select $1::int + $2::int + $3::int as v", params: (n: number) => [n, 1000, 1_000_000], rows: (n: number) => [{ v: n + 1_001_000 }] },
+  { text: "select g as v from generate_series(1, $1::int) as g", params: (n: number) => [(n % 5) + 1], rows: (n: number) => Array.from({ length: (n % 5) + 1 }, (_, i) => ({ v: i + 1 })) },
+];
+
+/** Several round trips on one checked-out connection, each query built from the previous answer. */
+async function roundTrips(pool: Pooled, n: number): Promise<unknown[]> {
+  const client = await pool.connect();
+  try {
+    const answers: unknown[] = [];
+    let value = n;
+    for (let step = 0; step < 4; step++) {
+      const kind = QUERY_KINDS[(n + step) % 4]!;
+      const { rows } = await client.query(kind.text, kind.params(value));
+      answers.push(rows);
+      value = rows.length + value;
+    }
+    return answers;
+  } finally {
+    client.release();
+  }
+}
+
+function expectedRoundTrips(n: number): unknown[] {
+  const answers: unknown[] = [];
+  let value = n;
+  for (let step = 0; step < 4; step++) {
+    const rows = QUERY_KINDS[(n + step) % 4]!.rows(value);
+    answers.push(rows);
+    value = rows.length + value;
+  }
+  return answers;
+}
 
 function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<LocalDatabase>) {
   describe(`Neon driver against ${name}`, () => {
@@ -77,7 +128,7 @@ function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<L
       )) as unknown as QueryResult[];
       expect(results.map((result) => result.command)).toEqual(["INSERT", "SELECT"]);
       expect(results[1]?.rows).toEqual([{ slug: "client-1", version: 1 }]);
-      // Without the proxy closing on Terminate, end() hangs until the test's timeout.
+      // The server closes on Terminate; otherwise end() hangs until the test's timeout.
       await client.end();
     }, 10_000);
 
@@ -106,12 +157,99 @@ function contract(name: string, start: (opts: StartDatabaseOptions) => Promise<L
       await pool.end();
     });
 
+    it("extended-protocol messages of two connections never mix, however they arrive", async () => {
+      const [a, b] = await Promise.all([WireClient.connect(database.connectionString), WireClient.connect(database.connectionString)]);
+      onTestFinished(() => [a, b].forEach((client) => client.close()));
+      // A's statement and portal are only half done when B runs a whole query of its own.
+      a.send(frontend.parse("select $1::int * 2 as v"), frontend.bind(["21"]), frontend.describePortal());
+      b.send(frontend.parse("select $1::text || '!' as v, $2::text as w"), frontend.bind(["hi", "there"]), frontend.describePortal(), frontend.execute(), frontend.sync());
+      const fromB = await b.readUntilReady();
+      a.send(frontend.execute(), frontend.sync());
+      const fromA = await a.readUntilReady();
+      expect({ errors: errors(fromA), rows: dataRows(fromA) }).toEqual({ errors: [], rows: [["42"]] });
+      expect({ errors: errors(fromB), rows: dataRows(fromB) }).toEqual({ errors: [], rows: [["hi!", "there"]] });
+      expect([fromA.map((msg) => msg.type).join(""), fromB.map((msg) => msg.type).join("")]).toEqual(["12TDCZ", "12TDCZ"]);
+    });
+
+    it("concurrent connections each get the answers of their own queries (pg over TCP, Neon Pool over WebSockets)", async () => {
+      const pools = bothPools(database.connectionString, 12);
+      const tasks = Array.from({ length: 48 }, (_, n) => roundTrips(pools[n % 2]!, n));
+      const results = await Promise.allSettled(tasks);
+      expect(results.map((result) => result.status === "rejected" ? String(result.reason) : "ok")).toEqual(tasks.map(() => "ok"));
+      expect(results.map((result) => result.status === "fulfilled" && result.value)).toEqual(tasks.map((_, n) => expectedRoundTrips(n)));
+      // Plain queries from both pools at once, without a checked-out client.
+      const plain = Array.from({ length: 40 }, (_, n) => pools[n % 2]!.query(QUERY_KINDS[n % 4]!.text, QUERY_KINDS[n % 4]!.params(n)));
+      expect((await Promise.all(plain)).map((result) => result.rows)).toEqual(plain.map((_, n) => QUERY_KINDS[n % 4]!.rows(n)));
+    }, 30_000);
+
+    it("concurrent transactions on separate connections, interleaved with plain queries, commit and roll back only their own rows", async () => {
+      const pools = bothPools(database.connectionString, 10);
+      const prefix = `conc-${Math.random().toString(36).slice(2, 8)}-`;
+      const transaction = async (pool: Pooled, n: number) => {
+        const client = await pool.connect();
+        try {
+          await client.query("begin");
+          const inserted = await client.query("insert into prompts (slug, version) values ($1, $2) returning id, slug", [`${prefix}${n}`, n]);
+          const { id } = inserted.rows[0] as { id: number };
+          const seen = await client.query("select slug, version from prompts where id = $1", [id]);
+          await client.query(n % 3 === 0 ? "rollback" : "commit");
+          return seen.rows;
+        } finally {
+          client.release();
+        }
+      };
+      const transactions = Array.from({ length: 12 }, (_, n) => transaction(pools[n % 2]!, n));
+      const plain = Array.from({ length: 24 }, (_, n) => pools[(n + 1) % 2]!.query(QUERY_KINDS[n % 4]!.text, QUERY_KINDS[n % 4]!.params(n)));
+      const [seen, answers] = await Promise.all([Promise.all(transactions), Promise.all(plain)]);
+      expect(seen).toEqual(transactions.map((_, n) => [{ slug: `${prefix}${n}`, version: n }]));
+      expect(answers.map((answer) => answer.rows)).toEqual(plain.map((_, n) => QUERY_KINDS[n % 4]!.rows(n)));
+      const kept = await pools[0]!.query("select version from prompts where slug like $1 order by version", [`${prefix}%`]);
+      expect(kept.rows.map((row) => row.version)).toEqual(transactions.map((_, n) => n).filter((n) => n % 3 !== 0));
+    }, 30_000);
+
+    it("a connection that goes away inside a transaction leaves nothing behind and frees the database", async () => {
+      const slug = `abandoned-${Math.random().toString(36).slice(2, 8)}`;
+      const client = new pg.Client({ connectionString: database.connectionString });
+      await client.connect();
+      await client.query("begin");
+      await client.query("insert into prompts (slug) values ($1)", [slug]);
+      await client.end(); // Terminate without COMMIT
+      const other = new pg.Client({ connectionString: database.connectionString });
+      await other.connect();
+      onTestFinished(() => other.end());
+      expect((await other.query("select count(*)::int as n from prompts where slug = $1", [slug])).rows).toEqual([{ n: 0 }]);
+      expect((await other.query("select current_setting('transaction_isolation') <> '' as idle")).rows).toEqual([{ idle: true }]);
+    }, 10_000);
+
     it("neon(): tagged template, .query() and full results", async () => {
       const sql = neon(database.connectionString);
       expect(await sql`select ${"x"}::text as value, ${41}::int + 1 as answer`).toEqual([{ value: "x", answer: 42 }]);
       expect(await sql.query("select $1::text as value", ["y"])).toEqual([{ value: "y" }]);
       const full = await sql.query("select 7 as seven", [], { fullResults: true, arrayMode: true });
       expect(full).toMatchObject({ command: "SELECT", rowCount: 1, rows: [[7]], fields: [{ name: "seven", dataTypeID: 23 }] });
+    });
+
+    it("pause() cuts both paths off like an unreachable database until resume()", async () => {
+      const sql = neon(database.connectionString);
+      const pool = new Pool({ connectionString: database.connectionString });
+      pool.on("error", () => {}); // the paused endpoint cuts the idle connection
+      onTestFinished(() => {
+        database.resume();
+        return pool.end();
+      });
+      expect((await pool.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+
+      database.pause();
+      await expect(sql`select 1`).rejects.toThrow();
+      await expect(pool.query("select 1")).rejects.toThrow();
+      const openedWhilePaused = new Pool({ connectionString: database.connectionString, connectionTimeoutMillis: 2_000 });
+      openedWhilePaused.on("error", () => {});
+      await expect(openedWhilePaused.query("select 1")).rejects.toThrow();
+      await openedWhilePaused.end().catch(() => {});
+
+      database.resume();
+      expect(await sql`select 2 as two`).toEqual([{ two: 2 }]);
+      expect((await pool.query("select 3 as three")).rows).toEqual([{ three: 3 }]);
     });
 
     it("neon(): one statement per query, as on Neon", async () => {
@@ -257,30 +395,5 @@ describe("PGlite dataDir", () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
-});
-
-describe("TerminateDetector", () => {
-  const startup = Buffer.from("0000000800030000", "hex"); // length 8, protocol 3.0, no parameters
-  const sslRequest = Buffer.from("0000000804d2162f", "hex");
-  const message = (type: string, body: Buffer) => {
-    const header = Buffer.alloc(5);
-    header.write(type, 0);
-    header.writeInt32BE(body.length + 4, 1);
-    return Buffer.concat([header, body]);
-  };
-  const query = message("Q", Buffer.from("select 'X\0\0\0\x04'\0"));
-  const terminate = message("X", Buffer.alloc(0));
-
-  it("finds Terminate only at its own message, however the bytes are split", () => {
-    const stream = Buffer.concat([sslRequest, startup, query, query, terminate]);
-    const detector = new TerminateDetector();
-    const seen = [...stream].map((byte) => detector.push(Buffer.from([byte])));
-    expect(seen.indexOf(true)).toBe(stream.length - 1);
-  });
-
-  it("finds Terminate in the same chunk as other messages, and nothing without it", () => {
-    expect(new TerminateDetector().push(Buffer.concat([startup, query, terminate]))).toBe(true);
-    expect(new TerminateDetector().push(Buffer.concat([startup, query, query]))).toBe(false);
   });
 });
