@@ -1,7 +1,8 @@
 /**
  * POST /api/admin/jobs/aggregate (platform admin): runs the aggregation now, the same job QStash
  * runs on its schedule. With `from`/`to`, every hour of that range (at most 31 days; `to`
- * defaults to now, `from` to a day before `to`) is recomputed as well.
+ * defaults to now, `from` to a day before `to`) is recomputed as well. With `workspace_ids`, only
+ * those workspaces' hours are recomputed now (the rest wait for the next full run).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "@xr2/shared";
@@ -17,6 +18,7 @@ const DAY_MS = 86_400_000;
 const bodySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional().describe("Start of a range to recompute"),
   to: z.iso.datetime({ offset: true }).optional().describe("End of the range (exclusive); default now"),
+  workspace_ids: z.array(z.string().min(1).max(64)).min(1).max(100).optional().describe("Recompute only these workspaces now"),
 });
 
 const route = createRoute({
@@ -33,7 +35,7 @@ const route = createRoute({
 export const aggregateNowRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const body = c.req.valid("json") ?? {};
   const range = body.from === undefined && body.to === undefined ? undefined : rangeOf(body.from, body.to);
-  return c.json(await runAggregation({ ctx: c.get("ctx"), input: { range, actorUserId: c.get("user")!.id } }), 200);
+  return c.json(await runAggregation({ ctx: c.get("ctx"), input: { range, actorUserId: c.get("user")!.id, workspaceIds: body.workspace_ids } }), 200);
 });
 
 function rangeOf(from: string | undefined, to: string | undefined): { from: string; to: string } {

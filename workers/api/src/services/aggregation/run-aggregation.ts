@@ -11,7 +11,7 @@
  * rows. Work is bounded per batch and per call; `more` tells the caller there is more to do
  * (the next scheduled run continues where this one stopped).
  */
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { aggregationPendingBuckets } from "@xr2/db/schema";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -43,6 +43,11 @@ export interface AggregationInput {
   range?: { from: string; to: string } | undefined;
   /** The platform admin who asked; undefined for QStash's scheduled runs (not audited). */
   actorUserId?: string | undefined;
+  /**
+   * Recompute only these workspaces' pending hours (an admin refreshing some workspaces now);
+   * what arrived is still marked for all, so the others are done by the next full run.
+   */
+  workspaceIds?: readonly string[] | undefined;
 }
 
 export async function runAggregation({ ctx, input }: { ctx: ServiceContext; input: AggregationInput }): Promise<AggregationReport> {
@@ -59,11 +64,11 @@ export async function runAggregation({ ctx, input }: { ctx: ServiceContext; inpu
           action: "stats.aggregate",
           targetType: "job",
           targetId: "aggregation",
-          after: input.range ? { from: input.range.from, to: input.range.to } : {},
+          after: { ...(input.range ? { from: input.range.from, to: input.range.to } : {}), ...(input.workspaceIds ? { workspace_ids: [...input.workspaceIds] } : {}) },
         });
       }
       const received = await markReceivedRows(tx, watermark, AGGREGATION_LIMITS.receivedRowsPerBatch);
-      const batch = await recomputePending(tx);
+      const batch = await recomputePending(tx, input.workspaceIds);
       report.batches++;
       report.hours_recomputed += batch.hours;
       report.days_recomputed += batch.days;
@@ -74,9 +79,11 @@ export async function runAggregation({ ctx, input }: { ctx: ServiceContext; inpu
   return report;
 }
 
-async function recomputePending(tx: Transaction) {
+async function recomputePending(tx: Transaction, workspaceIds: readonly string[] | undefined) {
+  const scope = workspaceIds === undefined ? sql`true` : inArray(aggregationPendingBuckets.workspaceId, [...workspaceIds]);
   const taken = await tx.execute<{ workspace_id: string; bucket_start: string }>(sql`
     select workspace_id, ${isoText(sql`bucket_start`)} as bucket_start from ${aggregationPendingBuckets}
+    where ${scope}
     order by bucket_start, workspace_id limit ${AGGREGATION_LIMITS.hoursPerBatch}`);
   const hours: Bucket[] = taken.rows.map((row) => ({ workspaceId: row.workspace_id, bucketStart: row.bucket_start }));
   // Buckets are UTC, so a day starts at the date of any of its hours.
@@ -90,6 +97,6 @@ async function recomputePending(tx: Transaction) {
     const keys = sql.join(hours.map((hour) => sql`(${hour.bucketStart}::timestamptz, ${hour.workspaceId}::text)`), sql`, `);
     await tx.execute(sql`delete from ${aggregationPendingBuckets} where (bucket_start, workspace_id) in (values ${keys})`);
   }
-  const left = await tx.execute<{ pending: boolean }>(sql`select exists (select 1 from ${aggregationPendingBuckets}) as pending`);
+  const left = await tx.execute<{ pending: boolean }>(sql`select exists (select 1 from ${aggregationPendingBuckets} where ${scope}) as pending`);
   return { hours: hours.length, days: days.length, rowsChanged: hourly.rowsChanged + daily.rowsChanged, pendingLeft: left.rows[0]?.pending ?? false };
 }
