@@ -1,0 +1,103 @@
+/** What the bench suites share: the row they report, the load generator, the table. */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "../local/stack.ts";
+
+export interface Row {
+  name: string;
+  /** What `throughput` counts per second: HTTP requests, stored rows, or queries. */
+  unit: "req/s" | "rows/s" | "queries/s";
+  throughput: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  errors: number;
+  /** The row measured in the same run that this one is compared with. */
+  baseline: string | null;
+  /** Throughput over the baseline's. */
+  ratio: number | null;
+  /** p99 latency over the baseline's. */
+  p99_ratio: number | null;
+  /** The goal this row is held to, in words, and whether this run met it. */
+  goal: string | null;
+  met: boolean | null;
+}
+
+export const duration = Number(process.env.BENCH_DURATION ?? 8);
+export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+if (!(duration > 0 && duration <= 60)) throw new Error("BENCH_DURATION must be between 1 and 60 seconds");
+if (!(connections > 0 && connections <= 500)) throw new Error("BENCH_CONNECTIONS must be between 1 and 500");
+
+export function compared(row: Omit<Row, "ratio" | "p99_ratio">, base: Row | undefined): Omit<Row, "goal" | "met"> {
+  return {
+    ...row,
+    ratio: base ? round(row.throughput / base.throughput, 3) : null,
+    p99_ratio: base && row.p99_ms !== null && base.p99_ms !== null ? round(row.p99_ms / Math.max(base.p99_ms, 1), 3) : null,
+  };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+/** autocannon in its own process, so the load generator does not share an event loop with the stand-ins. */
+export function load(url: string, opts: { headers?: Record<string, string>; method?: string; body?: string; seconds?: number } = {}): Promise<LoadResult> {
+  const args = ["--json", "-c", String(connections), "-d", String(opts.seconds ?? duration)];
+  for (const [name, value] of Object.entries(opts.headers ?? {})) args.push("-H", `${name}=${value}`);
+  if (opts.method) args.push("-m", opts.method);
+  if (opts.body !== undefined) args.push("-b", opts.body);
+  args.push(url);
+  return new Promise((resolveResult, reject) => {
+    const child = spawn(join(ROOT, "node_modules/.bin/autocannon"), args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+      const report = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number };
+      resolveResult({
+        rps: round(report.requests.average, 0),
+        p50_ms: report.latency.p50,
+        p99_ms: report.latency.p99,
+        errors: report.errors + report.timeouts + report.non2xx,
+      });
+    });
+  });
+}
+
+/** Latency percentiles of `samples` (milliseconds), nearest-rank. */
+export function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0, 1);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+export function printTable(rows: Row[]): void {
+  const header = ["scenario", "throughput", "p50 ms", "p95 ms", "p99 ms", "errors", "vs baseline", "p99 vs baseline", "goal", "met"];
+  const ms = (value: number | null) => (value === null ? "" : String(value));
+  const lines = rows.map((row) => [
+    row.name,
+    `${row.throughput} ${row.unit}`,
+    ms(row.p50_ms),
+    ms(row.p95_ms),
+    ms(row.p99_ms),
+    String(row.errors),
+    row.ratio === null ? (row.baseline === null ? "(baseline)" : "") : `${(row.ratio * 100).toFixed(1)} %`,
+    row.p99_ratio === null ? "" : `${row.p99_ratio.toFixed(2)}×`,
+    row.goal ?? "",
+    row.met === null ? "" : row.met ? "yes" : "NO",
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const format = (cells: string[]) => cells.map((cell, column) => (column === 0 || column === 8 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  console.log(format(header));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const line of lines) console.log(format(line));
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
