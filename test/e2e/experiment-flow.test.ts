@@ -2,9 +2,12 @@
  * An A/B experiment end to end on the whole local stack (A6): a PM starts an experiment over
  * HTTP; real get-prompt calls with a unit_id get a variant from the edge; the exposures travel
  * through the queue consumer into Postgres with variant, experiment and version; an event the
- * app sends to the edge with a returned trace_id counts as a conversion of that variant.
+ * app sends to the edge with a returned trace_id counts as a conversion of that variant, in the
+ * experiment's results, in the prompt's funnel and, once aggregated, in its stats.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createHttpDb } from "../../db/client.ts";
 import type { LocalStack } from "../../local/stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -104,7 +107,7 @@ describe("A/B experiment, over HTTP", () => {
     const sent = await fetch(`${stack.urls.edge}/api/v1/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ trace_id: converting.traceId, event_name: "signup", fields: { plan: "free" } }),
+      body: JSON.stringify({ trace_id: converting.traceId, event_name: "signup", category: "conversion", fields: { plan: "free" } }),
     });
     expect(sent.status, await sent.clone().text()).toBe(202);
     const converted = await until(
@@ -117,6 +120,27 @@ describe("A/B experiment, over HTTP", () => {
     expect(row).toMatchObject({ version_id: converting.versionId, conversions: 1, conversion_rate: 1 / byVariant(converting.variant).length });
     expect(other.conversions).toBe(0);
     expect(converted.body.srm_p_value).toBeGreaterThan(0);
+
+    // The same conversion in the prompt's funnel, under the version that served it…
+    const range = `from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+    const funnel = await api("GET", `/api/analytics/funnels?prompt_id=${prompt.body.id}&steps=signup&${range}`, ws);
+    expect(funnel.status, JSON.stringify(funnel.body)).toBe(200);
+    const signups = (versionId: string) => funnel.body.versions.find((version: { version_id: string }) => version.version_id === versionId)?.steps[1]?.count ?? 0;
+    expect(signups(converting.versionId)).toBe(1);
+    expect(signups(converting.versionId === v1.body.id ? v2.body.id : v1.body.id)).toBe(0);
+
+    // …and in its stats once the aggregation has run (as a platform admin would run it now).
+    const { db } = createHttpDb({ databaseUrl: stack.urls.database, localEndpoint: stack.urls.neonEndpoint ?? undefined });
+    await db.execute(sql`update users set is_platform_admin = true where id = ${session.body.user.id}`);
+    const aggregated = await api("POST", "/api/admin/jobs/aggregate", { token, body: { workspace_ids: [ws.workspaceId] } });
+    expect(aggregated.status, JSON.stringify(aggregated.body)).toBe(200);
+    const stats = await api("GET", `/api/analytics/prompt-stats?prompt_id=${prompt.body.id}&granularity=hour&${range}`, ws);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    const statsOf = (versionId: string) => stats.body.versions.find((version: { version_id: string }) => version.version_id === versionId);
+    expect(statsOf(converting.versionId)).toMatchObject({ events: 1, conversions: 1 });
+    expect(statsOf(converting.versionId === v1.body.id ? v2.body.id : v1.body.id)).toMatchObject({ conversions: 0 });
+    // v2 is served only as the experiment's treatment (v1 also before the experiment reached the edge).
+    expect(statsOf(v2.body.id).requests).toBe(exposures("variant_1"));
 
     // Stopped: everyone gets the published version again, without a variant.
     expect((await api("POST", `/api/experiments/${experiment.body.id}/stop`, ws)).status).toBe(200);
