@@ -55,6 +55,8 @@ interface Work {
 
 /** Rows per statement: a chunk's statements stay far below Neon's request size limit. */
 const ROWS_PER_CHUNK = 1_000;
+/** Chunks stored at the same time, each over its own SQL-over-HTTP requests. */
+const CHUNKS_IN_PARALLEL = 4;
 
 export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record<string, unknown>): Promise<void> {
   const ctx = createServiceContext(parseEnv(apiEnvSchema, rawEnv), newId("request"));
@@ -65,7 +67,13 @@ export async function consumeEvents(batch: MessageBatch<unknown>, rawEnv: Record
       const work = parse(batch.queue, message);
       if (work) works.push(work);
     }
-    for (const chunk of chunks(works)) await storeChunk(ctx, batch.queue, chunk, counts);
+    // Chunks hold different messages and every write is idempotent, so a few go in at once.
+    const pending = [...chunks(works)];
+    await Promise.all(
+      Array.from({ length: Math.min(CHUNKS_IN_PARALLEL, pending.length) }, async () => {
+        for (let chunk = pending.shift(); chunk !== undefined; chunk = pending.shift()) await storeChunk(ctx, batch.queue, chunk, counts);
+      }),
+    );
     await recordLiveCounts(ctx, counts);
   } finally {
     await ctx.dispose();
