@@ -29,15 +29,17 @@ export const PRODUCT_API_LIMITS = {
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,127}$/i, "slug must be 1-128 letters, digits, '-', '_' or '.'");
 
-/** Postgres stores no NUL character in text or jsonb; refused here rather than by the database. */
-const withoutNul = (value: string) => !value.includes("\u0000");
-const NUL_MESSAGE = "must not contain NUL characters";
+/** A NUL character, or half of a UTF-16 surrogate pair without its other half. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Postgres stores neither NUL nor lone surrogates in text or jsonb; refused here rather than by the database. */
+const isStorableText = (value: string) => !UNSTORABLE.test(value);
+const STORABLE_TEXT = "must be Unicode text without NUL characters";
 
 export const getPromptQuerySchema = z.object({
   env: z.enum(ENVIRONMENTS).default("production"),
-  source: z.string().max(64).refine(withoutNul, NUL_MESSAGE).optional(),
+  source: z.string().max(64).refine(isStorableText, STORABLE_TEXT).optional(),
   format: z.enum(["json", "text"]).default("json"),
-  unit_id: z.string().min(1).max(128).refine(withoutNul, NUL_MESSAGE).optional(),
+  unit_id: z.string().min(1).max(128).refine(isStorableText, STORABLE_TEXT).optional(),
 });
 
 const scalarSchema = z.union([z.string().max(PRODUCT_API_LIMITS.variableValueChars), z.number(), z.boolean()]);
@@ -73,13 +75,13 @@ export const eventNameSchema = z
 export const eventFieldNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "field names are identifiers of at most 64 characters");
 
 
-export const eventCategorySchema = z.string().trim().min(1).max(64).refine(withoutNul, "must not contain NUL characters");
+export const eventCategorySchema = z.string().trim().min(1).max(64).refine(isStorableText, STORABLE_TEXT);
 
 export const eventFieldValueSchema = z.union([
   z
     .string()
     .max(PRODUCT_API_LIMITS.eventFieldValueChars, `string values are at most ${PRODUCT_API_LIMITS.eventFieldValueChars} characters`)
-    .refine(withoutNul, "string values must not contain NUL characters"),
+    .refine(isStorableText, `string values ${STORABLE_TEXT}`),
   z.number(),
   z.boolean(),
   z.null(),

@@ -28,11 +28,11 @@ export async function insertDeadLetters(ctx: ServiceContext, letters: DeadLetter
 }
 
 /**
- * The body as jsonb can hold it: Postgres refuses the NUL character in text and jsonb, and a
- * dead letter must not fail for the reason its message did, so NUL becomes U+FFFD.
+ * The body as jsonb can hold it: Postgres refuses NUL and lone surrogates in text and jsonb, and
+ * a dead letter must not fail for the reason its message did, so both become U+FFFD.
  */
 function storable<T>(value: T): T {
-  if (typeof value === "string") return value.replaceAll("\u0000", "\ufffd") as T;
+  if (typeof value === "string") return value.replaceAll(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\ufffd") as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key), storable(item)])) as T;
   return value;

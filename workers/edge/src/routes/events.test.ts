@@ -217,6 +217,9 @@ describe("POST /api/v1/events", () => {
       [{ trace_id, event_name: "signup", fields: { text: "x".repeat(PRODUCT_API_LIMITS.eventFieldValueChars + 1) } }, 400],
       [{ trace_id, event_name: "signup", fields: { text: "nul\u0000" } }, 400],
       [{ trace_id, event_name: "signup", category: "a\u0000" }, 400],
+      // A lone surrogate is no Unicode text: Postgres refuses it in jsonb as it refuses NUL.
+      [{ trace_id, event_name: "signup", fields: { text: "half \ud800 a pair" } }, 400],
+      [{ trace_id, event_name: "signup", category: "\udc00" }, 400],
       [{ trace_id, event_name: "signup", event_id: "has spaces" }, 400],
       [{ trace_id, event_name: "signup", event_id: "e".repeat(129) }, 400],
       [{ trace_id, event_name: "signup", timestamp: "yesterday" }, 400],
