@@ -114,6 +114,10 @@ describe("GET /api/analytics/experiments/{id}", () => {
     expect((await results(owner, setup.id)).variants[1].conversions).toBe(4);
     await insertEvents([{ ...event(treatment[3]!.traceId), occurredAt: new Date(stoppedAt - 60_000) }]);
     expect((await results(owner, setup.id)).variants[1].conversions).toBe(5);
+    // An edge isolate may serve the experiment for a while after the stop; those units do not count.
+    const late = await insertExposures([{ workspaceId: owner.workspaceId, promptId: setup.promptId, versionId: setup.versionIds[0], variant: "control", experimentId: setup.id, unitId: "u-late", servedAt: new Date(stoppedAt + 30_000) }]);
+    await insertEvents([{ ...event(late[0]!.traceId), occurredAt: new Date(stoppedAt - 1) }]);
+    expect((await results(owner, setup.id)).variants.map((variant: { units: number; exposures: number }) => [variant.units, variant.exposures])).toEqual([[4, 5], [5, 5]]);
 
     expect((await outsider.call("GET", `/api/analytics/experiments/${setup.id}`)).status).toBe(404);
     expect((await outsider.call("GET", `/api/analytics/experiments/${setup.id}`, undefined, owner.workspaceId)).status).toBe(404);

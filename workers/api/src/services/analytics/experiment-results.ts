@@ -87,6 +87,8 @@ async function countVariants(ctx: ServiceContext, input: { workspaceId: string; 
       ) c on c.trace_id = x.trace_id
       where x.experiment_id = ${input.experimentId} and x.workspace_id = ${input.workspaceId}
         and x.variant is not null and x.unit_id is not null
+        -- Edge isolates may serve the experiment briefly after the stop; those units are left out.
+        and x.served_at <= (select until from ${experiment} s)
       group by x.variant, x.unit_id
     )
     select variant, sum(exposures)::int as exposures, count(*)::int as units, (count(*) filter (where converted))::int as conversions
