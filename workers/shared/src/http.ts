@@ -84,9 +84,12 @@ const CONFLICT_SQLSTATES: Record<string, string> = {
   "23514": "It breaks a rule of the data (for example, a version is immutable once out of draft)",
 };
 
-/** The Postgres SQLSTATE of an error or of one of its causes (drizzle wraps the driver's error). */
-function sqlStateOf(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+/**
+ * The Postgres SQLSTATE of an error or of one of its causes (drizzle wraps the driver's error);
+ * undefined when Postgres did not answer with an error of its own (unreachable, say).
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
   }

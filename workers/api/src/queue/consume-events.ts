@@ -32,6 +32,7 @@ import {
   QUEUE_LIMITS,
   queuedEventSchema,
   queueMessageSchema,
+  sqlStateOf,
   type ParsedExposure,
   type QueuedEvent,
 } from "@xr2/shared";
@@ -181,15 +182,6 @@ async function storeChunk(ctx: ServiceContext, queue: string, chunk: Work[], cou
 
 function retryLater(message: Message<unknown>): void {
   message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
-}
-
-/** The SQLSTATE when Postgres answered with an error of its own; undefined when it did not answer at all. */
-function sqlStateOf(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /** Every write of the chunk; each one idempotent, so a retry of a partly stored chunk is safe. */

@@ -11,7 +11,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { prompts } from "@xr2/db/schema";
-import { ApiError } from "@xr2/shared";
+import { ApiError, sqlStateOf } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { assertCanWriteTarget, copiedFields, insertCopy } from "./copy-prompt.ts";
@@ -66,8 +66,9 @@ export async function movePrompts({ ctx, input }: { ctx: ServiceContext; input: 
         }),
       );
     } catch (error) {
-      if (!(error instanceof ApiError && error.code === "CONFLICT")) throw error;
-      results.push({ prompt_id: promptId, outcome: "conflict", message: error.message });
+      // A slug taken in the target meanwhile trips the unique index instead of the check before it.
+      if (!((error instanceof ApiError && error.code === "CONFLICT") || sqlStateOf(error) === "23505")) throw error;
+      results.push({ prompt_id: promptId, outcome: "conflict", message: error instanceof ApiError ? error.message : "A prompt with this slug already exists in the target workspace" });
     }
   }
 
