@@ -16,6 +16,8 @@ export const edgeEnvSchema = z.object({
   RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional().default({}),
   /** How long a request waits for Redis before treating the limiter as unavailable. */
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** How long an isolate admits requests on a rate-limit lease before asking Redis again. */
+  RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(1).max(10_000).default(250),
   /** When Redis is unavailable: false lets requests through (the default), true answers 503. */
   RATE_LIMIT_FAIL_CLOSED: flag.default(false),
 });

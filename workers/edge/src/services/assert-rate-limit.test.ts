@@ -72,7 +72,8 @@ describe("rate limits on get-prompt", () => {
   });
 
   it("renews a lease after the answer, before it runs out, so only the first of a steady stream of requests waits for Redis", async () => {
-    const testEnv = envWith(overrides({ getPromptPerKey: { requests: 1_000, windowSeconds: HOUR } }));
+    // Leases long enough that a slow test machine cannot let one expire between two requests.
+    const testEnv = envWith({ ...overrides({ getPromptPerKey: { requests: 1_000, windowSeconds: HOUR } }), RATE_LIMIT_LEASE_MS: "5000" });
     const fixture = await createPublishedPrompt();
     const redisUrl = String(env.UPSTASH_REDIS_REST_URL);
     // After the first request, Redis answers only once the request's response is out: a request

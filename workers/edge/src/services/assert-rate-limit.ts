@@ -18,7 +18,7 @@
  *
  * Redis round trips are amortised with leases: when Redis says a subject has plenty left, this
  * isolate may admit a few more of its requests (at most a tenth of what is left, at most
- * LEASE_MAX, for LEASE_MS) without asking, and reports them with its next check (`rate`), so
+ * LEASE_MAX, for RATE_LIMIT_LEASE_MS) without asking, and reports them with its next check (`rate`), so
  * they are still counted. Near a limit there is no lease and every request asks Redis, so a
  * limit is never overshot by more than a tenth of what remained when leases were handed out.
  * A lease is renewed before it runs out: the request that uses up half of it (or finds it close
@@ -42,7 +42,6 @@ interface Verdict {
 }
 
 const LEASE_MAX = 100;
-const LEASE_MS = 250;
 const BREAKER_MS = 1_000;
 
 /** Requests this isolate may admit for one subject without asking Redis, and those it owes it. */
@@ -129,7 +128,7 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
     }
     const tightest = leases.map((lease) => ({ ...lease.verdict, remaining: Math.max(0, lease.verdict.remaining - (lease.granted - lease.remaining)) })).reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
     for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
-    const due = leases.some((lease) => !lease.renewing && (lease.remaining <= lease.granted / 2 || lease.expires - now <= LEASE_MS / 2));
+    const due = leases.some((lease) => !lease.renewing && (lease.remaining <= lease.granted / 2 || lease.expires - now <= env.RATE_LIMIT_LEASE_MS / 2));
     if (due && limiters.retryAfter <= now) {
       for (const lease of leases) lease.renewing = true;
       c.executionCtx.waitUntil(renewLeases(env, limiters, checks));
@@ -153,7 +152,7 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
   // Work the library leaves for after the answer (none for one region without analytics today).
   c.executionCtx.waitUntil(Promise.all(answer.value.map((result) => result.pending)));
 
-  const verdicts = recordVerdicts(limiters, checks, answer.value);
+  const verdicts = recordVerdicts(env, limiters, checks, answer.value);
   const refusal = verdicts.filter((verdict) => !verdict.success).reduce<Verdict | undefined>((longest, verdict) => (!longest || verdict.reset > longest.reset ? verdict : longest), undefined);
   // The refusal that lasts longest decides when a retry can succeed.
   if (refusal) throw rateLimited(refusal);
@@ -185,7 +184,7 @@ async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): P
   }
   noteAvailable(limiters);
   await Promise.all(answer.value.map((result) => result.pending));
-  recordVerdicts(limiters, due, answer.value);
+  recordVerdicts(env, limiters, due, answer.value);
 }
 
 /**
@@ -194,7 +193,7 @@ async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): P
  * admitted on the old lease while Redis answered are still owed, so the new lease's budget
  * leaves them out.
  */
-function recordVerdicts(limiters: Limiters, checks: Check[], results: Array<{ success: boolean; limit: number; remaining: number; reset: number }>): Verdict[] {
+function recordVerdicts(env: EdgeEnv, limiters: Limiters, checks: Check[], results: Array<{ success: boolean; limit: number; remaining: number; reset: number }>): Verdict[] {
   const verdicts = results.map((result, index): Verdict => {
     const admittedMeanwhile = limiters.owed.get(checks[index]!.blockKey) ?? 0;
     return { policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: Math.max(0, result.remaining - admittedMeanwhile), reset: result.reset };
@@ -206,7 +205,7 @@ function recordVerdicts(limiters: Limiters, checks: Check[], results: Array<{ su
   }
   for (const [index, verdict] of verdicts.entries()) {
     const grant = Math.min(LEASE_MAX, Math.floor(verdict.remaining / 10));
-    if (grant > 0) limiters.leases.set(checks[index]!.blockKey, { granted: grant, remaining: grant, expires: Date.now() + LEASE_MS, verdict, renewing: false });
+    if (grant > 0) limiters.leases.set(checks[index]!.blockKey, { granted: grant, remaining: grant, expires: Date.now() + env.RATE_LIMIT_LEASE_MS, verdict, renewing: false });
     else limiters.leases.delete(checks[index]!.blockKey);
   }
   while (limiters.leases.size > 1_000) limiters.leases.delete(limiters.leases.keys().next().value!);
