@@ -29,7 +29,6 @@ export const PERMISSIONS = {
   "analytics.read": EVERYONE,
   "event_definitions.manage": EDITORS,
   "experiments.manage": EDITORS,
-  "jobs.run": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

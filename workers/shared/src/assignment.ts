@@ -4,8 +4,8 @@
  * 32-bit value (MurmurHash3 x86_32 over UTF-8 bytes), which scaled to [0, total weight) picks a
  * variant by cumulative weights in the order given. The same unit keeps its variant as long as
  * the variant list and weights stay the same; another experiment id reshuffles units
- * independently, so one experiment's treatment group is not the next one's. Ramping the last
- * variant up while the total weight stays constant only moves units into it.
+ * independently, so one experiment's treatment group is not the next one's. Moving weight from
+ * the second-to-last variant to the last one (total unchanged) only moves units into the last.
  * Ids are hashed as given: no Unicode normalization, no trimming, case-sensitive.
  */
 
@@ -15,7 +15,7 @@ export interface WeightedVariant {
   weight: number;
 }
 
-/** Bounds checked by assignVariant; a total weight ≤ 2^21 keeps hash × total exact in a double. */
+/** Bounds checked by assignVariant; a total weight ≤ 10^6 (< 2^20) keeps hash × total exact in a double. */
 export const ASSIGNMENT_LIMITS = { variants: 100, totalWeight: 1_000_000 } as const;
 
 /**

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ENVIRONMENTS } from "@xr2/shared";
 import { EXPORT_FORMATS, EXPORT_ROW_LIMIT } from "../../services/analytics/table-export.ts";
 
-/** workspaceAccess reads a workspace_id query parameter; the strict query schemas must let it through. */
+/** Documents the workspace_id query parameter, which workspaceAccess reads (and removes before validation). */
 export const workspaceSelector = { workspace_id: z.string().max(64).optional().openapi({ description: "The workspace, instead of the X-Workspace-Id header" }) };
 
 export const objectIdQuery = (example: string) => z.string().min(1).max(64).openapi({ example });
@@ -29,7 +29,7 @@ export const metricsShape = {
   latency_p99_ms: z.number().nullable(),
   events: z.number(),
   conversions: z.number(),
-  conversion_rate: z.number().nullable(),
+  conversion_rate: z.number().nullable().openapi({ description: "Conversion events (category 'conversion') per request; a request whose trace converts twice counts twice, so it can exceed 1" }),
   tokens_in: z.number(),
   tokens_out: z.number(),
   cost_micros: z.number(),

@@ -287,5 +287,12 @@ describe("experiments", () => {
       ["a_a", 1],
     ]);
     expect((await member.call("POST", `/api/experiments/${both.id}/start`)).status).toBe(200);
+    expect((await member.call("POST", `/api/experiments/${both.id}/stop`)).status).toBe(200);
+
+    // v2 served production once (an Admin published it, then rolled back): it no longer needs approval.
+    expect((await owner.call("PUT", `/api/prompts/${prompt.id}/versions/${v2.id}/publish`, { environment: "production" })).status).toBe(200);
+    expect((await owner.call("POST", `/api/prompts/${prompt.id}/rollback`, { environment: "production" })).status).toBe(200);
+    const again = (await member.call("POST", "/api/experiments", experimentBody(prompt.id, [v1.id, v2.id]))).body!;
+    expect((await member.call("POST", `/api/experiments/${again.id}/start`)).status).toBe(200);
   });
 });

@@ -10,8 +10,8 @@
  * KV write repairs the projection. A stopped experiment is not restarted: its results would mix
  * two periods; create a new one instead.
  */
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { environments, experiments, prompts, promptVersions, workspaces } from "@xr2/db/schema";
+import { and, asc, eq, inArray, ne, notExists } from "drizzle-orm";
+import { deployments, environments, experiments, prompts, promptVersions, workspaces } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { can, type Role } from "../../permissions.ts";
@@ -53,7 +53,13 @@ export async function startExperiment({ ctx, input }: { ctx: ServiceContext; inp
             eq(promptVersions.workspaceId, input.workspaceId),
             eq(promptVersions.promptId, experiment.promptId),
             inArray(promptVersions.id, variants.map((variant) => variant.versionId)),
-            ne(promptVersions.status, "production"),
+            // Served production at some point: a deployment to production made it live there.
+            notExists(
+              tx
+                .select({ id: deployments.id })
+                .from(deployments)
+                .where(and(eq(deployments.workspaceId, input.workspaceId), eq(deployments.promptId, experiment.promptId), eq(deployments.environment, "production"), eq(deployments.toVersionId, promptVersions.id))),
+            ),
           ),
         )
         .orderBy(asc(promptVersions.versionNumber));
