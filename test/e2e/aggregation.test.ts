@@ -7,6 +7,7 @@ import { Client } from "@upstash/qstash";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.ts";
+import { apiClient } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
@@ -24,13 +25,7 @@ afterAll(async () => {
   await stopStack?.();
 });
 
-async function api(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...(opts.body === undefined ? {} : { "content-type": "application/json" }), ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const response = await fetch(`${stack.urls.api}${path}`, { method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
-}
+const api = apiClient(() => stack.urls.api);
 
 /** Waits until QStash has finished with a message; its final state. */
 async function delivered(messageId: string): Promise<string> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createHttpDb } from "../../db/client.ts";
 import type { LocalStack } from "../../local/stack.ts";
+import { apiClient, until } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
@@ -22,29 +23,12 @@ afterAll(async () => {
   await stopStack?.();
 });
 
-async function api(method: string, path: string, opts: { token?: string; workspaceId?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = opts.body === undefined ? {} : { "content-type": "application/json" };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.workspaceId) headers["x-workspace-id"] = opts.workspaceId;
-  const response = await fetch(`${stack.urls.api}${path}`, { method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
-}
+const api = apiClient(() => stack.urls.api);
 
 async function getPrompt(slug: string, apiKey: string, query: string) {
   const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
   expect(response.status).toBe(200);
   return (await response.json()) as { version_id: string; content: string; trace_id: string; variant?: string };
-}
-
-/** Polls until `check` holds, for at most `withinMs`; the last value seen. */
-async function until<T>(withinMs: number, attempt: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await attempt();
-    if (check(value) || Date.now() >= deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe("A/B experiment, over HTTP", () => {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.ts";
+import { apiClient, until } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
@@ -17,27 +18,15 @@ afterAll(async () => {
   await stopStack?.();
 });
 
-async function api(method: string, path: string, opts: { token?: string; workspaceId?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = opts.body === undefined ? {} : { "content-type": "application/json" };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.workspaceId) headers["x-workspace-id"] = opts.workspaceId;
-  const response = await fetch(`${stack.urls.api}${path}`, { method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
-}
+const api = apiClient(() => stack.urls.api);
 
 function edge(path: string, apiKey: string) {
   return fetch(`${stack.urls.edge}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
 }
 
-/** Polls until `check` holds, for at most `withinMs`; whether it held. */
-async function within(withinMs: number, check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  do {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  } while (Date.now() < deadline);
-  return check();
+/** Whether `check` holds within `withinMs`. */
+function within(withinMs: number, check: () => Promise<boolean>): Promise<boolean> {
+  return until(withinMs, check, (held) => held);
 }
 
 describe("publish to the edge, over HTTP", () => {
