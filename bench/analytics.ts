@@ -153,6 +153,18 @@ async function generate(stack: LocalStack, setup: Setup): Promise<{ exposures: n
       cross join generate_series(0, ${STEPS.length - 1}) as s(k)
       where e.workspace_id = ${setup.workspaceId}
         and s.k <= (abs(hashtext(e.trace_id)) % 100) / case when e.variant = 'control' then 19 else 17 end`);
+    // Each exposure's first time per event name, as the consumer keeps it (event-firsts.ts); the
+    // table is then rewritten without the rows this update left behind.
+    await db.execute(sql`
+      update exposures x set event_firsts = f.firsts
+      from (
+        select trace_id, jsonb_object_agg(event_name, first_us::text) as firsts
+        from (select trace_id, event_name, (extract(epoch from min(occurred_at)) * 1000000)::bigint as first_us from events where workspace_id = ${setup.workspaceId} group by trace_id, event_name) n
+        group by trace_id
+      ) f
+      where x.workspace_id = ${setup.workspaceId} and x.trace_id = f.trace_id`);
+    await db.execute(sql`update exposures set event_firsts = '{}'::jsonb where workspace_id = ${setup.workspaceId} and event_firsts is null`);
+    await db.execute(sql`vacuum full exposures`);
     const [counts] = (await db.execute(sql`select (select count(*) from exposures where workspace_id = ${setup.workspaceId})::int as exposures, (select count(*) from events where workspace_id = ${setup.workspaceId})::int as events`)).rows as Array<{ exposures: number; events: number }>;
     await db.execute(sql`analyze exposures`);
     await db.execute(sql`analyze events`);

@@ -8,7 +8,7 @@
 // foreign key on this large append-only table would make every delete of a prompt, version or key
 // scan it, since its indexes lead with workspace_id. The same holds for events and the stats.
 import { relations, sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { timestamptz } from "./columns";
 import { environmentEnum } from "./enums";
@@ -46,6 +46,14 @@ export const exposures = pgTable(
     /** The edge's clock when it answered. */
     servedAt: timestamptz("served_at").notNull(),
     receivedAt: timestamptz("received_at").notNull().defaultNow(),
+    /**
+     * When each event name first occurred among this trace's events, in Unix microseconds as
+     * decimal strings ({"purchase": "1735689600123000"}); kept by the queue consumer so that
+     * funnels read exposures without the events (services/analytics/event-firsts.ts). Null when
+     * not kept (rows written outside the consumer, or more than 64 names on the trace): readers
+     * then read the trace's events.
+     */
+    eventFirsts: jsonb("event_firsts").$type<Record<string, string>>(),
   },
   (t) => [
     // Per-prompt dashboards, funnels and aggregation over a time range.

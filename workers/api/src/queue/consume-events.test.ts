@@ -8,6 +8,7 @@ import type { ServiceContext } from "../context.ts";
 import { createPromptFixture, testContext } from "../testing/fixtures.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { consumeQueue } from "./consume-queue.ts";
+import { MAX_EVENT_FIRSTS } from "../services/analytics/event-firsts.ts";
 
 function exposure(fixture: { workspaceId: string; promptId: string; versionIds: string[] }): ExposureMessage {
   return {
@@ -336,6 +337,58 @@ describe("events queue consumer: business events", () => {
     const result = await deliver([seen, message], { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
     expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
     expectStoredOnce(await eventsOf(ctx, fixture.workspaceId), [message]);
+    await ctx.dispose();
+  });
+});
+
+describe("events queue consumer: first time of each event name per trace (exposures.event_firsts)", () => {
+  const micros = (iso: string) => String(Date.parse(iso) * 1000);
+  const minute = (minutes: number) => new Date(Date.parse("2025-05-05T10:00:00.000Z") + minutes * 60_000).toISOString();
+  const firstsOf = async (ctx: ServiceContext, traceId: string) => (await ctx.db().select({ eventFirsts: exposures.eventFirsts }).from(exposures).where(eq(exposures.traceId, traceId)))[0]!.eventFirsts;
+
+  it("keeps the earliest time per name, whichever of the exposure and its events arrives first, and never another workspace's events", async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const stranger = await createPromptFixture(ctx);
+    const [first, late, quiet] = [exposure(fixture), exposure(fixture), exposure(fixture)];
+    await deliver([first, quiet]);
+    expect(await firstsOf(ctx, first.trace_id)).toEqual({});
+
+    const events = eventBatch(fixture.workspaceId, [
+      { trace_id: first.trace_id, event_name: "view", occurred_at: minute(2) },
+      { trace_id: first.trace_id, event_name: "view", occurred_at: minute(1) },
+      { trace_id: first.trace_id, event_name: "click", occurred_at: minute(3) },
+      { trace_id: late.trace_id, event_name: "purchase", occurred_at: minute(5) },
+    ]);
+    await deliver([events]);
+    expect(await firstsOf(ctx, first.trace_id)).toEqual({ view: micros(minute(1)), click: micros(minute(3)) });
+    // The exposure that comes after its event gets it (late attribution's case).
+    await deliver([late]);
+    expect(await firstsOf(ctx, late.trace_id)).toEqual({ purchase: micros(minute(5)) });
+
+    // A redelivery and a later view change nothing; an earlier click moves that name's time; the
+    // same trace id in another workspace is another trace.
+    await deliver([events, eventBatch(fixture.workspaceId, [{ trace_id: first.trace_id, event_name: "view", occurred_at: minute(9) }])]);
+    await deliver([eventBatch(fixture.workspaceId, [{ trace_id: first.trace_id, event_name: "click", occurred_at: minute(0.5) }])]);
+    await deliver([eventBatch(stranger.workspaceId, [{ trace_id: first.trace_id, event_name: "signup", occurred_at: minute(0) }])]);
+    expect(await firstsOf(ctx, first.trace_id)).toEqual({ view: micros(minute(1)), click: micros(minute(0.5)) });
+    expect(await firstsOf(ctx, quiet.trace_id)).toEqual({});
+    await ctx.dispose();
+  });
+
+  it(`stops keeping the map of a trace with more than ${MAX_EVENT_FIRSTS} event names (readers then read its events)`, async () => {
+    const ctx = testContext();
+    const fixture = await createPromptFixture(ctx);
+    const [full, over] = [exposure(fixture), exposure(fixture)];
+    await deliver([full, over]);
+    const named = (traceId: string, count: number) => Array.from({ length: count }, (_, index) => ({ trace_id: traceId, event_name: `step-${index}`, occurred_at: minute(index) }));
+    await deliver([eventBatch(fixture.workspaceId, named(full.trace_id, MAX_EVENT_FIRSTS)), eventBatch(fixture.workspaceId, named(over.trace_id, MAX_EVENT_FIRSTS))]);
+    expect(Object.keys((await firstsOf(ctx, full.trace_id))!)).toHaveLength(MAX_EVENT_FIRSTS);
+    await deliver([eventBatch(fixture.workspaceId, [{ trace_id: over.trace_id, event_name: "one-more", occurred_at: minute(99) }])]);
+    expect(await firstsOf(ctx, over.trace_id)).toBeNull();
+    // Once not kept, never kept again.
+    await deliver([eventBatch(fixture.workspaceId, [{ trace_id: over.trace_id, event_name: "step-0", occurred_at: minute(-1) }])]);
+    expect(await firstsOf(ctx, over.trace_id)).toBeNull();
     await ctx.dispose();
   });
 });

@@ -16,7 +16,9 @@
  * (same workspace). Events are inserted with that join, and after every insert of exposures or
  * events the events of those traces still unattributed are updated from their exposures. Both
  * sides run the same update after their own insert has committed, so whichever of an event and
- * its exposure arrives second, concurrently or not, the event ends up attributed.
+ * its exposure arrives second, concurrently or not, the event ends up attributed. The first time
+ * of each event name per trace, which funnels read from the exposure, is kept the same way
+ * (services/analytics/event-firsts.ts).
  *
  * Rows go in through jsonb_to_recordset with one parameter per statement: a full batch (100
  * messages of 100 items) would exceed Postgres's 65,535 bind parameters as a VALUES list.
@@ -40,6 +42,7 @@ import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
 import { insertDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import { LiveCounts, recordLiveCounts } from "../services/live-counters/live-counts.ts";
+import { recordEventFirsts } from "../services/analytics/event-firsts.ts";
 
 interface EventBatch {
   workspaceId: string;
@@ -204,6 +207,11 @@ async function store(ctx: ServiceContext, queue: string, works: Work[], counts: 
     // Late attribution: counted now under their prompt (their workspace total counted on insert).
     for (const row of await attributeEvents(ctx, traces)) counts.add(row, "events", { workspaceTotal: false });
   }
+  // After attribution, for the same reason: both sides' inserts have committed (event-firsts.ts).
+  await recordEventFirsts(ctx, {
+    exposures: exposures.map((exposure) => ({ workspace_id: exposure.workspace_id, trace_id: exposure.trace_id })),
+    events: events.map((event) => ({ workspace_id: event.workspace_id, event_id: event.event_id })),
+  });
 }
 
 /** What the live counters need of a stored row: its workspace, prompt and minute (Unix minutes). */
@@ -216,8 +224,8 @@ type StoredRow = {
 async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRow[]> {
   const rows = exposures.map((exposure) => ({ ...exposure, latency_ms: Math.round(exposure.latency_ms) }));
   const result = await ctx.http().execute<StoredRow>(sql`
-    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at)
-    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at
+    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, event_firsts)
+    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, '{}'::jsonb
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
       unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz)

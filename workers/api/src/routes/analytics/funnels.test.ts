@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { workspaceWith, type Actor } from "../prompts/prompt-test-support.ts";
+import { inArray } from "drizzle-orm";
+import { exposures } from "@xr2/db/schema";
+import { recordEventFirsts } from "../../services/analytics/event-firsts.ts";
+import { withContext, workspaceWith, type Actor } from "../prompts/prompt-test-support.ts";
 import { at, csvRecords, download, insertEvents, insertExposures, promptWithVersions } from "./analytics-test-support.ts";
 
 const T = "2025-03-03T00:00:00.000Z";
@@ -8,10 +11,22 @@ const range = `from=${T}&to=${at(T, 24).toISOString()}`;
 type Step = { step: number; event_name: string | null; count: number; conversion_from_previous: number | null; conversion_from_start: number | null; drop_off: number };
 
 /**
+ * Gives these exposures the maps of first event times that the queue consumer keeps (it inserts
+ * an empty map, then merges the trace's events). Rows inserted directly have none, and the funnel
+ * reads their events instead.
+ */
+async function keepEventFirsts(rows: Array<{ workspaceId: string; traceId: string }>) {
+  await withContext(async (ctx) => {
+    await ctx.db().update(exposures).set({ eventFirsts: {} }).where(inArray(exposures.traceId, rows.map((row) => row.traceId)));
+    await recordEventFirsts(ctx, { exposures: rows.map((row) => ({ workspace_id: row.workspaceId, trace_id: row.traceId })), events: [] });
+  });
+}
+
+/**
  * Known journeys through steps a → b → c (window 24 h) for two versions of one prompt, plus rows
  * that must not count: an errored exposure, one before the range, another workspace's events.
  */
-async function journeys(owner: Actor, stranger: Actor) {
+async function journeys(owner: Actor, stranger: Actor, { kept = false } = {}) {
   const { promptId, versionIds } = await promptWithVersions(owner, 3);
   const [v1, v2] = versionIds as [string, string];
   const ws = owner.workspaceId;
@@ -61,6 +76,7 @@ async function journeys(owner: Actor, stranger: Actor) {
     event(u2!, "b", 4, stranger.workspaceId),
     event(u2!, "c", 5, stranger.workspaceId),
   ]);
+  if (kept) await keepEventFirsts([u1, u2, u3, anonymous, u5a, u5b, errored, early, u1v2, u8].map((row) => ({ workspaceId: ws, traceId: row!.traceId })));
   return { promptId, v1, v2 };
 }
 
@@ -75,50 +91,76 @@ const steps = (counts: number[]): Step[] =>
   }));
 
 describe("GET /api/analytics/funnels", () => {
-  it("counts ordered steps within the window from each unit's first exposure, per version", async () => {
-    const { owner } = await workspaceWith();
-    const { owner: stranger } = await workspaceWith();
-    const { promptId, v1, v2 } = await journeys(owner, stranger);
+  for (const kept of [false, true]) {
+    const how = kept ? ", from the maps of first event times kept on the exposures" : ", from the events";
 
-    const response = await owner.call("GET", `/api/analytics/funnels?prompt_id=${promptId}&steps=a,b,c&${range}`);
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toEqual({
-      prompt_id: promptId,
-      steps: ["a", "b", "c"],
-      from: T,
-      to: at(T, 24).toISOString(),
-      window_hours: 24,
-      environment: null,
-      versions: [
-        { version_id: v1, version_number: 1, steps: steps([5, 4, 3, 1]) },
-        { version_id: v2, version_number: 2, steps: steps([2, 2, 1, 0]) },
-      ],
-    });
-    // Spelled out once: 5 units exposed to v1, 4 did a, 3 then b, 1 then c.
-    expect(response.body!.versions[0].steps[2]).toEqual({ step: 2, event_name: "b", count: 3, conversion_from_previous: 0.75, conversion_from_start: 0.6, drop_off: 1 });
-  });
+    it(`counts ordered steps within the window from each unit's first exposure, per version${how}`, async () => {
+      const { owner } = await workspaceWith();
+      const { owner: stranger } = await workspaceWith();
+      const { promptId, v1, v2 } = await journeys(owner, stranger, { kept });
 
-  it("widens and narrows with the window, the range and the environment", async () => {
-    const { owner } = await workspaceWith();
-    const { owner: stranger } = await workspaceWith();
-    const { promptId, v1 } = await journeys(owner, stranger);
-    const funnel = async (query: string) => {
-      const response = await owner.call("GET", `/api/analytics/funnels?prompt_id=${promptId}&${query}`);
+      const response = await owner.call("GET", `/api/analytics/funnels?prompt_id=${promptId}&steps=a,b,c&${range}`);
       expect(response.status, JSON.stringify(response.body)).toBe(200);
-      return response.body!.versions as Array<{ version_id: string; steps: Step[] }>;
-    };
-    // 48 h: u3's late a and u5's late c now count.
-    expect((await funnel(`steps=a,b,c&${range}&window_hours=48`)).find((version) => version.version_id === v1)!.steps.map((step) => step.count)).toEqual([5, 5, 3, 2]);
-    // One hour: only the anonymous unit's quick a → b is within reach.
-    expect((await funnel(`steps=a,b&${range}&window_hours=1`)).find((version) => version.version_id === v1)!.steps.map((step) => step.count)).toEqual([5, 1, 1]);
-    // A range starting after the first exposures: only u5's second exposure and v2's u1 enter.
-    const later = await funnel(`steps=a,b&from=${at(T, 4).toISOString()}&to=${at(T, 24).toISOString()}`);
-    expect(later.map((version) => version.steps.map((step) => step.count))).toEqual([
-      [1, 1, 0],
-      [1, 1, 0],
+      expect(response.body).toEqual({
+        prompt_id: promptId,
+        steps: ["a", "b", "c"],
+        from: T,
+        to: at(T, 24).toISOString(),
+        window_hours: 24,
+        environment: null,
+        versions: [
+          { version_id: v1, version_number: 1, steps: steps([5, 4, 3, 1]) },
+          { version_id: v2, version_number: 2, steps: steps([2, 2, 1, 0]) },
+        ],
+      });
+      // Spelled out once: 5 units exposed to v1, 4 did a, 3 then b, 1 then c.
+      expect(response.body!.versions[0].steps[2]).toEqual({ step: 2, event_name: "b", count: 3, conversion_from_previous: 0.75, conversion_from_start: 0.6, drop_off: 1 });
+    });
+
+    it(`widens and narrows with the window, the range and the environment${how}`, async () => {
+      const { owner } = await workspaceWith();
+      const { owner: stranger } = await workspaceWith();
+      const { promptId, v1 } = await journeys(owner, stranger, { kept });
+      const funnel = async (query: string) => {
+        const response = await owner.call("GET", `/api/analytics/funnels?prompt_id=${promptId}&${query}`);
+        expect(response.status, JSON.stringify(response.body)).toBe(200);
+        return response.body!.versions as Array<{ version_id: string; steps: Step[] }>;
+      };
+      // 48 h: u3's late a and u5's late c now count.
+      expect((await funnel(`steps=a,b,c&${range}&window_hours=48`)).find((version) => version.version_id === v1)!.steps.map((step) => step.count)).toEqual([5, 5, 3, 2]);
+      // One hour: only the anonymous unit's quick a → b is within reach.
+      expect((await funnel(`steps=a,b&${range}&window_hours=1`)).find((version) => version.version_id === v1)!.steps.map((step) => step.count)).toEqual([5, 1, 1]);
+      // A range starting after the first exposures: only u5's second exposure and v2's u1 enter.
+      const later = await funnel(`steps=a,b&from=${at(T, 4).toISOString()}&to=${at(T, 24).toISOString()}`);
+      expect(later.map((version) => version.steps.map((step) => step.count))).toEqual([
+        [1, 1, 0],
+        [1, 1, 0],
+      ]);
+      expect(await funnel(`steps=a&${range}&environment=staging`)).toEqual([]);
+      expect((await funnel(`steps=a&${range}&environment=production`)).length).toBe(2);
+    });
+  }
+
+  it("reads a trace's events where its kept map cannot answer: a first time before `from`, or no map kept", async () => {
+    const { owner } = await workspaceWith();
+    const { promptId, versionIds } = await promptWithVersions(owner, 1);
+    const ws = owner.workspaceId;
+    const [skewed, unkept] = await insertExposures([
+      { workspaceId: ws, promptId, versionId: versionIds[0]!, unitId: "u9", servedAt: at(T, 5) },
+      { workspaceId: ws, promptId, versionId: versionIds[0]!, unitId: "u10", servedAt: at(T, 5) },
     ]);
-    expect(await funnel(`steps=a&${range}&environment=staging`)).toEqual([]);
-    expect((await funnel(`steps=a&${range}&environment=production`)).length).toBe(2);
+    const event = (exposure: { traceId: string }, eventName: string, hours: number) => ({ workspaceId: ws, traceId: exposure.traceId, eventName, occurredAt: at(T, hours) });
+    await insertEvents([
+      // u9's client dated an a before the range (and before its exposure): from `from` on, its a is at 6 h → steps a, b.
+      event(skewed!, "a", 3),
+      event(skewed!, "a", 6),
+      event(skewed!, "b", 7),
+      event(unkept!, "a", 5.5),
+    ]);
+    await keepEventFirsts([{ workspaceId: ws, traceId: skewed!.traceId }]);
+    const response = await owner.call("GET", `/api/analytics/funnels?prompt_id=${promptId}&steps=a,b&from=${at(T, 4).toISOString()}&to=${at(T, 24).toISOString()}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body!.versions[0].steps.map((step: Step) => step.count)).toEqual([2, 2, 1]);
   });
 
   it("exports the funnel as CSV and as JSON", async () => {
