@@ -85,7 +85,7 @@ export function printTable(rows: Row[]): void {
     ms(row.p95_ms),
     ms(row.p99_ms),
     String(row.errors),
-    row.ratio === null ? (row.baseline === null ? "(baseline)" : "") : `${(row.ratio * 100).toFixed(1)} %`,
+    row.ratio === null ? (rows.some((other) => other.baseline === row.name) ? "(baseline)" : "") : `${(row.ratio * 100).toFixed(1)} %`,
     row.p99_ratio === null ? "" : `${row.p99_ratio.toFixed(2)}×`,
     row.goal ?? "",
     row.met === null ? "" : row.met ? "yes" : "NO",

@@ -124,6 +124,28 @@ describe("GET /api/analytics/experiments/{id}", () => {
     expect((await owner.call("GET", "/api/analytics/experiments/exp_unknown")).status).toBe(404);
   });
 
+  it("reads conversions from the first event times the consumer keeps on exposures, and from the events where none are kept", async () => {
+    const { owner } = await workspaceWith();
+    const setup = await runningExperiment(owner);
+    const micros = (date: Date) => String(date.getTime() * 1000);
+    const soon = new Date(Date.now() - 5 * 60_000);
+    const base = { workspaceId: owner.workspaceId, promptId: setup.promptId, experimentId: setup.id, servedAt: new Date(Date.now() - 10 * 60_000) };
+    const rows = await insertExposures([
+      // Kept maps, with no events rows behind them: the map alone decides.
+      { ...base, versionId: setup.versionIds[0], variant: "control", unitId: "m1", eventFirsts: { purchase: micros(soon) } },
+      { ...base, versionId: setup.versionIds[0], variant: "control", unitId: "m2", eventFirsts: { click: micros(soon) } },
+      { ...base, versionId: setup.versionIds[1], variant: "variant_1", unitId: "m3", eventFirsts: {} },
+      // No map: its events are read.
+      { ...base, versionId: setup.versionIds[1], variant: "variant_1", unitId: "m4" },
+    ]);
+    await insertEvents([{ workspaceId: owner.workspaceId, traceId: rows[3]!.traceId!, eventName: "purchase", occurredAt: soon }]);
+    const body = await results(owner, setup.id);
+    expect(body.variants.map((variant: { units: number; conversions: number }) => [variant.units, variant.conversions])).toEqual([
+      [2, 1],
+      [2, 1],
+    ]);
+  });
+
   it("flags a sample-ratio mismatch when units do not follow the weights", async () => {
     const { owner } = await workspaceWith();
     const setup = await runningExperiment(owner);

@@ -20,6 +20,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { experiments } from "@xr2/db/schema";
 import { ApiError, compareToControl, conversionRate, sampleRatioMismatch } from "@xr2/shared";
+import { unixMicros } from "./event-firsts.ts";
+import { runLargeScan } from "./large-scan.ts";
 import type { ServiceContext } from "../../context.ts";
 import { loadVariants } from "../experiments/experiment-view.ts";
 import { exportTable, singlePage, type ExportTable } from "./table-export.ts";
@@ -74,27 +76,35 @@ export interface ExperimentResults {
  */
 async function countVariants(ctx: ServiceContext, input: { workspaceId: string; experimentId: string }): Promise<VariantCounts[]> {
   const experiment = sql`(select ex.primary_event, coalesce(ex.stopped_at, 'infinity'::timestamptz) as until from ${experiments} ex where ex.id = ${input.experimentId} and ex.workspace_id = ${input.workspaceId})`;
-  // Per unit first, then per variant: two hash aggregates instead of count(distinct), which sorts.
-  const result = await ctx.http().execute<VariantCounts>(sql`
-    with per_unit as (
-      select x.variant, x.unit_id, count(*) as exposures, bool_or(c.trace_id is not null) as converted
-      from exposures x
-      left join (
-        select distinct e.trace_id from events e
-        where e.workspace_id = ${input.workspaceId}
-          and e.event_name = (select primary_event from ${experiment} p)
-          and e.occurred_at <= (select until from ${experiment} u)
-      ) c on c.trace_id = x.trace_id
+  // A unit converts when the primary event happened on the trace of one of its exposures by the
+  // stop: read from the first event times the consumer keeps on the exposure (event-firsts.ts),
+  // or from the trace's events where it kept none. Per unit first, then per variant: two hash
+  // aggregates instead of count(distinct), which sorts.
+  return runLargeScan<VariantCounts>(ctx, sql`
+    with p as (
+      select primary_event, until,
+        case when until = 'infinity'::timestamptz then 9223372036854775807 else ${unixMicros(sql`until`)} end as until_us
+      from ${experiment} ex
+    ),
+    per_unit as (
+      select x.variant, x.unit_id, count(*) as exposures,
+        bool_or(case
+          when x.event_firsts is not null then coalesce((x.event_firsts ->> p.primary_event)::bigint <= p.until_us, false)
+          else exists (
+            select 1 from events e
+            where e.workspace_id = x.workspace_id and e.trace_id = x.trace_id
+              and e.event_name = p.primary_event and e.occurred_at <= p.until)
+        end) as converted
+      from exposures x cross join p
       where x.experiment_id = ${input.experimentId} and x.workspace_id = ${input.workspaceId}
         and x.variant is not null and x.unit_id is not null
         -- Edge isolates may serve the experiment briefly after the stop; those units are left out.
-        and x.served_at <= (select until from ${experiment} s)
+        and x.served_at <= p.until
       group by x.variant, x.unit_id
     )
     select variant, sum(exposures)::int as exposures, count(*)::int as units, (count(*) filter (where converted))::int as conversions
     from per_unit
     group by variant`);
-  return result.rows;
 }
 
 export async function getExperimentResults({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; experimentId: string } }): Promise<ExperimentResults> {

@@ -24,6 +24,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Environment } from "@xr2/db/schema";
+import { runLargeScan } from "./large-scan.ts";
 import type { ServiceContext } from "../../context.ts";
 import { assertPromptInWorkspace, checkRange, HOUR_MS, ratio } from "./analytics-scope.ts";
 import { unixMicros } from "./event-firsts.ts";
@@ -106,20 +107,8 @@ function funnelQuery(input: FunnelInput): SQL {
 export async function getFunnel({ ctx, input }: { ctx: ServiceContext; input: FunnelInput }) {
   checkRange(input.from, input.to, MAX_FUNNEL_RANGE_DAYS, "Funnels");
   await assertPromptInWorkspace(ctx, input.workspaceId, input.promptId);
-  const db = ctx.http();
-  // Planner settings for this one-batch transaction (SET LOCAL), measured over 400,000 exposures:
-  // units are grouped by hashing (a sort on the unit text costs twice as much), in memory; JIT
-  // compiles this statement's many expressions for longer than they take to run; parallel
-  // workers read the exposures and their maps while this backend groups the rows they pass on
-  // (the default cost of passing a row keeps the planner from it).
-  const [, , , , result] = await db.batch([
-    db.execute(sql`set local enable_sort = off`),
-    db.execute(sql`set local work_mem = '64MB'`),
-    db.execute(sql`set local jit = off`),
-    db.execute(sql`set local parallel_tuple_cost = 0.001`),
-    db.execute<{ version_id: string; version_number: number | null } & Record<string, number>>(funnelQuery(input)),
-  ]);
-  const versions: FunnelVersion[] = result.rows.map((row) => {
+  const rows = await runLargeScan<{ version_id: string; version_number: number | null } & Record<string, number>>(ctx, funnelQuery(input));
+  const versions: FunnelVersion[] = rows.map((row) => {
     const counts = Array.from({ length: input.steps.length + 1 }, (_, step) => row[`c${step}`]!);
     return {
       version_id: row.version_id,
