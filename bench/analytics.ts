@@ -8,13 +8,10 @@
  * in a two-variant experiment, four exposures per unit an hour apart, and a funnel view → click → add_to_cart →
  * purchase → review where each step loses part of the previous one.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
-import { freePort, startLocalStack, type LocalStack } from "../local/stack.ts";
+import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
 import { percentiles, round, type Row } from "./support.ts";
 
 const MAX_P95_MS = 500;
@@ -28,16 +25,11 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 30);
 export async function analyticsSuite(log: (line: string) => void): Promise<Row[]> {
   const databaseUrl = await localPostgresUrl();
   const label = databaseUrl ? "Postgres" : "PGlite";
-  const dataDir = mkdtempSync(join(tmpdir(), "xr2-bench-"));
   let stack: LocalStack | undefined;
   try {
-    stack = await startLocalStack({
-      ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
-      dataDir,
-      inMemoryDatabase: true,
+    stack = await startThrowawayStack({
       ...(databaseUrl ? { databaseUrl } : {}),
       redisUrl: process.env.TEST_REDIS_URL ?? undefined,
-      withSite: false,
       devVars: {},
       log,
     });
@@ -83,7 +75,6 @@ export async function analyticsSuite(log: (line: string) => void): Promise<Row[]
     return rows;
   } finally {
     await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,10 +4,7 @@
  * limits fail open). Goal (issue "Prompt lifecycle and edge delivery"): get-prompt keeps ≥ 80 %
  * of the empty route's throughput and its p99 stays within 1.5× of it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freePort, startLocalStack, type LocalStack } from "../local/stack.ts";
+import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
 import { compared, load, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.8;
@@ -27,17 +24,12 @@ export async function edgeSuite(log: (line: string) => void): Promise<Row[]> {
  * then the empty route and get-prompt in turn.
  */
 async function phase(label: string, devVars: Record<string, string>, log: (line: string) => void): Promise<Row[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "xr2-bench-"));
   let stack: LocalStack | undefined;
   try {
-    stack = await startLocalStack({
-      ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
-      dataDir,
-      inMemoryDatabase: true,
+    stack = await startThrowawayStack({
       // A real Redis when one answers (TEST_REDIS_URL or 127.0.0.1:6379), as Upstash is one; the
       // in-memory stand-in runs Lua in JavaScript and would dominate the get-prompt row.
       redisUrl: process.env.TEST_REDIS_URL ?? undefined,
-      withSite: false,
       // The bench measures throughput, not the limits: lift them far above what it sends.
       devVars: { RATE_LIMIT_OVERRIDES: LIFTED_LIMITS, ...devVars },
       log,
@@ -64,6 +56,5 @@ async function phase(label: string, devVars: Record<string, string>, log: (line:
     ];
   } finally {
     await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -6,14 +6,11 @@
  * rows per second. Postgres is the machine's when one answers (as in the analytics suite), PGlite
  * otherwise.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
 import { events } from "../db/schema/index.ts";
-import { freePort, startLocalStack, type LocalStack } from "../local/stack.ts";
+import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
 import { localPostgresUrl } from "./analytics.ts";
 import { percentiles, round, type Row } from "./support.ts";
 
@@ -27,16 +24,11 @@ const LIFTED_LIMITS = JSON.stringify({ eventsPerKey: { requests: 100_000_000 }, 
 export async function ingestionSuite(log: (line: string) => void): Promise<Row[]> {
   const databaseUrl = await localPostgresUrl();
   const label = databaseUrl ? "Postgres" : "PGlite";
-  const dataDir = mkdtempSync(join(tmpdir(), "xr2-bench-"));
   let stack: LocalStack | undefined;
   try {
-    stack = await startLocalStack({
-      ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
-      dataDir,
-      inMemoryDatabase: true,
+    stack = await startThrowawayStack({
       ...(databaseUrl ? { databaseUrl } : {}),
       redisUrl: process.env.TEST_REDIS_URL ?? undefined,
-      withSite: false,
       devVars: { RATE_LIMIT_OVERRIDES: LIFTED_LIMITS },
       log,
     });
@@ -98,7 +90,6 @@ export async function ingestionSuite(log: (line: string) => void): Promise<Row[]
     }
   } finally {
     await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

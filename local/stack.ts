@@ -9,8 +9,9 @@
  * own port for the management API. Both share one persistence directory, so KV is shared.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { startDatabase, type LocalDatabase } from "./neon/index.ts";
@@ -85,6 +86,33 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/**
+ * A stack for tests and the bench: free ports, no site, an in-memory database (or a fresh one on
+ * `databaseUrl`) and a throw-away data directory that `stop()` removes.
+ */
+export async function startThrowawayStack(options: Pick<StackOptions, "devVars" | "log"> & Partial<Pick<StackOptions, "databaseUrl" | "redisUrl">>): Promise<LocalStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "xr2-stack-"));
+  try {
+    const stack = await startLocalStack({
+      ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
+      dataDir,
+      inMemoryDatabase: true,
+      withSite: false,
+      ...options,
+    });
+    return {
+      ...stack,
+      async stop() {
+        await stack.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
