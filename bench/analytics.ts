@@ -11,8 +11,8 @@
 import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
-import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
-import { percentiles, round, type Row } from "./support.ts";
+import type { LocalStack } from "../local/stack.ts";
+import { percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
 
 const MAX_P95_MS = 500;
 const UNITS = 100_000;
@@ -23,16 +23,10 @@ const STEPS = ["view", "click", "add_to_cart", "purchase", "review"];
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 30);
 
 export async function analyticsSuite(log: (line: string) => void): Promise<Row[]> {
-  const databaseUrl = await localPostgresUrl();
-  const label = databaseUrl ? "Postgres" : "PGlite";
   let stack: LocalStack | undefined;
   try {
-    stack = await startThrowawayStack({
-      ...(databaseUrl ? { databaseUrl } : {}),
-      redisUrl: process.env.TEST_REDIS_URL ?? undefined,
-      devVars: {},
-      log,
-    });
+    let label: string;
+    ({ stack, label } = await startDatabaseBenchStack({}, log));
     const setup = await createExperiment(stack.urls.api);
     const generated = await generate(stack, setup);
     log(`generated ${generated.exposures} exposures and ${generated.events} events`);
@@ -167,20 +161,4 @@ async function generate(stack: LocalStack, setup: Setup): Promise<{ exposures: n
 
 function millions(count: number): string {
   return `${round(count / 1_000_000, 2)} M`;
-}
-
-/** The machine's Postgres (BENCH_DATABASE_URL, TEST_DATABASE_URL, or 127.0.0.1:5432 when it answers); undefined: PGlite. */
-export async function localPostgresUrl(): Promise<string | undefined> {
-  return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? ((await answers(5432)) ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
-}
-
-async function answers(port: number): Promise<boolean> {
-  const { connect } = await import("node:net");
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
 }

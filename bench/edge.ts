@@ -4,7 +4,7 @@
  * limits fail open). Goal (issue "Prompt lifecycle and edge delivery"): get-prompt keeps ≥ 80 %
  * of the empty route's throughput and its p99 stays within 1.5× of it.
  */
-import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
+import { seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
 import { compared, load, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.8;
@@ -34,9 +34,7 @@ async function phase(label: string, devVars: Record<string, string>, log: (line:
       devVars: { RATE_LIMIT_OVERRIDES: LIFTED_LIMITS, ...devVars },
       log,
     });
-    const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-    const demo = (await seed.json()) as { api_key: string; prompt_slugs: string[] };
-    if (!seed.ok) throw new Error(`seed failed: ${JSON.stringify(demo)}`);
+    const demo = await seedDemo(stack.urls.api);
     const headers = { authorization: `Bearer ${demo.api_key}` };
     const promptPath = `/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2&var.plan=pro`;
     const warm = await fetch(`${stack.urls.edge}${promptPath}`, { headers });

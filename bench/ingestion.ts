@@ -10,9 +10,8 @@ import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
 import { events } from "../db/schema/index.ts";
-import { startThrowawayStack, type LocalStack } from "../local/stack.ts";
-import { localPostgresUrl } from "./analytics.ts";
-import { percentiles, round, type Row } from "./support.ts";
+import { seedDemo, type LocalStack } from "../local/stack.ts";
+import { percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.5;
 const BATCH = 100;
@@ -22,19 +21,11 @@ const SENDERS = 8;
 const LIFTED_LIMITS = JSON.stringify({ eventsPerKey: { requests: 100_000_000 }, eventsPerWorkspace: { requests: 100_000_000 } });
 
 export async function ingestionSuite(log: (line: string) => void): Promise<Row[]> {
-  const databaseUrl = await localPostgresUrl();
-  const label = databaseUrl ? "Postgres" : "PGlite";
   let stack: LocalStack | undefined;
   try {
-    stack = await startThrowawayStack({
-      ...(databaseUrl ? { databaseUrl } : {}),
-      redisUrl: process.env.TEST_REDIS_URL ?? undefined,
-      devVars: { RATE_LIMIT_OVERRIDES: LIFTED_LIMITS },
-      log,
-    });
-    const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-    const demo = (await seed.json()) as { api_key: string; workspace_id: string; prompt_slugs: string[] };
-    if (!seed.ok) throw new Error(`seed failed: ${JSON.stringify(demo)}`);
+    let label: string;
+    ({ stack, label } = await startDatabaseBenchStack({ RATE_LIMIT_OVERRIDES: LIFTED_LIMITS }, log));
+    const demo = await seedDemo(stack.urls.api);
     const served = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2`, { headers: { authorization: `Bearer ${demo.api_key}` } });
     const traceId = ((await served.json()) as { trace_id: string }).trace_id;
     if (!served.ok) throw new Error(`get-prompt failed with ${served.status}`);

@@ -1,7 +1,8 @@
 /** What the bench suites share: the row they report, the load generator, the table. */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../local/stack.ts";
+import { connect } from "node:net";
+import { ROOT, startThrowawayStack, type LocalStack } from "../local/stack.ts";
 
 export interface Row {
   name: string;
@@ -100,4 +101,29 @@ export function printTable(rows: Row[]): void {
 export function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/** The machine's Postgres (BENCH_DATABASE_URL, TEST_DATABASE_URL, or 127.0.0.1:5432 when it answers); undefined: PGlite. */
+export async function localPostgresUrl(): Promise<string | undefined> {
+  return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? ((await answers(5432)) ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
+}
+
+/**
+ * A throw-away stack on the machine's Postgres when there is one (a fresh database on it), else
+ * PGlite, and on the machine's Redis when one answers; `label` names the database for the rows.
+ */
+export async function startDatabaseBenchStack(devVars: Record<string, string>, log: (line: string) => void): Promise<{ stack: LocalStack; label: string }> {
+  const databaseUrl = await localPostgresUrl();
+  const stack = await startThrowawayStack({ ...(databaseUrl ? { databaseUrl } : {}), redisUrl: process.env.TEST_REDIS_URL ?? undefined, devVars, log });
+  return { stack, label: databaseUrl ? "Postgres" : "PGlite" };
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
 }

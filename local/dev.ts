@@ -8,7 +8,7 @@
  * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
  */
 import { join } from "node:path";
-import { readDevVars, ROOT, startLocalStack, type LocalStack } from "./stack.ts";
+import { readDevVars, ROOT, seedDemo, startLocalStack, type LocalStack } from "./stack.ts";
 
 const port = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   let demoLines: string;
   try {
-    demoLines = await seedDemo(stack, devVars);
+    demoLines = await seedDemoLines(stack, devVars);
     demoLines += await scheduleAggregation(stack, devVars);
   } catch (error) {
     await stack.stop();
@@ -84,13 +84,11 @@ ${demoLines}`);
  * The demo workspace goes into the embedded database only: a DATABASE_URL from .dev.vars may be
  * shared, and a known login and API key have no place there (XR2_SEED=1 insists).
  */
-async function seedDemo(stack: LocalStack, devVars: Record<string, string>): Promise<string> {
+async function seedDemoLines(stack: LocalStack, devVars: Record<string, string>): Promise<string> {
   if (devVars.DATABASE_URL && process.env.XR2_SEED !== "1") {
     return "\n  Demo data          not seeded: DATABASE_URL comes from .dev.vars (XR2_SEED=1 seeds it anyway)\n";
   }
-  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-  const demo = (await seed.json()) as { email: string; password: string; api_key: string; prompt_slugs: string[] };
-  if (!seed.ok) throw new Error(`seeding the demo workspace failed: ${JSON.stringify(demo)}`);
+  const demo = await seedDemo(stack.urls.api);
   return `
   Demo login          ${demo.email} / ${demo.password}
   Demo API key        ${demo.api_key}

@@ -88,6 +88,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What POST /api/dev/seed answers: the demo login, workspace, API key and prompts. */
+export interface DemoSeed {
+  email: string;
+  password: string;
+  api_key: string;
+  workspace_id: string;
+  prompt_slugs: string[];
+}
+
+/** Seeds the demo workspace through the API worker's development route (idempotent). */
+export async function seedDemo(apiUrl: string): Promise<DemoSeed> {
+  const response = await fetch(`${apiUrl}/api/dev/seed`, { method: "POST" });
+  const body = (await response.json()) as DemoSeed;
+  if (!response.ok) throw new Error(`seeding the demo workspace failed with ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
 /**
  * A stack for tests and the bench: free ports, no site, an in-memory database (or a fresh one on
  * `databaseUrl`) and a throw-away data directory that `stop()` removes.

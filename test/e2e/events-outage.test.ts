@@ -7,20 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import type { LocalStack } from "../../local/stack.ts";
+import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 const OUTAGE_MS = 30_000;
 
 let stack: LocalStack;
 let stopStack: () => Promise<void>;
-let demo: { api_key: string; workspace_id: string; prompt_slugs: string[] };
+let demo: DemoSeed;
 
 beforeAll(async () => {
   ({ stack, stop: stopStack } = await startTestStack());
-  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-  expect(seed.status).toBe(200);
-  demo = (await seed.json()) as typeof demo;
+  demo = await seedDemo(stack.urls.api);
 }, 120_000);
 
 afterAll(async () => {

@@ -4,18 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import type { LocalStack } from "../../local/stack.ts";
+import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
 let stopStack: () => Promise<void>;
-let demo: { email: string; password: string; api_key: string; workspace_id: string; prompt_slugs: string[] };
+let demo: DemoSeed;
 
 beforeAll(async () => {
   ({ stack, stop: stopStack } = await startTestStack());
-  const seed = await fetch(`${stack.urls.api}/api/dev/seed`, { method: "POST" });
-  expect(seed.status).toBe(200);
-  demo = (await seed.json()) as typeof demo;
+  demo = await seedDemo(stack.urls.api);
 }, 120_000);
 
 afterAll(async () => {
