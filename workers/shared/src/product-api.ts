@@ -29,8 +29,9 @@ export const PRODUCT_API_LIMITS = {
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,127}$/i, "slug must be 1-128 letters, digits, '-', '_' or '.'");
 
-/** A NUL character, or half of a UTF-16 surrogate pair without its other half. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A NUL character, or half of a UTF-16 surrogate pair without its other half: text Postgres refuses. */
+export const UNSTORABLE_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE = new RegExp(UNSTORABLE_CHARACTERS.source);
 /** Postgres stores neither NUL nor lone surrogates in text or jsonb; refused here rather than by the database. */
 const isStorableText = (value: string) => !UNSTORABLE.test(value);
 const STORABLE_TEXT = "must be Unicode text without NUL characters";

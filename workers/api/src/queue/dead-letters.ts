@@ -7,7 +7,7 @@
  * (routes/admin/dead-letters.ts).
  */
 import { deadLetters } from "@xr2/db/schema";
-import { describeError, log, newId, parseEnv, QUEUE_NAMES } from "@xr2/shared";
+import { describeError, log, newId, parseEnv, QUEUE_NAMES, UNSTORABLE_CHARACTERS } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
 
@@ -32,7 +32,7 @@ export async function insertDeadLetters(ctx: ServiceContext, letters: DeadLetter
  * a dead letter must not fail for the reason its message did, so both become U+FFFD.
  */
 function storable<T>(value: T): T {
-  if (typeof value === "string") return value.replaceAll(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\ufffd") as T;
+  if (typeof value === "string") return value.replaceAll(UNSTORABLE_CHARACTERS, "\ufffd") as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key), storable(item)])) as T;
   return value;
