@@ -106,14 +106,14 @@ export async function seedDemo(apiUrl: string): Promise<DemoSeed> {
 }
 
 /**
- * A stack for tests and the bench: free ports, no site, an in-memory database (or a fresh one on
+ * A stack for tests and the bench: free ports, no site unless asked (the browser tests), an in-memory database (or a fresh one on
  * `databaseUrl`) and a throw-away data directory that `stop()` removes.
  */
-export async function startThrowawayStack(options: Pick<StackOptions, "devVars" | "log"> & Partial<Pick<StackOptions, "databaseUrl" | "redisUrl">>): Promise<LocalStack> {
+export async function startThrowawayStack(options: Pick<StackOptions, "devVars" | "log"> & Partial<Pick<StackOptions, "databaseUrl" | "redisUrl" | "withSite">>): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr2-stack-"));
   try {
     const stack = await startLocalStack({
-      ports: { edge: await freePort(), api: await freePort(), site: 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
+      ports: { edge: await freePort(), api: await freePort(), site: options.withSite ? await freePort() : 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
       dataDir,
       inMemoryDatabase: true,
       withSite: false,

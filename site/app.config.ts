@@ -7,6 +7,8 @@
 import { defineConfig } from "@solidjs/start/config";
 
 export default defineConfig({
+  // Rendered in the browser only: every page sits behind a sign-in whose tokens live there.
+  ssr: false,
   server: {
     preset: "cloudflare-module",
     cloudflare: {

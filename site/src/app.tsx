@@ -1,36 +1,50 @@
-// Root of the site: the shared layout (skip link, header with navigation, main landmark)
-// around the file-based routes in src/routes.
-import { A, Router, type RouteSectionProps } from "@solidjs/router";
+// Root of the site. Public pages (sign-in, sign-up, the Google hand-off, invitation links)
+// render on their own; every other page needs a session and a workspace and renders inside the
+// app shell. The site is rendered in the browser only (ssr: false in app.config.ts): every page
+// is behind a sign-in whose tokens live in the browser.
+import { Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { FileRoutes } from "@solidjs/start/router";
-import { Suspense } from "solid-js";
+import { createEffect, Match, onMount, Suspense, Switch } from "solid-js";
+import { AppShell } from "~/components/app-shell";
+import { Loading } from "~/components/async-state";
+import { currentWorkspace, restoreSession, sessionState } from "~/session/session";
 import "./app.css";
 
+const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/auth/", "/invitations/"];
+const NO_WORKSPACE_NEEDED = ["/workspaces/new", "/status"];
+
+const isPublic = (path: string) => PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
+
 function Layout(props: RouteSectionProps) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  onMount(() => void restoreSession());
+
+  createEffect(() => {
+    const path = location.pathname;
+    if (isPublic(path)) return;
+    if (sessionState() === "signed-out") navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+    else if (sessionState() === "signed-in" && !currentWorkspace() && !NO_WORKSPACE_NEEDED.includes(path)) navigate("/workspaces/new", { replace: true });
+  });
+
   return (
-    <>
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header class="site-header">
-        {/* A plain link: the router still navigates client-side, and the brand is not a nav item
-            that should be marked as the current page. */}
-        <a href="/" class="brand" aria-label="xR2 home">
-          xR2
-        </a>
-        <nav aria-label="Main">
-          <ul>
-            <li>
-              <A href="/" end>
-                Status
-              </A>
-            </li>
-          </ul>
-        </nav>
-      </header>
-      <main id="main" tabindex="-1">
-        <Suspense>{props.children}</Suspense>
-      </main>
-    </>
+    <Switch>
+      <Match when={isPublic(location.pathname)}>
+        <main id="main" class="public-main" tabindex="-1">
+          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        </main>
+      </Match>
+      <Match when={sessionState() === "signed-in"}>
+        <AppShell>
+          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        </AppShell>
+      </Match>
+      <Match when={true}>
+        <main id="main" class="public-main" tabindex="-1">
+          <Loading label="Signing you in…" />
+        </main>
+      </Match>
+    </Switch>
   );
 }
 

@@ -12,6 +12,8 @@ export default createHandler(() => (
           <meta name="color-scheme" content="light dark" />
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <title>xR2</title>
+          {/* The saved theme before the first paint, so a dark-theme user never sees a white flash. */}
+          <script>{`try{var t=localStorage.getItem("xr2.theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`}</script>
           {assets}
         </head>
         <body>

@@ -1,10 +1,10 @@
 /**
- * The whole local stack for an end-to-end test: random ports, a throw-away data directory, no
- * site, and the machine's Postgres/Redis when TEST_DATABASE_URL/TEST_REDIS_URL name them.
+ * The whole local stack for an end-to-end test: random ports, a throw-away data directory, the
+ * site only when asked (browser tests), and the machine's Postgres/Redis when TEST_DATABASE_URL/TEST_REDIS_URL name them.
  */
 import { startThrowawayStack, type LocalStack, type StackOptions } from "../../local/stack.ts";
 
-export async function startTestStack(overrides: Partial<Pick<StackOptions, "devVars" | "redisUrl">> = {}): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
+export async function startTestStack(overrides: Partial<Pick<StackOptions, "devVars" | "redisUrl" | "withSite">> = {}): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
   const stack = await startThrowawayStack({
     ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
     redisUrl: process.env.TEST_REDIS_URL ?? null,

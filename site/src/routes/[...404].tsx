@@ -12,7 +12,7 @@ export default function NotFoundPage() {
         There is no page at <code>{location.pathname}</code>.
       </p>
       <p>
-        <a href="/">Go to the status page</a>
+        <a href="/">Go to your prompts</a>
       </p>
     </section>
   );

@@ -1,0 +1,39 @@
+// A modal dialog on the native <dialog> element: focus moves in and is trapped by the browser,
+// Escape closes, the title labels it. Open it by setting `open`.
+import { createEffect, createUniqueId, Show, type JSX } from "solid-js";
+
+export function Dialog(props: { open: boolean; title: string; onClose: () => void; children: JSX.Element; footer?: JSX.Element; wide?: boolean }) {
+  let element: HTMLDialogElement | undefined;
+  const titleId = createUniqueId();
+  createEffect(() => {
+    if (!element) return;
+    if (props.open && !element.open) element.showModal();
+    if (!props.open && element.open) element.close();
+  });
+  return (
+    <dialog
+      ref={element}
+      class="dialog"
+      classList={{ wide: props.wide }}
+      aria-labelledby={titleId}
+      onClose={() => props.onClose()}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onClose();
+      }}
+    >
+      <Show when={props.open}>
+        <header class="dialog-head">
+          <h2 id={titleId}>{props.title}</h2>
+          <button type="button" class="icon-button" aria-label="Close" onClick={() => props.onClose()}>
+            ×
+          </button>
+        </header>
+        <div class="dialog-body">{props.children}</div>
+        <Show when={props.footer}>
+          <footer class="dialog-foot">{props.footer}</footer>
+        </Show>
+      </Show>
+    </dialog>
+  );
+}

@@ -1,0 +1,54 @@
+// Sign-in with e-mail and password; `?next=` brings the user back to where they were sent from.
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import { describeError } from "~/api/client";
+import { AuthCard } from "~/components/auth-card";
+import { TextField } from "~/components/field";
+import { safeNextPath } from "~/lib/redirect";
+import { signIn } from "~/session/session";
+
+export default function SignInPage() {
+  const [params] = useSearchParams<{ next?: string }>();
+  const navigate = useNavigate();
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(String(form.get("email")), String(form.get("password")));
+      navigate(safeNextPath(params.next), { replace: true });
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard
+      title="Sign in"
+      footer={
+        <p class="muted">
+          New to xR2? <A href={`/sign-up${params.next ? `?next=${encodeURIComponent(params.next)}` : ""}`}>Create an account</A>
+        </p>
+      }
+    >
+      <form class="stack" onSubmit={submit} novalidate={false}>
+        <TextField label="E-mail" name="email" type="email" autocomplete="email" required />
+        <TextField label="Password" name="password" type="password" autocomplete="current-password" required />
+        <Show when={error()}>
+          <p class="form-error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button type="submit" disabled={busy()}>
+          {busy() ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

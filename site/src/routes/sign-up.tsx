@@ -1,0 +1,55 @@
+// Account creation; a new user then creates (or is invited to) a workspace.
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
+import { describeError } from "~/api/client";
+import { AuthCard } from "~/components/auth-card";
+import { TextField } from "~/components/field";
+import { safeNextPath } from "~/lib/redirect";
+import { signUp } from "~/session/session";
+
+export default function SignUpPage() {
+  const [params] = useSearchParams<{ next?: string }>();
+  const navigate = useNavigate();
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    setBusy(true);
+    setError(null);
+    try {
+      await signUp(String(form.get("name")), String(form.get("email")), String(form.get("password")));
+      navigate(safeNextPath(params.next, "/workspaces/new"), { replace: true });
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard
+      title="Create your account"
+      footer={
+        <p class="muted">
+          Already have an account? <A href={`/sign-in${params.next ? `?next=${encodeURIComponent(params.next)}` : ""}`}>Sign in</A>
+        </p>
+      }
+    >
+      <form class="stack" onSubmit={submit}>
+        <TextField label="Name" name="name" autocomplete="name" required maxLength={100} />
+        <TextField label="E-mail" name="email" type="email" autocomplete="email" required />
+        <TextField label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} hint="At least 10 characters." />
+        <Show when={error()}>
+          <p class="form-error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button type="submit" disabled={busy()}>
+          {busy() ? "Creating…" : "Create account"}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

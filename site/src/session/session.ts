@@ -1,0 +1,123 @@
+// The signed-in session: the user, the access token (memory only), the refresh token (kept in
+// localStorage so a reload stays signed in; rotated on every use by the API), the user's
+// workspaces and the one currently chosen. Everything reactive the shell and pages read.
+import { createMemo, createRoot, createSignal } from "solid-js";
+import { api, installCredentials } from "~/api/client";
+import type { MyWorkspace, Role, Session, User } from "~/api/types";
+
+const REFRESH_KEY = "xr2.refresh_token";
+const WORKSPACE_KEY = "xr2.workspace_id";
+
+export type SessionState = "unknown" | "signed-in" | "signed-out";
+
+const store = createRoot(() => {
+  const [state, setState] = createSignal<SessionState>("unknown");
+  const [user, setUser] = createSignal<User | null>(null);
+  const [accessToken, setAccessToken] = createSignal<string | null>(null);
+  const [workspaces, setWorkspaces] = createSignal<MyWorkspace[]>([]);
+  const [workspaceId, setWorkspaceId] = createSignal<string | null>(null);
+  const workspace = createMemo(() => workspaces().find((candidate) => candidate.id === workspaceId()) ?? null);
+  return { state, setState, user, setUser, accessToken, setAccessToken, workspaces, setWorkspaces, workspaceId, setWorkspaceId, workspace };
+});
+
+export const sessionState = store.state;
+export const currentUser = store.user;
+export const workspaces = store.workspaces;
+export const currentWorkspace = store.workspace;
+export const currentRole = (): Role | null => store.workspace()?.role ?? null;
+
+/** Mirrors the API's permission table for what the UI offers; the API still decides. */
+export const canEdit = (): boolean => currentRole() === "admin" || currentRole() === "member";
+export const isAdmin = (): boolean => currentRole() === "admin";
+
+function storage(): Storage | null {
+  return typeof localStorage === "undefined" ? null : localStorage;
+}
+
+async function refreshTokens(): Promise<boolean> {
+  const refreshToken = storage()?.getItem(REFRESH_KEY);
+  if (!refreshToken) return false;
+  try {
+    const session = await api<Session>("POST", "/api/auth/refresh", { body: { refresh_token: refreshToken }, anonymous: true });
+    adopt(session);
+    return true;
+  } catch {
+    storage()?.removeItem(REFRESH_KEY);
+    return false;
+  }
+}
+
+installCredentials({
+  accessToken: () => store.accessToken(),
+  workspaceId: () => store.workspaceId(),
+  refresh: refreshTokens,
+  expired: () => clearSession(),
+});
+
+function adopt(session: Session): void {
+  store.setAccessToken(session.access_token);
+  store.setUser(session.user);
+  storage()?.setItem(REFRESH_KEY, session.refresh_token);
+}
+
+function clearSession(): void {
+  store.setAccessToken(null);
+  store.setUser(null);
+  store.setWorkspaces([]);
+  store.setState("signed-out");
+  storage()?.removeItem(REFRESH_KEY);
+}
+
+/** Loads the user's workspaces and keeps the chosen one when it is still among them. */
+export async function reloadWorkspaces(preferId?: string): Promise<MyWorkspace[]> {
+  const { workspaces: list } = await api<{ workspaces: MyWorkspace[] }>("GET", "/api/workspaces", { workspaceId: null });
+  store.setWorkspaces(list);
+  const wanted = preferId ?? store.workspaceId() ?? storage()?.getItem(WORKSPACE_KEY) ?? null;
+  const chosen = list.find((candidate) => candidate.id === wanted) ?? list[0] ?? null;
+  selectWorkspace(chosen?.id ?? null);
+  return list;
+}
+
+export function selectWorkspace(id: string | null): void {
+  store.setWorkspaceId(id);
+  if (id) storage()?.setItem(WORKSPACE_KEY, id);
+  else storage()?.removeItem(WORKSPACE_KEY);
+}
+
+/** On start: a stored refresh token signs the user back in. */
+export async function restoreSession(): Promise<void> {
+  if (store.state() !== "unknown") return;
+  if (!(await refreshTokens())) {
+    store.setState("signed-out");
+    return;
+  }
+  try {
+    await reloadWorkspaces();
+    store.setState("signed-in");
+  } catch {
+    clearSession();
+  }
+}
+
+export async function startSession(session: Session): Promise<void> {
+  adopt(session);
+  await reloadWorkspaces();
+  store.setState("signed-in");
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  await startSession(await api<Session>("POST", "/api/auth/login", { body: { email, password }, anonymous: true }));
+}
+
+export async function signUp(name: string, email: string, password: string): Promise<void> {
+  await startSession(await api<Session>("POST", "/api/auth/register", { body: { name, email, password }, anonymous: true }));
+}
+
+export async function signOut(): Promise<void> {
+  const refreshToken = storage()?.getItem(REFRESH_KEY);
+  try {
+    if (refreshToken) await api("POST", "/api/auth/logout", { body: { refresh_token: refreshToken } });
+  } finally {
+    clearSession();
+  }
+}
