@@ -1,7 +1,7 @@
 /**
  * Vitest global setup for the worker projects: starts the service stand-ins the workers talk to
  * (Postgres behind the Neon protocols, the Upstash Redis REST endpoint, QStash, a fake Google
- * OpenID provider) in Node, and provides their addresses to the tests' workerd bindings.
+ * OpenID provider, fake OpenAI/Anthropic/Gemini APIs) in Node, and provides their addresses to the tests' workerd bindings.
  *
  * TEST_DATABASE_URL switches Postgres from in-memory PGlite to a fresh database on that server;
  * TEST_REDIS_URL backs the Redis REST endpoint with that Redis instead of memory.
@@ -12,6 +12,7 @@ import { startDatabase } from "../../local/neon/index.ts";
 import { startFakeOidc } from "../../local/oidc/index.ts";
 import { startQStash } from "../../local/qstash/index.ts";
 import { startRedisRest } from "../../local/redis-rest/index.ts";
+import { FAKE_LLM_KEYS, startFakeLlmProviders } from "../../local/llm-providers/index.ts";
 
 export interface LocalServices {
   DATABASE_URL: string;
@@ -34,10 +35,19 @@ export interface GoogleSignInVars {
   GOOGLE_ISSUER: string;
 }
 
+/** The API worker's LLM provider base URLs, pointed at the fake providers, and the key each accepts. */
+export interface LlmFakeVars {
+  OPENAI_BASE_URL: string;
+  ANTHROPIC_BASE_URL: string;
+  GOOGLE_AI_BASE_URL: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     services: LocalServices;
     googleSignIn: GoogleSignInVars;
+    llmProviders: LlmFakeVars;
+    llmProviderKeys: typeof FAKE_LLM_KEYS;
   }
 }
 
@@ -50,6 +60,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const qstash = await startQStash({ retryBaseDelayMs: 50 });
   // The API tests call the worker as https://api.test, so Google would send the browser back there.
   const google = { clientId: "xr2-test.apps.googleusercontent.com", clientSecret: `secret-${crypto.randomUUID()}`, redirectUri: "https://api.test/api/auth/google/callback" };
+  const llm = await startFakeLlmProviders();
+  project.provide("llmProviders", llm.vars as unknown as LlmFakeVars);
+  project.provide("llmProviderKeys", FAKE_LLM_KEYS);
   const oidc = await startFakeOidc({ clientId: google.clientId, clientSecret: google.clientSecret, redirectUris: [google.redirectUri] });
   // All three stand-ins are given, so every variable of LocalServices is set.
   project.provide("services", serviceVars({ database, redis, qstash }) as unknown as LocalServices);
@@ -63,6 +76,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     await oidc.close();
+    await llm.close();
     await qstash.close();
     await redis.close();
     await database.close();

@@ -11,6 +11,7 @@ export default defineProject({
         bindings: {
           ...inject("services"),
           ...inject("googleSignIn"),
+          ...inject("llmProviders"),
           SITE_URL: "https://site.test",
           ENVIRONMENT: "test",
           JWT_SECRET: "test-jwt-secret-that-is-long-enough-0123456789",

@@ -24,6 +24,7 @@ import { listDeadLettersRoute } from "./routes/admin/list-dead-letters.ts";
 import { replayDeadLetterRoute } from "./routes/admin/replay-dead-letter.ts";
 import { liveCountsRoute } from "./routes/analytics/live.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
+import { llmRoutes } from "./routes/llm/index.ts";
 import { docsRoute } from "./routes/docs.ts";
 import { registerProductApi } from "./openapi/product-api.ts";
 
@@ -89,6 +90,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", replayDeadLetterRoute);
   app.route("/", liveCountsRoute);
   app.route("/", jobRoutes);
+  app.route("/", llmRoutes);
   app.route("/", docsRoute);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   registerProductApi(app);

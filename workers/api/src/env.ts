@@ -33,6 +33,19 @@ export const apiEnvSchema = z.object({
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
   ENCRYPTION_KEY: z.base64().refine((value) => atob(value).length === 32, "must be 32 bytes, base64-encoded"),
   /**
+   * Earlier ENCRYPTION_KEYs (comma-separated, base64), kept while provider keys encrypted under
+   * them are re-saved: each stored key names the master key it was encrypted with.
+   */
+  ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(z.base64().refine((value) => atob(value).length === 32, "each must be 32 bytes, base64-encoded"))),
+  /** LLM provider endpoints (L1–L4); unset means the real API. The local stack and tests point them at fakes. */
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GOOGLE_AI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Google sign-in (S1): all of GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI and
    * SITE_URL, or none (then the Google routes answer 404). Checked together by
    * services/auth/google-config.ts, so a half-configured Google sign-in does not stop the rest.

@@ -29,6 +29,11 @@ export const PERMISSIONS = {
   "analytics.read": EVERYONE,
   "event_definitions.manage": EDITORS,
   "experiments.manage": EDITORS,
+  /** Provider list and prices, which keys exist, token counts (L1, L3). */
+  "llm.read": EVERYONE,
+  /** Playground runs, comparisons and key tests: they spend the workspace's LLM money (L2, L4). */
+  "llm.run": EDITORS,
+  "llm_keys.manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

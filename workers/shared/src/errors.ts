@@ -19,6 +19,15 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   MISCONFIGURED: 500,
   DEPENDENCY_UNAVAILABLE: 503,
+  /** LLM (L1–L4): no provider key saved for the provider asked for. */
+  LLM_KEY_MISSING: 422,
+  /** The LLM provider refused the key or the request (its own 4xx, named in the message). */
+  PROVIDER_REJECTED: 422,
+  /** The LLM provider failed (5xx, rate limited, unreachable, a broken stream). */
+  PROVIDER_FAILED: 502,
+  PROVIDER_TIMEOUT: 504,
+  /** An LLM quota (requests per day, cost per month) is used up. */
+  QUOTA_EXCEEDED: 429,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

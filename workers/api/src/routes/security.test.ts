@@ -57,6 +57,8 @@ const USER_LEVEL_ROUTES: Record<string, string> = {
   "GET /api/workspaces": "lists the caller's own memberships",
   "POST /api/workspaces": "creates a workspace whose owner the caller becomes",
   "POST /api/workspaces/invitations/accept": "joins by an invitation token bound to the caller's address",
+  "PUT /api/llm/user-keys/{provider}": "the caller's own provider key, used in every workspace they belong to",
+  "DELETE /api/llm/user-keys/{provider}": "the caller's own provider key",
 };
 
 /** Routes served but deliberately absent from the OpenAPI document. */

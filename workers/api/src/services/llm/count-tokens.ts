@@ -1,0 +1,85 @@
+/**
+ * Token counts and a cost estimate before running (L3). OpenAI: exact, with tiktoken
+ * (openai-tokenizer.ts). Anthropic and Google: the provider's own counting endpoint when a key is
+ * saved for it (free calls), else an estimate of one token per four characters, labelled as such
+ * (`exact: false, method: "estimate"`). Counting a message list includes each provider's
+ * formatting only where it is known (OpenAI's documented overhead; the providers' endpoints count
+ * their own).
+ */
+import type { LlmProvider } from "@xr2/db/schema";
+import type { ServiceContext } from "../../context.ts";
+import { within } from "./call-timeouts.ts";
+import { countChatTokens, countTextTokens, encodingForModel } from "./openai-tokenizer.ts";
+import { costMicros, priceOf } from "./price-table.ts";
+import { providerClient } from "./providers/index.ts";
+import { ProviderError } from "./providers/provider-client.ts";
+import { splitSystem } from "./prepare-run.ts";
+import { findProviderKey } from "./resolve-provider-key.ts";
+
+const COUNT_TIMEOUT_MS = 10_000;
+const CHARS_PER_TOKEN_ESTIMATE = 4;
+
+export interface CountInput {
+  workspaceId: string;
+  userId: string;
+  provider: LlmProvider;
+  model: string;
+  /** Plain text (counted as it is), or chat messages (counted as a request). */
+  text?: string | undefined;
+  messages?: Array<{ role: "system" | "user" | "assistant"; content: string }> | undefined;
+  maxTokens: number;
+}
+
+type Method = "tiktoken" | "provider" | "estimate";
+
+export async function countTokens({ ctx, input }: { ctx: ServiceContext; input: CountInput }) {
+  const messages = input.messages ?? [{ role: "user" as const, content: input.text ?? "" }];
+  const counted = await count(ctx, input, messages);
+  const price = priceOf(input.provider, input.model);
+  const inputMicros = costMicros(price, { input: counted.tokens, output: 0, cachedInput: 0 });
+  const outputMicros = costMicros(price, { input: 0, output: input.maxTokens, cachedInput: 0 });
+  return {
+    provider: input.provider,
+    model: input.model,
+    input_tokens: counted.tokens,
+    exact: counted.method !== "estimate",
+    method: counted.method,
+    encoding: counted.encoding ?? null,
+    message_overhead_tokens: counted.overhead,
+    note: counted.note,
+    max_output_tokens: input.maxTokens,
+    cost_estimate: {
+      priced: price !== undefined,
+      input_micros: inputMicros,
+      output_micros_at_max_tokens: outputMicros,
+      total_micros_at_max_tokens: inputMicros + outputMicros,
+      input_usd: inputMicros / 1e6,
+      total_usd_at_max_tokens: (inputMicros + outputMicros) / 1e6,
+    },
+  };
+}
+
+async function count(ctx: ServiceContext, input: CountInput, messages: NonNullable<CountInput["messages"]>): Promise<{ tokens: number; method: Method; encoding?: string; overhead: number; note: string }> {
+  const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
+  const estimate = (why: string) => ({ tokens: Math.ceil(characters / CHARS_PER_TOKEN_ESTIMATE), method: "estimate" as const, overhead: 0, note: `Estimate (one token per ${CHARS_PER_TOKEN_ESTIMATE} characters): ${why}` });
+  if (input.provider === "openai") {
+    const encoding = encodingForModel(input.model);
+    if (!encoding) return estimate(`no known tokenizer for ${input.model}`);
+    if (input.text !== undefined && input.messages === undefined) {
+      return { tokens: await countTextTokens(encoding, input.text), method: "tiktoken", encoding, overhead: 0, note: `Exact: ${encoding} tokens of the text alone` };
+    }
+    const chat = await countChatTokens(encoding, messages);
+    return { tokens: chat.total, method: "tiktoken", encoding, overhead: chat.overhead, note: `Exact: ${encoding}, including OpenAI's chat format overhead (3 tokens per message, 3 priming the reply)` };
+  }
+  const key = await findProviderKey(ctx, { workspaceId: input.workspaceId, userId: input.userId, provider: input.provider });
+  if (!key) return estimate(`no ${input.provider} key is saved, so the provider's counting endpoint was not asked`);
+  const client = providerClient(ctx.env, input.provider, key.apiKey);
+  const split = splitSystem(messages);
+  try {
+    const tokens = await within(COUNT_TIMEOUT_MS, input.provider, (signal) => client.countTokens!({ model: input.model, system: split.system, messages: split.messages, signal }));
+    return { tokens, method: "provider", overhead: 0, note: `Exact: counted by ${input.provider === "anthropic" ? "Anthropic's messages.countTokens" : "Gemini's countTokens"}` };
+  } catch (error) {
+    if (error instanceof ProviderError) return estimate(`the provider's counting endpoint failed (${error.message})`);
+    throw error;
+  }
+}
