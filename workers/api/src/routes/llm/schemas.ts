@@ -35,7 +35,6 @@ export const apiKeySchema = z
 export const variablesSchema = z
   .record(z.string().min(1).max(100), z.union([z.string().max(LLM_LIMITS.variableValueChars), z.number(), z.boolean()]))
   .refine((values) => Object.keys(values).length <= LLM_LIMITS.variables, `at most ${LLM_LIMITS.variables} variables`)
-  .default({})
   .openapi({ example: { name: "Ada" } });
 
 export const settingsShape = {
@@ -48,7 +47,7 @@ export const settingsShape = {
 export const promptRefShape = {
   prompt_id: idSchema("pr_01j…"),
   version_id: idSchema("pv_01j…"),
-  variables: variablesSchema,
+  variables: variablesSchema.default({}),
 };
 
 export const timeoutSchema = z

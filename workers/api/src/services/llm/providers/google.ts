@@ -70,7 +70,8 @@ export function googleClient(config: ProviderConfig): ProviderClient {
     },
     async countTokens(request) {
       try {
-        const counted = await model(request).countTokens({ generateContentRequest: { contents: contentsOf(request.messages), ...(request.system ? { systemInstruction: request.system } : {}) } }, { signal: request.signal });
+        // With `contents`, the SDK adds the model's system instruction to the counted request.
+        const counted = await model(request).countTokens({ contents: contentsOf(request.messages) }, { signal: request.signal });
         return counted.totalTokens;
       } catch (error) {
         throw classify(error, config.apiKey);
