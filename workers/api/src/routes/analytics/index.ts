@@ -1,9 +1,10 @@
-/** /api/analytics: prompt statistics, events, funnels and cohorts, each also exportable as CSV or JSON (A3–A5, A7). */
+/** /api/analytics: prompt statistics, events, funnels, cohorts and LLM usage, each also exportable as CSV or JSON (A3–A5, A7). */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { cohortsRoute } from "./cohorts.ts";
 import { funnelsRoute } from "./funnels.ts";
 import { listEventsRoute } from "./list-events.ts";
+import { llmUsageRoute } from "./llm-usage.ts";
 import { promptStatsRoute } from "./prompt-stats.ts";
 
-export const analyticsRoutes = new OpenAPIHono<ApiHono>().route("/", promptStatsRoute).route("/", listEventsRoute).route("/", funnelsRoute).route("/", cohortsRoute);
+export const analyticsRoutes = new OpenAPIHono<ApiHono>().route("/", promptStatsRoute).route("/", listEventsRoute).route("/", funnelsRoute).route("/", cohortsRoute).route("/", llmUsageRoute);
