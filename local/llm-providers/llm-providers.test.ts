@@ -55,7 +55,9 @@ describe("fake OpenAI", () => {
 
   it("fails on demand: 500, 429 with retry-after, 400, a hang, a broken stream", async () => {
     await expect(openai().chat.completions.create({ model: "fake-500", messages })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-    const limited = await openai().chat.completions.create({ model: "fake-429", messages }).catch((caught: unknown) => caught as InstanceType<typeof OpenAI.RateLimitError>);
+    const limited = (await openai()
+      .chat.completions.create({ model: "fake-429", messages })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.RateLimitError>;
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
     expect(limited.headers?.get("retry-after")).toBe("7");
     await expect(openai().chat.completions.create({ model: "fake-400", messages })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
