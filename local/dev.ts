@@ -8,7 +8,8 @@
  * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
  */
 import { join } from "node:path";
-import { readDevVars, ROOT, seedDemo, startLocalStack, type LocalStack } from "./stack.ts";
+import { FAKE_LLM_KEYS, type FakeProviderName } from "./llm-providers/index.ts";
+import { readDevVars, ROOT, seedDemo, startLocalStack, type DemoSeed, type LocalStack } from "./stack.ts";
 
 const port = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -89,11 +90,37 @@ async function seedDemoLines(stack: LocalStack, devVars: Record<string, string>)
     return "\n  Demo data          not seeded: DATABASE_URL comes from .dev.vars (XR2_SEED=1 seeds it anyway)\n";
   }
   const demo = await seedDemo(stack.urls.api);
+  const llmLines = await saveDemoLlmKeys(stack, demo);
   return `
   Demo login          ${demo.email} / ${demo.password}
   Demo API key        ${demo.api_key}
 
   Try: curl -H "Authorization: Bearer ${demo.api_key}" "${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]}?var.name=Ada&var.product=xR2"
+${llmLines}`;
+}
+
+/**
+ * The playground works offline: the demo workspace gets the fake providers' demo keys (saved
+ * through the API, like an Admin would). Providers whose base URL .dev.vars names are real: their
+ * keys are yours to add in the playground.
+ */
+async function saveDemoLlmKeys(stack: LocalStack, demo: DemoSeed): Promise<string> {
+  const fakes = Object.entries(stack.llmFakes) as Array<[FakeProviderName, string]>;
+  const login = await fetch(`${stack.urls.api}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: demo.email, password: demo.password }) });
+  if (!login.ok) throw new Error(`signing in as the demo user failed with ${login.status}`);
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  for (const [provider] of fakes) {
+    const saved = await fetch(`${stack.urls.api}/api/llm/workspace-keys/${provider}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-workspace-id": demo.workspace_id },
+      body: JSON.stringify({ api_key: FAKE_LLM_KEYS[provider] }),
+    });
+    if (!saved.ok) throw new Error(`saving the demo ${provider} key failed with ${saved.status}: ${await saved.text()}`);
+  }
+  const real = (["openai", "anthropic", "google"] as const).filter((provider) => !(provider in stack.llmFakes));
+  return `
+  LLM playground      fake providers (demo keys saved in the demo workspace): ${fakes.map(([provider, url]) => `${provider} ${url}`).join(", ") || "none"}
+                      ${real.length > 0 ? `real (base URL from .dev.vars): ${real.join(", ")}; add your keys in the playground` : "real providers: set OPENAI_BASE_URL / ANTHROPIC_BASE_URL / GOOGLE_AI_BASE_URL in .dev.vars"}
 `;
 }
 

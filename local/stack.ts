@@ -17,6 +17,7 @@ import { parseEnv } from "node:util";
 import { startDatabase, type LocalDatabase } from "./neon/index.ts";
 import { startQStash, type QStashServer } from "./qstash/index.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/index.ts";
+import { BASE_URL_VARS, startFakeLlmProviders, type FakeLlmProviders, type FakeProviderName } from "./llm-providers/index.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const MIGRATIONS_FOLDER = join(ROOT, "db/migrations");
@@ -51,6 +52,8 @@ export interface LocalStack {
   services: { database?: LocalDatabase | undefined; redis?: RedisRestServer | undefined; qstash?: QStashServer | undefined };
   urls: { edge: string; api: string; site: string | null; database: string; neonEndpoint: string | null; redis: string; qstash: string };
   backends: { database: string; redis: string; qstash: string };
+  /** The fake LLM providers that run (those whose base URL .dev.vars does not name), by provider. */
+  llmFakes: FakeLlmProviders["baseUrls"];
   stop(): Promise<void>;
 }
 
@@ -165,6 +168,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       cleanups.push(() => qstash!.close());
     }
 
+    // A provider whose base URL .dev.vars names is the real one (or another endpoint); the rest are fakes.
+    const fakeProviders = (Object.keys(BASE_URL_VARS) as FakeProviderName[]).filter((provider) => !devVars[BASE_URL_VARS[provider]]);
+    const llm = await startFakeLlmProviders({ providers: fakeProviders });
+    cleanups.push(() => llm.close());
+
     const workerVars: Record<string, string> = {
       ENVIRONMENT: "development",
       ALLOWED_ORIGINS: `http://127.0.0.1:${options.ports.site},http://localhost:${options.ports.site}`,
@@ -172,6 +180,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       // Where QStash (local or real) delivers the aggregation job: the API worker's own port.
       API_PUBLIC_URL: `http://127.0.0.1:${options.ports.api}`,
       ...serviceVars({ database, redis, qstash }),
+      ...llm.vars,
       ...devVars,
     };
     const envFile = join(options.dataDir, "workers.env");
@@ -219,6 +228,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         redis: redis?.backend ?? "upstash (from .dev.vars)",
         qstash: qstash ? "local" : "qstash (from .dev.vars)",
       },
+      llmFakes: llm.baseUrls,
       stop,
     };
   } catch (error) {
