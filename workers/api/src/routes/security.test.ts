@@ -39,6 +39,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /api/auth/google": "starts Google sign-in (S1); no session exists yet",
   "GET /api/auth/google/callback": "Google's redirect back, checked by state and PKCE",
   "POST /api/auth/google/exchange": "trades the one-time sign-in code and its PKCE verifier for a session",
+  "GET /api/auth/providers": "tells the sign-in page which methods exist (no session yet); answers no secret",
   "GET /api/openapi.json": "the API's public description (D1)",
   "GET /api/docs": "the interactive reference page for /api/openapi.json (D1)",
   "POST /api/dev/seed": "development only: answers 404 when ENVIRONMENT is production",

@@ -312,6 +312,18 @@ describe("Google sign-in configuration", () => {
     expect((await send("/api/auth/me", { env: off })).status).toBe(401);
   });
 
+  it("GET /api/auth/providers says whether Google sign-in is on (public; half-configured counts as off)", async () => {
+    const read = async (overrides?: SendOptions["env"]) => {
+      const response = await send("/api/auth/providers", overrides ? { env: overrides } : {});
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      return response.json();
+    };
+    expect(await read()).toEqual({ password: true, google: true });
+    expect(await read(off)).toEqual({ password: true, google: false });
+    expect(await read({ SITE_URL: undefined })).toEqual({ password: true, google: false });
+  });
+
   it.each([
     ["half-configured", { GOOGLE_CLIENT_SECRET: undefined, SITE_URL: undefined }, "set GOOGLE_CLIENT_SECRET, SITE_URL"],
     ["pointed at another provider in production", { ENVIRONMENT: "production" }, "must not be set in production"],

@@ -4,6 +4,7 @@ import type { ApiHono } from "../../app.ts";
 import { googleCallbackRoute } from "./google-callback.ts";
 import { googleExchangeRoute } from "./google-exchange.ts";
 import { googleStartRoute } from "./google-start.ts";
+import { listProvidersRoute } from "./list-providers.ts";
 import { loginRoute } from "./login.ts";
 import { logoutRoute } from "./logout.ts";
 import { meRoute } from "./me.ts";
@@ -18,4 +19,5 @@ export const authRoutes = new OpenAPIHono<ApiHono>()
   .route("/", meRoute)
   .route("/", googleStartRoute)
   .route("/", googleCallbackRoute)
-  .route("/", googleExchangeRoute);
+  .route("/", googleExchangeRoute)
+  .route("/", listProvidersRoute);
