@@ -48,6 +48,8 @@ export type Query = Record<string, string | number | boolean | null | undefined 
 
 export interface RequestOptions {
   body?: unknown;
+  /** Sends `body` (a string) as it is with this media type instead of as JSON (YAML uploads). */
+  contentType?: string;
   query?: Query;
   /** Overrides the current workspace (or `null` to send none). */
   workspaceId?: string | null;
@@ -95,7 +97,8 @@ export async function api<T>(method: string, path: string, options: RequestOptio
 
 async function fetchOnce(method: string, path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const raw = options.contentType !== undefined && typeof options.body === "string";
+  if (options.body !== undefined) headers["content-type"] = raw ? options.contentType! : "application/json";
   const token = options.anonymous ? null : credentials?.accessToken();
   if (token) headers.authorization = `Bearer ${token}`;
   const workspaceId = options.workspaceId === undefined ? credentials?.workspaceId() : options.workspaceId;
@@ -105,7 +108,7 @@ async function fetchOnce(method: string, path: string, options: RequestOptions):
     return await fetch(apiUrl(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : raw ? (options.body as string) : JSON.stringify(options.body),
       signal,
     });
   } catch (error) {
