@@ -56,6 +56,8 @@ export interface RequestOptions {
   /** No Authorization header (sign-in, sign-up). */
   anonymous?: boolean;
   signal?: AbortSignal;
+  /** How long the whole request (a streamed body included) may take; default 30 s. */
+  timeoutMs?: number;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -103,7 +105,8 @@ async function fetchOnce(method: string, path: string, options: RequestOptions):
   if (token) headers.authorization = `Bearer ${token}`;
   const workspaceId = options.workspaceId === undefined ? credentials?.workspaceId() : options.workspaceId;
   if (workspaceId && !options.anonymous) headers["x-workspace-id"] = workspaceId;
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   try {
     return await fetch(apiUrl(path, options.query), {
       method,
@@ -114,7 +117,7 @@ async function fetchOnce(method: string, path: string, options: RequestOptions):
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    throw new ApiRequestError(0, timedOut ? "TIMEOUT" : "NETWORK", timedOut ? `The API did not answer within ${TIMEOUT_MS / 1000} s.` : "The API cannot be reached. Is it running?", null);
+    throw new ApiRequestError(0, timedOut ? "TIMEOUT" : "NETWORK", timedOut ? `The API did not answer within ${Math.round(timeoutMs / 1000)} s.` : "The API cannot be reached. Is it running?", null);
   }
 }
 
