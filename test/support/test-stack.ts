@@ -9,7 +9,9 @@ export async function startTestStack(overrides: Partial<Pick<StackOptions, "devV
     ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
     redisUrl: process.env.TEST_REDIS_URL ?? null,
     devVars: {},
-    log: () => {},
+    // Shown only for the tests that fail (vitest's silent: "passed-only"): the workers' and the
+    // site's output is what tells why a request failed.
+    log: (line) => console.log(line),
     ...overrides,
   });
   return { stack, stop: () => stack.stop() };

@@ -1,6 +1,7 @@
 /** The management API's Hono app: auth, workspaces, prompts, publishing, analytics, jobs. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import type { Context } from "hono";
 import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "./context.ts";
 import type { Role } from "./permissions.ts";
@@ -42,6 +43,19 @@ export type ApiHono = {
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const SITE_CORS = {
+  allowHeaders: ["Authorization", "Content-Type", "X-Workspace-Id", "X-Request-Id"],
+  exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+  credentials: false,
+  maxAge: 600,
+};
+
+/** The request's origin when ALLOWED_ORIGINS lists it; read alone, so a misconfigured worker still answers CORS. */
+function allowedOrigin(origin: string, c: Context<ApiHono>): string | null {
+  const parsed = apiEnvSchema.shape.ALLOWED_ORIGINS.safeParse((c.env as Record<string, unknown>).ALLOWED_ORIGINS);
+  return parsed.success && parsed.data.includes(origin) ? origin : null;
+}
+
 export function createApiApp(): OpenAPIHono<ApiHono> {
   const app = new OpenAPIHono<ApiHono>({
     defaultHook: (result) => {
@@ -49,6 +63,10 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
     },
   });
   app.use("*", requestContext("api"));
+  // First, so that every answer the site gets — errors of the later middleware included (413,
+  // a broken configuration) — carries the headers that let the browser read it.
+  app.use("/api/*", cors({ ...SITE_CORS, origin: allowedOrigin }));
+  app.use("/health", cors({ origin: allowedOrigin }));
   // Imports of many prompts are the largest legitimate bodies; they are chunked by the clients.
   app.use("*", limitBodySize(MAX_BODY_BYTES));
   app.use("*", async (c, next) => {
@@ -60,16 +78,6 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
       c.executionCtx.waitUntil(ctx.dispose());
     }
   });
-  app.use("/api/*", (c, next) =>
-    cors({
-      origin: (origin) => (c.get("ctx").env.ALLOWED_ORIGINS.includes(origin) ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type", "X-Workspace-Id", "X-Request-Id"],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
-      credentials: false,
-      maxAge: 600,
-    })(c, next),
-  );
-  app.use("/health", (c, next) => cors({ origin: (origin) => (c.get("ctx").env.ALLOWED_ORIGINS.includes(origin) ? origin : null) })(c, next));
   installErrorHandling(app);
   app.route("/", healthRoutes);
   app.route("/", devRoutes);
