@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort, LEASES, leasePort } from "./port-lease.ts";
+import { freePort, LEASES } from "./port-lease.ts";
 
 /** leasePort(port) as another process would answer it. */
 function leaseElsewhere(port: number): boolean {
