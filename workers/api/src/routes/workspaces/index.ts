@@ -4,7 +4,9 @@ import type { ApiHono } from "../../app.ts";
 import { acceptInvitationRoute } from "./accept-invitation.ts";
 import { createWorkspaceRoute } from "./create-workspace.ts";
 import { getWorkspaceRoute } from "./get-workspace.ts";
+import { invitationRoutes } from "./invitations.ts";
 import { inviteMemberRoute } from "./invite-member.ts";
+import { listLimitsRoute } from "./list-limits.ts";
 import { listMembersRoute } from "./list-members.ts";
 import { listWorkspacesRoute } from "./list-workspaces.ts";
 import { manageMemberRoutes } from "./manage-member.ts";
@@ -17,5 +19,7 @@ export const workspaceRoutes = new OpenAPIHono<ApiHono>()
   .route("/", getWorkspaceRoute)
   .route("/", updateWorkspaceRoute)
   .route("/", listMembersRoute)
+  .route("/", listLimitsRoute)
   .route("/", inviteMemberRoute)
+  .route("/", invitationRoutes)
   .route("/", manageMemberRoutes);
