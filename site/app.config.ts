@@ -21,5 +21,10 @@ export default defineConfig({
     // Vite's HMR websocket servers (one per router) listen on random ports on every interface
     // unless given a host; keep them on loopback like the dev server itself.
     server: { hmr: { host: "127.0.0.1" } },
+    // Pre-bundled when the dev server starts: a dependency Vite first meets on a page's lazy
+    // import (the editor's CodeMirror) would otherwise make it re-bundle and reload the open page.
+    optimizeDeps: {
+      include: ["codemirror", "@codemirror/view", "@codemirror/state", "@codemirror/merge", "@codemirror/autocomplete", "@codemirror/language", "@codemirror/lang-json", "@solidjs/router"],
+    },
   },
 });
