@@ -42,7 +42,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
     return props.sort.order === "asc" ? ("ascending" as const) : ("descending" as const);
   };
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex="0" role="region" aria-label={props.caption}>
       <table class="data-table">
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>

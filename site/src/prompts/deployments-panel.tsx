@@ -226,7 +226,7 @@ export function DeploymentsPanel(props: {
                           disabled={!canPromote() || busy() !== null}
                           title={canPromote() ? undefined : `${ENVIRONMENT_LABEL[source!]} serves nothing new to promote`}
                           onClick={() => void promote(environment)}
-                          aria-label={`Promote ${source} to ${environment}`}
+                          aria-label={`Promote from ${source} to ${environment}`}
                         >
                           Promote from {source}
                         </button>
@@ -289,7 +289,7 @@ export function DeploymentsPanel(props: {
         <Show when={!history.error} fallback={<ErrorNotice error={history.error} onRetry={() => void refetchHistory()} />}>
           <Show when={history()} fallback={<Loading label="Loading the history…" />}>
             <Show when={deployments().length > 0} fallback={<p class="muted">Nothing was published yet.</p>}>
-              <div class="table-scroll">
+              <div class="table-scroll" tabindex="0" role="region" aria-label="Deployment history">
                 <table>
                   <caption class="visually-hidden">Deployment history</caption>
                   <thead>

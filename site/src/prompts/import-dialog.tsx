@@ -94,7 +94,7 @@ export function ImportDialog(props: { open: boolean; onClose: () => void; onImpo
                 <p role="status">
                   Imported {done().result.results.filter((item) => item.outcome !== "skipped").length} of {done().result.results.length} prompts.
                 </p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Import results">
                   <table>
                     <caption class="visually-hidden">Import results</caption>
                     <thead>
