@@ -35,10 +35,14 @@ export default defineConfig({
       },
       {
         test: {
-          // The management site in Debian's Chromium against the whole local stack.
+          // The management site in Debian's Chromium against the whole local stack. Each file
+          // starts a stack, a dev server and a browser: one file at a time, after the other
+          // projects, so that pages are not timed on a machine busy with the rest of the suite.
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
