@@ -2,6 +2,7 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
+import { GoogleSignInButton } from "~/admin/google-button";
 import { AuthCard } from "~/components/auth-card";
 import { TextField } from "~/components/field";
 import { safeNextPath } from "~/lib/redirect";
@@ -50,6 +51,7 @@ export default function SignUpPage() {
           {busy() ? "Creating…" : "Create account"}
         </button>
       </form>
+      <GoogleSignInButton next={params.next} />
     </AuthCard>
   );
 }

@@ -1,0 +1,229 @@
+// Workspace settings: its name, whether publishing to production waits for an Admin's
+// approval (P4), and the limits and quotas in force (E3, set by the platform admin). Admins
+// edit; everyone else reads. LLM provider keys have their own tab.
+import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { describeError } from "~/api/client";
+import { getWorkspace, listLimits, listMembers, updateWorkspace, type LimitName, type WorkspaceDetails, type WorkspaceLimit } from "~/api/admin";
+import { SettingsTabs } from "~/admin/settings-tabs";
+import { ErrorNotice, Loading } from "~/components/async-state";
+import { CopyButton } from "~/components/copy-button";
+import { TextField } from "~/components/field";
+import { PageHeader } from "~/components/page-header";
+import { notify } from "~/components/toasts";
+import { formatMicros, formatNumber } from "~/lib/format";
+import { currentUser, currentWorkspace, isAdmin, reloadWorkspaces, workspaces } from "~/session/session";
+import "~/styles/admin.css";
+
+const LIMIT_TEXT: Record<LimitName, { label: string; unit: (value: number) => string }> = {
+  api_key_requests_per_minute: { label: "Product API requests per key", unit: (value) => `${formatNumber(value)} / minute` },
+  workspace_requests_per_minute: { label: "Product API requests, whole workspace", unit: (value) => `${formatNumber(value)} / minute` },
+  workspace_requests_per_month: { label: "Product API requests per month", unit: (value) => `${formatNumber(value)} / month` },
+  workspace_events_per_month: { label: "Events per month", unit: (value) => `${formatNumber(value)} / month` },
+  llm_requests_per_day: { label: "LLM requests per day (UTC)", unit: (value) => `${formatNumber(value)} / day` },
+  llm_cost_micros_per_month: { label: "LLM spend per month", unit: (value) => `${formatMicros(value)} / month` },
+  prompts_per_workspace: { label: "Prompts", unit: (value) => formatNumber(value) },
+  members_per_workspace: { label: "Members", unit: (value) => formatNumber(value) },
+  workspaces_per_user: { label: "Workspaces per user", unit: (value) => formatNumber(value) },
+};
+const SOURCE_LABEL: Record<WorkspaceLimit["source"], string> = { workspace: "Set for this workspace", platform: "Platform default", none: "No limit set" };
+
+function NameForm(props: { workspace: WorkspaceDetails; onSaved: (workspace: WorkspaceDetails) => void }) {
+  const [name, setName] = createSignal(props.workspace.name);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const changed = () => name().trim() !== props.workspace.name && name().trim() !== "";
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      props.onSaved(await updateWorkspace(props.workspace.id, { name: name().trim() }));
+      notify("Workspace renamed");
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="stack" onSubmit={submit}>
+      <TextField label="Workspace name" name="name" required maxLength={100} value={name()} onInput={(event) => setName(event.currentTarget.value)} error={error()} />
+      <div>
+        <button type="submit" disabled={busy() || !changed()}>
+          {busy() ? "Saving…" : "Save name"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ApprovalForm(props: { workspace: WorkspaceDetails; onSaved: (workspace: WorkspaceDetails) => void }) {
+  const [required, setRequired] = createSignal(props.workspace.require_production_approval);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await updateWorkspace(props.workspace.id, { require_production_approval: required() });
+      props.onSaved(saved);
+      notify(saved.require_production_approval ? "Production publishes now need an Admin's approval" : "Production publishes no longer need approval");
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="stack" onSubmit={submit}>
+      <label class="checkbox-field">
+        <input type="checkbox" checked={required()} onChange={(event) => setRequired(event.currentTarget.checked)} />
+        <span>Require an Admin's approval before a version reaches production</span>
+      </label>
+      <p class="field-hint">Members then request a production publish or rollback and an Admin approves it; development and staging stay immediate.</p>
+      <Show when={error()}>
+        <p class="form-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <div>
+        <button type="submit" disabled={busy() || required() === props.workspace.require_production_approval}>
+          {busy() ? "Saving…" : "Save"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function SettingsPage() {
+  const workspaceId = () => currentWorkspace()?.id;
+  const [workspace, { refetch, mutate }] = createResource(workspaceId, getWorkspace);
+  const [limits, { refetch: refetchLimits }] = createResource(workspaceId, listLimits);
+  const [members] = createResource(workspaceId, listMembers);
+  const owner = () => {
+    const ownerId = workspace.latest?.owner_id;
+    const member = members.latest?.find((candidate) => candidate.user_id === ownerId);
+    if (!member) return ownerId ?? "";
+    return ownerId === currentUser()?.id ? `${member.name} (you)` : `${member.name} (${member.email})`;
+  };
+  const saved = (next: WorkspaceDetails) => {
+    mutate(next);
+    void reloadWorkspaces(next.id);
+  };
+
+  return (
+    <>
+      <PageHeader title="Settings" description="How this workspace is named and run." />
+      <SettingsTabs />
+      <div class="stack settings-stack">
+        <Show when={!isAdmin()}>
+          <p class="notice">Only Admins change these settings. You can read them.</p>
+        </Show>
+        <Switch>
+          <Match when={workspace.error}>
+            <ErrorNotice error={workspace.error} title="The workspace could not be loaded" onRetry={refetch} />
+          </Match>
+          <Match when={!workspace.latest}>
+            <Loading label="Loading settings…" />
+          </Match>
+          <Match when={workspace.latest}>
+            {(details) => (
+              <>
+                <section class="panel" aria-labelledby="general-title">
+                  <h2 id="general-title">Workspace</h2>
+                  <div class="stack">
+                    <Show
+                      when={isAdmin()}
+                      fallback={
+                        <dl class="key-value">
+                          <dt>Name</dt>
+                          <dd>{details().name}</dd>
+                        </dl>
+                      }
+                    >
+                      {/* Keyed on the id: switching workspace starts the form afresh. */}
+                      <For each={[details().id]}>{() => <NameForm workspace={details()} onSaved={saved} />}</For>
+                    </Show>
+                    <dl class="key-value">
+                      <dt>Workspace id</dt>
+                      <dd class="row">
+                        <code>{details().id}</code>
+                        <CopyButton value={details().id} label="Copy id" />
+                      </dd>
+                      <dt>Owner</dt>
+                      <dd>{owner()}</dd>
+                      <dt>Your workspaces</dt>
+                      <dd>{workspaces().length}</dd>
+                    </dl>
+                  </div>
+                </section>
+
+                <section class="panel" aria-labelledby="approval-title">
+                  <h2 id="approval-title">Production publishing</h2>
+                  <Show
+                    when={isAdmin()}
+                    fallback={
+                      <p>
+                        {details().require_production_approval
+                          ? "Publishing to production needs an Admin's approval."
+                          : "Members and Admins publish to production directly; no approval is needed."}
+                      </p>
+                    }
+                  >
+                    <For each={[details().id]}>{() => <ApprovalForm workspace={details()} onSaved={saved} />}</For>
+                  </Show>
+                </section>
+              </>
+            )}
+          </Match>
+        </Switch>
+
+        <section class="panel" aria-labelledby="limits-title">
+          <div class="panel-head">
+            <h2 id="limits-title">Limits and quotas</h2>
+            <span class="muted small">Set by the platform admin</span>
+          </div>
+          <Switch>
+            <Match when={limits.error}>
+              <ErrorNotice error={limits.error} title="The limits could not be loaded" onRetry={refetchLimits} />
+            </Match>
+            <Match when={!limits.latest}>
+              <Loading label="Loading limits…" />
+            </Match>
+            <Match when={limits.latest}>
+              {(list) => (
+                <div class="table-scroll">
+                  <table class="admin-table limits-table">
+                    <caption class="visually-hidden">Limits and quotas in force</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Limit</th>
+                        <th scope="col" class="numeric">
+                          Value
+                        </th>
+                        <th scope="col">Source</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={list()}>
+                        {(limit) => (
+                          <tr data-limit={limit.name}>
+                            <td>{LIMIT_TEXT[limit.name]?.label ?? limit.name}</td>
+                            <td class="numeric">{limit.value === null ? <span class="muted">Unlimited</span> : (LIMIT_TEXT[limit.name]?.unit(limit.value) ?? formatNumber(limit.value))}</td>
+                            <td class="muted">{SOURCE_LABEL[limit.source]}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Match>
+          </Switch>
+          <p class="muted small">The platform admin sets these; ask them to change one.</p>
+        </section>
+      </div>
+    </>
+  );
+}
