@@ -50,7 +50,14 @@ export function AppShell(props: { children: JSX.Element }) {
                 else selectWorkspace(value);
               }}
             >
-              <For each={workspaces()}>{(workspace) => <option value={workspace.id}>{workspace.name}</option>}</For>
+              {/* `selected` too: a reload of the list (a rename) re-creates the options, and the select's value alone would not pick the current one again. */}
+              <For each={workspaces()}>
+                {(workspace) => (
+                  <option value={workspace.id} selected={workspace.id === currentWorkspace()?.id}>
+                    {workspace.name}
+                  </option>
+                )}
+              </For>
               <option value="__new__">+ New workspace…</option>
             </select>
           </label>
