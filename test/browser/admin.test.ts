@@ -106,6 +106,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     // A bad link first, signed out: the page offers sign-in that comes back to it.
     await page.goto(`${harness.site}/invitations/inv_not_a_real_token`);
     await page.getByRole("heading", { name: "You have been invited to xR2" }).waitFor();
+    expect(await captureViews(page, "invitation", settled((current) => current.getByRole("link", { name: "Sign in to accept" }).waitFor()))).toEqual([]);
     await page.getByRole("link", { name: "Sign in to accept" }).click();
     await page.waitForURL(/\/sign-in\?next=%2Finvitations%2Finv_not_a_real_token/);
     await signIn(page, teammateEmail);
@@ -182,6 +183,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     const key = (await shown.textContent())!.trim();
     expect(key).toMatch(/^xr2_live_[A-Za-z0-9_-]{20,}$/);
     expect(await dialog(page).textContent()).toMatch(/only time the key is shown/);
+    expect(await captureViews(page, "api-key-created", () => shown.waitFor())).toEqual([]);
     await dialog(page).getByRole("button", { name: "Copy key" }).click();
     await poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(key);
     await dialog(page).getByRole("button", { name: "I have copied the key" }).click();

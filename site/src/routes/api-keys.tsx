@@ -113,7 +113,7 @@ export default function ApiKeysPage() {
                             <td title={key.last_used_at ? formatDateTime(key.last_used_at) : "Not used yet (updated every few minutes)"}>
                               {key.last_used_at ? formatRelative(key.last_used_at) : <span class="muted">Never</span>}
                             </td>
-                            <td class="nowrap" title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</td>
+                            <td title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</td>
                             <td>
                               <span class="badge" data-tone={STATE_TONE[stateOf(key)]}>
                                 {STATE_LABEL[stateOf(key)]}

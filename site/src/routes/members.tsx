@@ -124,7 +124,7 @@ export default function MembersPage() {
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
-                      <th scope="col">E-mail</th>
+                      <th scope="col" class="member-email">E-mail</th>
                       <th scope="col">Role</th>
                       <th scope="col">Joined</th>
                       <Show when={isAdmin()}>
@@ -153,6 +153,7 @@ export default function MembersPage() {
                                   Owner
                                 </span>
                               </Show>
+                              <span class="member-email-inline muted small">{member.email}</span>
                             </td>
                             <td class="member-email">{member.email}</td>
                             <td>
