@@ -27,8 +27,10 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
   const viewerEmail = `viewer-${stamp}@example.com`;
 
   /** GET /api/v1/get-prompt/checkout-welcome on the edge, as an app would. */
-  async function fetchFromEdge(query = "var.name=Ada&var.vip=true"): Promise<Served> {
-    const response = await fetch(`${harness.stack.urls.edge}/api/v1/get-prompt/checkout-welcome?${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  let served = 0;
+  async function fetchFromEdge(query = "var.name=Ada&var.vip=true", key = apiKey): Promise<Served> {
+    const response = await fetch(`${harness.stack.urls.edge}/api/v1/get-prompt/checkout-welcome?${query}`, { headers: { authorization: `Bearer ${key}` } });
+    if (response.status === 200) served += 1;
     return { status: response.status, body: (await response.json()) as Served["body"] };
   }
 
@@ -162,12 +164,88 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     expect(await captureViews(page, "prompt-deployments", (current) => current.getByRole("heading", { name: "Deployment history" }).waitFor())).toEqual([]);
   });
 
+  it("invites a Viewer, who reads the prompt but cannot edit or publish it", async () => {
+    const { page } = pm;
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Invite member" }).first().click();
+    const invite = page.getByRole("dialog", { name: "Invite a member" });
+    await invite.getByLabel("E-mail").fill(viewerEmail);
+    await invite.getByLabel("Role").selectOption("viewer");
+    await invite.getByRole("button", { name: "Create invitation" }).click();
+    const link = (await page.getByTestId("invitation-link").textContent())!.trim();
+    await page.getByRole("dialog", { name: "Invitation created" }).getByRole("button", { name: "Done" }).click();
+
+    const registered = await harness.api("POST", "/api/auth/register", { body: { name: "Vic Viewer", email: viewerEmail, password: PASSWORD } });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    viewer = await openPage(harness.browser);
+    const guest = viewer.page;
+    await guest.goto(link);
+    await guest.getByRole("link", { name: "Sign in to accept" }).click();
+    await guest.getByLabel("E-mail").fill(viewerEmail);
+    await guest.getByLabel("Password").fill(PASSWORD);
+    await guest.getByRole("button", { name: "Sign in" }).click();
+    await guest.getByRole("button", { name: "Accept invitation" }).click();
+    await guest.waitForURL(/\/prompts$/);
+    expect(await guest.getByLabel("Workspace").locator("option:checked").textContent()).toBe("Checkout team");
+
+    await guest.goto(promptUrl);
+    await guest.getByText("Read-only (Viewer)").waitFor();
+    await expect.poll(() => guest.getByRole("textbox", { name: "Prompt template" }).textContent()).toBe(TEMPLATE.replace("Upgrade today.", "Try Pro free for 14 days."));
+    expect(await guest.getByRole("textbox", { name: "Prompt template" }).getAttribute("aria-readonly")).toBe("true");
+    expect(await guest.getByRole("button", { name: /^(Publish|Save draft)/ }).count()).toBe(0);
+    await openTab(guest, "Deployments");
+    await guest.getByRole("heading", { name: "Deployment history" }).waitFor();
+    expect(await guest.getByRole("button", { name: /^(Publish|Promote|Rollback)/ }).count()).toBe(0);
+    // The API agrees: a Viewer's publish is refused.
+    const session = await harness.api("POST", "/api/auth/login", { body: { email: viewerEmail, password: PASSWORD } });
+    const promptId = promptUrl.split("/prompts/")[1]!;
+    const versions = await harness.api("GET", `/api/prompts/${promptId}/versions`, { token: session.body.access_token, workspaceId: await guest.getByLabel("Workspace").inputValue() });
+    expect(versions.status).toBe(200);
+    const publish = await harness.api("PUT", `/api/prompts/${promptId}/versions/${versions.body.versions[0].id}/publish`, {
+      token: session.body.access_token,
+      workspaceId: await guest.getByLabel("Workspace").inputValue(),
+      body: { environment: "production" },
+    });
+    expect(publish.status).toBe(403);
+  });
+
+  it("creates an API key that is shown once and works on the edge", async () => {
+    const { page } = pm;
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Create API key" }).first().click();
+    await page.getByRole("dialog").getByLabel("Name").fill("Checkout service");
+    await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+    await page.getByRole("button", { name: "I have copied the key" }).click();
+    expect(await page.content()).not.toContain(key);
+    await expect.poll(() => fetchFromEdge("var.name=Ada", key), { timeout: 5_000 }).toMatchObject({ status: 200, body: { content: "Hello Ada! Upgrade today." } });
+    apiKey = key;
+  });
+
+  it("shows on the dashboard the requests and events the app sent", async () => {
+    const { page } = pm;
+    for (let index = 0; index < 3; index++) {
+      const answer = await fetchFromEdge(`var.name=Ada&unit_id=user-${index}`);
+      expect(answer.status).toBe(200);
+      const event = await fetch(`${harness.stack.urls.edge}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ trace_id: answer.body.trace_id, event_name: "checkout_completed", fields: { revenue: 20 + index } }),
+      });
+      expect(event.status, await event.clone().text()).toBe(202);
+    }
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    // The live counters poll without a reload until the consumer has stored everything.
+    await expect.poll(() => page.locator('[data-live="events-60m"]').textContent(), { timeout: 20_000 }).toBe("3");
+    await expect.poll(() => page.locator('[data-live="requests-60m"]').textContent(), { timeout: 20_000 }).toBe(String(served));
+    expect(await captureViews(page, "walk-dashboard", (current) => current.locator('[data-live="events-60m"]').waitFor())).toEqual([]);
+  });
+
   it("logged no browser error on the way", () => {
     expect(pm.errors).toEqual([]);
     expect(viewer?.errors ?? []).toEqual([]);
   });
-
-  // Referenced by the later steps of the walk (Viewer, API key, dashboard).
-  void viewerEmail;
-  void promptUrl;
 });
