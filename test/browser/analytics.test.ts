@@ -148,6 +148,8 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
     await harness?.stop();
   });
 
+  /** Charts redraw at a new width on the next animation frame. */
+  const settled = (page: Page) => page.evaluate(() => new Promise((resolve) => (globalThis as unknown as { requestAnimationFrame: (callback: () => void) => void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame: (callback: () => void) => void }).requestAnimationFrame(() => resolve(null)))));
   const panel = (page: Page, title: string) => page.locator("section.chart-panel").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
   /** The cells of a panel's data table, row by row. */
   const tableOf = async (page: Page, title: string) => {
@@ -223,7 +225,10 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
 
     // Close the tables again for the screenshots.
     while ((await page.locator("details.chart-table[open]").count()) > 0) await page.locator("details.chart-table[open] > summary").first().click();
-    expect(await captureViews(page, "dashboard", (current) => current.locator('[data-kpi="requests"] dd').waitFor())).toEqual([]);
+    expect(await captureViews(page, "dashboard", async (current) => {
+      await current.locator('[data-kpi="requests"] dd').waitFor();
+      await settled(current);
+    })).toEqual([]);
   });
 
   it("shows the experiment's per-variant results, in plain words, and says there is not enough data yet", async () => {
@@ -259,7 +264,10 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
     ]);
 
     while ((await page.locator("details.chart-table[open]").count()) > 0) await page.locator("details.chart-table[open] > summary").first().click();
-    expect(await captureViews(page, "experiment", (current) => current.locator(".experiment-sentence").first().waitFor())).toEqual([]);
+    expect(await captureViews(page, "experiment", async (current) => {
+      await current.locator(".experiment-sentence").first().waitFor();
+      await settled(current);
+    })).toEqual([]);
   });
 
   it("creates an experiment only when the weights add up to 100 %", async () => {
