@@ -33,6 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
   let requests = 0;
   const served: Array<{ index: number; unit: string; variant: string; versionId: string; traceId: string }> = [];
   let unit0ExtraVariant = "";
+  let database: ReturnType<typeof createHttpDb>["db"];
 
   const getPrompt = async (query: string) => {
     const response = await fetch(`${harness.stack.urls.edge}/api/v1/get-prompt/welcome${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
@@ -136,8 +137,8 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
     );
     expect(results.body.variants.reduce((sum: number, variant: { exposures: number }) => sum + variant.exposures, 0)).toBe(UNITS + 1);
     // …then aggregated now, as a platform admin would (QStash does it every five minutes).
-    const { db } = createHttpDb({ databaseUrl: harness.stack.urls.database, localEndpoint: harness.stack.urls.neonEndpoint ?? undefined });
-    await db.execute(sql`update users set is_platform_admin = true where id = ${registered.body.user.id}`);
+    database = createHttpDb({ databaseUrl: harness.stack.urls.database, localEndpoint: harness.stack.urls.neonEndpoint ?? undefined }).db;
+    await database.execute(sql`update users set is_platform_admin = true where id = ${registered.body.user.id}`);
     const aggregated = await api("POST", "/api/admin/jobs/aggregate", { token, body: { workspace_ids: [ws.workspaceId] } });
     expect(aggregated.status, JSON.stringify(aggregated.body)).toBe(200);
 
@@ -268,6 +269,43 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
       await current.locator(".experiment-sentence").first().waitFor();
       await settled(current);
     })).toEqual([]);
+  });
+
+  it("tells the PM what to send when a range has no data", async () => {
+    const { page } = watched;
+    await page.goto(`${harness.site}/dashboard?range=custom&from=2025-01-06&to=2025-01-12&prompt=${promptId}`);
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    const usage = panel(page, "Usage over time");
+    await expect.poll(() => usage.textContent(), { timeout: 15_000 }).toMatch(/No requests in this range yet\. Fetch welcome from your app with get-prompt \(see the snippet\), then send events to POST \/api\/v1\/events with the trace_id it returns/);
+    expect(await usage.getByRole("link", { name: "see the snippet" }).getAttribute("href")).toBe(`/prompts/${promptId}?tab=code`);
+    expect(await page.locator('[data-kpi="requests"] dd').textContent()).toBe("0");
+    expect(await usage.locator("details.chart-table").count()).toBe(0);
+  });
+
+  it("warns of a sample-ratio mismatch when the units do not split as the weights say", async () => {
+    const { page } = watched;
+    const { api } = harness;
+    const created = await api("POST", "/api/experiments", {
+      ...ws,
+      body: { prompt_id: promptId, environment: "staging", name: "Broken split", primary_event: "signup", variants: [{ version_id: v2, weight: 1 }, { version_id: v1, weight: 1 }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await api("POST", `/api/experiments/${created.body.id}/start`, ws)).status).toBe(200);
+    // 300 units in the control and 150 in the treatment of a 50/50 split: an assignment bug.
+    await database.execute(sql`
+      insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, variant, experiment_id, unit_id, latency_ms, status, served_at)
+      select 'tr_srm_' || n, ${ws.workspaceId}, ${promptId}, case when n <= 300 then ${v2} else ${v1} end, 'staging',
+             case when n <= 300 then 'control' else 'variant_1' end, ${created.body.id}, 'srm-unit-' || n, 5, 'success', now()
+      from generate_series(1, 450) as n`);
+    await page.goto(`${harness.site}/experiments/${created.body.id}`);
+    await page.getByRole("heading", { name: "Broken split", level: 1 }).waitFor();
+    await expect.poll(() => page.locator(".srm-banner").textContent()).toMatch(/Sample ratio mismatch — don't trust these results yet\..*Control \(v2\) 66\.7% \(expected 50%\), Variant B \(v1\) 33\.3% \(expected 50%\)/);
+    expect(await page.locator(".not-enough-data").textContent()).toMatch(/Only 0 conversions so far/);
+    const split = await tableOf(page, "Traffic split");
+    expect(split.map((row) => row.slice(1))).toEqual([
+      ["300", "66.7%", "50%"],
+      ["150", "33.3%", "50%"],
+    ]);
   });
 
   it("creates an experiment only when the weights add up to 100 %", async () => {
