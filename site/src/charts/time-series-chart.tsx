@@ -30,7 +30,9 @@ export interface TimeSeriesChartProps {
   height?: number;
 }
 
-const MARGIN = { top: 12, right: 16, bottom: 28, left: 56 };
+const MARGIN = { top: 12, right: 16, bottom: 28 };
+/** Roughly the width of one character of the 11 px axis labels. */
+const LABEL_CHAR_PX = 6.6;
 
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
   let frame: HTMLDivElement | undefined;
@@ -43,13 +45,17 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     const max = values.length > 0 ? Math.max(...values) : 1;
     const min = values.length > 0 ? Math.min(...values) : 0;
     const ticks = niceTicks(min, max > 0 ? max : 1);
-    const plotWidth = width() - MARGIN.left - MARGIN.right;
+    const step = (ticks[1] ?? 1) - (ticks[0] ?? 0);
+    const tickLabels = ticks.map((tick) => (props.formatAxis ? props.formatAxis(tick, step) : props.format(tick)));
+    // The y labels decide the left margin, so long ones ($0.000002) are never cut off.
+    const left = Math.max(40, Math.ceil(Math.max(...tickLabels.map((label) => label.length)) * LABEL_CHAR_PX) + 14);
+    const plotWidth = width() - left - MARGIN.right;
     const first = props.times[0] ?? 0;
     const last = props.times.at(-1) ?? first;
-    const x = props.times.length === 1 ? () => MARGIN.left + plotWidth / 2 : linearScale([first, last], [MARGIN.left, MARGIN.left + plotWidth]);
+    const x = props.times.length === 1 ? () => left + plotWidth / 2 : linearScale([first, last], [left, left + plotWidth]);
     const y = linearScale([ticks[0]!, ticks.at(-1)!], [height() - MARGIN.bottom, MARGIN.top]);
     const labelCount = Math.max(2, Math.floor(plotWidth / 90));
-    return { ticks, x, y, xTicks: timeTicks(props.times, labelCount), plotWidth };
+    return { ticks, tickLabels, left, x, y, xTicks: timeTicks(props.times, labelCount), plotWidth };
   });
 
   const path = (series: TimeSeries, closed: boolean) => {
@@ -109,11 +115,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         onBlur={() => setActive(null)}
       >
         <For each={geometry().ticks}>
-          {(tick) => (
+          {(tick, index) => (
             <g class="chart-grid">
-              <line x1={MARGIN.left} x2={width() - MARGIN.right} y1={geometry().y(tick)} y2={geometry().y(tick)} />
-              <text x={MARGIN.left - 8} y={geometry().y(tick)} dy="0.32em" text-anchor="end">
-                {props.formatAxis ? props.formatAxis(tick, (geometry().ticks[1] ?? 1) - (geometry().ticks[0] ?? 0)) : props.format(tick)}
+              <line x1={geometry().left} x2={width() - MARGIN.right} y1={geometry().y(tick)} y2={geometry().y(tick)} />
+              <text x={geometry().left - 8} y={geometry().y(tick)} dy="0.32em" text-anchor="end">
+                {geometry().tickLabels[index()]}
               </text>
             </g>
           )}
