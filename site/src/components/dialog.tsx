@@ -16,7 +16,11 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
       class="dialog"
       classList={{ wide: props.wide }}
       aria-labelledby={titleId}
-      onClose={() => props.onClose()}
+      // The close event arrives a task later: after a close the page asked for (open went false),
+      // or after the page already re-opened the dialog, it must not close it again.
+      onClose={() => {
+        if (props.open && !element?.open) props.onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         props.onClose();
