@@ -28,6 +28,11 @@ export interface PromptSource {
   setShowProblems: (show: boolean) => void;
 }
 
+/** A playground page's address carrying the chosen prompt and version (`?prompt=&version=`). */
+export function hrefWithSource(path: string, source: PromptSource): string {
+  return `${path}${source.promptId() ? `?prompt=${encodeURIComponent(source.promptId())}&version=${encodeURIComponent(source.versionId())}` : ""}`;
+}
+
 export const versionLabel = (version: Pick<VersionSummary, "version_number" | "status">) => `v${version.version_number} · ${version.status}`;
 
 /** Prompt, version and variables state; `initial` comes from the address and `onChange` writes it back. */

@@ -6,7 +6,7 @@ import { createEffect, createMemo, createResource, createSignal, For, Match, on,
 import { compareModels, LLM_LIMITS, listProviders, type CompareResult, type ProviderInfo, type Target } from "~/api/llm";
 import { ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
-import { createPromptSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
+import { createPromptSource, hrefWithSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
 import { formatLatency, RunFigures, targetName } from "~/llm/run-figures";
 import { parseSettings, RunSettings, type SettingsForm } from "~/llm/run-settings";
 import { keyed, TargetPicker } from "~/llm/target-picker";
@@ -83,7 +83,7 @@ export default function ComparePage() {
     return { fastest, cheapest };
   });
 
-  const playgroundHref = () => `/playground${source.promptId() ? `?prompt=${encodeURIComponent(source.promptId())}&version=${encodeURIComponent(source.versionId())}` : ""}`;
+  const playgroundHref = () => hrefWithSource("/playground", source);
 
   return (
     <>

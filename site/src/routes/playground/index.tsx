@@ -8,7 +8,7 @@ import { describeError } from "~/api/client";
 import { countTokens, failedAttemptsOf, LLM_LIMITS, listProviders, runStream, type FailedAttempt, type RunSummary, type Target } from "~/api/llm";
 import { ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
-import { createPromptSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
+import { createPromptSource, hrefWithSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
 import { EstimateLine, FailoverNotice, formatLatency, RunFigures, targetName } from "~/llm/run-figures";
 import { RunSettings, parseSettings, type SettingsForm } from "~/llm/run-settings";
 import { defaultTarget, keyed, TargetPicker } from "~/llm/target-picker";
@@ -157,7 +157,7 @@ export default function PlaygroundPage() {
     }
   };
 
-  const compareHref = () => `/playground/compare${source.promptId() ? `?prompt=${encodeURIComponent(source.promptId())}&version=${encodeURIComponent(source.versionId())}` : ""}`;
+  const compareHref = () => hrefWithSource("/playground/compare", source);
 
   return (
     <>
