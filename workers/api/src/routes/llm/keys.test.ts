@@ -51,7 +51,7 @@ describe("provider keys", () => {
       ["llm_key.replace", owner.workspaceId, { provider: "openai", scope: "workspace", key_suffix: `…${FAKE_KEYS.openai.slice(-4)}` }, { provider: "openai", scope: "workspace", key_suffix: "…abcd" }],
       ["llm_key.delete", owner.workspaceId, { provider: "openai", scope: "workspace", key_suffix: "…abcd" }, null],
     ]);
-    const userAudit = await withContext((ctx) => ctx.db().select().from(auditLog).where(and(eq(auditLog.targetId, mine.body!.id))));
+    const userAudit = await withContext((ctx) => ctx.db().select().from(auditLog).where(eq(auditLog.targetId, mine.body!.id)).orderBy(auditLog.createdAt, auditLog.id));
     expect(userAudit.map((row) => [row.action, row.workspaceId, row.actorUserId])).toEqual([
       ["llm_key.create", null, owner.session.user.id],
       ["llm_key.delete", null, owner.session.user.id],
