@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { auditLog, llmProviderKeys } from "@xr2/db/schema";
 import { decryptProviderKey } from "../../services/llm/key-encryption.ts";
 import { bindingOf } from "../../services/llm/provider-key-owner.ts";
