@@ -9,6 +9,8 @@ export interface Row {
   /** What `throughput` counts per second: HTTP requests, stored rows, or queries. */
   unit: "req/s" | "rows/s" | "queries/s";
   throughput: number;
+  /** When a row is the median of several rounds: each round's throughput, in the order run. */
+  rounds?: number[];
   p50_ms: number | null;
   p95_ms: number | null;
   p99_ms: number | null;
@@ -67,6 +69,14 @@ export function load(url: string, opts: { headers?: Record<string, string>; meth
       });
     });
   });
+}
+
+/** The middle value of `values` (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  if (values.length === 0) throw new Error("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Latency percentiles of `samples` (milliseconds), nearest-rank. */
