@@ -237,7 +237,7 @@ async function createSecurityFixture(): Promise<SecurityFixture> {
         { workspaceId: base.workspaceId, userId: disabled.id, role: "admin" },
         { workspaceId: outsiderWorkspaceId, userId: outsider.id, role: "admin" },
       ]);
-      await tx.insert(apiKeys).values({ id: keyId, workspaceId: base.workspaceId, name: "security suite", keyHash: await sha256Hex(crypto.randomUUID()), prefix: "xr2_live_sec", scopes: ["prompts:read"] });
+      await tx.insert(apiKeys).values({ id: keyId, workspaceId: base.workspaceId, name: "security suite", keyHash: sha256Hex(crypto.randomUUID()), prefix: "xr2_live_sec", scopes: ["prompts:read"] });
     });
     const secret = ctx.env.JWT_SECRET;
     const now = Math.floor(Date.now() / 1000);

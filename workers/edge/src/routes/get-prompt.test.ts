@@ -26,7 +26,7 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     expect(response.headers.get("x-trace-id")).toBe(body.trace_id);
 
     expect(await readProjection(fixture.workspaceId, fixture.slug)).toMatchObject({ version_id: fixture.versionId });
-    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(await sha256Hex(fixture.apiKey)), "json")).toMatchObject({ key_id: fixture.keyId, workspace_id: fixture.workspaceId });
+    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(sha256Hex(fixture.apiKey)), "json")).toMatchObject({ key_id: fixture.keyId, workspace_id: fixture.workspaceId });
   });
 
   it("serves from KV alone once projected, and a change to KV once the isolate's cache expires", async () => {
@@ -56,7 +56,7 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     expect((await getPrompt(fixture.slug, fixture.apiKey)).status).toBe(200);
     // What a revocation does: Postgres first, then the projection.
     await database().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, fixture.keyId));
-    await env.PROMPTS_KV.delete(kvKeys.apiKey(await sha256Hex(fixture.apiKey)));
+    await env.PROMPTS_KV.delete(kvKeys.apiKey(sha256Hex(fixture.apiKey)));
 
     const response = await pollUntil(() => getPrompt(fixture.slug, fixture.apiKey), (seen) => seen.status === 401);
     expect(response.status).toBe(401);
@@ -115,7 +115,7 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     await database().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, fixture.keyId));
     const response = await getPrompt(fixture.slug, fixture.apiKey);
     expect(response.status).toBe(401);
-    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(await sha256Hex(fixture.apiKey)))).toBeNull();
+    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(sha256Hex(fixture.apiKey)))).toBeNull();
   });
 
   it("answers 503 with Retry-After, not 500, when KV and the API worker fail", async () => {

@@ -86,6 +86,6 @@ export async function deriveEventId(workspaceId: string, traceId: string, eventN
   const canonicalFields = Object.keys(fields)
     .sort()
     .map((name) => [name, fields[name]]);
-  const digest = await sha256Hex(JSON.stringify(["xr2-event-v1", workspaceId, traceId, eventName, canonicalFields, timestamp?.toISOString() ?? null]));
+  const digest = sha256Hex(JSON.stringify(["xr2-event-v1", workspaceId, traceId, eventName, canonicalFields, timestamp?.toISOString() ?? null]));
   return `evt_${digest.slice(0, 32)}`;
 }

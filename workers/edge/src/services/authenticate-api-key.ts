@@ -15,7 +15,7 @@ const recentKeys = new TtlCache<ApiKeyRecord | null>(PROJECTION_CACHE);
 export async function authenticateApiKey(env: EdgeEnv, authorization: string | undefined, scope: ApiKeyRecord["scopes"][number]): Promise<ApiKeyRecord> {
   const match = authorization ? KEY_PATTERN.exec(authorization.trim()) : null;
   if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "Send your API key as 'Authorization: Bearer <key>'");
-  const keyHash = await sha256Hex(match[1]);
+  const keyHash = sha256Hex(match[1]);
 
   let record = recentKeys.get(keyHash);
   if (record === undefined) {

@@ -62,7 +62,7 @@ export async function createApiKey(workspaceId: string, apiKey: string, opts: { 
     id: keyId,
     workspaceId,
     name: "edge test key",
-    keyHash: await sha256Hex(apiKey),
+    keyHash: sha256Hex(apiKey),
     prefix: apiKey.slice(0, 12),
     scopes: opts.scopes ?? ["prompts:read", "events:write"],
     environment: opts.environment ?? null,

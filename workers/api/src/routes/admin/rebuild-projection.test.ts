@@ -15,8 +15,8 @@ describe("KV projection rebuild", () => {
     for (const prompt of [served, archived]) await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[0]}/publish`, as);
     await ctx.db().update(prompts).set({ status: "archived" }).where(eq(prompts.id, archived.promptId));
 
-    const liveHash = await sha256Hex(`xr2_live_${crypto.randomUUID()}`);
-    const revokedHash = await sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+    const liveHash = sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+    const revokedHash = sha256Hex(`xr2_live_${crypto.randomUUID()}`);
     await ctx.db().insert(apiKeys).values([
       { id: newId("apiKey"), workspaceId: workspace.id, name: "live", keyHash: liveHash, prefix: "xr2_live_aaa", scopes: ["prompts:read"] },
       { id: newId("apiKey"), workspaceId: workspace.id, name: "revoked", keyHash: revokedHash, prefix: "xr2_live_bbb", scopes: ["prompts:read"], revokedAt: new Date() },

@@ -26,7 +26,7 @@ async function withContext<T>(run: (ctx: ReturnType<typeof testContext>) => Prom
 
 async function kvRecord(key: string) {
   return withContext(async (ctx) => {
-    const raw = await ctx.kv.get(kvKeys.apiKey(await sha256Hex(key)), "json");
+    const raw = await ctx.kv.get(kvKeys.apiKey(sha256Hex(key)), "json");
     return raw === null ? null : apiKeyRecordSchema.parse(raw);
   });
 }
@@ -46,7 +46,7 @@ describe("POST /api/product-api-keys", () => {
       created_at: expect.any(String),
     });
 
-    const keyHash = await sha256Hex(created.key);
+    const keyHash = sha256Hex(created.key);
     const [row, audit] = await withContext(async (ctx) => [
       (await ctx.db().select().from(apiKeys).where(eq(apiKeys.id, created.id)))[0],
       await ctx.db().select().from(auditLog).where(eq(auditLog.targetId, created.id)),
@@ -162,7 +162,7 @@ describe("GET /api/product-api-keys", () => {
     const text = JSON.stringify(list.body);
     for (const created of [first, second, third]) {
       expect(text).not.toContain(created.key.slice(12));
-      expect(text).not.toContain(await sha256Hex(created.key));
+      expect(text).not.toContain(sha256Hex(created.key));
     }
     expect(text).not.toContain(theirs.id);
   });
@@ -180,7 +180,7 @@ describe("DELETE /api/product-api-keys/{keyId}", () => {
     expect(await kvRecord(created.key)).toBeNull();
     expect(await kvRecord(kept.key)).not.toBeNull();
     await withContext(async (ctx) => {
-      expect(await resolveApiKey({ ctx, input: { keyHash: await sha256Hex(created.key) } })).toBeNull();
+      expect(await resolveApiKey({ ctx, input: { keyHash: sha256Hex(created.key) } })).toBeNull();
       const [row] = await ctx.db().select().from(apiKeys).where(eq(apiKeys.id, created.id));
       expect(row!.revokedAt).toBeInstanceOf(Date);
     });
@@ -193,7 +193,7 @@ describe("DELETE /api/product-api-keys/{keyId}", () => {
     expect(audit[0]).toMatchObject({ actorUserId: owner.user.id, before: { revoked_at: null }, after: { revoked_at: expect.any(String), prefix: created.prefix } });
     const auditText = JSON.stringify(audit);
     expect(auditText).not.toContain(created.key.slice(12));
-    expect(auditText).not.toContain(await sha256Hex(created.key));
+    expect(auditText).not.toContain(sha256Hex(created.key));
   });
 
   it("answers 404 for keys of another workspace or unknown ids, and leaves the other workspace's key working", async () => {

@@ -27,7 +27,7 @@ export interface CreateApiKeyInput {
 
 export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input: CreateApiKeyInput }) {
   const key = `${API_KEY_PREFIX}${randomToken()}`;
-  const keyHash = await sha256Hex(key);
+  const keyHash = sha256Hex(key);
   const row = await ctx.db().transaction(async (tx) => {
     // Serialises key creation per workspace so the live-key limit holds under concurrent calls.
     await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");

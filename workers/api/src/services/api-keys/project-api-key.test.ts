@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function insertKey(workspaceId: string, overrides: Partial<typeof apiKeys.$inferInsert> = {}) {
-  const keyHash = await sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+  const keyHash = sha256Hex(`xr2_live_${crypto.randomUUID()}`);
   const id = newId("apiKey");
   await ctx.db().insert(apiKeys).values({ id, workspaceId, name: "test", keyHash, prefix: "xr2_live_abc", scopes: ["prompts:read"], ...overrides });
   return { id, keyHash };
@@ -41,7 +41,7 @@ describe("projectApiKey / resolveApiKey", () => {
     const revoked = await insertKey(workspaceId, { revokedAt: new Date() });
     expect(await projectApiKey({ ctx, input: { keyHash: revoked.keyHash } })).toBeNull();
     expect(await kvEntry(revoked.keyHash)).toBeNull();
-    const unknown = await sha256Hex("xr2_live_never_issued");
+    const unknown = sha256Hex("xr2_live_never_issued");
     expect(await resolveApiKey({ ctx, input: { keyHash: unknown } })).toBeNull();
     expect(await kvEntry(unknown)).toBeNull();
   });

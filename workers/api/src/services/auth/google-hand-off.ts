@@ -21,7 +21,7 @@ export const HAND_OFF_TTL_SECONDS = 60;
 const handOffSchema = z.object({ userId: z.string(), handOffChallenge: z.string(), redirectTo: z.string() });
 type HandOff = z.infer<typeof handOffSchema>;
 
-const redisKey = async (code: string) => `auth:google-hand-off:${await sha256Hex(code)}`;
+const redisKey = (code: string) => `auth:google-hand-off:${sha256Hex(code)}`;
 
 /** PKCE's S256: base64url(SHA-256(verifier)). */
 export async function s256Challenge(verifier: string): Promise<string> {
@@ -30,7 +30,7 @@ export async function s256Challenge(verifier: string): Promise<string> {
 
 export async function createHandOff(ctx: ServiceContext, handOff: HandOff): Promise<string> {
   const code = randomToken();
-  await ctx.redis().set(await redisKey(code), handOff, { ex: HAND_OFF_TTL_SECONDS });
+  await ctx.redis().set(redisKey(code), handOff, { ex: HAND_OFF_TTL_SECONDS });
   return code;
 }
 
@@ -43,7 +43,7 @@ export async function redeemHandOff({
 }): Promise<Session & { redirect_to: string }> {
   googleConfig(ctx.env); // 404 while Google sign-in is off
   // GETDEL: a code is consumed by its first use, whether the verifier matches or not.
-  const stored = handOffSchema.safeParse(await ctx.redis().getdel(await redisKey(input.code)));
+  const stored = handOffSchema.safeParse(await ctx.redis().getdel(redisKey(input.code)));
   if (!stored.success) throw new ApiError("UNAUTHENTICATED", "Unknown, used or expired sign-in code: start Google sign-in again");
   const { userId, handOffChallenge, redirectTo } = stored.data;
   if (!(await constantTimeEqual(await s256Challenge(input.codeVerifier), handOffChallenge))) {

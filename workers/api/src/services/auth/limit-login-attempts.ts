@@ -23,7 +23,7 @@ function limiter(ctx: ServiceContext, policy: RateLimitPolicy): Ratelimit {
 export async function limitLoginAttempts(ctx: ServiceContext, input: { email: string; ip: string | undefined }): Promise<void> {
   const policies = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES);
   // The address is hashed: Redis keys must not hold who tried to sign in.
-  const checks: Array<[RateLimitPolicy, string]> = [[policies.loginPerEmail, await sha256Hex(input.email.trim().toLowerCase())]];
+  const checks: Array<[RateLimitPolicy, string]> = [[policies.loginPerEmail, sha256Hex(input.email.trim().toLowerCase())]];
   if (input.ip) checks.push([policies.loginPerIp, input.ip]);
   let verdicts;
   try {

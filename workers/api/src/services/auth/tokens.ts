@@ -65,7 +65,7 @@ export async function issueSession(
       id: refreshTokenId,
       userId: user.id,
       familyId: opts.familyId ?? newId("refreshToken"),
-      tokenHash: await sha256Hex(refreshToken),
+      tokenHash: sha256Hex(refreshToken),
       expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       userAgent: opts.userAgent?.slice(0, 300) ?? null,
     });
@@ -81,7 +81,7 @@ export async function issueSession(
 
 /** Rotates a refresh token: the presented one stops working and a new one of the same family is issued. */
 export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: string, userAgent?: string): Promise<Session> {
-  const tokenHash = await sha256Hex(refreshToken);
+  const tokenHash = sha256Hex(refreshToken);
   const [row] = await ctx
     .db()
     .select({ token: refreshTokens, user: users })
@@ -121,6 +121,6 @@ export async function revokeFamily(ctx: ServiceContext, familyId: string): Promi
 
 /** Logout: the presented refresh token's family ends; unknown tokens are ignored (logout is idempotent). */
 export async function revokeRefreshToken(ctx: ServiceContext, refreshToken: string): Promise<void> {
-  const [row] = await ctx.db().select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(refreshToken))).limit(1);
+  const [row] = await ctx.db().select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256Hex(refreshToken))).limit(1);
   if (row) await revokeFamily(ctx, row.familyId);
 }

@@ -64,7 +64,7 @@ export async function seedDemoWorkspace({ ctx }: { ctx: ServiceContext }): Promi
   const workspaceId = existing ? await findDemoWorkspace(ctx, existing.id) : await createDemoWorkspace(ctx);
 
   // The demo key lives in KV like any key: put it there (for a while) so the edge finds it.
-  await resolveApiKey({ ctx, input: { keyHash: await sha256Hex(DEMO.apiKey) } });
+  await resolveApiKey({ ctx, input: { keyHash: sha256Hex(DEMO.apiKey) } });
   for (const demoPrompt of DEMO_PROMPTS) {
     await projectEnvironment({ ctx, input: { workspaceId, environment: "production", slug: demoPrompt.slug } });
   }
@@ -118,7 +118,7 @@ async function createDemoWorkspace(ctx: ServiceContext): Promise<string> {
       id: newId("apiKey"),
       workspaceId,
       name: "Demo key",
-      keyHash: await sha256Hex(DEMO.apiKey),
+      keyHash: sha256Hex(DEMO.apiKey),
       prefix: DEMO.apiKey.slice(0, 12),
       scopes: ["prompts:read", "events:write"],
       createdById: userId,

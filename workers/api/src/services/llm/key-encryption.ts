@@ -27,7 +27,7 @@ const additionalData = (binding: KeyBinding) => new TextEncoder().encode(`xr2-ll
 
 async function masterKey(base64: string): Promise<{ id: string; key: CryptoKey }> {
   const raw = fromBase64(base64);
-  const id = (await sha256Hex(base64)).slice(0, 16);
+  const id = sha256Hex(base64).slice(0, 16);
   return { id, key: await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]) };
 }
 

@@ -6,7 +6,7 @@ import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 
 export async function acceptInvitation({ ctx, input }: { ctx: ServiceContext; input: { token: string; user: { id: string; email: string } } }) {
-  const tokenHash = await sha256Hex(input.token);
+  const tokenHash = sha256Hex(input.token);
   return ctx.db().transaction(async (tx) => {
     const [invitation] = await tx.select().from(workspaceInvitations).where(eq(workspaceInvitations.tokenHash, tokenHash)).for("update").limit(1);
     if (!invitation || invitation.revokedAt !== null) throw new ApiError("NOT_FOUND", "This invitation does not exist or was withdrawn");

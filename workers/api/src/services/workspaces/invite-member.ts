@@ -39,7 +39,7 @@ export async function inviteMember({
       workspaceId: input.workspaceId,
       email,
       role: input.role,
-      tokenHash: await sha256Hex(token),
+      tokenHash: sha256Hex(token),
       invitedById: input.actorUserId,
       expiresAt: invitation.expiresAt,
     });
