@@ -54,7 +54,7 @@ export async function acceptEvent(item: unknown, context: { workspaceId: string;
   }
 
   const event: QueuedEvent = {
-    event_id: input.event_id ?? (await deriveEventId(context.workspaceId, input.trace_id, input.event_name, input.fields, input.timestamp === undefined ? null : occurredAt)),
+    event_id: input.event_id ?? deriveEventId(context.workspaceId, input.trace_id, input.event_name, input.fields, input.timestamp === undefined ? null : occurredAt),
     trace_id: input.trace_id,
     event_name: input.event_name,
     category,
@@ -82,7 +82,7 @@ function checkAgainstDefinition(fields: Record<string, string | number | boolean
 }
 
 /** A stable id for an event sent without one: the same content always gives the same id. */
-export async function deriveEventId(workspaceId: string, traceId: string, eventName: string, fields: Record<string, unknown>, timestamp: Date | null): Promise<string> {
+export function deriveEventId(workspaceId: string, traceId: string, eventName: string, fields: Record<string, unknown>, timestamp: Date | null): string {
   const canonicalFields = Object.keys(fields)
     .sort()
     .map((name) => [name, fields[name]]);
