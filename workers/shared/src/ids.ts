@@ -7,9 +7,9 @@ import { monotonicFactory } from "ulidx";
 /**
  * Random numbers in [0, 1) for ulidx, from a pool of random bytes refilled 256 at a time. The
  * library's own source asks `crypto.getRandomValues` for one byte per character (16 calls an
- * id, two ids per get-prompt); a byte over 256 also maps onto the 32 ULID characters evenly,
- * where the library's byte / 255 gives the last character half the odds. The pool fills lazily,
- * so nothing random runs at module scope (workerd refuses that).
+ * id, two ids per get-prompt); here 8 byte values map onto each of the 32 ULID characters, as
+ * they do in the library. The pool fills lazily, so nothing random runs at module scope
+ * (workerd refuses that).
  */
 const pool = new Uint8Array(256);
 let poolIndex = pool.length;
