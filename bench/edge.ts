@@ -11,7 +11,7 @@
  * that moment.
  */
 import { seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
-import { compared, load, localPostgresUrl, median, type LoadResult, type Row } from "./support.ts";
+import { compared, load, localPostgresUrl, percentiles, type LoadResult, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.8;
 const MAX_P99_RATIO = 1.5;
@@ -80,8 +80,9 @@ async function phase(label: string, devVars: Record<string, string>, log: (line:
   }
 }
 
-/** The rounds' medians of throughput and latency; every error of every round counts. */
+/** The rounds' medians (nearest rank) of throughput and latency; every error of every round counts. */
 function medianRound(rounds: LoadResult[]): LoadResult {
+  const median = (values: number[]) => percentiles(values).p50;
   return {
     rps: median(rounds.map((round) => round.rps)),
     p50_ms: median(rounds.map((round) => round.p50_ms)),

@@ -71,15 +71,7 @@ export function load(url: string, opts: { headers?: Record<string, string>; meth
   });
 }
 
-/** The middle value of `values` (the mean of the two middle ones for an even count). */
-export function median(values: number[]): number {
-  if (values.length === 0) throw new Error("median of no values");
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** Latency percentiles of `samples` (milliseconds), nearest-rank. */
+/** Percentiles of `samples` (latencies in milliseconds, or the figures of bench rounds), nearest-rank. */
 export function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0, 1);
