@@ -9,7 +9,7 @@
  * own port for the management API. Both share one persistence directory, so KV is shared.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { freePort } from "./port-lease.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,6 +54,8 @@ export interface LocalStack {
   backends: { database: string; redis: string; qstash: string };
   /** The fake LLM providers that run (those whose base URL .dev.vars does not name), by provider. */
   llmFakes: FakeLlmProviders["baseUrls"];
+  /** Wrangler's own log files (every line the workers log), the newest WRANGLER_LOG_FILES_KEPT kept. */
+  logDir: string;
   stop(): Promise<void>;
 }
 
@@ -177,12 +179,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     writeFileSync(envFile, Object.entries(workerVars).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
 
     const persistTo = join(options.dataDir, "wrangler");
-    const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, log, name: "edge" });
+    // Wrangler appends every line the workers log to a file of its own per process, by default
+    // under ~/.config/.wrangler/logs, where it is never removed. Kept with the stack's data instead.
+    const logDir = join(options.dataDir, "logs");
+    pruneLogFiles(logDir, WRANGLER_LOG_FILES_KEPT);
+    const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, logDir, log, name: "edge" });
     cleanups.push(() => stopProcess(edgeProcess));
     // The second session opens the same SQLite-backed KV store: started while the first is still
     // creating it, workerd fails with SQLITE_BUSY, so it starts once the first answers.
     await waitForHttp(`http://127.0.0.1:${options.ports.edge}/health/live`, 60_000, { child: edgeProcess, signal: options.signal });
-    const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, log, name: "api" });
+    const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, logDir, log, name: "api" });
     cleanups.push(() => stopProcess(apiProcess));
 
     const urls = {
@@ -213,6 +219,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     return {
       services: { database, redis, qstash },
       urls,
+      logDir,
       backends: {
         database: database?.backend ?? "neon (from .dev.vars)",
         redis: redis?.backend ?? "upstash (from .dev.vars)",
@@ -232,7 +239,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
  * secrets from the process environment when CLOUDFLARE_INCLUDE_PROCESS_ENV is set. So wrangler
  * gets a minimal environment holding just the worker vars and what a process needs to run.
  */
-function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Record<string, string>; persistTo: string; log: (line: string) => void; name: string }): ChildProcess {
+function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Record<string, string>; persistTo: string; logDir: string; log: (line: string) => void; name: string }): ChildProcess {
   const wrangler = join(ROOT, "node_modules/.bin/wrangler");
   const inherited = Object.fromEntries(["PATH", "HOME", "TMPDIR", "LANG", "XDG_CONFIG_HOME"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
   return spawnLogged(
@@ -246,12 +253,26 @@ function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Reco
         WRANGLER_HIDE_BANNER: "true",
         NO_COLOR: "1",
         CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
+        WRANGLER_LOG_PATH: opts.logDir,
         ...opts.workerVars,
       },
       log: opts.log,
       name: opts.name,
     },
   );
+}
+
+/** Wrangler's log files of the last few runs (two per run) stay for troubleshooting. */
+export const WRANGLER_LOG_FILES_KEPT = 10;
+
+/** Deletes all but the `keep` newest `.log` files of `dir` (a missing directory is fine). */
+export function pruneLogFiles(dir: string, keep: number): void {
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".log"))
+    .map((name) => ({ path: join(dir, name), modified: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.modified - a.modified);
+  for (const file of files.slice(keep)) rmSync(file.path, { force: true });
 }
 
 function spawnLogged(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; log: (line: string) => void; name: string }): ChildProcess {

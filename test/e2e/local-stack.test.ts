@@ -3,6 +3,8 @@
  * no site), driven over HTTP only: the first slice of the product works across both workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -50,6 +52,21 @@ describe("local stack", () => {
     } finally {
       await client.end();
     }
+  });
+
+  it("keeps wrangler's log of every worker line with the stack's data, not in the home directory", async () => {
+    const slug = demo.prompt_slugs[0]!;
+    const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}?var.name=Ada&var.product=xR2&var.plan=pro`, { headers: { authorization: `Bearer ${demo.api_key}` } });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get("x-request-id")!;
+    // Wrangler appends to its file after printing the line, so the line may take a moment.
+    let logged = false;
+    for (let attempt = 0; attempt < 50 && !logged; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const files = existsSync(stack.logDir) ? readdirSync(stack.logDir).filter((name) => name.endsWith(".log")) : [];
+      logged = files.some((name) => readFileSync(join(stack.logDir, name), "utf8").includes(requestId));
+    }
+    expect(logged, `no file in ${stack.logDir} holds request ${requestId}`).toBe(true);
   });
 
   it("seeds idempotently", async () => {
