@@ -23,7 +23,7 @@
  * Rows go in through jsonb_to_recordset with one parameter per statement: a full batch (100
  * messages of 100 items) would exceed Postgres's 65,535 bind parameters as a VALUES list.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import {
   describeError,
   eventBatchMessageSchema,
@@ -214,48 +214,58 @@ async function store(ctx: ServiceContext, queue: string, works: Work[], counts: 
   });
 }
 
-/** What the live counters need of a stored row: its workspace, prompt and minute (Unix minutes). */
-type StoredRow = {
+/**
+ * What the live counters need of the stored rows: how many there are of each workspace, prompt
+ * and minute (Unix minutes). Postgres groups them, so a chunk of a thousand exposures of one
+ * prompt answers one row instead of a thousand.
+ */
+type StoredRows = {
   workspace_id: string;
   prompt_id: string | null;
   minute: number;
+  count: number;
 };
 
-async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRow[]> {
+/** Wraps a data-modifying statement that returns (workspace_id, prompt_id, minute) per row. */
+function countedByMinute(statement: SQL): SQL {
+  return sql`with stored as (${statement}) select workspace_id, prompt_id, minute, count(*)::int as count from stored group by workspace_id, prompt_id, minute`;
+}
+
+async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRows[]> {
   const rows = exposures.map((exposure) => ({ ...exposure, latency_ms: Math.round(exposure.latency_ms) }));
-  const result = await ctx.http().execute<StoredRow>(sql`
+  const result = await ctx.http().execute<StoredRows>(countedByMinute(sql`
     insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, event_firsts)
     select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, '{}'::jsonb
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
       unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz)
     on conflict (trace_id) do nothing
-    returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`);
+    returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`));
   return result.rows;
 }
 
 /** Inserts events not stored yet, attributed from their exposure when it is already there. */
-async function insertEvents(ctx: ServiceContext, events: Array<QueuedEvent & { workspace_id: string }>): Promise<StoredRow[]> {
-  const result = await ctx.http().execute<StoredRow>(sql`
+async function insertEvents(ctx: ServiceContext, events: Array<QueuedEvent & { workspace_id: string }>): Promise<StoredRows[]> {
+  const result = await ctx.http().execute<StoredRows>(countedByMinute(sql`
     insert into events (workspace_id, event_id, trace_id, event_name, category, fields, occurred_at, prompt_id, version_id, variant)
     select e.workspace_id, e.event_id, e.trace_id, e.event_name, e.category, e.fields, e.occurred_at, x.prompt_id, x.version_id, x.variant
     from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(
       workspace_id text, event_id text, trace_id text, event_name text, category text, fields jsonb, occurred_at timestamptz)
     left join exposures x on x.trace_id = e.trace_id and x.workspace_id = e.workspace_id
     on conflict (workspace_id, event_id) do nothing
-    returning workspace_id, prompt_id, floor(extract(epoch from occurred_at) / 60)::int as minute`);
+    returning workspace_id, prompt_id, floor(extract(epoch from occurred_at) / 60)::int as minute`));
   return result.rows;
 }
 
 /** Attributes the still unattributed events of these traces whose exposure is stored by now. */
-async function attributeEvents(ctx: ServiceContext, traces: Array<{ workspace_id: string; trace_id: string }>): Promise<StoredRow[]> {
-  const result = await ctx.http().execute<StoredRow>(sql`
+async function attributeEvents(ctx: ServiceContext, traces: Array<{ workspace_id: string; trace_id: string }>): Promise<StoredRows[]> {
+  const result = await ctx.http().execute<StoredRows>(countedByMinute(sql`
     update events e
     set prompt_id = x.prompt_id, version_id = x.version_id, variant = x.variant
     from exposures x
     where x.trace_id = e.trace_id and x.workspace_id = e.workspace_id and e.prompt_id is null
       and (e.workspace_id, e.trace_id) in (
         select t.workspace_id, t.trace_id from jsonb_to_recordset(${JSON.stringify(traces)}::jsonb) as t(workspace_id text, trace_id text))
-    returning e.workspace_id, e.prompt_id, floor(extract(epoch from e.occurred_at) / 60)::int as minute`);
+    returning e.workspace_id, e.prompt_id, floor(extract(epoch from e.occurred_at) / 60)::int as minute`));
   return result.rows;
 }
