@@ -74,7 +74,10 @@ export function ImportDialog(props: { open: boolean; onClose: () => void; onImpo
           <Match when={stage().step === "reading" || stage().step === "uploading" ? (stage() as Extract<Stage, { file: string }>) : undefined}>
             {(current) => (
               <div class="stack import-progress" role="status" aria-live="polite">
-                <progress class="progress" max={2} value={current().step === "reading" ? 1 : undefined} aria-label="Import progress" />
+                {/* Indeterminate while uploading: a progress without a value (setting it to undefined throws). */}
+                <Show when={current().step === "reading"} fallback={<progress class="progress" aria-label="Import progress" />}>
+                  <progress class="progress" max={2} value={1} aria-label="Import progress" />
+                </Show>
                 <span>
                   {current().step === "reading" ? `Reading ${current().file}…` : `Importing ${current().count === null ? "the prompts" : `${current().count} prompt${current().count === 1 ? "" : "s"}`} from ${current().file}…`}
                 </span>
