@@ -1,9 +1,9 @@
 // The prompts list in the browser, for a PM who keeps many prompts: rows selected for a bulk tag,
 // the tag filter, an export of the selection as JSON, a bulk archive (and the Archived filter
 // that shows it), a re-import of the exported file with new slugs (what someone moving prompts
-// between installations does), and the table as CSV. Seeded through the API; every step after
-// that through the UI only.
-import { readFileSync, writeFileSync } from "node:fs";
+// between installations does), the table as CSV, and a move to another workspace. Seeded through
+// the API; every step after that through the UI only.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -31,6 +31,8 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     { slug: "billing-receipt", name: "Billing receipt", content: "Thanks for your payment of {amount}." },
   ];
   let exported: ExportedFile | undefined;
+  const importFile = join(tmpdir(), `xr2-import-${stamp}.json`);
+  const workspaceIds = { lifecycle: "", partner: "" };
 
   beforeAll(async () => {
     harness = await startSiteHarness();
@@ -41,6 +43,10 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     const workspace = await api("POST", "/api/workspaces", { token, body: { name: "Lifecycle messages" } });
     expect(workspace.status, JSON.stringify(workspace.body)).toBe(201);
     const workspaceId = workspace.body.id as string;
+    workspaceIds.lifecycle = workspaceId;
+    const partner = await api("POST", "/api/workspaces", { token, body: { name: "Partner apps" } });
+    expect(partner.status, JSON.stringify(partner.body)).toBe(201);
+    workspaceIds.partner = partner.body.id as string;
     for (const prompt of seeded) {
       const created = await api("POST", "/api/prompts", { token, workspaceId, body: { slug: prompt.slug, name: prompt.name } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -56,6 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     });
   });
   afterAll(async () => {
+    rmSync(importFile, { force: true });
     await pm?.context.close();
     await harness?.stop();
   });
@@ -65,6 +72,12 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
   const shownSlugs = (page: Page) => page.locator("tbody tr td code").allTextContents();
   const toast = (page: Page) => page.locator(".toast > span");
   const dialog = (page: Page) => page.locator("dialog[open]");
+  const switchWorkspace = async (page: Page, id: string) => {
+    const switcher = page.locator(".topbar-tools").getByLabel("Workspace");
+    await poll(() => switcher.locator("option").evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value))).toContain(id);
+    await switcher.selectOption(id);
+    await poll(() => switcher.inputValue()).toBe(id);
+  };
   const select = async (page: Page, names: string[]) => {
     for (const name of names) await page.getByRole("checkbox", { name: `Select ${name}` }).check();
   };
@@ -83,6 +96,7 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/prompts$/);
+    await switchWorkspace(page, workspaceIds.lifecycle);
     await poll(async () => (await shownSlugs(page)).sort()).toEqual(seeded.map((prompt) => prompt.slug).sort());
 
     await select(page, ["Onboarding welcome", "Onboarding nudge"]);
@@ -133,11 +147,10 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     const { page } = pm;
     expect(exported, "the export step ran").toBeDefined();
     const renamed: ExportedFile = { ...exported!, prompts: exported!.prompts.map((prompt) => ({ ...prompt, slug: `${prompt.slug}-v2`, name: `${prompt.name} (v2)` })) };
-    const path = join(tmpdir(), `xr2-import-${stamp}.json`);
-    writeFileSync(path, JSON.stringify(renamed));
+    writeFileSync(importFile, JSON.stringify(renamed));
 
     await page.getByRole("button", { name: "Import", exact: true }).click();
-    await dialog(page).getByLabel("File").setInputFiles(path);
+    await dialog(page).getByLabel("File").setInputFiles(importFile);
     await dialog(page).getByRole("button", { name: "Import", exact: true }).click();
     await poll(() => dialog(page).getByRole("status").last().textContent()).toBe("Imported 2 of 2 prompts.");
     const results = dialog(page).getByRole("region", { name: "Import results" });
@@ -147,7 +160,7 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
 
     // The same file again, with "skip": nothing is created twice.
     await page.getByRole("button", { name: "Import", exact: true }).click();
-    await dialog(page).getByLabel("File").setInputFiles(path);
+    await dialog(page).getByLabel("File").setInputFiles(importFile);
     await dialog(page).getByRole("button", { name: "Import", exact: true }).click();
     await poll(() => dialog(page).getByRole("status").last().textContent()).toBe("Imported 0 of 2 prompts.");
     await poll(() => results.locator("tbody tr").allTextContents()).toEqual([expect.stringContaining("Skipped (slug exists)"), expect.stringContaining("Skipped (slug exists)")]);
@@ -172,6 +185,24 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     expect(welcome).toMatch(/,Onboarding welcome \(v2\),/);
     // The import kept the tag the exported prompts carried.
     expect(welcome).toMatch(/,active,onboarding,/);
+  });
+
+  it("moves a prompt to another workspace, where it arrives unpublished, and archives it here", async () => {
+    const { page } = pm;
+    await select(page, ["Billing receipt"]);
+    await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Move…" }).click();
+    await poll(() => dialog(page).getByRole("heading").textContent()).toBe("Move 1 prompt");
+    await dialog(page).getByLabel("To workspace").selectOption({ label: "Partner apps" });
+    await dialog(page).getByRole("button", { name: "Move", exact: true }).click();
+    await poll(() => toast(page).last().textContent()).toBe("Moved 1 prompt(s)");
+    await poll(async () => (await shownSlugs(page)).sort()).toEqual(["onboarding-nudge-v2", "onboarding-welcome-v2"]);
+    await filter(page, "Status").selectOption("archived");
+    await poll(async () => (await shownSlugs(page)).sort()).toEqual(["billing-receipt", "onboarding-nudge", "onboarding-welcome"]);
+    await filter(page, "Status").selectOption("active");
+
+    await switchWorkspace(page, workspaceIds.partner);
+    await poll(shownSlugs.bind(null, page)).toEqual(["billing-receipt"]);
+    await poll(() => page.locator("tbody tr").first().textContent()).toContain("Not published");
   });
 
   it("logged no browser error on the way", () => {
