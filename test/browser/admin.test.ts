@@ -29,12 +29,8 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
   beforeAll(async () => {
     harness = await startSiteHarness();
     const { api } = harness;
-    const registered = await api("POST", "/api/auth/register", { body: { email: adminEmail, password, name: "Ada Admin" } });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const token = registered.body.access_token as string;
-    const workspace = await api("POST", "/api/workspaces", { token, body: { name: "Growth team" } });
-    expect(workspace.status, JSON.stringify(workspace.body)).toBe(201);
-    workspaceId = workspace.body.id as string;
+    const { token, workspaceId: created } = await harness.signUp({ email: adminEmail, password, name: "Ada Admin" }, "Growth team");
+    workspaceId = created;
     const teammateAccount = await api("POST", "/api/auth/register", { body: { email: teammateEmail, password, name: "Ben Builder" } });
     expect(teammateAccount.status, JSON.stringify(teammateAccount.body)).toBe(201);
     const seeded = await api("POST", `/api/workspaces/${workspaceId}/invite`, { token, body: { email: seededInviteEmail, role: "viewer" } });

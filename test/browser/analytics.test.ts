@@ -62,12 +62,8 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
   beforeAll(async () => {
     harness = await startSiteHarness();
     const { api } = harness;
-    const registered = await api("POST", "/api/auth/register", { body: { email, password, name: "Dana Analyst" } });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const token = registered.body.access_token as string;
-    const workspace = await api("POST", "/api/workspaces", { token, body: { name: "Growth analytics" } });
-    expect(workspace.status, JSON.stringify(workspace.body)).toBe(201);
-    ws = { token, workspaceId: workspace.body.id as string };
+    const account = await harness.signUp({ email, password, name: "Dana Analyst" }, "Growth analytics");
+    ws = { token: account.token, workspaceId: account.workspaceId };
 
     const prompt = await api("POST", "/api/prompts", { ...ws, body: { slug: "welcome", name: "Welcome message" } });
     expect(prompt.status, JSON.stringify(prompt.body)).toBe(201);
@@ -138,8 +134,8 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
     expect(results.body.variants.reduce((sum: number, variant: { exposures: number }) => sum + variant.exposures, 0)).toBe(UNITS + 1);
     // …then aggregated now, as a platform admin would (QStash does it every five minutes).
     database = createHttpDb({ databaseUrl: harness.stack.urls.database, localEndpoint: harness.stack.urls.neonEndpoint ?? undefined }).db;
-    await database.execute(sql`update users set is_platform_admin = true where id = ${registered.body.user.id}`);
-    const aggregated = await api("POST", "/api/admin/jobs/aggregate", { token, body: { workspace_ids: [ws.workspaceId] } });
+    await database.execute(sql`update users set is_platform_admin = true where id = ${account.userId}`);
+    const aggregated = await api("POST", "/api/admin/jobs/aggregate", { token: account.token, body: { workspace_ids: [ws.workspaceId] } });
     expect(aggregated.status, JSON.stringify(aggregated.body)).toBe(200);
 
     watched = await openPage(harness.browser);

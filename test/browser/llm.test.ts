@@ -20,12 +20,7 @@ describe.skipIf(!HAS_CHROMIUM)("the LLM pages in the browser", () => {
   beforeAll(async () => {
     harness = await startSiteHarness();
     const { api } = harness;
-    const registered = await api("POST", "/api/auth/register", { body: { email, password, name: "Lee Admin" } });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const token = registered.body.access_token as string;
-    const workspace = await api("POST", "/api/workspaces", { token, body: { name: "Support bots" } });
-    expect(workspace.status, JSON.stringify(workspace.body)).toBe(201);
-    const workspaceId = workspace.body.id as string;
+    const { token, workspaceId } = await harness.signUp({ email, password, name: "Lee Admin" }, "Support bots");
     const prompt = await api("POST", "/api/prompts", { token, workspaceId, body: { slug: "greeter", name: "Greeter" } });
     expect(prompt.status, JSON.stringify(prompt.body)).toBe(201);
     promptId = prompt.body.id;

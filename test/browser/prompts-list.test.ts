@@ -37,12 +37,7 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
   beforeAll(async () => {
     harness = await startSiteHarness();
     const { api } = harness;
-    const registered = await api("POST", "/api/auth/register", { body: { email, password, name: "Lee Prompts" } });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const token = registered.body.access_token as string;
-    const workspace = await api("POST", "/api/workspaces", { token, body: { name: "Lifecycle messages" } });
-    expect(workspace.status, JSON.stringify(workspace.body)).toBe(201);
-    const workspaceId = workspace.body.id as string;
+    const { token, workspaceId } = await harness.signUp({ email, password, name: "Lee Prompts" }, "Lifecycle messages");
     workspaceIds.lifecycle = workspaceId;
     const partner = await api("POST", "/api/workspaces", { token, body: { name: "Partner apps" } });
     expect(partner.status, JSON.stringify(partner.body)).toBe(201);

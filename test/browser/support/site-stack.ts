@@ -13,6 +13,8 @@ export interface SiteHarness {
   site: string;
   browser: Browser;
   api: ReturnType<typeof apiClient>;
+  /** Registers an account and creates a workspace it owns, through the API; throws unless both answer 201. */
+  signUp(account: { email: string; password: string; name: string }, workspaceName: string): Promise<{ token: string; workspaceId: string; userId: string }>;
   stop(): Promise<void>;
 }
 
@@ -26,11 +28,20 @@ export async function startSiteHarness(): Promise<SiteHarness> {
     throw error;
   }
   const opened = browser;
+  const api = apiClient(() => stack.urls.api);
   return {
     stack,
     site: stack.urls.site!,
     browser: opened,
-    api: apiClient(() => stack.urls.api),
+    api,
+    async signUp(account, workspaceName) {
+      const registered = await api("POST", "/api/auth/register", { body: account });
+      if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+      const token = registered.body.access_token as string;
+      const workspace = await api("POST", "/api/workspaces", { token, body: { name: workspaceName } });
+      if (workspace.status !== 201) throw new Error(`creating the workspace answered ${workspace.status}: ${JSON.stringify(workspace.body)}`);
+      return { token, workspaceId: workspace.body.id as string, userId: registered.body.user.id as string };
+    },
     async stop() {
       await opened.close();
       await stop();
