@@ -1,6 +1,7 @@
 /**
  * The edge worker is the hot path and must stay lean: no database driver, no ORM, no LLM SDK
  * may reach its bundle (it has no credentials for them anyway).
+ * Wrangler's debug log of the build stays with the bundle.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,5 +21,7 @@ describe("edge worker bundle", () => {
     const inputs = Object.keys(meta.inputs);
     expect(inputs.some((input) => input.includes("workers/edge/src/index.ts"))).toBe(true);
     expect(inputs.filter((input) => FORBIDDEN.some((name) => input.includes(name)))).toEqual([]);
+    // Wrangler's debug log of the build is kept beside the bundle.
+    expect(readFileSync(bundle.log, "utf8")).toContain("deploy");
   });
 });

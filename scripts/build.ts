@@ -11,18 +11,20 @@ import { ROOT } from "../local/stack.ts";
 
 const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true" };
 
-export function bundleWorker(name: "edge" | "api", outdir = join(ROOT, "dist", name)): { file: string; bytes: number; gzipBytes: number; metafile: string } {
+export function bundleWorker(name: "edge" | "api", outdir = join(ROOT, "dist", name)): { file: string; bytes: number; gzipBytes: number; metafile: string; log: string } {
   rmSync(outdir, { recursive: true, force: true });
   const config = name === "edge" ? "wrangler.toml" : "workers/api/wrangler.toml";
   const metafile = join(outdir, "meta.json");
+  // Wrangler's own debug log goes with the bundle, not into ~/.config/.wrangler/logs, which it never cleans.
+  const log = join(outdir, "wrangler.log");
   execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "-c", config, "--outdir", outdir, "--metafile", metafile], {
     cwd: ROOT,
-    env: wranglerEnv,
+    env: { ...wranglerEnv, WRANGLER_LOG_PATH: log },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const file = join(outdir, "index.js");
   const code = readFileSync(file);
-  return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile };
+  return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile, log };
 }
 
 function main(): void {
