@@ -5,14 +5,10 @@
 // creates an API key (seen once, never again), revokes it, defines an event, finds all of it in
 // the audit log (filtered, expanded, exported) and renames the workspace. Members, API keys,
 // audit log and settings pass axe in light, dark and at 375 px.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { captureViews, HAS_CHROMIUM, openPage, type WatchedPage } from "./support/browser.ts";
+import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
-
-/** expect.poll with room for a loaded machine (its default gives up after one second). */
-const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 15_000 });
 
 describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () => {
   let harness: SiteHarness;
@@ -48,9 +44,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
   };
-  const dialog = (page: Page) => page.locator("dialog[open]");
   const row = (page: Page, text: string | RegExp) => page.locator("tbody tr").filter({ hasText: text });
-  const toast = (page: Page) => page.locator(".toast > span");
   /** A `captureViews` ready callback: the page scrolled to the top (the sticky top bar stays on top), then `check`. */
   const settled = (check: (page: Page) => Promise<unknown>) => async (page: Page) => {
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
@@ -274,9 +268,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await page.getByRole("button", { name: "Clear filters" }).click();
     await poll(actions).toContain("workspace.create");
 
-    const download = page.waitForEvent("download");
-    await page.getByRole("button", { name: /Export CSV/ }).click();
-    const csv = readFileSync((await (await download).path())!, "utf8");
+    const { text: csv } = await downloadedFile(page, () => page.getByRole("button", { name: /Export CSV/ }).click());
     expect(csv.split("\r\n")[0]).toBe("created_at,actor_email,actor_user_id,action,target_type,target_id,before,after,request_id");
     expect(csv).toContain("api_key.revoke");
     expect(csv).toContain(adminEmail);

@@ -3,16 +3,13 @@
 // that shows it), a re-import of the exported file with new slugs (what someone moving prompts
 // between installations does), the table as CSV, and a move to another workspace. Seeded through
 // the API; every step after that through the UI only.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { HAS_CHROMIUM, openPage, screenshot, type WatchedPage } from "./support/browser.ts";
+import { downloadedFile as download, HAS_CHROMIUM, openDialog as dialog, openPage, poll, screenshot, toasts as toast, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
-
-/** expect.poll with room for a loaded machine (its default gives up after one second). */
-const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 15_000 });
 
 interface ExportedFile {
   prompts: Array<{ slug: string; name: string; versions: Array<{ content: string | null }> }>;
@@ -65,8 +62,6 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
   /** The filter bar's fields (the tag dialog has a "Tag" field too). */
   const filter = (page: Page, label: string) => page.getByRole("search", { name: "Filter prompts" }).getByLabel(label);
   const shownSlugs = (page: Page) => page.locator("tbody tr td code").allTextContents();
-  const toast = (page: Page) => page.locator(".toast > span");
-  const dialog = (page: Page) => page.locator("dialog[open]");
   const switchWorkspace = async (page: Page, id: string) => {
     const switcher = page.locator(".topbar-tools").getByLabel("Workspace");
     await poll(() => switcher.locator("option").evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value))).toContain(id);
@@ -75,12 +70,6 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
   };
   const select = async (page: Page, names: string[]) => {
     for (const name of names) await page.getByRole("checkbox", { name: `Select ${name}` }).check();
-  };
-  const download = async (page: Page, click: () => Promise<void>) => {
-    const pending = page.waitForEvent("download");
-    await click();
-    const file = await pending;
-    return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, "utf8") };
   };
 
   it("tags two selected prompts at once, and the tag filter then shows just those", async () => {
@@ -130,12 +119,12 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     await dialog(page).getByRole("button", { name: "Archive" }).click();
     await poll(() => toast(page).last().textContent()).toBe("Archived 2 prompts");
     await filter(page, "Tag").selectOption("");
-    await poll(shownSlugs.bind(null, page)).toEqual(["billing-receipt"]);
+    await poll(() => shownSlugs(page)).toEqual(["billing-receipt"]);
 
     await filter(page, "Status").selectOption("archived");
     await poll(async () => (await shownSlugs(page)).sort()).toEqual(["onboarding-nudge", "onboarding-welcome"]);
     await filter(page, "Status").selectOption("active");
-    await poll(shownSlugs.bind(null, page)).toEqual(["billing-receipt"]);
+    await poll(() => shownSlugs(page)).toEqual(["billing-receipt"]);
   });
 
   it("imports the exported file under new slugs: the prompts come back with their versions as drafts", async () => {
@@ -196,7 +185,7 @@ describe.skipIf(!HAS_CHROMIUM)("the prompts list in the browser", () => {
     await filter(page, "Status").selectOption("active");
 
     await switchWorkspace(page, workspaceIds.partner);
-    await poll(shownSlugs.bind(null, page)).toEqual(["billing-receipt"]);
+    await poll(() => shownSlugs(page)).toEqual(["billing-receipt"]);
     await poll(() => page.locator("tbody tr").first().textContent()).toContain("Not published");
   });
 

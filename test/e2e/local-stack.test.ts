@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
+import { until } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
@@ -60,12 +61,11 @@ describe("local stack", () => {
     expect(response.status).toBe(200);
     const requestId = response.headers.get("x-request-id")!;
     // Wrangler appends to its file after printing the line, so the line may take a moment.
-    let logged = false;
-    for (let attempt = 0; attempt < 50 && !logged; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const files = existsSync(stack.logDir) ? readdirSync(stack.logDir).filter((name) => name.endsWith(".log")) : [];
-      logged = files.some((name) => readFileSync(join(stack.logDir, name), "utf8").includes(requestId));
-    }
+    const logged = await until(
+      5_000,
+      async () => (existsSync(stack.logDir) ? readdirSync(stack.logDir).filter((name) => name.endsWith(".log")) : []).some((name) => readFileSync(join(stack.logDir, name), "utf8").includes(requestId)),
+      (found) => found,
+    );
     expect(logged, `no file in ${stack.logDir} holds request ${requestId}`).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { ROOT } from "../../../local/stack.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -106,4 +107,21 @@ export async function captureViews(page: Page, name: string, ready: (page: Page)
     await page.setViewportSize(original);
   }
   return violations;
+}
+
+/** expect.poll with room for a loaded machine (its default gives up after one second). */
+export const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 15_000 });
+
+/** The open dialog of the page. */
+export const openDialog = (page: Page) => page.locator("dialog[open]");
+
+/** The texts of the page's toasts, newest last. */
+export const toasts = (page: Page) => page.locator(".toast > span");
+
+/** What `click` makes the page download: its suggested name and its text. */
+export async function downloadedFile(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const pending = page.waitForEvent("download");
+  await click();
+  const file = await pending;
+  return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, "utf8") };
 }
