@@ -26,15 +26,15 @@ function liveKey(workspaceId: string, promptId: string, minute: number): string 
 export class LiveCounts {
   readonly #counts = new Map<string, { requests: number; events: number }>();
 
-  /** `count` stored rows (one if absent) at `minute` (Unix minutes); `workspaceTotal: false` when their workspace already counted them. */
-  add(row: { workspace_id: string; prompt_id: string | null; minute: number; count?: number }, kind: Kind, opts: { workspaceTotal?: boolean } = {}): void {
+  /** `count` stored rows at `minute` (Unix minutes); `workspaceTotal: false` when their workspace already counted them. */
+  add(row: { workspace_id: string; prompt_id: string | null; minute: number; count: number }, kind: Kind, opts: { workspaceTotal?: boolean } = {}): void {
     const now = Math.floor(Date.now() / 60_000);
     if (row.minute < now - TTL_SECONDS / 60 || row.minute > now + FUTURE_MINUTES) return;
     const subjects = [...(row.prompt_id ? [row.prompt_id] : []), ...(opts.workspaceTotal === false ? [] : [WORKSPACE_TOTAL])];
     for (const subject of subjects) {
       const key = liveKey(row.workspace_id, subject, row.minute);
       const counts = this.#counts.get(key) ?? { requests: 0, events: 0 };
-      counts[kind] += row.count ?? 1;
+      counts[kind] += row.count;
       this.#counts.set(key, counts);
     }
   }
