@@ -15,7 +15,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPOSED_HANDLER } from "hono/utils/constants";
-import { SignJWT } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { apiKeys, users, workspaceMembers, workspaces } from "@xr2/db/schema";
 import { ID_PREFIX, newId, sha256Hex } from "@xr2/shared";
 import { createApiApp } from "../app.ts";
@@ -23,7 +23,7 @@ import { authenticate } from "../middleware/authenticate.ts";
 import { requirePlatformAdmin } from "../middleware/require-platform-admin.ts";
 import { workspaceAccess } from "../middleware/workspace-access.ts";
 import { can, enforcedPermission, ROLES, type Permission, type Role } from "../permissions.ts";
-import { signAccessToken } from "../services/auth/tokens.ts";
+import { issueSession, signAccessToken } from "../services/auth/tokens.ts";
 import { createPromptFixture, testContext } from "../testing/fixtures.ts";
 import { call } from "../testing/http.ts";
 
@@ -35,7 +35,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "POST /api/auth/register": "creates the account a token is then issued for",
   "POST /api/auth/login": "exchanges a password for tokens",
   "POST /api/auth/refresh": "authenticated by the refresh token in its body",
-  "POST /api/auth/logout": "ends the session of the refresh token in its body",
+  "POST /api/auth/logout": "ends the session of the refresh token in its body, or of the access token it is sent with",
   "GET /api/auth/google": "starts Google sign-in (S1); no session exists yet",
   "GET /api/auth/google/callback": "Google's redirect back, checked by state and PKCE",
   "POST /api/auth/google/exchange": "trades the one-time sign-in code and its PKCE verifier for a session",
@@ -195,6 +195,8 @@ describe("route inventory", () => {
 interface SecurityFixture {
   workspaceId: string;
   adminUserId: string;
+  /** The admin token's session (refresh-token family). */
+  adminSessionId: string;
   outsiderWorkspaceId: string;
   tokens: Record<Role | "outsider" | "disabled" | "deleted" | "expired" | "wrongSecret", string>;
   /** Real objects of the workspace, by path parameter name. */
@@ -205,9 +207,9 @@ const ISSUER = "xr2";
 const AUDIENCE = "xr2-api";
 
 /** An access token like the real ones, with chosen expiry and key: only what the test varies differs. */
-function forgeToken(userId: string, secret: string, expiresAt: number) {
+function forgeToken(userId: string, sessionId: string, secret: string, expiresAt: number) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
+  return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setIssuer(ISSUER)
@@ -215,6 +217,11 @@ function forgeToken(userId: string, secret: string, expiresAt: number) {
     .setIssuedAt(Math.min(now, expiresAt - 60))
     .setExpirationTime(expiresAt)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** The access token of a new session of the user (a refresh-token family row), as sign-in issues it. */
+async function sessionToken(ctx: ReturnType<typeof testContext>, userId: string): Promise<string> {
+  return (await issueSession(ctx, { id: userId, email: "", name: "" })).access_token;
 }
 
 async function createSecurityFixture(): Promise<SecurityFixture> {
@@ -241,19 +248,22 @@ async function createSecurityFixture(): Promise<SecurityFixture> {
     });
     const secret = ctx.env.JWT_SECRET;
     const now = Math.floor(Date.now() / 1000);
+    const admin = await sessionToken(ctx, base.userId);
+    const adminSessionId = decodeJwt(admin).sid as string;
     return {
       workspaceId: base.workspaceId,
       adminUserId: base.userId,
+      adminSessionId,
       outsiderWorkspaceId,
       tokens: {
-        admin: await signAccessToken(ctx, base.userId),
-        member: await signAccessToken(ctx, member.id),
-        viewer: await signAccessToken(ctx, viewer.id),
-        outsider: await signAccessToken(ctx, outsider.id),
-        disabled: await signAccessToken(ctx, disabled.id),
-        deleted: await signAccessToken(ctx, newId("user")),
-        expired: await forgeToken(base.userId, secret, now - 60),
-        wrongSecret: await forgeToken(base.userId, `${secret}-but-not-ours`, now + 600),
+        admin,
+        member: await sessionToken(ctx, member.id),
+        viewer: await sessionToken(ctx, viewer.id),
+        outsider: await sessionToken(ctx, outsider.id),
+        disabled: await sessionToken(ctx, disabled.id),
+        deleted: await signAccessToken(ctx, newId("user"), newId("refreshToken")),
+        expired: await forgeToken(base.userId, adminSessionId, secret, now - 60),
+        wrongSecret: await forgeToken(base.userId, adminSessionId, `${secret}-but-not-ours`, now + 600),
       },
       params: { workspaceId: base.workspaceId, userId: viewer.id, promptId: base.promptId, versionId: base.versionIds[0]!, keyId },
     };
@@ -297,7 +307,7 @@ describe("forged tokens used by the suite", () => {
   it("are refused for the reason they test, and accepted when made valid", async () => {
     const fixture = await createSecurityFixture();
     const ctx = testContext();
-    const valid = await forgeToken(fixture.adminUserId, ctx.env.JWT_SECRET, Math.floor(Date.now() / 1000) + 600);
+    const valid = await forgeToken(fixture.adminUserId, fixture.adminSessionId, ctx.env.JWT_SECRET, Math.floor(Date.now() / 1000) + 600);
     await ctx.dispose();
     expect((await call("GET", "/api/auth/me", { token: valid })).status).toBe(200);
     const expired = await call("GET", "/api/auth/me", { token: fixture.tokens.expired });

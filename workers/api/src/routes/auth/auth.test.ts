@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { SignJWT } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail, type TestSession } from "../../testing/http.ts";
 
 type Session = TestSession;
@@ -97,6 +97,47 @@ describe("refresh tokens", () => {
     expect((await call("POST", "/api/auth/logout", { body: { refresh_token: session.refresh_token } })).status).toBe(204);
     expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
   });
+
+  it("logout stops the session's access tokens at once; another session of the same user keeps working", async () => {
+    const email = uniqueEmail();
+    const first = await register(email);
+    const second = (await call("POST", "/api/auth/login", { body: { email, password: PASSWORD } })).body as Session;
+    // A rotated pair belongs to the same session: its access token ends with it.
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: first.refresh_token } })).body as Session;
+    expect((await call("GET", "/api/auth/me", { token: first.access_token })).status).toBe(200);
+
+    expect((await call("POST", "/api/auth/logout", { body: { refresh_token: rotated.refresh_token } })).status).toBe(204);
+    for (const token of [first.access_token, rotated.access_token]) {
+      const me = await call("GET", "/api/auth/me", { token });
+      expect(me.status).toBe(401);
+      expect(me.body).toMatchObject({ error: { code: "UNAUTHENTICATED", message: expect.stringContaining("session has ended") } });
+    }
+    expect((await call("GET", "/api/auth/me", { token: second.access_token })).status).toBe(200);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: second.refresh_token } })).status).toBe(200);
+  });
+
+  it("logout with the access token alone ends that session, and only that one", async () => {
+    const email = uniqueEmail();
+    const first = await register(email);
+    const second = (await call("POST", "/api/auth/login", { body: { email, password: PASSWORD } })).body as Session;
+    expect((await call("POST", "/api/auth/logout", { token: first.access_token })).status).toBe(204);
+    expect((await call("GET", "/api/auth/me", { token: first.access_token })).status).toBe(401);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: first.refresh_token } })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", { token: second.access_token })).status).toBe(200);
+  });
+
+  it("logout with neither token, or with only a bad access token, is 401", async () => {
+    expect((await call("POST", "/api/auth/logout")).status).toBe(401);
+    expect((await call("POST", "/api/auth/logout", { body: {} })).status).toBe(401);
+    expect((await call("POST", "/api/auth/logout", { token: "not-a-jwt" })).body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("reuse detection stops the family's access tokens too", async () => {
+    const session = await register();
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(401);
+  });
 });
 
 describe("access tokens", () => {
@@ -109,10 +150,17 @@ describe("access tokens", () => {
     ["an expired token", "expired"],
     ["a token for another audience", "audience"],
     ["an unsigned token (alg none)", "none"],
+    ["a token without exp, otherwise valid", "no-exp"],
+    ["a token without iat, otherwise valid", "no-iat"],
+    ["a token without a session (sid), otherwise valid", "no-sid"],
   ])("rejects %s with 401", async (_name, kind) => {
     const session = await register();
     let token: string | undefined = kind;
-    const claims = () => new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("xr2-api");
+    const sid = decodeJwt(session.access_token).sid as string;
+    const claims = (payload: Record<string, unknown> = { sid }) => new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("xr2-api");
+    if (kind === "no-exp") token = await claims().setIssuedAt().sign(secret);
+    if (kind === "no-iat") token = await claims().setExpirationTime("5m").sign(secret);
+    if (kind === "no-sid") token = await claims({}).setIssuedAt().setExpirationTime("5m").sign(secret);
     if (kind === "other") token = await claims().setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-that-is-long-enough-000000"));
     if (kind === "expired") token = await claims().setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret);
     if (kind === "audience") token = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("someone-else").setExpirationTime("5m").sign(secret);
@@ -123,6 +171,13 @@ describe("access tokens", () => {
     const response = await call("GET", "/api/auth/me", token === undefined ? {} : { token });
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("accepts the same forgery with every required claim, so the refusals above are for the claim they omit", async () => {
+    const session = await register();
+    const sid = decodeJwt(session.access_token).sid as string;
+    const token = await new SignJWT({ sid }).setProtectedHeader({ alg: "HS256" }).setSubject(session.user.id).setIssuer("xr2").setAudience("xr2-api").setIssuedAt().setExpirationTime("5m").sign(secret);
+    expect((await call("GET", "/api/auth/me", { token })).status).toBe(200);
   });
 });
 

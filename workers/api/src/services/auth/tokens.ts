@@ -2,6 +2,12 @@
  * Sessions: short-lived access JWTs (HS256, algorithm, issuer and audience pinned on verify) and
  * opaque refresh tokens stored only as SHA-256. Refresh tokens rotate on every use; presenting
  * one that was already rotated means it leaked, so its whole family is revoked.
+ *
+ * A session is a refresh-token family. Its access tokens carry the family id as `sid`, and
+ * `authenticate` refuses them once no token of the family is left unrevoked (logout, reuse
+ * detection), so they stop at once instead of living out their 15 minutes. Rotation therefore
+ * inserts the new token before it revokes the old one: a live family never has a moment with
+ * no live token.
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
@@ -26,8 +32,8 @@ function secretKey(ctx: ServiceContext): Uint8Array {
   return new TextEncoder().encode(ctx.env.JWT_SECRET);
 }
 
-export async function signAccessToken(ctx: ServiceContext, userId: string): Promise<string> {
-  return new SignJWT({})
+export async function signAccessToken(ctx: ServiceContext, userId: string, sessionId: string): Promise<string> {
+  return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setIssuer(ISSUER)
@@ -37,12 +43,24 @@ export async function signAccessToken(ctx: ServiceContext, userId: string): Prom
     .sign(secretKey(ctx));
 }
 
-/** The user id of a valid access token; ApiError UNAUTHENTICATED otherwise, saying why. */
-export async function verifyAccessToken(ctx: ServiceContext, token: string): Promise<string> {
+export interface AccessTokenClaims {
+  userId: string;
+  /** The refresh-token family (session) the token was issued for. */
+  sessionId: string;
+}
+
+/** The user and session of a valid access token; ApiError UNAUTHENTICATED otherwise, saying why. */
+export async function verifyAccessToken(ctx: ServiceContext, token: string): Promise<AccessTokenClaims> {
   try {
-    const { payload } = await jwtVerify(token, secretKey(ctx), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
-    if (typeof payload.sub !== "string") throw new ApiError("UNAUTHENTICATED", "The access token names no user");
-    return payload.sub;
+    const { payload } = await jwtVerify(token, secretKey(ctx), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      // Without exp a token would never expire, and without sid it could not be revoked.
+      requiredClaims: ["exp", "iat", "sub", "sid"],
+    });
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") throw new ApiError("UNAUTHENTICATED", "The access token names no user or session");
+    return { userId: payload.sub, sessionId: payload.sid };
   } catch (error) {
     if (error instanceof ApiError) throw error;
     const expired = error instanceof joseErrors.JWTExpired;
@@ -58,19 +76,20 @@ export async function issueSession(
 ): Promise<Session & { refreshTokenId: string }> {
   const refreshToken = `rt_${randomToken()}`;
   const refreshTokenId = newId("refreshToken");
+  const familyId = opts.familyId ?? newId("refreshToken");
   await ctx
     .db()
     .insert(refreshTokens)
     .values({
       id: refreshTokenId,
       userId: user.id,
-      familyId: opts.familyId ?? newId("refreshToken"),
+      familyId,
       tokenHash: sha256Hex(refreshToken),
       expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
       userAgent: opts.userAgent?.slice(0, 300) ?? null,
     });
   return {
-    access_token: await signAccessToken(ctx, user.id),
+    access_token: await signAccessToken(ctx, user.id, familyId),
     refresh_token: refreshToken,
     token_type: "Bearer",
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
@@ -98,28 +117,30 @@ export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: stri
   if (row.token.expiresAt.getTime() <= Date.now()) throw new ApiError("UNAUTHENTICATED", "The refresh token has expired; sign in again");
   if (row.user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
 
-  // Revoke first, conditionally: of two concurrent refreshes with the same token, one wins.
+  // The successor first, so that the family's access tokens keep working throughout (see the top).
+  const session = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent });
+  // Then revoke, conditionally: of two concurrent refreshes with the same token, one wins; the
+  // other ends the family, its own successor included.
   const revoked = await ctx
     .db()
     .update(refreshTokens)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: new Date(), replacedById: session.refreshTokenId })
     .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
     .returning({ id: refreshTokens.id });
   if (revoked.length === 0) {
     await revokeFamily(ctx, row.token.familyId);
     throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
   }
-  const session = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent });
-  await ctx.db().update(refreshTokens).set({ replacedById: session.refreshTokenId }).where(eq(refreshTokens.id, row.token.id));
   const { refreshTokenId: _unused, ...publicSession } = session;
   return publicSession;
 }
 
+/** Ends a session: every refresh token of the family, and with them its access tokens (see authenticate). */
 export async function revokeFamily(ctx: ServiceContext, familyId: string): Promise<void> {
   await ctx.db().update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 }
 
-/** Logout: the presented refresh token's family ends; unknown tokens are ignored (logout is idempotent). */
+/** Logout by refresh token: its family ends; unknown tokens are ignored (logout is idempotent). */
 export async function revokeRefreshToken(ctx: ServiceContext, refreshToken: string): Promise<void> {
   const [row] = await ctx.db().select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256Hex(refreshToken))).limit(1);
   if (row) await revokeFamily(ctx, row.familyId);
