@@ -18,15 +18,11 @@ import { startDatabase, type LocalDatabase } from "./neon/index.ts";
 import { startQStash, type QStashServer } from "./qstash/index.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/index.ts";
 import { BASE_URL_VARS, startFakeLlmProviders, type FakeLlmProviders, type FakeProviderName } from "./llm-providers/index.ts";
+import { DEVELOPMENT_SECRETS } from "../workers/api/src/development-secrets.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const MIGRATIONS_FOLDER = join(ROOT, "db/migrations");
 
-/** Development-only secrets: never used when `.dev.vars` provides real ones. */
-const LOCAL_SECRETS = {
-  JWT_SECRET: "local-development-jwt-secret-not-for-production-use",
-  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-};
 const LOCAL_REDIS_TOKEN = "local-redis-token";
 
 export interface StackOptions {
@@ -168,7 +164,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const workerVars: Record<string, string> = {
       ENVIRONMENT: "development",
       ALLOWED_ORIGINS: `http://127.0.0.1:${options.ports.site},http://localhost:${options.ports.site}`,
-      ...LOCAL_SECRETS,
+      // Development-only secrets (refused by a production worker); `.dev.vars` overrides them.
+      ...DEVELOPMENT_SECRETS,
       // Where QStash (local or real) delivers the aggregation job: the API worker's own port.
       API_PUBLIC_URL: `http://127.0.0.1:${options.ports.api}`,
       ...serviceVars({ database, redis, qstash }),

@@ -1,6 +1,7 @@
 /** API worker tests, inside workerd with the real KV binding, against the local stand-ins. */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineProject } from "vitest/config";
+import { DEVELOPMENT_SECRETS } from "./src/development-secrets.ts";
 
 export default defineProject({
   plugins: [
@@ -14,8 +15,7 @@ export default defineProject({
           ...inject("llmProviders"),
           SITE_URL: "https://site.test",
           ENVIRONMENT: "test",
-          JWT_SECRET: "test-jwt-secret-that-is-long-enough-0123456789",
-          ENCRYPTION_KEY: btoa(String.fromCharCode(...new Uint8Array(32).fill(3))),
+          ...DEVELOPMENT_SECRETS,
         },
       },
     })),

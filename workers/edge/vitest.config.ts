@@ -5,11 +5,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { readFileSync } from "node:fs";
 import { defineProject } from "vitest/config";
+import { DEVELOPMENT_SECRETS } from "../api/src/development-secrets.ts";
 
 const secrets = {
   ENVIRONMENT: "test",
-  JWT_SECRET: "test-jwt-secret-that-is-long-enough-0123456789",
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...new Uint8Array(32).fill(3))),
+  ...DEVELOPMENT_SECRETS,
 };
 
 export default defineProject({

@@ -1,6 +1,7 @@
 /** The API worker's bindings, vars and secrets, validated at the entry of each handler. */
 import * as z from "zod";
 import { isBinding, rateLimitOverridesSchema } from "@xr2/shared";
+import { DEVELOPMENT_SECRETS } from "./development-secrets.ts";
 
 export const apiEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
@@ -60,6 +61,30 @@ export const apiEnvSchema = z.object({
   GOOGLE_AUTHORIZATION_URL: z.url({ protocol: /^https?$/ }).optional(),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
   GOOGLE_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
-});
+}).superRefine(refuseWeakSecretsInProduction);
+
+/**
+ * In production, JWT_SECRET needs 43 characters (256 bits as base64; RFC 7518 asks HS256 keys to
+ * be as long as the hash), and neither it nor ENCRYPTION_KEY may be the repository's development
+ * value or an obviously repeated one (a hex secret still passes: 10 distinct characters).
+ * ENCRYPTION_KEYS_PREVIOUS is left alone: rotating away from a weak key needs the old one.
+ * The messages name the variable, never its value.
+ */
+export const PRODUCTION_JWT_SECRET_MIN_LENGTH = 43;
+
+function refuseWeakSecretsInProduction(env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string }, ctx: z.RefinementCtx): void {
+  if (env.ENVIRONMENT !== "production") return;
+  const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+  if (env.JWT_SECRET === DEVELOPMENT_SECRETS.JWT_SECRET) {
+    refuse("JWT_SECRET", "is the development secret from the repository; set a random one in production (openssl rand -base64 48)");
+  } else if (env.JWT_SECRET.length < PRODUCTION_JWT_SECRET_MIN_LENGTH || new Set(env.JWT_SECRET).size < 10) {
+    refuse("JWT_SECRET", `is too short or too repetitive for production: at least ${PRODUCTION_JWT_SECRET_MIN_LENGTH} random characters (openssl rand -base64 48)`);
+  }
+  if (env.ENCRYPTION_KEY === DEVELOPMENT_SECRETS.ENCRYPTION_KEY) {
+    refuse("ENCRYPTION_KEY", "is the development key from the repository; set a random one in production (openssl rand -base64 32)");
+  } else if (new Set(atob(env.ENCRYPTION_KEY)).size < 16) {
+    refuse("ENCRYPTION_KEY", "is not random (too few distinct bytes); set a random one in production (openssl rand -base64 32)");
+  }
+}
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -5,6 +5,7 @@
  */
 import type * as z from "zod";
 import { ApiError } from "./errors.ts";
+import { log } from "./http.ts";
 
 // Per schema, per env object: workerd hands every request of an isolate the same env object.
 const parsed = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
@@ -19,6 +20,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    // Zod's and our messages name the setting and the rule, never the value (a secret, say).
+    log("error", "worker configuration is invalid", { problems });
     throw new ApiError("MISCONFIGURED", `Worker configuration is invalid: ${problems.join("; ")}`);
   }
   if (typeof env === "object" && env !== null) cache.set(env, result.data);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { createApiApp, MAX_BODY_BYTES } from "../app.ts";
+import { productionSecrets } from "../testing/production-secrets.ts";
 
 async function getHealth(overrides: Record<string, unknown> = {}) {
   const ctx = createExecutionContext();
@@ -60,7 +61,7 @@ describe("unknown routes", () => {
 
   it("hide the development routes in production", async () => {
     const ctx = createExecutionContext();
-    const response = await createApiApp().fetch(new Request("http://api.test/api/dev/seed", { method: "POST" }), { ...env, ENVIRONMENT: "production" }, ctx);
+    const response = await createApiApp().fetch(new Request("http://api.test/api/dev/seed", { method: "POST" }), { ...env, ...productionSecrets() }, ctx);
     expect(response.status).toBe(404);
   });
 });

@@ -13,6 +13,7 @@ import { s256Challenge } from "../../services/auth/google-hand-off.ts";
 import { sealSignInState } from "../../services/auth/google-sign-in-state.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail } from "../../testing/http.ts";
+import { productionSecrets } from "../../testing/production-secrets.ts";
 
 const bindings = env as unknown as Record<string, string>;
 const SITE = "https://site.test";
@@ -326,7 +327,7 @@ describe("Google sign-in configuration", () => {
 
   it.each([
     ["half-configured", { GOOGLE_CLIENT_SECRET: undefined, SITE_URL: undefined }, "set GOOGLE_CLIENT_SECRET, SITE_URL"],
-    ["pointed at another provider in production", { ENVIRONMENT: "production" }, "must not be set in production"],
+    ["pointed at another provider in production", productionSecrets(), "must not be set in production"],
     ["given only some endpoint overrides", { GOOGLE_ISSUER: undefined }, "Set all of"],
     ["given a plain-http callback off this machine", { GOOGLE_REDIRECT_URI: "http://api.example/api/auth/google/callback" }, "must be https"],
   ])("answers 500 MISCONFIGURED when %s", async (_name, overrides, message) => {

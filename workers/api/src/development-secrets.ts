@@ -1,0 +1,12 @@
+/**
+ * The secrets `npm run dev` and the tests run with. They are in the repository, so anyone can
+ * sign access tokens or decrypt provider keys with them: the API worker refuses them (and any
+ * other weak value) when ENVIRONMENT is production, see env.ts. One place, so that the local
+ * stack, the test configs and that refusal cannot drift apart. No imports: the Node side
+ * (local/stack.ts, vitest configs) reads it too.
+ */
+export const DEVELOPMENT_SECRETS = {
+  JWT_SECRET: "local-development-jwt-secret-not-for-production-use",
+  // 32 bytes of 7, base64.
+  ENCRYPTION_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
+} as const;

@@ -1,0 +1,54 @@
+/**
+ * A production worker refuses the repository's development secrets and weak ones: every request
+ * answers 500 MISCONFIGURED naming the variable, and the log says which, never the value.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createApiApp } from "./app.ts";
+import { DEVELOPMENT_SECRETS } from "./development-secrets.ts";
+import { productionSecrets } from "./testing/production-secrets.ts";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function liveWith(overrides: Record<string, unknown>) {
+  const errors: string[] = [];
+  vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(String(line)));
+  const ctx = createExecutionContext();
+  const response = await createApiApp().fetch(new Request("http://api.test/api/auth/providers"), { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string } }, errors };
+}
+
+describe("secrets in production", () => {
+  it("random ones are accepted", async () => {
+    expect((await liveWith(productionSecrets())).status).toBe(200);
+  });
+
+  it("the development ones are fine outside production", async () => {
+    expect((await liveWith({ ENVIRONMENT: "development", ...DEVELOPMENT_SECRETS })).status).toBe(200);
+  });
+
+  const random = productionSecrets();
+  it.each([
+    ["the development JWT_SECRET", "JWT_SECRET", { JWT_SECRET: DEVELOPMENT_SECRETS.JWT_SECRET }, "development secret"],
+    ["the development ENCRYPTION_KEY", "ENCRYPTION_KEY", { ENCRYPTION_KEY: DEVELOPMENT_SECRETS.ENCRYPTION_KEY }, "development key"],
+    // Long enough anywhere else (32 characters), too short for production.
+    ["a 32-character JWT_SECRET", "JWT_SECRET", { JWT_SECRET: random.JWT_SECRET.slice(0, 32) }, "too short or too repetitive"],
+    ["a repetitive JWT_SECRET", "JWT_SECRET", { JWT_SECRET: "ab".repeat(40) }, "too short or too repetitive"],
+    ["an ENCRYPTION_KEY of one repeated byte", "ENCRYPTION_KEY", { ENCRYPTION_KEY: btoa("\u0009".repeat(32)) }, "not random"],
+  ])("%s is refused: 500 MISCONFIGURED naming it, logged without its value", async (_name, variable, weak, reason) => {
+    const value = Object.values(weak)[0]!;
+    const answer = await liveWith({ ...productionSecrets(), ...weak });
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toMatchObject({ code: "MISCONFIGURED", message: expect.stringContaining(`${variable}: `) });
+    expect(answer.body.error!.message).toContain(reason);
+    expect(answer.body.error!.message).not.toContain(value);
+    const logged = answer.errors.filter((line) => line.includes("worker configuration is invalid"));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(variable);
+    expect(logged[0]).not.toContain(value);
+  });
+});
