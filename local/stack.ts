@@ -9,7 +9,7 @@
  * own port for the management API. Both share one persistence directory, so KV is shared.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, type WriteStream } from "node:fs";
 import { freePort } from "./port-lease.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -50,7 +50,7 @@ export interface LocalStack {
   backends: { database: string; redis: string; qstash: string };
   /** The fake LLM providers that run (those whose base URL .dev.vars does not name), by provider. */
   llmFakes: FakeLlmProviders["baseUrls"];
-  /** Wrangler's own log files (every line the workers log), the newest WRANGLER_LOG_FILES_KEPT kept. */
+  /** The workers' log files (every line they and wrangler print), private to the user, the newest WRANGLER_LOG_FILES_KEPT kept. */
   logDir: string;
   stop(): Promise<void>;
 }
@@ -176,16 +176,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     writeFileSync(envFile, Object.entries(workerVars).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
 
     const persistTo = join(options.dataDir, "wrangler");
-    // Wrangler appends every line the workers log to a file of its own per process, by default
-    // under ~/.config/.wrangler/logs, where it is never removed. Kept with the stack's data instead.
-    const logDir = join(options.dataDir, "logs");
-    pruneLogFiles(logDir, WRANGLER_LOG_FILES_KEPT);
-    const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, logDir, log, name: "edge" });
+    const logDir = prepareLogDir(join(options.dataDir, "logs"));
+    const wranglerDebugLog = discardedDebugLog(options.dataDir);
+    const edgeProcess = spawnWrangler(["-c", "wrangler.toml", "-c", "workers/api/wrangler.toml", "--port", String(options.ports.edge)], { envFile, workerVars, persistTo, logDir, wranglerDebugLog, log, name: "edge" });
     cleanups.push(() => stopProcess(edgeProcess));
     // The second session opens the same SQLite-backed KV store: started while the first is still
     // creating it, workerd fails with SQLITE_BUSY, so it starts once the first answers.
     await waitForHttp(`http://127.0.0.1:${options.ports.edge}/health/live`, 60_000, { child: edgeProcess, signal: options.signal });
-    const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, logDir, log, name: "api" });
+    const apiProcess = spawnWrangler(["-c", "workers/api/wrangler.toml", "--port", String(options.ports.api)], { envFile, workerVars, persistTo, logDir, wranglerDebugLog, log, name: "api" });
     cleanups.push(() => stopProcess(apiProcess));
 
     const urls = {
@@ -235,13 +233,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
  * Wrangler hands --env-file only to the first worker of a multi-worker session; the others read
  * secrets from the process environment when CLOUDFLARE_INCLUDE_PROCESS_ENV is set. So wrangler
  * gets a minimal environment holding just the worker vars and what a process needs to run.
+ *
+ * What it prints (the workers' log lines and its own) goes to a private file in logDir; only
+ * warnings and errors (its stderr) also reach the terminal. Its debug log, which it writes
+ * whatever the log level, goes nowhere (see discardedDebugLog).
  */
-function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Record<string, string>; persistTo: string; logDir: string; log: (line: string) => void; name: string }): ChildProcess {
+function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Record<string, string>; persistTo: string; logDir: string; wranglerDebugLog: string; log: (line: string) => void; name: string }): ChildProcess {
   const wrangler = join(ROOT, "node_modules/.bin/wrangler");
   const inherited = Object.fromEntries(["PATH", "HOME", "TMPDIR", "LANG", "XDG_CONFIG_HOME"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
-  return spawnLogged(
+  const file = openLogFile(opts.logDir, opts.name);
+  const child = spawnLogged(
     wrangler,
-    ["dev", ...args, "--ip", "127.0.0.1", "--persist-to", opts.persistTo, "--env-file", opts.envFile, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "warn"],
+    ["dev", ...args, "--ip", "127.0.0.1", "--persist-to", opts.persistTo, "--env-file", opts.envFile, "--inspector-port", "0", "--show-interactive-dev-session=false", "--log-level", "log"],
     {
       env: {
         ...inherited,
@@ -250,16 +253,49 @@ function spawnWrangler(args: string[], opts: { envFile: string; workerVars: Reco
         WRANGLER_HIDE_BANNER: "true",
         NO_COLOR: "1",
         CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
-        WRANGLER_LOG_PATH: opts.logDir,
+        WRANGLER_LOG_PATH: opts.wranglerDebugLog,
         ...opts.workerVars,
       },
       log: opts.log,
       name: opts.name,
+      file,
     },
   );
+  child.once("exit", () => file.end());
+  return child;
 }
 
-/** Wrangler's log files of the last few runs (two per run) stay for troubleshooting. */
+/**
+ * The directory of the workers' log files, private to the user (0700, files 0600: the lines
+ * name users' workspaces and routes), with the newest WRANGLER_LOG_FILES_KEPT files kept.
+ */
+function prepareLogDir(logDir: string): string {
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  chmodSync(logDir, 0o700);
+  pruneLogFiles(logDir, WRANGLER_LOG_FILES_KEPT);
+  for (const name of readdirSync(logDir)) if (name.endsWith(".log")) chmodSync(join(logDir, name), 0o600);
+  return logDir;
+}
+
+function openLogFile(logDir: string, name: string): WriteStream {
+  const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "");
+  return createWriteStream(join(logDir, `${name}-${stamp}.log`), { flags: "a", mode: 0o600 });
+}
+
+/**
+ * Where WRANGLER_LOG_PATH points: a `.log` path linked to /dev/null. Wrangler writes its debug
+ * log whatever --log-level says, and that log holds every inspector message of the workers,
+ * among them each fetch's whole response body (SQL-over-HTTP rows: e-mails, prompt text, key
+ * hashes, ciphertexts). Without WRANGLER_LOG_PATH it would go to ~/.config/.wrangler/logs.
+ */
+function discardedDebugLog(dataDir: string): string {
+  const path = join(dataDir, "wrangler-debug-discarded.log");
+  rmSync(path, { force: true });
+  symlinkSync("/dev/null", path);
+  return path;
+}
+
+/** The workers' log files of the last few runs (two per run) stay for troubleshooting. */
 export const WRANGLER_LOG_FILES_KEPT = 10;
 
 /** Deletes all but the `keep` newest `.log` files of `dir` (a missing directory is fine). */
@@ -272,13 +308,15 @@ export function pruneLogFiles(dir: string, keep: number): void {
   for (const file of files.slice(keep)) rmSync(file.path, { force: true });
 }
 
-function spawnLogged(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; log: (line: string) => void; name: string }): ChildProcess {
+/** Runs a process with its output forwarded to `log`; with `file`, its stdout goes only there and its stderr to both. */
+function spawnLogged(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; log: (line: string) => void; name: string; file?: WriteStream }): ChildProcess {
   // Its own process group, so stopping it also stops what it spawned (workerd, vite).
   const child = spawn(command, args, { cwd: ROOT, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const forward = (chunk: Buffer) => {
+    opts.file?.write(chunk);
     for (const line of chunk.toString().split("\n")) if (line.trim()) opts.log(`[${opts.name}] ${line}`);
   };
-  child.stdout?.on("data", forward);
+  child.stdout?.on("data", opts.file ? (chunk: Buffer) => opts.file!.write(chunk) : forward);
   child.stderr?.on("data", forward);
   return child;
 }

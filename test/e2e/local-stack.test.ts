@@ -3,11 +3,12 @@
  * no site), driven over HTTP only: the first slice of the product works across both workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
-import { until } from "../support/http-client.ts";
+import { apiClient, until } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 let stack: LocalStack;
@@ -67,6 +68,43 @@ describe("local stack", () => {
       (found) => found,
     );
     expect(logged, `no file in ${stack.logDir} holds request ${requestId}`).toBe(true);
+  });
+
+  it("keeps no request or response bodies in those logs, and keeps them private to the user", async () => {
+    // Reads that go over SQL-over-HTTP (fetch) from the workers: the user row in authenticate,
+    // the published prompt on the edge's KV miss. Wrangler's debug log used to hold their bodies.
+    const api = apiClient(() => stack.urls.api);
+    const email = `log-check-${crypto.randomUUID()}@example.com`;
+    const session = await api("POST", "/api/auth/register", { body: { email, password: "correct horse battery", name: "Log Check" } });
+    expect(session.status).toBe(201);
+    const me = await fetch(`${stack.urls.api}/api/auth/me`, { headers: { authorization: `Bearer ${session.body.access_token}` } });
+    expect(me.status).toBe(200);
+    const prompt = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${demo.prompt_slugs[0]!}?var.name=Ada&var.product=xR2`, { headers: { authorization: `Bearer ${demo.api_key}` } });
+    expect(prompt.status).toBe(200);
+    const requestId = me.headers.get("x-request-id")!;
+
+    const client = new pg.Client({ connectionString: stack.urls.database });
+    await client.connect();
+    let secrets: string[];
+    try {
+      const [user] = (await client.query("select password_hash from users where lower(email) = lower($1)", [email])).rows as Array<{ password_hash: string }>;
+      const [version] = (await client.query("select v.content from prompt_versions v join prompts p on p.id = v.prompt_id where p.slug = $1 and v.content is not null limit 1", [demo.prompt_slugs[0]])).rows as Array<{ content: string }>;
+      secrets = [email, demo.email, user!.password_hash, version!.content, createHash("sha256").update(demo.api_key).digest("hex")];
+    } finally {
+      await client.end();
+    }
+
+    const files = () => readdirSync(stack.logDir).filter((name) => name.endsWith(".log")).map((name) => join(stack.logDir, name));
+    const text = await until(5_000, async () => files().map((file) => readFileSync(file, "utf8")).join("\n"), (all) => all.includes(requestId));
+    expect(text, "the request line reached the logs").toContain(requestId);
+    // Bodies also travel base64-encoded (the inspector's Network events): decode every long run.
+    const decoded = [...text.matchAll(/[A-Za-z0-9+/]{40,}={0,2}/g)].map(([run]) => Buffer.from(run, "base64").toString("utf8")).join("\n");
+    for (const secret of secrets) {
+      expect(text.includes(secret), `a log file holds ${secret.slice(0, 12)}…`).toBe(false);
+      expect(decoded.includes(secret), `a log file holds ${secret.slice(0, 12)}… base64-encoded`).toBe(false);
+    }
+    expect((statSync(stack.logDir).mode & 0o777).toString(8)).toBe("700");
+    for (const file of files()) expect((statSync(file).mode & 0o777).toString(8), file).toBe("600");
   });
 
   it("seeds idempotently", async () => {
