@@ -2,7 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { Context } from "hono";
-import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, type RequestVariables } from "@xr2/shared";
+import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, securityHeaders, type RequestVariables } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "./context.ts";
 import type { Role } from "./permissions.ts";
 import { apiEnvSchema } from "./env.ts";
@@ -63,6 +63,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
     },
   });
   app.use("*", requestContext("api"));
+  app.use("*", securityHeaders());
   // First, so that every answer the site gets — errors of the later middleware included (413,
   // a broken configuration) — carries the headers that let the browser read it.
   app.use("/api/*", cors({ ...SITE_CORS, origin: allowedOrigin }));

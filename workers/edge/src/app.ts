@@ -1,6 +1,6 @@
 /** The edge worker's Hono app: the public Product API, the hot path apps call. */
 import { Hono } from "hono";
-import { installErrorHandling, limitBodySize, parseEnv, requestContext } from "@xr2/shared";
+import { installErrorHandling, limitBodySize, parseEnv, requestContext, securityHeaders } from "@xr2/shared";
 import { edgeEnvSchema, type EdgeHono } from "./env.ts";
 import { healthRoute } from "./routes/health.ts";
 import { getPromptRoute } from "./routes/get-prompt.ts";
@@ -11,6 +11,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createEdgeApp(): Hono<EdgeHono> {
   const app = new Hono<EdgeHono>();
   app.use("*", requestContext("edge"));
+  app.use("*", securityHeaders());
   // A ceiling for every route; each route sets its own, lower limit (an events batch: 100 KiB).
   app.use("*", limitBodySize(MAX_BODY_BYTES));
   app.use("*", async (c, next) => {

@@ -11,6 +11,11 @@ export function sha256Hex(input: string): string {
   return bytesToHex(sha256(utf8ToBytes(input)));
 }
 
+/** The base64 SHA-256 of `input`, as Content-Security-Policy hash sources spell it. */
+export function sha256Base64(input: string): string {
+  return btoa(String.fromCharCode(...sha256(utf8ToBytes(input))));
+}
+
 /** Bytes as base64url without padding: safe in headers, URLs and cookies. */
 export function base64url(bytes: Uint8Array): string {
   let binary = "";

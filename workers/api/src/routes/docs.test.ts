@@ -23,4 +23,34 @@ describe("API reference", () => {
     expect(html).toContain("/api/openapi.json");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
   });
+
+  it("serves the page under a CSP that allows exactly its own inline script and style, and no framing", async () => {
+    const response = await createApiApp().fetch(new Request("http://api.test/api/docs"), env, createExecutionContext());
+    const csp = response.headers.get("content-security-policy")!;
+    const html = await response.text();
+    const directives = new Map(csp.split(/;\s*/).map((directive) => [directive.split(" ")[0]!, directive.split(" ").slice(1)]));
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+    // Each inline element's text hashes to the one source its directive allows: the page runs.
+    for (const [tag, directive] of [["script", "script-src"], ["style", "style-src"]] as const) {
+      const inline = [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((match) => match[1]!);
+      expect(inline).toHaveLength(1);
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(inline[0]!)));
+      expect(directives.get(directive)).toEqual([`'sha256-${btoa(String.fromCharCode(...digest))}'`]);
+    }
+    // Nothing else would run: no event-handler attributes, no other script or style elements.
+    expect(html).not.toMatch(/\son[a-z]+=|<script\s|<style\s|style="/);
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("answers JSON, errors included, with nosniff and no framing", async () => {
+    for (const path of ["/api/openapi.json", "/api/no-such-route"]) {
+      const response = await createApiApp().fetch(new Request(`http://api.test${path}`), env, createExecutionContext());
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("content-security-policy"), path).toBe("frame-ancestors 'none'");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+    }
+  });
 });

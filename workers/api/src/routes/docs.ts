@@ -2,8 +2,13 @@
  * GET /api/docs: an interactive reference for /api/openapi.json. Self-contained (no CDN), so it
  * works offline and under a strict CSP: it lists every operation by tag with its parameters,
  * body schema and responses, and sends real requests with your token and workspace.
+ *
+ * The page holds an access token a visitor types in, so its CSP allows only its own inline
+ * script and style (by SHA-256, computed from the page below once per isolate) and requests to
+ * this origin; nothing may frame it.
  */
 import { Hono } from "hono";
+import { sha256Base64 } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 
 const PAGE = /* html */ `<!doctype html>
@@ -96,4 +101,25 @@ fetch("/api/openapi.json").then((r) => r.json()).then((spec) => {
 </body>
 </html>`;
 
-export const docsRoute = new Hono<ApiHono>().get("/api/docs", (c) => c.html(PAGE));
+/** The CSP source of an inline element's text: 'sha256-<base64>'. */
+function inlineHash(tag: "script" | "style"): string {
+  const text = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(PAGE)![1]!;
+  return `'sha256-${sha256Base64(text)}'`;
+}
+
+/** The page's Content-Security-Policy: nothing but its own inline script and style, and fetches to this origin. */
+export const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `script-src ${inlineHash("script")}`,
+  `style-src ${inlineHash("style")}`,
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+export const docsRoute = new Hono<ApiHono>().get("/api/docs", (c) => {
+  c.header("content-security-policy", DOCS_CONTENT_SECURITY_POLICY);
+  c.header("referrer-policy", "no-referrer");
+  return c.html(PAGE);
+});
