@@ -9,6 +9,8 @@ import { defineConfig } from "@solidjs/start/config";
 export default defineConfig({
   // Rendered in the browser only: every page sits behind a sign-in whose tokens live there.
   ssr: false,
+  // Content-Security-Policy with a nonce per document, frame and sniffing protection.
+  middleware: "./src/middleware.ts",
   server: {
     preset: "cloudflare-module",
     cloudflare: {

@@ -57,6 +57,37 @@ describe.skipIf(!HAS_CHROMIUM)("onboarding in the browser", () => {
     expect(await page.getByLabel("Workspace").locator("option:checked").textContent()).toBe("Checkout team");
   });
 
+  it("serves its pages with a nonce-based Content-Security-Policy, and refuses to be framed", async () => {
+    const response = await fetch(`${harness.site}/sign-in`);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+    expect(csp).toMatch(/(^|; )object-src 'none'(;|$)/);
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'(;|$)/.exec(csp)?.[1];
+    expect(nonce, csp).toBeDefined();
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    // Every inline script of the document carries this document's nonce; a second document draws another.
+    const html = await response.text();
+    const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>/g)].map((match) => match[1]!);
+    expect(inline.length).toBeGreaterThan(0);
+    for (const attributes of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+    expect((await fetch(`${harness.site}/sign-in`)).headers.get("content-security-policy")).not.toContain(nonce!);
+
+    // The policy is in force: a script injected without the nonce does not run.
+    const other = await openPage(harness.browser);
+    try {
+      await other.page.goto(`${harness.site}/sign-in`);
+      await other.page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await other.page.addScriptTag({ content: "globalThis.injected = true" }).catch(() => undefined);
+      expect(await other.page.evaluate(() => (globalThis as unknown as { injected?: boolean }).injected)).toBeUndefined();
+      expect(other.errors.join("\n")).toMatch(/Content Security Policy/);
+    } finally {
+      await other.context.close();
+    }
+  });
+
   it("logged no browser error on the way", () => {
     // A failed sign-in answers 401, which Chromium logs as a failed resource load: that one is expected.
     expect(watched.errors.filter((line) => !/401 \(Unauthorized\)/.test(line))).toEqual([]);
