@@ -28,4 +28,14 @@ describe("GET /health", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
   });
+
+  it("answers, errors included, with nosniff and no framing", async () => {
+    for (const path of ["/health/live", "/no-such-route"]) {
+      const response = await exports.default.fetch(`http://edge.test${path}`);
+      await response.body?.cancel();
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(response.headers.get("content-security-policy"), path).toBe("frame-ancestors 'none'");
+    }
+  });
 });
