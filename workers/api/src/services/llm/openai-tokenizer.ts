@@ -45,18 +45,24 @@ interface Encoding {
 }
 
 const encodings = new Map<OpenAiEncoding, Promise<Encoding>>();
+const RANK_LOAD_SLICE = 10_000;
 
 function loadEncoding(encoding: OpenAiEncoding): Promise<Encoding> {
   let loading = encodings.get(encoding);
   if (!loading) {
-    loading = (encoding === "o200k_base" ? import("js-tiktoken/ranks/o200k_base") : import("js-tiktoken/ranks/cl100k_base")).then(({ default: file }) => {
+    loading = (encoding === "o200k_base" ? import("js-tiktoken/ranks/o200k_base") : import("js-tiktoken/ranks/cl100k_base")).then(async ({ default: file }) => {
       // Lines of "<marker> <first rank> <base64 token> <base64 token> …", ranks counting up.
+      // Decoding 200 000 tokens takes a few hundred milliseconds: in slices, yielding between
+      // them, so the first count of an isolate does not hold the other requests either.
       const ranks = new Map<string, number>();
       for (const line of file.bpe_ranks.split("\n")) {
         const [, first, ...tokens] = line.split(" ");
         if (first === undefined) continue;
         const offset = Number.parseInt(first, 10);
-        tokens.forEach((token, index) => ranks.set(atob(token), offset + index));
+        for (let index = 0; index < tokens.length; index++) {
+          ranks.set(atob(tokens[index]!), offset + index);
+          if (index % RANK_LOAD_SLICE === RANK_LOAD_SLICE - 1) await new Promise((resolve) => setTimeout(resolve, 0));
+        }
       }
       return { pattern: file.pat_str, ranks };
     });
@@ -133,7 +139,10 @@ async function mergedParts(piece: string, ranks: Map<string, number>, budget: Wo
     const rank = ranks.get(piece.slice(start, stop));
     if (rank !== undefined) heap.push(rank * START_SPAN + start, stop);
   };
-  for (let i = 0; i + 1 < length; i++) consider(i);
+  for (let i = 0; i + 1 < length; i++) {
+    consider(i);
+    if (budget.charge(1)) await budget.pause();
+  }
   let parts = length;
   while (heap.size > 0) {
     const { key, stop } = heap.pop();

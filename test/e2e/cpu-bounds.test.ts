@@ -1,0 +1,131 @@
+/**
+ * Issue #12, item 1: no request may hold the API worker's CPU. workerd runs the isolate's requests
+ * on one thread, so a request whose work grows with its input makes every other request wait
+ * (before the fix, 3 000 emoji counted in 12 s, 20 000 "é" in two minutes, and a 960 KB run held
+ * the worker until it was stopped). Each of the worst inputs found for the endpoints whose work
+ * grows with their input must finish within its budget with a clear answer (2xx, or a 4xx JSON
+ * error, never 5xx), while a GET /health sent to the same worker answers within a second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalStack } from "../../local/stack.ts";
+import { apiClient } from "../support/http-client.ts";
+import { startTestStack } from "../support/test-stack.ts";
+
+let stack: LocalStack;
+let stopStack: () => Promise<void>;
+const api = apiClient(() => stack.urls.api);
+
+let owner: { token: string; workspaceId: string };
+let viewer: { token: string; workspaceId: string };
+
+async function register(name: string) {
+  const email = `${name}-${crypto.randomUUID()}@example.com`;
+  const session = await api("POST", "/api/auth/register", { body: { email, password: "correct horse battery", name } });
+  expect(session.status, JSON.stringify(session.body)).toBe(201);
+  return { email, token: session.body.access_token as string };
+}
+
+beforeAll(async () => {
+  ({ stack, stop: stopStack } = await startTestStack());
+  const admin = await register("admin");
+  const workspace = await api("POST", "/api/workspaces", { token: admin.token, body: { name: "Bounds" } });
+  owner = { token: admin.token, workspaceId: workspace.body.id as string };
+  const person = await register("viewer");
+  const invitation = await api("POST", `/api/workspaces/${owner.workspaceId}/invite`, { ...owner, body: { email: person.email, role: "viewer" } });
+  expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
+  const accepted = await api("POST", "/api/workspaces/invitations/accept", { token: person.token, body: { invite_token: invitation.body.invite_token } });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  viewer = { token: person.token, workspaceId: owner.workspaceId };
+}, 180_000);
+
+afterAll(async () => {
+  await stopStack?.();
+});
+
+interface Timed {
+  status: number;
+  body: Record<string, any>;
+  ms: number;
+  /** The slowest GET /health sent while the request ran. */
+  slowestHealthMs: number;
+  healthChecks: number;
+}
+
+/** Sends `request` and, until it answers, a GET /health every 100 ms; how long each took. */
+async function whileHealthChecked(request: () => Promise<{ status: number; body: Record<string, any> }>): Promise<Timed> {
+  const started = performance.now();
+  let done = false;
+  const answer = request().finally(() => (done = true));
+  const healthTimes: number[] = [];
+  // Started a little after the request, so the worker is busy with it when the first check arrives.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  do {
+    const sent = performance.now();
+    const health = await fetch(`${stack.urls.api}/health`);
+    await health.arrayBuffer();
+    healthTimes.push(performance.now() - sent);
+    if (!done) await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (!done);
+  const { status, body } = await answer;
+  return { status, body, ms: performance.now() - started, slowestHealthMs: Math.max(...healthTimes), healthChecks: healthTimes.length };
+}
+
+const measured: Record<string, { status: number; ms: number; slowestHealthMs: number; healthChecks: number; code?: string }> = {};
+
+/** The shared checks: within `budgetMs`, a 2xx or a clear 4xx error, and /health never waited a second. */
+function expectBounded(name: string, result: Timed, budgetMs: number) {
+  measured[name] = { status: result.status, ms: Math.round(result.ms), slowestHealthMs: Math.round(result.slowestHealthMs), healthChecks: result.healthChecks, ...(result.body?.error ? { code: result.body.error.code } : {}) };
+  const summary = `${name}: ${JSON.stringify(measured[name])} ${JSON.stringify(result.body).slice(0, 300)}`;
+  expect(result.status, summary).toBeLessThan(500);
+  if (result.status >= 400) expect(result.body.error, summary).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  expect(result.ms, summary).toBeLessThan(budgetMs);
+  expect(result.slowestHealthMs, summary).toBeLessThan(1_000);
+}
+
+const count = (as: typeof owner, body: unknown) => () => api("POST", "/api/llm/count-tokens", { ...as, body });
+
+// The count's own budget is 5 s (COUNT_BUDGET_MS); a second more for the request around it.
+const COUNT_LIMIT_MS = 6_000;
+
+describe("token counting has bounded work and leaves the worker to others", () => {
+  it("3 000 emoji", async () => {
+    const result = await whileHealthChecked(count(owner, { provider: "openai", model: "gpt-4o", text: "🙂".repeat(3_000) }));
+    expectBounded("count 3 000 emoji", result, COUNT_LIMIT_MS);
+    expect(result.body).toMatchObject({ input_tokens: 3_000, exact: true });
+  });
+
+  it('20 000 "é"', async () => {
+    const result = await whileHealthChecked(count(owner, { provider: "openai", model: "gpt-4o", text: "é".repeat(20_000) }));
+    expectBounded("count 20 000 é", result, COUNT_LIMIT_MS);
+    expect(result.body).toMatchObject({ input_tokens: 20_000, exact: true });
+  });
+
+  it("a 960 KB body of one run, of letters, of emoji and of CJK", async () => {
+    const runs = {
+      "960 KB of a": "a".repeat(960_000),
+      "960 KB of emoji": "🙂".repeat(240_000),
+      // Random CJK letters: the slowest text to merge (few of its pairs are tokens).
+      "960 KB of random CJK": Array.from({ length: 320_000 }, () => String.fromCharCode(0x4e00 + Math.floor(Math.random() * 20_000))).join(""),
+    };
+    for (const [name, text] of Object.entries(runs)) {
+      const result = await whileHealthChecked(count(owner, { provider: "openai", model: "gpt-4o", text }));
+      expectBounded(`count ${name}`, result, COUNT_LIMIT_MS);
+      if (result.status !== 200) expect(result.body.error.code).toBe("BUDGET_EXCEEDED");
+    }
+    expect(measured["count 960 KB of a"]!.status).toBe(200);
+  });
+
+  it('a stored version of 10 000 "a", counted by a viewer', async () => {
+    const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "long-run", name: "Long run" } });
+    const version = await api("POST", `/api/prompts/${prompt.body.id}/versions`, { ...owner, body: { content: "a".repeat(10_000) } });
+    expect(version.status, JSON.stringify(version.body)).toBe(201);
+    const result = await whileHealthChecked(count(viewer, { provider: "openai", model: "gpt-4o", prompt_id: prompt.body.id, version_id: version.body.id }));
+    expectBounded("viewer counts 10 000 a", result, COUNT_LIMIT_MS);
+    expect(result.body).toMatchObject({ input_tokens: 1_250 + 7, exact: true });
+  });
+});
+
+afterAll(() => {
+  // The measured times, for the record of the issue (shown with --silent=false).
+  console.log(`cpu-bounds measurements:\n${Object.entries(measured).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`).join("\n")}`);
+});
