@@ -243,6 +243,8 @@ describe("export and import", () => {
       // "Billion laughs": each level multiplies the aliases.
       ["a: &a [x, x, x, x, x, x, x, x, x]\n" + Array.from({ length: 9 }, (_, i) => `${"b".repeat(i + 1)}: &${"b".repeat(i + 1)} [${Array(9).fill(i === 0 ? "*a" : `*${"b".repeat(i)}`).join(", ")}]`).join("\n") + "\nxr2_export: 1\nprompts: []", "application/yaml", 400],
       ["[".repeat(5000), "application/yaml", 400],
+      // Refused before parsing: the parser took 4 s over 300 000 brackets.
+      [`xr2_export: 1\nprompts: ${"[".repeat(300_000)}`, "application/yaml", 400],
       ["xr2_export = 1", "text/plain", 415],
       [JSON.stringify(doc([prompt({ versions: [{ content: "x".repeat(1024 * 1024) }] })])), "application/json", 413],
       [`xr2_export: 1\nprompts:\n  - slug: huge\n    name: Huge\n    versions:\n      - content: ${"x".repeat(1024 * 1024)}`, "application/yaml", 413],
@@ -251,6 +253,14 @@ describe("export and import", () => {
       const response = await send(owner, "/api/prompts/import", rawBody, contentType);
       expect(response.status, `${contentType}: ${rawBody.slice(0, 80)} → ${JSON.stringify(response.body)}`).toBe(status);
     }
+    // What the parser would take seconds over is refused after a linear look at the tokens.
+    const nested = await send(owner, "/api/prompts/import", `xr2_export: 1\nprompts: [${"{a: ".repeat(65)}1${"}".repeat(65)}]`, "application/yaml");
+    expect(nested.body!.error.message).toContain("nested more than 64 deep");
+    const manyKeys = await send(owner, "/api/prompts/import", `xr2_export: 1\nprompts: []\n${Array.from({ length: 80_000 }, (_, index) => `k${index}: 1\n`).join("")}`, "application/yaml");
+    expect(manyKeys.status).toBe(400);
+    expect(manyKeys.body!.error.message).toContain("more than 30000 tokens; send a document this large as JSON");
+    const twice = await send(owner, "/api/prompts/import", "xr2_export: 1\nprompts:\n  - slug: a\n    name: A\n    name: B", "application/yaml");
+    expect(twice.body!.error.message).toContain('the key "name" appears twice');
     expect((await call("POST", "/api/prompts/import", { token: owner.session.access_token, workspaceId: owner.workspaceId })).status).toBe(400);
     expect((await owner.call("GET", "/api/prompts")).body!.prompts).toEqual([]);
   });
