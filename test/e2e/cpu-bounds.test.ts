@@ -129,3 +129,90 @@ afterAll(() => {
   // The measured times, for the record of the issue (shown with --silent=false).
   console.log(`cpu-bounds measurements:\n${Object.entries(measured).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`).join("\n")}`);
 });
+
+const PREVIEW_LIMIT_MS = 3_000;
+
+describe("preview and render have bounded work", () => {
+  it("the largest templates: a 1 MB render, ten thousand tags, a hundred messages of variables", async () => {
+    const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "preview-bounds", name: "Preview bounds" } });
+    const preview = (body: unknown) => () => api("POST", `/api/prompts/${prompt.body.id}/preview`, { ...owner, body });
+    const cases: Record<string, unknown> = {
+      // 33 000 variables of 30 characters: just under the 1 000 000-character output limit.
+      "preview 1 MB render": { content: "{a}".repeat(33_000), values: { a: "x".repeat(30) } },
+      // And past it: the limit answers, not the worker's memory.
+      "preview past the output limit": { content: "{a}".repeat(33_000), values: { a: "x".repeat(10_000) } },
+      "preview 10 000 nested ifs": { content: "{% if a %}{% if b %}x{% endif %}{% endif %}".repeat(2_300), values: { a: true, b: true } },
+      "preview 100 000 literal braces": { content: "{".repeat(50_000) + "}".repeat(50_000) },
+      "preview unclosed tags": { content: "{% if %}".repeat(12_000) },
+      "preview 100 messages": { messages: Array.from({ length: 100 }, () => ({ role: "user", content: "{a}{b}".repeat(160) })), values: { a: "y".repeat(30), b: "z".repeat(30) } },
+    };
+    for (const [name, body] of Object.entries(cases)) expectBounded(name, await whileHealthChecked(preview(body)), PREVIEW_LIMIT_MS);
+  });
+});
+
+const DIFF_LIMIT_MS = 3_000;
+
+describe("diffs have bounded work", () => {
+  it("versions that share nothing, line by line and message by message", async () => {
+    const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "diff-bounds", name: "Diff bounds" } });
+    const version = async (body: unknown) => {
+      const created = await api("POST", `/api/prompts/${prompt.body.id}/versions`, { ...owner, body });
+      expect(created.status, JSON.stringify(created.body).slice(0, 300)).toBe(201);
+      return created.body.id as string;
+    };
+    const diff = (from: string, to: string) => () => api("GET", `/api/prompts/${prompt.body.id}/diff?from=${from}&to=${to}`, owner);
+    // Lines from a two-letter alphabet: most pairs of lines are equal, so Myers' algorithm
+    // follows many short snakes on every diagonal before it gives up.
+    const lines = (count: number, seed: number) => Array.from({ length: count }, (_, index) => ((index * 7919 + seed) % 3 === 0 ? "a" : "b")).join("\n");
+    const textA = await version({ content: lines(49_000, 1) });
+    const textB = await version({ content: lines(49_000, 2) });
+    expectBounded("diff 49 000 lines", await whileHealthChecked(diff(textA, textB)), DIFF_LIMIT_MS);
+    const chat = (seed: number) => ({ messages: Array.from({ length: 100 }, (_, index) => ({ role: "user", content: lines(490, seed + index) })) });
+    const chatA = await version(chat(1));
+    const chatB = await version(chat(2));
+    expectBounded("diff 100 messages of 490 lines", await whileHealthChecked(diff(chatA, chatB)), DIFF_LIMIT_MS);
+  });
+});
+
+const IMPORT_LIMIT_MS = 5_000;
+// The largest valid documents write 20 000 versions in one transaction: database time (the
+// worker answers /health throughout), bounded by the document's limits of 100 prompts of 200.
+const LARGEST_IMPORT_LIMIT_MS = 30_000;
+
+describe("imports have bounded work", () => {
+  const importYaml = (yaml: string) => () =>
+    fetch(`${stack.urls.api}/api/prompts/import`, { method: "POST", headers: { authorization: `Bearer ${owner.token}`, "x-workspace-id": owner.workspaceId, "content-type": "application/yaml" }, body: yaml }).then(async (response) => ({
+      status: response.status,
+      body: (await response.json()) as Record<string, any>,
+    }));
+
+  it("alias bombs, deep nesting and the largest documents", { timeout: 120_000 }, async () => {
+    const laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: 9 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(9).fill(`*${String.fromCharCode(97 + index)}`).join(", ")}]`)].join("\n");
+    const bomb = await whileHealthChecked(importYaml(`xr2_export: 1\nprompts: []\n${laughs}\n`));
+    expectBounded("import YAML alias bomb", bomb, IMPORT_LIMIT_MS);
+    expect(bomb.status).toBe(400);
+    const deep = await whileHealthChecked(importYaml(`xr2_export: 1\nprompts: ${"[".repeat(300_000)}`));
+    expectBounded("import YAML nested 300 000 deep", deep, IMPORT_LIMIT_MS);
+    // The most versions a document may hold (100 prompts of 200), as close to 1 MB as they fit.
+    const prompts = Array.from({ length: 100 }, (_, p) => ({ slug: `bulk-${p}`, name: `Bulk ${p}`, versions: Array.from({ length: 200 }, () => ({ content: "x" })) }));
+    const largestJson = await whileHealthChecked(() => api("POST", "/api/prompts/import", { ...owner, body: { xr2_export: 1, prompts } }));
+    expectBounded("import JSON of 20 000 versions", largestJson, LARGEST_IMPORT_LIMIT_MS);
+    // YAML parses at about 200 000 tokens a second, synchronously: the largest document it takes
+    // (30 000 tokens, here 2 500 versions) and 1 MB bodies of the nodes that were slowest.
+    const yamlPrompts = (prompts: number, versions: number) =>
+      `xr2_export: 1\nprompts:\n${Array.from({ length: prompts }, (_, p) => `  - slug: yaml-${p}\n    name: Yaml ${p}\n    versions:\n${"      - content: x\n".repeat(versions)}`).join("")}`;
+    const largestYaml = await whileHealthChecked(importYaml(yamlPrompts(25, 100)));
+    expectBounded("import YAML of 2 500 versions (under the token cap)", largestYaml, LARGEST_IMPORT_LIMIT_MS);
+    expect(largestYaml.status).toBe(200);
+    const costly = {
+      "import YAML of 80 000 keys in one mapping (800 KB)": `xr2_export: 1\nprompts: []\n${Array.from({ length: 80_000 }, (_, index) => `k${index}: 1\n`).join("")}`,
+      "import YAML list of 250 000 items (1 MB)": `xr2_export: 1\nprompts:\n${"- 1\n".repeat(250_000)}`,
+      "import YAML of 20 000 versions (over the token cap)": yamlPrompts(100, 200),
+    };
+    for (const [name, yaml] of Object.entries(costly)) {
+      const refused = await whileHealthChecked(importYaml(yaml));
+      expectBounded(name, refused, IMPORT_LIMIT_MS);
+      expect(refused.status, name).toBe(400);
+    }
+  });
+});
