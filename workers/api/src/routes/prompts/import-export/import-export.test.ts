@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, inArray } from "drizzle-orm";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { documentToYaml } from "./yaml-document.ts";
 import { auditLog, prompts as promptsTable } from "@xr2/db/schema";
 import { createApiApp } from "../../../app.ts";
 import { publishVersion } from "../../../services/prompts/publish-version.ts";
@@ -115,6 +116,23 @@ describe("export and import", () => {
     expect(withoutStatus(again.prompts)).toEqual(withoutStatus(document.prompts));
   });
 
+  it("writes YAML a version at a time with the same text as the whole document at once", async () => {
+    const awkward = ["line one\n\n  indented after an empty line\n", "# not a comment: {name}\n- not a list", " leading space", "trailing spaces  \n\n\n", "'quotes' and \"quotes\"", "", "tab\there", "---\n..."];
+    const documents = [
+      { xr2_export: 1 as const, exported_at: "2026-01-01T00:00:00.000Z", prompts: [] },
+      {
+        xr2_export: 1 as const,
+        prompts: [
+          { slug: "a", name: "A: a", description: null, tags: [], versions: awkward.map((content, index) => ({ version_number: index + 1, kind: "text" as const, content, variables: [], model_config: { temperature: 0.5 }, changelog: null, status: "draft" as const })) },
+          { slug: "b", name: "B", versions: [] },
+          { slug: "c", name: "C", tags: [{ name: "x", color: "#fff000" }] },
+          { slug: "d", name: "D", versions: [{ messages: awkward.map((content) => ({ role: "user" as const, content })) }] },
+        ],
+      },
+    ];
+    for (const document of documents) expect(await documentToYaml(document)).toBe(stringifyYaml(document, { lineWidth: 0 }));
+  });
+
   it("round-trips through YAML, templates with YAML-significant characters included", async () => {
     const { owner } = await workspaceWith();
     const source = await richPrompt(owner);
@@ -124,6 +142,9 @@ describe("export and import", () => {
     expect(exported.headers.get("content-disposition")).toMatch(/filename="xr2-prompts-[\d-]+\.yaml"/);
     expect(exported.text.trimStart().startsWith("{")).toBe(false);
     expect(parseYaml(exported.text)).toMatchObject({ xr2_export: 1, prompts: [{ slug: source.slug }] });
+    // Written a version at a time, it is the text the writer gives for the whole document.
+    const asJson = JSON.parse((await fetchRaw(owner, `/api/prompts/export?prompt_ids=${source.id}`)).text);
+    expect(exported.text).toBe(stringifyYaml({ ...asJson, exported_at: parseYaml(exported.text).exported_at }, { lineWidth: 0 }));
 
     const target = await secondWorkspace(owner);
     const imported = await send(target, "/api/prompts/import", exported.text, "application/yaml");

@@ -14,6 +14,7 @@
  */
 import { isScalar, Lexer, parseDocument, stringify, visit, type Document } from "yaml";
 import { ApiError } from "@xr2/shared";
+import type { PortableDocument } from "../../../services/prompts/export-prompts.ts";
 import { YAML_MEDIA_TYPES } from "./schemas.ts";
 
 export const MAX_YAML_TOKENS = 30_000;
@@ -81,7 +82,33 @@ export function parseYamlBody(body: ArrayBuffer): unknown {
   throw new ApiError("VALIDATION_FAILED", `The body is not valid YAML: ${(problem ?? "unreadable").slice(0, 300)}`);
 }
 
-export function toYaml(value: unknown): string {
-  // No line folding: long templates stay on their lines, which keeps diffs of exported files small.
-  return stringify(value, { lineWidth: 0 });
+// No line folding: long templates stay on their lines, which keeps diffs of exported files small.
+const WRITE_OPTIONS = { lineWidth: 0 } as const;
+
+/**
+ * The document in YAML, written a version at a time with a yield to other requests after each:
+ * the writer manages about a megabyte a second here, and an export may hold 1 MB. The pieces are
+ * the items the writer would produce for the whole document, indented to their depth in it, so
+ * the text is the same as `stringify(document)`.
+ */
+export async function documentToYaml(document: PortableDocument): Promise<string> {
+  const { prompts, ...head } = document;
+  const parts = [stringify(head, WRITE_OPTIONS), prompts.length === 0 ? "prompts: []\n" : "prompts:\n"];
+  for (const prompt of prompts) {
+    const { versions, ...fields } = prompt;
+    parts.push(indent(stringify([fields], WRITE_OPTIONS), 2));
+    if (versions === undefined) continue;
+    parts.push(versions.length === 0 ? "    versions: []\n" : "    versions:\n");
+    for (const version of versions) {
+      parts.push(indent(stringify([version], WRITE_OPTIONS), 6));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  return parts.join("");
+}
+
+/** Every line that has text, moved right by `spaces` (empty lines stay empty, as in block scalars). */
+function indent(text: string, spaces: number): string {
+  const prefix = " ".repeat(spaces);
+  return text.replace(/^(?=.)/gm, prefix);
 }
