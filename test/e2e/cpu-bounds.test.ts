@@ -46,40 +46,57 @@ interface Timed {
   status: number;
   body: Record<string, any>;
   ms: number;
-  /** The slowest GET /health sent while the request ran. */
+  /** The slowest GET /health sent while the request ran (it also asks the database, Redis, KV and QStash). */
   slowestHealthMs: number;
+  /** The slowest GET /health/live (the worker alone) sent beside it. */
+  slowestLiveMs: number;
   healthChecks: number;
 }
 
-/** Sends `request` and, until it answers, a GET /health every 100 ms; how long each took. */
+async function timedGet(path: string): Promise<number> {
+  const sent = performance.now();
+  const response = await fetch(`${stack.urls.api}${path}`);
+  await response.arrayBuffer();
+  return performance.now() - sent;
+}
+
+/** Sends `request` and, until it answers, a GET /health and a GET /health/live every 100 ms; how long each took. */
 async function whileHealthChecked(request: () => Promise<{ status: number; body: Record<string, any> }>): Promise<Timed> {
   const started = performance.now();
   let done = false;
   const answer = request().finally(() => (done = true));
   const healthTimes: number[] = [];
+  const liveTimes: number[] = [];
   // Started a little after the request, so the worker is busy with it when the first check arrives.
   await new Promise((resolve) => setTimeout(resolve, 30));
   do {
-    const sent = performance.now();
-    const health = await fetch(`${stack.urls.api}/health`);
-    await health.arrayBuffer();
-    healthTimes.push(performance.now() - sent);
+    const [health, live] = await Promise.all([timedGet("/health"), timedGet("/health/live")]);
+    healthTimes.push(health);
+    liveTimes.push(live);
     if (!done) await new Promise((resolve) => setTimeout(resolve, 100));
   } while (!done);
   const { status, body } = await answer;
-  return { status, body, ms: performance.now() - started, slowestHealthMs: Math.max(...healthTimes), healthChecks: healthTimes.length };
+  return { status, body, ms: performance.now() - started, slowestHealthMs: Math.max(...healthTimes), slowestLiveMs: Math.max(...liveTimes), healthChecks: healthTimes.length };
 }
 
-const measured: Record<string, { status: number; ms: number; slowestHealthMs: number; healthChecks: number; code?: string }> = {};
+const measured: Record<string, { status: number; ms: number; slowestHealthMs: number; slowestLiveMs: number; healthChecks: number; code?: string }> = {};
 
 /** The shared checks: within `budgetMs`, a 2xx or a clear 4xx error, and /health never waited a second. */
 function expectBounded(name: string, result: Timed, budgetMs: number) {
-  measured[name] = { status: result.status, ms: Math.round(result.ms), slowestHealthMs: Math.round(result.slowestHealthMs), healthChecks: result.healthChecks, ...(result.body?.error ? { code: result.body.error.code } : {}) };
+  measured[name] = {
+    status: result.status,
+    ms: Math.round(result.ms),
+    slowestHealthMs: Math.round(result.slowestHealthMs),
+    slowestLiveMs: Math.round(result.slowestLiveMs),
+    healthChecks: result.healthChecks,
+    ...(result.body?.error ? { code: result.body.error.code } : {}),
+  };
   const summary = `${name}: ${JSON.stringify(measured[name])} ${JSON.stringify(result.body).slice(0, 300)}`;
   expect(result.status, summary).toBeLessThan(500);
   if (result.status >= 400) expect(result.body.error, summary).toMatchObject({ code: expect.any(String), message: expect.any(String) });
   expect(result.ms, summary).toBeLessThan(budgetMs);
   expect(result.slowestHealthMs, summary).toBeLessThan(1_000);
+  expect(result.slowestLiveMs, summary).toBeLessThan(1_000);
 }
 
 const count = (as: typeof owner, body: unknown) => () => api("POST", "/api/llm/count-tokens", { ...as, body });
@@ -213,6 +230,37 @@ describe("imports have bounded work", () => {
       const refused = await whileHealthChecked(importYaml(yaml));
       expectBounded(name, refused, IMPORT_LIMIT_MS);
       expect(refused.status, name).toBe(400);
+    }
+  });
+});
+
+const EXPORT_LIMIT_MS = 5_000;
+
+describe("prompt exports have bounded work", () => {
+  it("refuses an export past 1 MB of versions, and writes the largest one it allows while /health answers", { timeout: 120_000 }, async () => {
+    // Lines, so that YAML writes block scalars, the costlier kind.
+    const content = (index: number) => `${index} ${"many words on a line\n".repeat(4_700)}`.slice(0, 100_000);
+    const promptWith = async (slug: string, versions: number) => {
+      const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug, name: slug } });
+      for (let index = 0; index < versions; index++) expect((await api("POST", `/api/prompts/${prompt.body.id}/versions`, { ...owner, body: { content: content(index) } })).status).toBe(201);
+      return prompt.body.id as string;
+    };
+    const exportOf = (promptId: string, format: string) => () =>
+      fetch(`${stack.urls.api}/api/prompts/export?format=${format}&prompt_ids=${promptId}`, { headers: { authorization: `Bearer ${owner.token}`, "x-workspace-id": owner.workspaceId } }).then(async (response) => {
+        const text = await response.text();
+        return { status: response.status, body: (response.status === 200 ? { bytes: text.length } : JSON.parse(text)) as Record<string, any> };
+      });
+    const tooLarge = await promptWith("export-too-large", 11);
+    for (const format of ["yaml", "json"]) {
+      const refused = await whileHealthChecked(exportOf(tooLarge, format));
+      expectBounded(`export ${format} of 11 versions of 100 KB (1.1 MB)`, refused, EXPORT_LIMIT_MS);
+      expect(refused.body.error?.message).toContain("at most 20000 versions and 1 MB");
+    }
+    const largest = await promptWith("export-largest", 9);
+    for (const format of ["yaml", "json"]) {
+      const allowed = await whileHealthChecked(exportOf(largest, format));
+      expectBounded(`export ${format} of 9 versions of 100 KB (0.9 MB)`, allowed, EXPORT_LIMIT_MS);
+      expect(allowed.status).toBe(200);
     }
   });
 });
