@@ -264,3 +264,34 @@ describe("prompt exports have bounded work", () => {
     }
   });
 });
+
+const ANALYTICS_LIMIT_MS = 5_000;
+
+describe("analytics queries and CSV exports have bounded work", () => {
+  it("funnels, cohorts and the events export at their largest (the work is the database's; the worker waits on I/O)", async () => {
+    const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "analytics-bounds", name: "Analytics bounds" } });
+    const to = new Date();
+    const daysBefore = (days: number) => new Date(to.getTime() - days * 86_400_000).toISOString();
+    const steps = Array.from({ length: 10 }, (_, index) => `step_${index}`).join(",");
+    const get = (path: string) => () =>
+      fetch(`${stack.urls.api}${path}`, { headers: { authorization: `Bearer ${viewer.token}`, "x-workspace-id": viewer.workspaceId } }).then(async (response) => {
+        const text = await response.text();
+        return { status: response.status, body: (response.headers.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : { bytes: text.length }) as Record<string, any> };
+      });
+    const cases = {
+      "funnel of 10 steps over 366 days": `/api/analytics/funnels?prompt_id=${prompt.body.id}&steps=${steps}&from=${daysBefore(366)}&to=${to.toISOString()}&window_hours=720`,
+      "funnel CSV": `/api/analytics/funnels?prompt_id=${prompt.body.id}&steps=${steps}&from=${daysBefore(366)}&to=${to.toISOString()}&format=csv`,
+      "funnel of 11 steps (refused)": `/api/analytics/funnels?prompt_id=${prompt.body.id}&steps=${steps},step_10&from=${daysBefore(1)}&to=${to.toISOString()}`,
+      "funnel over 367 days (refused)": `/api/analytics/funnels?prompt_id=${prompt.body.id}&steps=a&from=${daysBefore(367)}&to=${to.toISOString()}`,
+      "daily cohorts over 92 days, 60 periods": `/api/analytics/cohorts?event_name=purchase&period=day&periods=60&from=${daysBefore(92)}&to=${to.toISOString()}`,
+      "weekly cohorts CSV over 366 days": `/api/analytics/cohorts?event_name=purchase&period=week&periods=60&from=${daysBefore(366)}&to=${to.toISOString()}&format=csv`,
+      "cohorts of 61 periods (refused)": `/api/analytics/cohorts?event_name=purchase&periods=61&from=${daysBefore(7)}&to=${to.toISOString()}`,
+      "events CSV export": `/api/analytics/events?format=csv`,
+    };
+    for (const [name, path] of Object.entries(cases)) {
+      const result = await whileHealthChecked(get(path));
+      expectBounded(name, result, ANALYTICS_LIMIT_MS);
+      expect(result.status, name).toBe(name.endsWith("(refused)") ? 400 : 200);
+    }
+  });
+});
