@@ -81,8 +81,13 @@ async function whileHealthChecked(request: () => Promise<{ status: number; body:
 
 const measured: Record<string, { status: number; ms: number; slowestHealthMs: number; slowestLiveMs: number; healthChecks: number; code?: string }> = {};
 
-/** The shared checks: within `budgetMs`, a 2xx or a clear 4xx error, and /health never waited a second. */
-function expectBounded(name: string, result: Timed, budgetMs: number) {
+/**
+ * The shared checks: within `budgetMs`, a 2xx or a clear 4xx error, and /health never waited a
+ * second. `databaseBound` work keeps the database busy rather than the worker: on the embedded
+ * PGlite (no TEST_DATABASE_URL), which runs one query at a time, /health's database probe then
+ * waits its turn, so there only /health/live (the worker alone) is held to the second.
+ */
+function expectBounded(name: string, result: Timed, budgetMs: number, opts: { databaseBound?: boolean } = {}) {
   measured[name] = {
     status: result.status,
     ms: Math.round(result.ms),
@@ -95,7 +100,7 @@ function expectBounded(name: string, result: Timed, budgetMs: number) {
   expect(result.status, summary).toBeLessThan(500);
   if (result.status >= 400) expect(result.body.error, summary).toMatchObject({ code: expect.any(String), message: expect.any(String) });
   expect(result.ms, summary).toBeLessThan(budgetMs);
-  expect(result.slowestHealthMs, summary).toBeLessThan(1_000);
+  if (!opts.databaseBound || process.env.TEST_DATABASE_URL) expect(result.slowestHealthMs, summary).toBeLessThan(1_000);
   expect(result.slowestLiveMs, summary).toBeLessThan(1_000);
 }
 
@@ -213,7 +218,7 @@ describe("imports have bounded work", () => {
     // The most versions a document may hold (100 prompts of 200), as close to 1 MB as they fit.
     const prompts = Array.from({ length: 100 }, (_, p) => ({ slug: `bulk-${p}`, name: `Bulk ${p}`, versions: Array.from({ length: 200 }, () => ({ content: "x" })) }));
     const largestJson = await whileHealthChecked(() => api("POST", "/api/prompts/import", { ...owner, body: { xr2_export: 1, prompts } }));
-    expectBounded("import JSON of 20 000 versions", largestJson, LARGEST_IMPORT_LIMIT_MS);
+    expectBounded("import JSON of 20 000 versions", largestJson, LARGEST_IMPORT_LIMIT_MS, { databaseBound: true });
     // YAML parses at about 200 000 tokens a second, synchronously: the largest document it takes
     // (30 000 tokens, here 2 500 versions) and 1 MB bodies of the nodes that were slowest.
     const yamlPrompts = (prompts: number, versions: number) =>
