@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   PROVIDER_TIMEOUT: 504,
   /** An LLM quota (requests per day, cost per month) is used up. */
   QUOTA_EXCEEDED: 429,
+  /** Work that grows with the input (token counting, diffs) did not finish within its time budget. */
+  BUDGET_EXCEEDED: 422,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getEncoding } from "js-tiktoken";
-import { workspaceWith } from "../prompts/prompt-test-support.ts";
+import { createPrompt, createVersion, workspaceWith } from "../prompts/prompt-test-support.ts";
 import { chatVersion, saveWorkspaceKeys } from "./llm-test-support.ts";
 
 const REFERENCE_STRINGS = ["hello world", "tiktoken is great!", "Привет, мир! 你好，世界", "  leading spaces and\ttabs\n\nnew lines", "{name} {{literal}} {% if x %}y{% endif %}", "e".repeat(300), "🙂👍🏽 emoji and ümlauts"];
@@ -22,6 +22,25 @@ describe("POST /api/llm/count-tokens", () => {
         expect(counted.body, `${model}: ${text}`).toMatchObject({ input_tokens: reference.encode(text).length, exact: true, method: "tiktoken", encoding, message_overhead_tokens: 0 });
       }
     }
+  });
+
+  it("counts text that spells a special token as the plain text it is (it used to fail with 500)", async () => {
+    const { owner } = await workspaceWith();
+    const text = "Write <|endoftext|> literally";
+    const counted = await owner.call("POST", "/api/llm/count-tokens", { provider: "openai", model: "gpt-4o", text });
+    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+    expect(counted.body!.input_tokens).toBe(getEncoding("o200k_base").encode(text, [], []).length);
+  });
+
+  it("lets a viewer count a stored version that is one long run of letters", async () => {
+    const { owner, members } = await workspaceWith("viewer");
+    const [viewer] = members;
+    const prompt = await createPrompt(owner);
+    const version = await createVersion(owner, prompt.id, { content: "a".repeat(10_000) });
+    const counted = await viewer.call("POST", "/api/llm/count-tokens", { provider: "openai", model: "gpt-4o", prompt_id: prompt.id, version_id: version.id });
+    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+    // 1 250 tokens of eight "a" each, as one user message: 3 per message, 1 for "user", 3 priming.
+    expect(counted.body).toMatchObject({ input_tokens: 1_250 + 7, exact: true, method: "tiktoken" });
   });
 
   it("matches published counts", async () => {

@@ -54,7 +54,7 @@ const route = createRoute({
         }),
       }),
     ),
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BUDGET_EXCEEDED"),
   },
 });
 

@@ -4,20 +4,24 @@
  * saved for it (free calls), else an estimate of one token per four characters, labelled as such
  * (`exact: false, method: "estimate"`). Counting a message list includes each provider's
  * formatting only where it is known (OpenAI's documented overhead; the providers' endpoints count
- * their own).
+ * their own). Counting is bounded by COUNT_BUDGET_MS (422 BUDGET_EXCEEDED past it), because
+ * every role may count and the playground counts as one types.
  */
 import type { LlmProvider } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
 import { within } from "./call-timeouts.ts";
-import { countChatTokens, countTextTokens, encodingForModel } from "./openai-tokenizer.ts";
+import { countChatTokens, countTextTokens, encodingForModel, TOKENIZER_SLICE_UNITS } from "./openai-tokenizer.ts";
 import { costMicros, priceOf } from "./price-table.ts";
 import { providerClient } from "./providers/index.ts";
 import { ProviderError } from "./providers/provider-client.ts";
 import { splitSystem } from "./prepare-run.ts";
 import { findProviderKey } from "./resolve-provider-key.ts";
+import { WorkBudget } from "../work-budget/work-budget.ts";
 
 const COUNT_TIMEOUT_MS = 10_000;
 const CHARS_PER_TOKEN_ESTIMATE = 4;
+/** Wall-clock time one count may take; the slowest text a 1 MB body can hold (letters without spaces) counts in about a second. */
+export const COUNT_BUDGET_MS = 5_000;
 
 export interface CountInput {
   workspaceId: string;
@@ -65,10 +69,11 @@ async function count(ctx: ServiceContext, input: CountInput, messages: NonNullab
   if (input.provider === "openai") {
     const encoding = encodingForModel(input.model);
     if (!encoding) return estimate(`no known tokenizer for ${input.model}`);
+    const budget = new WorkBudget("The text is too long to count", COUNT_BUDGET_MS, TOKENIZER_SLICE_UNITS);
     if (input.text !== undefined && input.messages === undefined) {
-      return { tokens: await countTextTokens(encoding, input.text), method: "tiktoken", encoding, overhead: 0, note: `Exact: ${encoding} tokens of the text alone` };
+      return { tokens: await countTextTokens(encoding, input.text, budget), method: "tiktoken", encoding, overhead: 0, note: `Exact: ${encoding} tokens of the text alone` };
     }
-    const chat = await countChatTokens(encoding, messages);
+    const chat = await countChatTokens(encoding, messages, budget);
     return { tokens: chat.total, method: "tiktoken", encoding, overhead: chat.overhead, note: `Exact: ${encoding}, including OpenAI's chat format overhead (3 tokens per message, 3 priming the reply)` };
   }
   const key = await findProviderKey(ctx, { workspaceId: input.workspaceId, userId: input.userId, provider: input.provider });

@@ -3,7 +3,7 @@
  * and every version's body, with no ids of any kind, so the document can be imported into any
  * workspace (services/prompts/import-prompts.ts) or kept in a repository by the CLI.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { prompts, promptTags, promptVersions, tags, type ChatMessage, type ModelConfig, type Prompt, type PromptKind, type PromptVariable, type VersionStatus } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { HttpDatabase, ServiceContext, Transaction } from "../../context.ts";
@@ -12,6 +12,14 @@ export const PORTABLE_FORMAT_VERSION = 1;
 /** A document holds at most this many prompts, both ways, so any export can be imported again. */
 export const MAX_PORTABLE_PROMPTS = 100;
 export const MAX_PORTABLE_VERSIONS = 200;
+/**
+ * What one export may hold in all: the versions a document may hold, and about as many bytes of
+ * their bodies as one import takes (1 MB). The stored versions of a hundred prompts are otherwise
+ * unbounded, read in one query and written out in one answer: 4 MB of them held the worker (YAML
+ * is written at about a megabyte a second) and the database connection for 4 to 5 s.
+ */
+export const MAX_EXPORT_VERSIONS = MAX_PORTABLE_PROMPTS * MAX_PORTABLE_VERSIONS;
+export const MAX_EXPORT_BODY_BYTES = 1_000_000;
 
 export interface PortableVersion {
   version_number?: number | undefined;
@@ -57,6 +65,19 @@ export async function exportPrompts({ ctx, input }: { ctx: ServiceContext; input
     if (missing !== undefined) throw new ApiError("NOT_FOUND", `Prompt not found: ${missing}`);
   } else if (rows.length > MAX_PORTABLE_PROMPTS) {
     throw new ApiError("VALIDATION_FAILED", `The workspace has more than ${MAX_PORTABLE_PROMPTS} active prompts; export them in chunks with prompt_ids`);
+  }
+  if (rows.length > 0) {
+    const bodyBytes = sql<string>`coalesce(sum(octet_length(coalesce(${promptVersions.content}, '')) + octet_length(coalesce(${promptVersions.messages}::text, '')) + octet_length(${promptVersions.variables}::text) + octet_length(${promptVersions.modelConfig}::text)), 0)`;
+    const [size] = await db
+      .select({ versions: sql<number>`count(*)::int`, bytes: bodyBytes })
+      .from(promptVersions)
+      .where(and(eq(promptVersions.workspaceId, input.workspaceId), inArray(promptVersions.promptId, rows.map((row) => row.id))));
+    if (size && (size.versions > MAX_EXPORT_VERSIONS || Number(size.bytes) > MAX_EXPORT_BODY_BYTES)) {
+      throw new ApiError(
+        "VALIDATION_FAILED",
+        `These prompts hold ${size.versions} versions (${(Number(size.bytes) / 1_000_000).toFixed(1)} MB); one export holds at most ${MAX_EXPORT_VERSIONS} versions and ${MAX_EXPORT_BODY_BYTES / 1_000_000} MB: export fewer prompts at a time with prompt_ids`,
+      );
+    }
   }
   return { xr2_export: PORTABLE_FORMAT_VERSION, exported_at: new Date().toISOString(), prompts: await toPortablePrompts(db, input.workspaceId, rows) };
 }

@@ -6,7 +6,7 @@ import { errorResponses } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { exportPrompts, MAX_PORTABLE_PROMPTS } from "../../../services/prompts/export-prompts.ts";
 import { portableDocumentSchema } from "./schemas.ts";
-import { toYaml } from "./yaml-document.ts";
+import { documentToYaml } from "./yaml-document.ts";
 
 const query = z.object({
   format: z.enum(["json", "yaml"]).default("json"),
@@ -40,6 +40,6 @@ export const exportPromptsRoute = new OpenAPIHono<ApiHono>().openapi(route, asyn
   const { format, prompt_ids: promptIds } = c.req.valid("query");
   const document = await exportPrompts({ ctx: c.get("ctx"), input: { workspaceId: c.get("workspace")!.id, promptIds: promptIds === undefined ? undefined : [...new Set(promptIds.split(","))] } });
   c.header("Content-Disposition", `attachment; filename="xr2-prompts-${document.exported_at!.slice(0, 10)}.${format}"`);
-  if (format === "yaml") return c.body(toYaml(document), 200, { "Content-Type": "application/yaml; charset=utf-8" });
+  if (format === "yaml") return c.body(await documentToYaml(document), 200, { "Content-Type": "application/yaml; charset=utf-8" });
   return c.json(document, 200);
 });

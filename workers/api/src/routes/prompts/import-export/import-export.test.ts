@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, inArray } from "drizzle-orm";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { documentToYaml } from "./yaml-document.ts";
 import { auditLog, prompts as promptsTable } from "@xr2/db/schema";
 import { createApiApp } from "../../../app.ts";
 import { publishVersion } from "../../../services/prompts/publish-version.ts";
@@ -115,6 +116,23 @@ describe("export and import", () => {
     expect(withoutStatus(again.prompts)).toEqual(withoutStatus(document.prompts));
   });
 
+  it("writes YAML a version at a time with the same text as the whole document at once", async () => {
+    const awkward = ["line one\n\n  indented after an empty line\n", "# not a comment: {name}\n- not a list", " leading space", "trailing spaces  \n\n\n", "'quotes' and \"quotes\"", "", "tab\there", "---\n..."];
+    const documents = [
+      { xr2_export: 1 as const, exported_at: "2026-01-01T00:00:00.000Z", prompts: [] },
+      {
+        xr2_export: 1 as const,
+        prompts: [
+          { slug: "a", name: "A: a", description: null, tags: [], versions: awkward.map((content, index) => ({ version_number: index + 1, kind: "text" as const, content, variables: [], model_config: { temperature: 0.5 }, changelog: null, status: "draft" as const })) },
+          { slug: "b", name: "B", versions: [] },
+          { slug: "c", name: "C", tags: [{ name: "x", color: "#fff000" }] },
+          { slug: "d", name: "D", versions: [{ messages: awkward.map((content) => ({ role: "user" as const, content })) }] },
+        ],
+      },
+    ];
+    for (const document of documents) expect(await documentToYaml(document)).toBe(stringifyYaml(document, { lineWidth: 0 }));
+  });
+
   it("round-trips through YAML, templates with YAML-significant characters included", async () => {
     const { owner } = await workspaceWith();
     const source = await richPrompt(owner);
@@ -124,6 +142,9 @@ describe("export and import", () => {
     expect(exported.headers.get("content-disposition")).toMatch(/filename="xr2-prompts-[\d-]+\.yaml"/);
     expect(exported.text.trimStart().startsWith("{")).toBe(false);
     expect(parseYaml(exported.text)).toMatchObject({ xr2_export: 1, prompts: [{ slug: source.slug }] });
+    // Written a version at a time, it is the text the writer gives for the whole document.
+    const asJson = JSON.parse((await fetchRaw(owner, `/api/prompts/export?prompt_ids=${source.id}`)).text);
+    expect(exported.text).toBe(stringifyYaml({ ...asJson, exported_at: parseYaml(exported.text).exported_at }, { lineWidth: 0 }));
 
     const target = await secondWorkspace(owner);
     const imported = await send(target, "/api/prompts/import", exported.text, "application/yaml");
@@ -243,6 +264,8 @@ describe("export and import", () => {
       // "Billion laughs": each level multiplies the aliases.
       ["a: &a [x, x, x, x, x, x, x, x, x]\n" + Array.from({ length: 9 }, (_, i) => `${"b".repeat(i + 1)}: &${"b".repeat(i + 1)} [${Array(9).fill(i === 0 ? "*a" : `*${"b".repeat(i)}`).join(", ")}]`).join("\n") + "\nxr2_export: 1\nprompts: []", "application/yaml", 400],
       ["[".repeat(5000), "application/yaml", 400],
+      // Refused before parsing: the parser took 4 s over 300 000 brackets.
+      [`xr2_export: 1\nprompts: ${"[".repeat(300_000)}`, "application/yaml", 400],
       ["xr2_export = 1", "text/plain", 415],
       [JSON.stringify(doc([prompt({ versions: [{ content: "x".repeat(1024 * 1024) }] })])), "application/json", 413],
       [`xr2_export: 1\nprompts:\n  - slug: huge\n    name: Huge\n    versions:\n      - content: ${"x".repeat(1024 * 1024)}`, "application/yaml", 413],
@@ -251,6 +274,14 @@ describe("export and import", () => {
       const response = await send(owner, "/api/prompts/import", rawBody, contentType);
       expect(response.status, `${contentType}: ${rawBody.slice(0, 80)} → ${JSON.stringify(response.body)}`).toBe(status);
     }
+    // What the parser would take seconds over is refused after a linear look at the tokens.
+    const nested = await send(owner, "/api/prompts/import", `xr2_export: 1\nprompts: [${"{a: ".repeat(65)}1${"}".repeat(65)}]`, "application/yaml");
+    expect(nested.body!.error.message).toContain("nested more than 64 deep");
+    const manyKeys = await send(owner, "/api/prompts/import", `xr2_export: 1\nprompts: []\n${Array.from({ length: 80_000 }, (_, index) => `k${index}: 1\n`).join("")}`, "application/yaml");
+    expect(manyKeys.status).toBe(400);
+    expect(manyKeys.body!.error.message).toContain("more than 30000 tokens; send a document this large as JSON");
+    const twice = await send(owner, "/api/prompts/import", "xr2_export: 1\nprompts:\n  - slug: a\n    name: A\n    name: B", "application/yaml");
+    expect(twice.body!.error.message).toContain('the key "name" appears twice');
     expect((await call("POST", "/api/prompts/import", { token: owner.session.access_token, workspaceId: owner.workspaceId })).status).toBe(400);
     expect((await owner.call("GET", "/api/prompts")).body!.prompts).toEqual([]);
   });

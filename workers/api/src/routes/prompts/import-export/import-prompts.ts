@@ -7,7 +7,7 @@ import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { CONFLICT_POLICIES, importPrompts } from "../../../services/prompts/import-prompts.ts";
 import { portableDocumentSchema, YAML_MEDIA_TYPES } from "./schemas.ts";
-import { isYamlMediaType, parseYamlBody } from "./yaml-document.ts";
+import { isYamlMediaType, MAX_YAML_TOKENS, parseYamlBody } from "./yaml-document.ts";
 
 const yamlBody = { schema: z.string().openapi({ description: "The same document in YAML" }) };
 
@@ -20,7 +20,7 @@ const route = createRoute({
   method: "post",
   path: "/api/prompts/import",
   tags: ["prompts"],
-  summary: "Import a document of GET /api/prompts/export (JSON or YAML, at most 1 MB) in one transaction; imported versions are always drafts",
+  summary: `Import a document of GET /api/prompts/export (JSON or YAML, at most 1 MB; YAML at most ${MAX_YAML_TOKENS} tokens) in one transaction; imported versions are always drafts`,
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("prompts.write")] as const,
   request: {
