@@ -37,7 +37,8 @@ export function registerProductApi(app: OpenAPIHono<ApiHono>): void {
     security: [{ apiKey: [] }],
     responses: {
       200: {
-        ...jsonResponse("The rendered prompt and its trace id (format=json), or the text alone (format=text)", getPromptResponseSchema),
+        description: "The rendered prompt and its trace id (format=json), or the text alone (format=text; a chat prompt's messages as `role: content` paragraphs)",
+        content: { "application/json": { schema: getPromptResponseSchema }, "text/plain": { schema: z.string() } },
         headers: { "x-trace-id": { schema: { type: "string" as const } }, "ratelimit-remaining": { schema: { type: "integer" as const } } },
       },
       ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
