@@ -85,7 +85,8 @@ afterAll(async () => {
 });
 
 async function createFixtures(): Promise<void> {
-  const owner = await api("POST", "/api/auth/register", { body: { email: `owner-${crypto.randomUUID()}@example.com`, password: "correct horse battery", name: "Fuzz Owner" } });
+  const ownerEmail = `owner-${crypto.randomUUID()}@example.com`;
+  const owner = await api("POST", "/api/auth/register", { body: { email: ownerEmail, password: "correct horse battery", name: "Fuzz Owner" } });
   expect(owner.status, JSON.stringify(owner.body)).toBe(201);
   const token = owner.body.access_token as string;
   // A platform operator too, so that the /api/admin routes are reached past their 403.
@@ -141,6 +142,10 @@ async function createFixtures(): Promise<void> {
   ids.user_id = [memberId];
   ids.tag_id = ids.tagId!;
   ids.trace_id = ["tr_" + "0".repeat(26)];
+  // Sign-in and session routes get real credentials, the refresh tokens of sessions of their own.
+  ids.email = [ownerEmail];
+  ids.password = ["correct horse battery"];
+  ids.refresh_token = await Promise.all([1, 2, 3].map(async () => (await api("POST", "/api/auth/login", { body: { email: memberEmail, password: "correct horse battery" } })).body.refresh_token as string));
   ids.workspace_id = [ws.workspaceId];
   ids.target_workspace_id = [ws.workspaceId];
   ids.event_name = ["signup"];
