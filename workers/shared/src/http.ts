@@ -48,22 +48,6 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler {
   });
 }
 
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
-
-/**
- * Refuses with 415 a request body not declared as JSON (another Content-Type, or none), as the
- * management API's validators do: a client sending text/plain has a bug worth telling it about.
- */
-export function requireJsonBody(): MiddlewareHandler {
-  return async (c, next) => {
-    const mediaType = c.req.header("content-type")?.split(";")[0]?.trim() ?? "";
-    if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with Content-Type: application/json${mediaType ? ` (not ${mediaType.slice(0, 100)})` : ""}`);
-    }
-    await next();
-  };
-}
-
 export function installErrorHandling<E extends { Variables: RequestVariables }>(app: Hono<E>): void {
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, requestIdOf(c)), 404));
   app.onError((error, c) => toErrorResponse(error, c));
