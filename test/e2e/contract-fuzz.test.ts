@@ -147,6 +147,9 @@ async function createFixtures(): Promise<void> {
   ids.password = ["correct horse battery"];
   ids.refresh_token = await Promise.all([1, 2, 3].map(async () => (await api("POST", "/api/auth/login", { body: { email: memberEmail, password: "correct horse battery" } })).body.refresh_token as string));
   ids.workspace_id = [ws.workspaceId];
+  // The versions GET /api/prompts/{promptId}/diff compares.
+  ids.from = ids.versionId!;
+  ids.to = ids.versionId!;
   ids.target_workspace_id = [ws.workspaceId];
   ids.event_name = ["signup"];
 }
@@ -197,7 +200,8 @@ const anyJson = fc.jsonValue({ maxDepth: 2 });
 
 function value(schema: Schema | undefined, field = "", depth = 0): fc.Arbitrary<unknown> {
   schema = resolveRef(schema ?? {});
-  const real = ids[field];
+  // Real ids where a field names objects (not where it is, say, a date-time of the same name).
+  const real = schema.format === undefined ? ids[field] : undefined;
   const generated = valueOf(schema, depth);
   return real ? fc.oneof({ arbitrary: fc.constantFrom(...real), weight: 3 }, { arbitrary: generated, weight: 1 }) : generated;
 }
