@@ -28,6 +28,7 @@ import { jobRoutes } from "./routes/jobs/index.ts";
 import { llmRoutes } from "./routes/llm/index.ts";
 import { docsRoute } from "./routes/docs.ts";
 import { registerProductApi } from "./openapi/product-api.ts";
+import { serveOpenApiDocument } from "./openapi/document.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -103,6 +104,6 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", docsRoute);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   registerProductApi(app);
-  app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "xR2 management API", version: "1" } });
+  serveOpenApiDocument(app);
   return app;
 }

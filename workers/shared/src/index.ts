@@ -6,6 +6,7 @@ export * from "./queue.ts";
 export * from "./health.ts";
 export * from "./env.ts";
 export * from "./http.ts";
+export * from "./require-json-body.ts";
 export * from "./edge-backend.ts";
 export * from "./redis.ts";
 export * from "./rate-limit-policies.ts";

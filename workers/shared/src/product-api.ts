@@ -27,7 +27,9 @@ export const PRODUCT_API_LIMITS = {
   eventMaxFutureSeconds: 24 * 3600,
 } as const;
 
-export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-_.]{0,127}$/i, "slug must be 1-128 letters, digits, '-', '_' or '.'");
+// Case-insensitive by its character classes, not by a flag: the OpenAPI document carries the
+// pattern's source alone, and a flag in it would be lost (or, worse, become part of the pattern).
+export const slugSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "slug must be 1-128 letters, digits, '-', '_' or '.'");
 
 /** A NUL character, or half of a UTF-16 surrogate pair without its other half: text Postgres refuses. */
 export const UNSTORABLE_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -113,8 +115,21 @@ export const eventInputSchema = z.strictObject({
 });
 export type EventInput = z.input<typeof eventInputSchema>;
 
+/**
+ * The batch as the edge parses it: the items are checked one by one (acceptEvent), so that an
+ * invalid item gets its own error in the answer instead of failing the whole batch.
+ */
 export const eventsBatchBodySchema = z.strictObject({
-  events: z.array(z.unknown()).describe(`At most ${PRODUCT_API_LIMITS.eventsPerBatch} events, each shaped like the body of POST /api/v1/events`),
+  events: z.array(z.unknown()),
+});
+
+/** The batch as documented: what a client should send (the edge answers per item to invalid ones, 413 past the limit). */
+export const eventsBatchDocumentedBodySchema = z.strictObject({
+  events: z
+    .array(eventInputSchema)
+    .min(1)
+    .max(PRODUCT_API_LIMITS.eventsPerBatch)
+    .describe(`1 to ${PRODUCT_API_LIMITS.eventsPerBatch} events, each shaped like the body of POST /api/v1/events; an invalid one is answered in its result and does not stop the others`),
 });
 
 export const eventAcceptedResponseSchema = z.object({

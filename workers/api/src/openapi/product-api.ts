@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import {
   eventAcceptedResponseSchema,
   eventInputSchema,
-  eventsBatchBodySchema,
+  eventsBatchDocumentedBodySchema,
   eventsBatchResponseSchema,
   getPromptBodySchema,
   getPromptQuerySchema,
@@ -19,15 +19,26 @@ import {
 import type { ApiHono } from "../app.ts";
 import { errorResponses, jsonResponse } from "./responses.ts";
 
+/** The Product API is served by the edge worker, not by the API worker the document's own servers name. */
+const EDGE_SERVERS = [
+  {
+    url: "{edgeOrigin}",
+    description: "The edge worker",
+    variables: { edgeOrigin: { default: "http://127.0.0.1:8787", description: "The edge worker's origin: http://127.0.0.1:8787 in the local stack (npm run dev), the edge hostname when deployed" } },
+  },
+];
+
 export function registerProductApi(app: OpenAPIHono<ApiHono>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "A Product API key (xr2_live_…)" });
   const common = {
     path: "/api/v1/get-prompt/{slug}",
     tags: ["product api (edge)"],
+    servers: EDGE_SERVERS,
     security: [{ apiKey: [] }],
     responses: {
       200: {
-        ...jsonResponse("The rendered prompt and its trace id (format=json), or the text alone (format=text)", getPromptResponseSchema),
+        description: "The rendered prompt and its trace id (format=json), or the text alone (format=text; a chat prompt's messages as `role: content` paragraphs)",
+        content: { "application/json": { schema: getPromptResponseSchema }, "text/plain": { schema: z.string() } },
         headers: { "x-trace-id": { schema: { type: "string" as const } }, "ratelimit-remaining": { schema: { type: "integer" as const } } },
       },
       ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
@@ -60,7 +71,7 @@ const EVENT_RULES = [
 ].join(" ");
 
 function registerEvents(app: OpenAPIHono<ApiHono>): void {
-  const common = { tags: ["product api (edge)"], security: [{ apiKey: [] }] };
+  const common = { tags: ["product api (edge)"], servers: EDGE_SERVERS, security: [{ apiKey: [] }] };
   app.openAPIRegistry.registerPath({
     ...common,
     method: "post",
@@ -79,7 +90,7 @@ function registerEvents(app: OpenAPIHono<ApiHono>): void {
     path: "/api/v1/events/batch",
     summary: `Record up to ${PRODUCT_API_LIMITS.eventsPerBatch} business events at once, with a result per event (scope events:write)`,
     description: `${EVENT_RULES} The answer is 202 with one result per event, in order: invalid events carry an error and do not stop the valid ones. More than ${PRODUCT_API_LIMITS.eventsPerBatch} events or a body over ${PRODUCT_API_LIMITS.eventsBatchBodyBytes} bytes answer 413.`,
-    request: { body: { required: true, content: { "application/json": { schema: eventsBatchBodySchema } } } },
+    request: { body: { required: true, content: { "application/json": { schema: eventsBatchDocumentedBodySchema } } } },
     responses: {
       202: jsonResponse("Processed: see each result's accepted and error", eventsBatchResponseSchema),
       ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),

@@ -235,6 +235,27 @@ describe("POST /api/v1/events", () => {
     }
   });
 
+  it("answers 415 with a JSON error to a body that is not sent as JSON, on both event routes", async () => {
+    const fixture = await createPublishedPrompt();
+    const event = { trace_id: newId("trace"), event_name: "signup" };
+    for (const [path, body] of [
+      ["/api/v1/events", JSON.stringify(event)],
+      ["/api/v1/events/batch", JSON.stringify({ events: [event] })],
+    ] as const) {
+      for (const contentType of ["text/plain", "application/x-www-form-urlencoded", null]) {
+        const response = await exports.default.fetch(`http://edge.test${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${fixture.apiKey}`, ...(contentType === null ? {} : { "content-type": contentType }) },
+          body,
+        });
+        expect(response.status, `${path} with ${contentType}`).toBe(415);
+        expect(await response.json()).toMatchObject({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringContaining("application/json"), request_id: expect.any(String) } });
+      }
+      const json = await post(path, fixture.apiKey, body);
+      expect(json.status, `${path} as application/json`).toBe(202);
+    }
+  });
+
   it("needs a key with the events:write scope", async () => {
     const readOnly = await createPublishedPrompt({ scopes: ["prompts:read"] });
     const event = { trace_id: newId("trace"), event_name: "signup" };

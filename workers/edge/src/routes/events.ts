@@ -17,6 +17,7 @@ import {
   limitBodySize,
   PRODUCT_API_LIMITS,
   QUEUE_LIMITS,
+  requireJsonBody,
   type ApiKeyRecord,
   type EventAcceptedResponse,
   type EventBatchMessage,
@@ -100,5 +101,5 @@ async function postEventBatch(c: Context<EdgeHono>): Promise<Response> {
 }
 
 export const eventsRoute = new Hono<EdgeHono>()
-  .post("/api/v1/events", limitBodySize(PRODUCT_API_LIMITS.eventBodyBytes), postEvent)
-  .post("/api/v1/events/batch", limitBodySize(PRODUCT_API_LIMITS.eventsBatchBodyBytes), postEventBatch);
+  .post("/api/v1/events", limitBodySize(PRODUCT_API_LIMITS.eventBodyBytes), requireJsonBody(), postEvent)
+  .post("/api/v1/events/batch", limitBodySize(PRODUCT_API_LIMITS.eventsBatchBodyBytes), requireJsonBody(), postEventBatch);

@@ -181,6 +181,19 @@ describe("rendering", () => {
     expect(await response.text()).toBe("Hi Grace, 2 seat(s). Welcome back, VIP! Use {braces}.");
   });
 
+  it("answers 415 with a JSON error to a POST body that is not sent as JSON", async () => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", null]) {
+      const response = await exports.default.fetch(`http://edge.test/api/v1/get-prompt/${fixture.slug}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${fixture.apiKey}`, ...(contentType === null ? {} : { "content-type": contentType }) },
+        body: JSON.stringify({ variables: { name: "Grace", seats: 2 } }),
+      });
+      expect(response.status, String(contentType)).toBe(415);
+      expect(await response.json()).toMatchObject({ error: { code: "UNSUPPORTED_MEDIA_TYPE", request_id: expect.any(String) } });
+    }
+  });
+
   it("renders every message of a chat prompt", async () => {
     const fixture = await createPublishedPrompt({
       messages: [

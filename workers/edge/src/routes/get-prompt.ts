@@ -16,6 +16,7 @@ import {
   limitBodySize,
   newId,
   PRODUCT_API_LIMITS,
+  requireJsonBody,
   slugSchema,
   variableValuesSchema,
   type Exposure,
@@ -140,4 +141,4 @@ function parseValues(values: Record<string, string>): Record<string, string> {
 
 export const getPromptRoute = new Hono<EdgeHono>()
   .get("/api/v1/get-prompt/:slug", (c) => getPrompt(c, () => valuesFromQuery(c)))
-  .post("/api/v1/get-prompt/:slug", limitBodySize(PRODUCT_API_LIMITS.postBodyBytes), (c) => getPrompt(c, () => valuesFromBody(c)));
+  .post("/api/v1/get-prompt/:slug", limitBodySize(PRODUCT_API_LIMITS.postBodyBytes), requireJsonBody(), (c) => getPrompt(c, () => valuesFromBody(c)));

@@ -7,7 +7,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { COHORT_PERIODS, cohortsExport, DEFAULT_COHORT_PERIODS, getCohorts, MAX_COHORT_PERIODS, MAX_COHORT_RANGE_DAYS } from "../../services/analytics/cohorts.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
 
 const query = z.strictObject({
   ...workspaceSelector,
@@ -54,7 +54,7 @@ const route = createRoute({
   middleware: [authenticate, workspaceAccess, requirePermission("analytics.read")] as const,
   request: { query },
   responses: {
-    200: { description: "One row per cohort with its retention by period, or the table as an attachment", content: { "application/json": { schema: answer }, ...csvContent } },
+    200: { description: "One row per cohort with its retention by period, or the table as an attachment", content: exportableContent(answer) },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
 });

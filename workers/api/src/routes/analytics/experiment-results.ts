@@ -7,7 +7,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { CONFIDENCE_LEVEL, experimentResultsExport, getExperimentResults } from "../../services/analytics/experiment-results.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, formatQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, formatQuery, workspaceSelector } from "./schemas.ts";
 
 const params = z.object({ experimentId: z.string().max(64).openapi({ param: { name: "experimentId", in: "path" }, example: "exp_01j…" }) });
 const query = z.strictObject({ ...workspaceSelector, format: formatQuery });
@@ -57,7 +57,7 @@ const route = createRoute({
   middleware: [authenticate, workspaceAccess, requirePermission("analytics.read")] as const,
   request: { params, query },
   responses: {
-    200: { description: "Results; the control comes first", content: { "application/json": { schema: answer }, ...csvContent } },
+    200: { description: "Results; the control comes first", content: exportableContent(answer) },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
 });

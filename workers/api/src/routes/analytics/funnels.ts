@@ -7,7 +7,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { DEFAULT_WINDOW_HOURS, funnelExport, getFunnel, MAX_FUNNEL_RANGE_DAYS, MAX_FUNNEL_STEPS, MAX_WINDOW_HOURS } from "../../services/analytics/funnels.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, environmentQuery, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, environmentQuery, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
 
 const stepsQuery = z
   .string()
@@ -63,7 +63,7 @@ const route = createRoute({
   middleware: [authenticate, workspaceAccess, requirePermission("analytics.read")] as const,
   request: { query },
   responses: {
-    200: { description: "Per version exposed in the range, step 0 (exposed units) then each step", content: { "application/json": { schema: answer }, ...csvContent } },
+    200: { description: "Per version exposed in the range, step 0 (exposed units) then each step", content: exportableContent(answer) },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
 });

@@ -7,7 +7,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { eventsExport, listEvents, MAX_EVENTS_PAGE } from "../../services/analytics/list-events.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, eventNameQuery, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
 
 const query = z.strictObject({
   ...workspaceSelector,
@@ -48,7 +48,7 @@ const route = createRoute({
   responses: {
     200: {
       description: "A page of events (next_cursor is null on the last page), or every match as an attachment",
-      content: { "application/json": { schema: z.object({ events: z.array(eventSchema), next_cursor: z.string().nullable() }) }, ...csvContent },
+      content: exportableContent(z.object({ events: z.array(eventSchema), next_cursor: z.string().nullable() })),
     },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },

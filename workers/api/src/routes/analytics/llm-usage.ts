@@ -8,7 +8,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { getLlmUsage, LLM_USAGE_MAX_RANGE_DAYS, LLM_USAGE_TABLES, llmUsageExport } from "../../services/analytics/llm-usage.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, formatQuery, fromQuery, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
 
 const totals = { requests: z.number(), errors: z.number(), tokens_in: z.number(), tokens_out: z.number(), tokens_cached: z.number(), cost_micros: z.number() };
 const modelRow = z.object({ provider: z.string(), model: z.string(), ...totals });
@@ -34,10 +34,7 @@ const route = createRoute({
   responses: {
     200: {
       description: "The usage, or one table of it as an attachment",
-      content: {
-        "application/json": { schema: z.object({ from: z.string(), to: z.string(), totals: z.object(totals), by_model: z.array(modelRow), by_day: z.array(modelRow.extend({ day: z.string() })) }).openapi("LlmUsage") },
-        ...csvContent,
-      },
+      content: exportableContent(z.object({ from: z.string(), to: z.string(), totals: z.object(totals), by_model: z.array(modelRow), by_day: z.array(modelRow.extend({ day: z.string() })) }).openapi("LlmUsage")),
     },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },

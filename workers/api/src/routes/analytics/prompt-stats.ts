@@ -7,7 +7,7 @@ import { errorResponses } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { getPromptStats, GRANULARITIES, MAX_RANGE_DAYS, MAX_SERIES_ROWS, MAX_TOP_PROMPTS, PROMPT_STATS_TABLES, promptStatsExport } from "../../services/analytics/prompt-stats.ts";
 import { exportResponse, requestedExportFormat } from "../../services/analytics/table-export.ts";
-import { csvContent, environmentQuery, formatQuery, fromQuery, metricsShape, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
+import { exportableContent, environmentQuery, formatQuery, fromQuery, metricsShape, objectIdQuery, toQuery, workspaceSelector } from "./schemas.ts";
 
 const query = z.strictObject({
   ...workspaceSelector,
@@ -48,7 +48,7 @@ const route = createRoute({
   middleware: [authenticate, workspaceAccess, requirePermission("analytics.read")] as const,
   request: { query },
   responses: {
-    200: { description: "The statistics, or one table of them as an attachment", content: { "application/json": { schema: answer }, ...csvContent } },
+    200: { description: "The statistics, or one table of them as an attachment", content: exportableContent(answer) },
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
 });

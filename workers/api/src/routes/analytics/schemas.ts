@@ -17,8 +17,26 @@ export const formatQuery = z.enum(EXPORT_FORMATS).optional().openapi({
   description: `Download the table as a streamed attachment instead of the JSON answer (also chosen by \`Accept: text/csv\`); at most ${EXPORT_ROW_LIMIT.toLocaleString("en")} rows, stated in the X-Export-Row-Limit header`,
 });
 
-/** A CSV export's body, for the OpenAPI document. */
-export const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180 CSV with a header row" }) } } as const;
+/** The envelope of a JSON export (format=json), streamed by services/analytics/table-export.ts. */
+export const tableExportSchema = z
+  .object({
+    rows: z.array(z.record(z.string(), z.unknown())),
+    row_count: z.number().int(),
+    row_limit: z.number().int(),
+    truncated: z.boolean().openapi({ description: "True when the export stopped at row_limit" }),
+  })
+  .openapi("TableExport");
+
+/**
+ * A 200's content for an endpoint with exports: in JSON the endpoint's answer, or with
+ * format=json the export's envelope; with format=csv (or Accept: text/csv) the CSV.
+ */
+export function exportableContent<S extends z.ZodType>(answer: S) {
+  return {
+    "application/json": { schema: z.union([answer, tableExportSchema]) },
+    "text/csv": { schema: z.string().openapi({ description: "RFC 4180 CSV with a header row" }) },
+  } as const;
+}
 
 export const metricsShape = {
   requests: z.number(),

@@ -20,7 +20,7 @@ export const providerSchema = z.enum(LLM_PROVIDERS).openapi({ example: "openai" 
 export const providerParam = z.object({ provider: providerSchema.openapi({ param: { name: "provider", in: "path" } }) });
 export const modelSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,99}$/, "must be a model id like gpt-4o-mini")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model id like gpt-4o-mini")
   .openapi({ example: "gpt-4o-mini" });
 export const targetSchema = z.strictObject({ provider: providerSchema, model: modelSchema });
 const idSchema = (example: string) => z.string().min(1).max(64).openapi({ example });
