@@ -55,7 +55,7 @@ const route = createRoute({
   request: { query },
   responses: {
     200: { description: "One row per cohort with its retention by period, or the table as an attachment", content: exportableContent(answer) },
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BUDGET_EXCEEDED"),
   },
 });
 

@@ -58,7 +58,7 @@ const route = createRoute({
   request: { params, query },
   responses: {
     200: { description: "Results; the control comes first", content: exportableContent(answer) },
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BUDGET_EXCEEDED"),
   },
 });
 

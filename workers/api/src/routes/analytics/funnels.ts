@@ -64,7 +64,7 @@ const route = createRoute({
   request: { query },
   responses: {
     200: { description: "Per version exposed in the range, step 0 (exposed units) then each step", content: exportableContent(answer) },
-    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BUDGET_EXCEEDED"),
   },
 });
 

@@ -13,6 +13,7 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context.ts";
 import { assertPromptInWorkspace, checkRange, DAY_MS, ratio } from "./analytics-scope.ts";
+import { runBudgetedQuery } from "./large-scan.ts";
 import { exportTable, singlePage, type ExportTable } from "./table-export.ts";
 
 export const COHORT_PERIODS = ["day", "week"] as const;
@@ -56,7 +57,7 @@ export async function getCohorts({ ctx, input }: { ctx: ServiceContext; input: C
   const from = input.from.toISOString();
   const to = input.to.toISOString();
   const prompt = input.promptId === undefined ? sql`` : sql`and x.prompt_id = ${input.promptId}`;
-  const result = await ctx.http().execute<{ cohort_start: string; k: number | null; units: number }>(sql`
+  const rows = await runBudgetedQuery<{ cohort_start: string; k: number | null; units: number }>(ctx, sql`
     with firsts as (
       select x.unit_id as unit, min(x.served_at) as first_at
       from exposures x
@@ -86,11 +87,11 @@ export async function getCohorts({ ctx, input }: { ctx: ServiceContext; input: C
     union all
     select to_char(cohort_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), k, count(*)::int
     from activity where k >= 0 and k < ${input.periods}::int group by cohort_start, k
-    order by 1, 2 nulls first`);
+    order by 1, 2 nulls first`, { hint: "narrow the date range, the number of periods or the prompt" });
 
   const now = Date.now();
   const cohorts = new Map<string, Cohort>();
-  for (const row of result.rows) {
+  for (const row of rows) {
     if (row.k === null) {
       const start = Date.parse(row.cohort_start);
       cohorts.set(row.cohort_start, {

@@ -104,7 +104,7 @@ async function countVariants(ctx: ServiceContext, input: { workspaceId: string; 
     )
     select variant, sum(exposures)::int as exposures, count(*)::int as units, (count(*) filter (where converted))::int as conversions
     from per_unit
-    group by variant`);
+    group by variant`, { hint: "try again later; if it persists, the experiment has more data than one query can judge" });
 }
 
 export async function getExperimentResults({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; experimentId: string } }): Promise<ExperimentResults> {

@@ -107,7 +107,7 @@ function funnelQuery(input: FunnelInput): SQL {
 export async function getFunnel({ ctx, input }: { ctx: ServiceContext; input: FunnelInput }) {
   checkRange(input.from, input.to, MAX_FUNNEL_RANGE_DAYS, "Funnels");
   await assertPromptInWorkspace(ctx, input.workspaceId, input.promptId);
-  const rows = await runLargeScan<{ version_id: string; version_number: number | null } & Record<string, number>>(ctx, funnelQuery(input));
+  const rows = await runLargeScan<{ version_id: string; version_number: number | null } & Record<string, number>>(ctx, funnelQuery(input), { hint: "narrow the date range, the steps or the versions" });
   const versions: FunnelVersion[] = rows.map((row) => {
     const counts = Array.from({ length: input.steps.length + 1 }, (_, step) => row[`c${step}`]!);
     return {
