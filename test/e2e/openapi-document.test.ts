@@ -124,7 +124,7 @@ describe("the OpenAPI document", () => {
     const withHeader = operations.filter((entry) => entry.operation.parameters?.some((parameter) => parameter.$ref === "#/components/parameters/WorkspaceId")).map((entry) => entry.operation.operationId);
     expect(withHeader).toEqual(expect.arrayContaining(["listPrompts", "createPromptVersion", "listTags", "listApiKeys", "getPromptStats", "countTokens", "importPrompts"]));
     for (const operationId of ["getWorkspace", "listWorkspaces", "createWorkspace", "login", "getCurrentUser", "listDeadLetters", "saveUserProviderKey", "getPublishedPrompt"]) expect(withHeader, operationId).not.toContain(operationId);
-    expect(document.components.parameters.WorkspaceId).toMatchObject({ name: "X-Workspace-Id", in: "header", required: true });
+    expect(document.components.parameters.WorkspaceId).toMatchObject({ name: "X-Workspace-Id", in: "header", required: false });
   });
 
   it("documents 415 on every operation that takes a body", () => {

@@ -40,8 +40,10 @@ const DOCUMENT_CONFIG = {
 export const WORKSPACE_ID_HEADER = {
   name: "X-Workspace-Id",
   in: "header",
-  required: true,
-  description: "The workspace the call acts in (ws_…); the caller must be a member. A `workspace_id` query or top-level body field may name it instead.",
+  // Not `required`: a `workspace_id` query or body field names the workspace as well, and a
+  // required header would make generated clients demand it of those calls.
+  required: false,
+  description: "The workspace the call acts in (ws_…); the caller must be a member. Needed unless a `workspace_id` query or top-level body field names it; naming two different workspaces answers 400.",
   schema: { type: "string", pattern: "^ws_[0-9a-z]{26}$" },
 } as const;
 
