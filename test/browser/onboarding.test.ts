@@ -1,6 +1,7 @@
 // A new PM's first minute in the site: sign up, create a workspace, sign out, sign back in and
 // find the workspace again; the sign-in page passes axe in light, dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Request } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
@@ -55,6 +56,42 @@ describe.skipIf(!HAS_CHROMIUM)("onboarding in the browser", () => {
     await page.reload();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     expect(await page.getByLabel("Workspace").locator("option:checked").textContent()).toBe("Checkout team");
+  });
+
+  it("several tabs restoring at once stay signed in: they refresh one at a time, and the session survives", async () => {
+    // A browser restoring its session: tabs of one profile share the refresh token in localStorage.
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    let refreshes = 0;
+    const isRefresh = (request: Request) => request.url().endsWith("/api/auth/refresh");
+    const started = (request: Request) => {
+      if (!isRefresh(request)) return;
+      refreshes++;
+      mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+    };
+    const ended = (request: Request) => {
+      if (isRefresh(request)) inFlight--;
+    };
+    watched.context.on("request", started);
+    watched.context.on("requestfinished", ended);
+    watched.context.on("requestfailed", ended);
+    const tabs = await Promise.all([0, 1, 2].map(() => watched.context.newPage()));
+    try {
+      await Promise.all(tabs.map((tab) => tab.goto(`${harness.site}/prompts`)));
+      for (const tab of tabs) await tab.getByRole("button", { name: "Sign out" }).waitFor();
+      expect(refreshes).toBe(tabs.length);
+      // The xr2-refresh lock: each tab reads the stored token only once the previous one is done.
+      expect(mostAtOnce).toBe(1);
+      // The session survived: the first page still refreshes into it.
+      await watched.page.reload();
+      await watched.page.getByRole("button", { name: "Sign out" }).waitFor();
+      expect(await watched.page.getByLabel("Workspace").locator("option:checked").textContent()).toBe("Checkout team");
+    } finally {
+      watched.context.off("request", started);
+      watched.context.off("requestfinished", ended);
+      watched.context.off("requestfailed", ended);
+      await Promise.all(tabs.map((tab) => tab.close()));
+    }
   });
 
   it("serves its pages with a nonce-based Content-Security-Policy, and refuses to be framed", async () => {

@@ -34,16 +34,53 @@ function storage(): Storage | null {
   return typeof localStorage === "undefined" ? null : localStorage;
 }
 
+/** The refresh token this tab last adopted: its access token is the one in memory. */
+let adoptedRefreshToken: string | null = null;
+
+/**
+ * Trades the stored refresh token for a new pair. Tabs share the refresh token and the API rotates
+ * it on every use, so they take turns (a Web Lock across the origin's tabs) and each reads the token
+ * only once it holds the lock: after another tab rotated it, this one refreshes with the new token,
+ * of the same session, instead of presenting the stale one. Where Web Locks are missing, tabs may
+ * still race; the API's reuse grace window (30 s) then keeps the session alive. It also covers the
+ * rarer case seen in Chromium, a write to localStorage reaching another tab's process just after
+ * the lock did, so that the tab still reads the token rotated a moment before.
+ */
 async function refreshTokens(): Promise<boolean> {
-  const refreshToken = storage()?.getItem(REFRESH_KEY);
-  if (!refreshToken) return false;
+  const seen = storage()?.getItem(REFRESH_KEY) ?? null;
+  return withRefreshLock(async () => {
+    const refreshToken = storage()?.getItem(REFRESH_KEY);
+    if (!refreshToken) return false;
+    // This tab rotated it while the call waited for the lock: the access token in memory is the new one.
+    if (refreshToken !== seen && refreshToken === adoptedRefreshToken && store.accessToken()) return true;
+    try {
+      const session = await api<Session>("POST", "/api/auth/refresh", { body: { refresh_token: refreshToken }, anonymous: true });
+      adopt(session);
+      return true;
+    } catch {
+      // Only the token that failed: another tab may have signed in since.
+      if (storage()?.getItem(REFRESH_KEY) === refreshToken) storage()?.removeItem(REFRESH_KEY);
+      return false;
+    }
+  });
+}
+
+const REFRESH_LOCK = "xr2-refresh";
+
+/** Runs `task` holding the cross-tab refresh lock, or just runs it where the browser has no Web Locks. */
+async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : (navigator as Partial<Navigator>).locks;
+  if (typeof locks?.request !== "function") return task();
+  let started = false;
   try {
-    const session = await api<Session>("POST", "/api/auth/refresh", { body: { refresh_token: refreshToken }, anonymous: true });
-    adopt(session);
-    return true;
-  } catch {
-    storage()?.removeItem(REFRESH_KEY);
-    return false;
+    return await locks.request(REFRESH_LOCK, () => {
+      started = true;
+      return task();
+    });
+  } catch (error) {
+    // A browser that refuses the lock itself (an opaque origin, say): go on without it.
+    if (started) throw error;
+    return task();
   }
 }
 
@@ -58,6 +95,7 @@ function adopt(session: Session): void {
   store.setAccessToken(session.access_token);
   store.setUser(session.user);
   storage()?.setItem(REFRESH_KEY, session.refresh_token);
+  adoptedRefreshToken = session.refresh_token;
 }
 
 function clearSession(): void {
@@ -66,6 +104,7 @@ function clearSession(): void {
   store.setWorkspaces([]);
   store.setState("signed-out");
   storage()?.removeItem(REFRESH_KEY);
+  adoptedRefreshToken = null;
 }
 
 /** Loads the user's workspaces and keeps the chosen one when it is still among them. */

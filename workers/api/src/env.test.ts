@@ -52,3 +52,25 @@ describe("secrets in production", () => {
     expect(logged[0]).not.toContain(value);
   });
 });
+
+describe("malformed secrets", () => {
+  // Not base64: atob would throw inside the schema's refinements, a bare 500 without the variable's name or a log line.
+  it.each([
+    ["an ENCRYPTION_KEY that is not base64, in production", "ENCRYPTION_KEY", { ...productionSecrets(), ENCRYPTION_KEY: "not base64 at all!" }],
+    ["an ENCRYPTION_KEY that is not base64, in development", "ENCRYPTION_KEY", { ENVIRONMENT: "development", ...DEVELOPMENT_SECRETS, ENCRYPTION_KEY: "%%%%" }],
+    ["an ENCRYPTION_KEYS_PREVIOUS entry that is not base64", "ENCRYPTION_KEYS_PREVIOUS", { ...productionSecrets(), ENCRYPTION_KEYS_PREVIOUS: "%%%%" }],
+  ])("%s is 500 MISCONFIGURED naming it, logged without its value", async (_name, variable, settings) => {
+    const value = (settings as Record<string, string>)[variable]!;
+    const answer = await liveWith(settings);
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toMatchObject({ code: "MISCONFIGURED", message: expect.stringContaining(`${variable}`) });
+    expect(answer.body.error!.message).toContain("base64");
+    // The production check for a repetitive key has nothing to judge in a value that does not decode.
+    expect(answer.body.error!.message).not.toContain("not random");
+    expect(answer.body.error!.message).not.toContain(value);
+    const logged = answer.errors.filter((line) => line.includes("worker configuration is invalid"));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(variable);
+    expect(logged[0]).not.toContain(value);
+  });
+});

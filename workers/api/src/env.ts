@@ -32,7 +32,7 @@ export const apiEnvSchema = z.object({
   /** JSON overrides of the shared rate-limit policy table (here: the login policies). */
   RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional().default({}),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
-  ENCRYPTION_KEY: z.base64().refine((value) => atob(value).length === 32, "must be 32 bytes, base64-encoded"),
+  ENCRYPTION_KEY: z.base64().refine((value) => decodedLength(value) === 32, "must be 32 bytes, base64-encoded"),
   /**
    * Earlier ENCRYPTION_KEYs (comma-separated, base64), kept while provider keys encrypted under
    * them are re-saved: each stored key names the master key it was encrypted with.
@@ -41,7 +41,7 @@ export const apiEnvSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").map((key) => key.trim()).filter(Boolean))
-    .pipe(z.array(z.base64().refine((value) => atob(value).length === 32, "each must be 32 bytes, base64-encoded"))),
+    .pipe(z.array(z.base64().refine((value) => decodedLength(value) === 32, "each must be 32 bytes, base64-encoded"))),
   /** LLM provider endpoints (L1–L4); unset means the real API. The local stack and tests point them at fakes. */
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -64,6 +64,27 @@ export const apiEnvSchema = z.object({
 }).superRefine(refuseWeakSecretsInProduction);
 
 /**
+ * The bytes of a base64 value (as a binary string), or undefined when it is not base64. Zod runs a
+ * refinement even after z.base64() failed, and atob throws on such input: the throw would escape
+ * safeParse as a bare 500 instead of MISCONFIGURED naming the variable.
+ */
+function decoded(value: string): string | undefined {
+  try {
+    return atob(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function decodedLength(value: string): number | undefined {
+  return decoded(value)?.length;
+}
+
+function isRepetitive(bytes: string | undefined): boolean {
+  return bytes !== undefined && new Set(bytes).size < 16;
+}
+
+/**
  * In production, JWT_SECRET needs 43 characters (256 bits as base64; RFC 7518 asks HS256 keys to
  * be as long as the hash), and neither it nor ENCRYPTION_KEY may be the repository's development
  * value or an obviously repeated one (a hex secret still passes: 10 distinct characters).
@@ -82,7 +103,8 @@ function refuseWeakSecretsInProduction(env: { ENVIRONMENT: string; JWT_SECRET: s
   }
   if (env.ENCRYPTION_KEY === DEVELOPMENT_SECRETS.ENCRYPTION_KEY) {
     refuse("ENCRYPTION_KEY", "is the development key from the repository; set a random one in production (openssl rand -base64 32)");
-  } else if (new Set(atob(env.ENCRYPTION_KEY)).size < 16) {
+  } else if (isRepetitive(decoded(env.ENCRYPTION_KEY))) {
+    // Not base64 at all is the field's own issue, reported there.
     refuse("ENCRYPTION_KEY", "is not random (too few distinct bytes); set a random one in production (openssl rand -base64 32)");
   }
 }

@@ -11,11 +11,16 @@ import { ApiError } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 import { verifyAccessToken } from "../services/auth/tokens.ts";
 
+/** The token of an `Authorization: Bearer <token>` header; undefined when there is none or it has another shape. */
+export function bearerToken(c: { req: { header(name: "authorization"): string | undefined } }): string | undefined {
+  return /^Bearer\s+(\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+}
+
 export const authenticate = createMiddleware<ApiHono>(async (c, next) => {
-  const match = /^Bearer\s+(\S+)$/.exec(c.req.header("authorization") ?? "");
-  if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "Send your access token as 'Authorization: Bearer <token>'");
+  const token = bearerToken(c);
+  if (token === undefined) throw new ApiError("UNAUTHENTICATED", "Send your access token as 'Authorization: Bearer <token>'");
   const ctx = c.get("ctx");
-  const { userId, sessionId } = await verifyAccessToken(ctx, match[1]);
+  const { userId, sessionId } = await verifyAccessToken(ctx, token);
   const db = ctx.http();
   const liveSession = db
     .select({ id: refreshTokens.id })

@@ -1,11 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { decodeJwt, SignJWT } from "jose";
+import { eq } from "drizzle-orm";
+import { refreshTokens } from "@xr2/db/schema";
+import { sha256Hex } from "@xr2/shared";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail, type TestSession } from "../../testing/http.ts";
+import { testContext } from "../../testing/fixtures.ts";
+import { REFRESH_REUSE_GRACE_SECONDS } from "../../services/auth/tokens.ts";
 
 type Session = TestSession;
 const PASSWORD = TEST_PASSWORD;
 const register = registerUser;
+
+/** Moves a refresh token's revocation `seconds` into the past: the clock, without sleeping. */
+async function ageRevocation(refreshToken: string, seconds: number): Promise<void> {
+  const ctx = testContext();
+  const [row] = await ctx.db().select({ revokedAt: refreshTokens.revokedAt }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256Hex(refreshToken)));
+  expect(row?.revokedAt).toBeInstanceOf(Date);
+  await ctx
+    .db()
+    .update(refreshTokens)
+    .set({ revokedAt: new Date(row!.revokedAt!.getTime() - seconds * 1000) })
+    .where(eq(refreshTokens.tokenHash, sha256Hex(refreshToken)));
+}
 
 describe("register, login, me", () => {
   it("registers, then /me answers with the user of the access token", async () => {
@@ -82,9 +99,10 @@ describe("refresh tokens", () => {
     expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: rotated.body!.refresh_token } })).status).toBe(200);
   });
 
-  it("reusing a rotated token revokes the whole family", async () => {
+  it("reusing a token rotated longer ago than the grace window revokes the whole family", async () => {
     const session = await register();
     const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    await ageRevocation(session.refresh_token, REFRESH_REUSE_GRACE_SECONDS + 1);
     const reuse = await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } });
     expect(reuse.status).toBe(401);
     // The legitimate holder's newer token dies with the family: whoever stole the old one is locked out too.
@@ -135,6 +153,55 @@ describe("refresh tokens", () => {
   it("reuse detection stops the family's access tokens too", async () => {
     const session = await register();
     const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    await ageRevocation(session.refresh_token, REFRESH_REUSE_GRACE_SECONDS + 1);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(401);
+  });
+
+  it("two concurrent refreshes with the same token both succeed, and the session survives", async () => {
+    // Two tabs restoring at once with the refresh token they share.
+    const session = await register();
+    const [one, two] = await Promise.all([
+      call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } }),
+      call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } }),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const pairs = [one.body as Session, two.body as Session];
+    expect(pairs[0]!.refresh_token).not.toBe(pairs[1]!.refresh_token);
+    for (const pair of pairs) expect((await call("GET", "/api/auth/me", { token: pair.access_token })).status).toBe(200);
+    for (const pair of pairs) expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: pair.refresh_token } })).status).toBe(200);
+  });
+
+  it("a token rotated moments ago (within the grace window) gets another successor of the same session", async () => {
+    const session = await register();
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    await ageRevocation(session.refresh_token, REFRESH_REUSE_GRACE_SECONDS - 5);
+    const again = await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } });
+    expect(again.status).toBe(200);
+    expect(decodeJwt(again.body!.access_token as string).sid).toBe(decodeJwt(rotated.access_token).sid);
+    // Nothing of the session was revoked: the first successor and its access token still work.
+    expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(200);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: rotated.refresh_token } })).status).toBe(200);
+    // Logging out with either ends the whole session, the other included.
+    expect((await call("POST", "/api/auth/logout", { body: { refresh_token: again.body!.refresh_token } })).status).toBe(204);
+    expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(401);
+  });
+
+  it("after logout, a token rotated moments ago does not revive the session: 401", async () => {
+    const session = await register();
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    expect((await call("POST", "/api/auth/logout", { body: { refresh_token: rotated.refresh_token } })).status).toBe(204);
+    const reuse = await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } });
+    expect(reuse.status).toBe(401);
+    expect(reuse.body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(401);
+    expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: rotated.refresh_token } })).status).toBe(401);
+  });
+
+  it("after logout with the access token alone, a token rotated moments ago does not revive the session either", async () => {
+    const session = await register();
+    const rotated = (await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).body as Session;
+    expect((await call("POST", "/api/auth/logout", { token: rotated.access_token })).status).toBe(204);
     expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
     expect((await call("GET", "/api/auth/me", { token: rotated.access_token })).status).toBe(401);
   });

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ApiError } from "@xr2/shared";
 import type { ApiHono } from "../../app.ts";
+import { bearerToken } from "../../middleware/authenticate.ts";
 import { errorResponses, jsonBody } from "../../openapi/responses.ts";
 import { revokeFamily, revokeRefreshToken, verifyAccessToken } from "../../services/auth/tokens.ts";
 
@@ -19,7 +20,7 @@ const route = createRoute({
 export const logoutRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const ctx = c.get("ctx");
   const refreshToken = c.req.valid("json").refresh_token;
-  const bearer = /^Bearer\s+(\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+  const bearer = bearerToken(c);
   if (refreshToken === undefined && bearer === undefined) {
     throw new ApiError("UNAUTHENTICATED", "Send the refresh token as {\"refresh_token\"} or the access token as 'Authorization: Bearer <token>'");
   }

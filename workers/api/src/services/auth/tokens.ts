@@ -1,7 +1,8 @@
 /**
  * Sessions: short-lived access JWTs (HS256, algorithm, issuer and audience pinned on verify) and
  * opaque refresh tokens stored only as SHA-256. Refresh tokens rotate on every use; presenting
- * one that was already rotated means it leaked, so its whole family is revoked.
+ * one that was already rotated means it leaked, so its whole family is revoked (unless it was
+ * rotated moments ago: see REFRESH_REUSE_GRACE_SECONDS and rotateRefreshToken).
  *
  * A session is a refresh-token family. Its access tokens carry the family id as `sid`, and
  * `authenticate` refuses them once no token of the family is left unrevoked (logout, reuse
@@ -9,7 +10,7 @@
  * inserts the new token before it revokes the old one: a live family never has a moment with
  * no live token.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { refreshTokens, users } from "@xr2/db/schema";
 import { ApiError, newId, randomToken, sha256Hex } from "@xr2/shared";
@@ -17,6 +18,11 @@ import type { ServiceContext } from "../../context.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+/**
+ * Reuse grace window: a refresh token rotated at most this long ago may be presented again and
+ * gets another successor in the same session, instead of ending it (see rotateRefreshToken).
+ */
+export const REFRESH_REUSE_GRACE_SECONDS = 30;
 const ISSUER = "xr2";
 const AUDIENCE = "xr2-api";
 
@@ -98,7 +104,16 @@ export async function issueSession(
   };
 }
 
-/** Rotates a refresh token: the presented one stops working and a new one of the same family is issued. */
+/**
+ * Rotates a refresh token: the presented one stops working and a new one of the same family is issued.
+ *
+ * Reuse of a rotated token means it leaked, and ends the family, with one exception: a token
+ * rotated (not revoked by logout or reuse detection) less than REFRESH_REUSE_GRACE_SECONDS ago,
+ * in a family that still has a live token, gets another successor of the same family. Two
+ * refreshes racing with the same token (tabs restoring together, a retried request whose answer
+ * was lost) then both succeed instead of the loser signing the user out. After logout the family
+ * has no live token, so the grace never revives an ended session.
+ */
 export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: string, userAgent?: string): Promise<Session> {
   const tokenHash = sha256Hex(refreshToken);
   const [row] = await ctx
@@ -109,30 +124,51 @@ export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: stri
     .where(eq(refreshTokens.tokenHash, tokenHash))
     .limit(1);
   if (!row) throw new ApiError("UNAUTHENTICATED", "Unknown refresh token");
-  if (row.token.revokedAt !== null) {
-    // Reuse of a rotated token: someone else may hold the family; end all of it.
-    await revokeFamily(ctx, row.token.familyId);
-    throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
-  }
+  if (row.token.revokedAt !== null && !withinReuseGrace(row.token)) await refuseReuse(ctx, row.token.familyId);
   if (row.token.expiresAt.getTime() <= Date.now()) throw new ApiError("UNAUTHENTICATED", "The refresh token has expired; sign in again");
   if (row.user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
 
   // The successor first, so that the family's access tokens keep working throughout (see the top).
   const session = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent });
-  // Then revoke, conditionally: of two concurrent refreshes with the same token, one wins; the
-  // other ends the family, its own successor included.
-  const revoked = await ctx
-    .db()
-    .update(refreshTokens)
-    .set({ revokedAt: new Date(), replacedById: session.refreshTokenId })
-    .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
-    .returning({ id: refreshTokens.id });
-  if (revoked.length === 0) {
-    await revokeFamily(ctx, row.token.familyId);
-    throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
+  const { refreshTokenId, ...publicSession } = session;
+  if (row.token.revokedAt === null) {
+    // Then revoke, conditionally: of two concurrent refreshes with the same token, one wins.
+    const revoked = await ctx
+      .db()
+      .update(refreshTokens)
+      .set({ revokedAt: new Date(), replacedById: refreshTokenId })
+      .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
+      .returning({ id: refreshTokens.id });
+    if (revoked.length === 1) return publicSession;
+    // The other one rotated it a moment ago (the grace applies), or a logout revoked it (it does not).
+    const [now] = await ctx.db().select().from(refreshTokens).where(eq(refreshTokens.id, row.token.id)).limit(1);
+    if (!now || !withinReuseGrace(now)) await refuseReuse(ctx, row.token.familyId);
   }
-  const { refreshTokenId: _unused, ...publicSession } = session;
+  // A grace successor: it stands only while another token of the family is live. Checked after the
+  // insert, so a logout that ran meanwhile is seen (and one that runs later revokes this one too).
+  if (!(await familyLiveBesides(ctx, row.token.familyId, refreshTokenId))) await refuseReuse(ctx, row.token.familyId);
   return publicSession;
+}
+
+/** Revoked by rotation (a successor named), not by logout or reuse detection, and less than the grace window ago. */
+function withinReuseGrace(token: { revokedAt: Date | null; replacedById: string | null }): boolean {
+  return token.revokedAt !== null && token.replacedById !== null && Date.now() - token.revokedAt.getTime() < REFRESH_REUSE_GRACE_SECONDS * 1000;
+}
+
+async function familyLiveBesides(ctx: ServiceContext, familyId: string, exceptId: string): Promise<boolean> {
+  const live = await ctx
+    .db()
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt), ne(refreshTokens.id, exceptId)))
+    .limit(1);
+  return live.length > 0;
+}
+
+/** Reuse of a rotated token: someone else may hold the family; end all of it. */
+async function refuseReuse(ctx: ServiceContext, familyId: string): Promise<never> {
+  await revokeFamily(ctx, familyId);
+  throw new ApiError("UNAUTHENTICATED", "This refresh token was already used; sign in again");
 }
 
 /** Ends a session: every refresh token of the family, and with them its access tokens (see authenticate). */
