@@ -132,9 +132,12 @@ describe("token counting has bounded work and leaves the worker to others", () =
     for (const [name, text] of Object.entries(runs)) {
       const result = await whileHealthChecked(count(owner, { provider: "openai", model: "gpt-4o", text }));
       expectBounded(`count ${name}`, result, COUNT_LIMIT_MS);
-      if (result.status !== 200) expect(result.body.error.code).toBe("BUDGET_EXCEEDED");
+      // Either answer is clear and within the budget: a count, or BUDGET_EXCEEDED when the 5 s
+      // (other requests' turns included) ran out first, which a loaded machine may cause for any
+      // of the three (the run of "a" took under a second alone).
+      if (result.status === 200) expect(result.body, name).toMatchObject({ input_tokens: expect.any(Number), exact: true });
+      else expect(result.body.error.code, name).toBe("BUDGET_EXCEEDED");
     }
-    expect(measured["count 960 KB of a"]!.status).toBe(200);
   });
 
   it('a stored version of 10 000 "a", counted by a viewer', async () => {
@@ -272,8 +275,16 @@ describe("prompt exports have bounded work", () => {
 
 const ANALYTICS_LIMIT_MS = 5_000;
 
-describe("analytics queries and CSV exports have bounded work", () => {
-  it("funnels, cohorts and the events export at their largest (the work is the database's; the worker waits on I/O)", async () => {
+/**
+ * What this checks, and what it does not: the workspace has no events or exposures, so these
+ * requests cannot show that the queries' work is bounded by the data they scan (that bound is the
+ * 20 s statement_timeout of services/analytics/large-scan.ts; large-scan.test.ts checks that a
+ * statement past its budget is cancelled with 422 BUDGET_EXCEEDED, with a sleep, not rows). Here: the parameter bounds (steps, days, periods) are refused one past
+ * their largest with a 400, and at their largest the whole worker path (validation, the batch
+ * with its timeout, CSV writing) answers within the budget while /health answers within a second.
+ */
+describe("analytics queries and CSV exports: parameter bounds and the worker path", () => {
+  it("funnels, cohorts and the events export at their largest parameters, on an empty workspace", async () => {
     const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "analytics-bounds", name: "Analytics bounds" } });
     const to = new Date();
     const daysBefore = (days: number) => new Date(to.getTime() - days * 86_400_000).toISOString();
