@@ -11,8 +11,8 @@
  * duplicate-key check compares each key with all before it). So a linear pass of the lexer,
  * which stops at the first excess, refuses first what would take too long: more than
  * MAX_YAML_TOKENS tokens (at most about a quarter of a second of parsing for the worst shape;
- * the realistic export above has about 250 tokens a version, so some 120 versions, 40 prompts of
- * 3 versions) and flow collections nested
+ * realistic versions have 140 to 250 tokens each, by the variables they declare, so some 40 to 70
+ * prompts of 3 versions) and flow collections nested
  * deeper than MAX_FLOW_DEPTH. Duplicate keys are then found with one set per mapping.
  *
  * Server-side YAML is a bounded convenience for API users. Larger documents go as JSON, whose
