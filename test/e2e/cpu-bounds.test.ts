@@ -132,9 +132,12 @@ describe("token counting has bounded work and leaves the worker to others", () =
     for (const [name, text] of Object.entries(runs)) {
       const result = await whileHealthChecked(count(owner, { provider: "openai", model: "gpt-4o", text }));
       expectBounded(`count ${name}`, result, COUNT_LIMIT_MS);
-      if (result.status !== 200) expect(result.body.error.code).toBe("BUDGET_EXCEEDED");
+      // Either answer is clear and within the budget: a count, or BUDGET_EXCEEDED when the 5 s
+      // (other requests' turns included) ran out first, which a loaded machine may cause for any
+      // of the three (the run of "a" took under a second alone).
+      if (result.status === 200) expect(result.body, name).toMatchObject({ input_tokens: expect.any(Number), exact: true });
+      else expect(result.body.error.code, name).toBe("BUDGET_EXCEEDED");
     }
-    expect(measured["count 960 KB of a"]!.status).toBe(200);
   });
 
   it('a stored version of 10 000 "a", counted by a viewer', async () => {
@@ -219,8 +222,9 @@ describe("imports have bounded work", () => {
     const prompts = Array.from({ length: 100 }, (_, p) => ({ slug: `bulk-${p}`, name: `Bulk ${p}`, versions: Array.from({ length: 200 }, () => ({ content: "x" })) }));
     const largestJson = await whileHealthChecked(() => api("POST", "/api/prompts/import", { ...owner, body: { xr2_export: 1, prompts } }));
     expectBounded("import JSON of 20 000 versions", largestJson, LARGEST_IMPORT_LIMIT_MS, { databaseBound: true });
-    // YAML parses at about 200 000 tokens a second, synchronously: the largest document it takes
-    // (30 000 tokens, here 2 500 versions) and 1 MB bodies of the nodes that were slowest.
+    // YAML parses synchronously, at 115 000 to 245 000 tokens a second measured on an idle 2-core
+    // machine: the largest document it takes (30 000 tokens; here 2 500 one-word versions, about
+    // 120 realistic multi-line ones) and 1 MB bodies of the nodes that were slowest.
     const yamlPrompts = (prompts: number, versions: number) =>
       `xr2_export: 1\nprompts:\n${Array.from({ length: prompts }, (_, p) => `  - slug: yaml-${p}\n    name: Yaml ${p}\n    versions:\n${"      - content: x\n".repeat(versions)}`).join("")}`;
     const largestYaml = await whileHealthChecked(importYaml(yamlPrompts(25, 100)));
@@ -261,19 +265,36 @@ describe("prompt exports have bounded work", () => {
       expectBounded(`export ${format} of 11 versions of 100 KB (1.1 MB)`, refused, EXPORT_LIMIT_MS);
       expect(refused.body.error?.message).toContain("at most 20000 versions and 1 MB");
     }
+    // 0.9 MB of lines: 0.9 MB as JSON, which one import takes; as YAML each line is indented
+    // eight spaces in its block scalar (1.3 MB), past the 1 MiB an import reads, so the YAML is
+    // written (the bounded work measured here) and then refused, pointing to format=json.
     const largest = await promptWith("export-largest", 9);
-    for (const format of ["yaml", "json"]) {
-      const allowed = await whileHealthChecked(exportOf(largest, format));
-      expectBounded(`export ${format} of 9 versions of 100 KB (0.9 MB)`, allowed, EXPORT_LIMIT_MS);
-      expect(allowed.status).toBe(200);
-    }
+    const allowed = await whileHealthChecked(exportOf(largest, "json"));
+    expectBounded("export json of 9 versions of 100 KB (0.9 MB)", allowed, EXPORT_LIMIT_MS);
+    expect(allowed.status).toBe(200);
+    const tooLargeAsYaml = await whileHealthChecked(exportOf(largest, "yaml"));
+    expectBounded("export yaml of 9 versions of 100 KB (1.3 MB of YAML)", tooLargeAsYaml, EXPORT_LIMIT_MS);
+    expect(tooLargeAsYaml.status).toBe(400);
+    expect(tooLargeAsYaml.body.error?.message).toMatch(/bytes as YAML, more than one import takes \(1048576 bytes\).*format=json/);
+    // Seven such versions are 0.97 MB as YAML: written and allowed.
+    const largestYaml = await whileHealthChecked(exportOf(await promptWith("export-largest-yaml", 7), "yaml"));
+    expectBounded("export yaml of 7 versions of 100 KB (0.97 MB of YAML)", largestYaml, EXPORT_LIMIT_MS);
+    expect(largestYaml.status).toBe(200);
   });
 });
 
 const ANALYTICS_LIMIT_MS = 5_000;
 
-describe("analytics queries and CSV exports have bounded work", () => {
-  it("funnels, cohorts and the events export at their largest (the work is the database's; the worker waits on I/O)", async () => {
+/**
+ * What this checks, and what it does not: the workspace has no events or exposures, so these
+ * requests cannot show that the queries' work is bounded by the data they scan (that bound is the
+ * 20 s statement_timeout of services/analytics/large-scan.ts; large-scan.test.ts checks that a
+ * statement past its budget is cancelled with 422 BUDGET_EXCEEDED, with a sleep, not rows). Here: the parameter bounds (steps, days, periods) are refused one past
+ * their largest with a 400, and at their largest the whole worker path (validation, the batch
+ * with its timeout, CSV writing) answers within the budget while /health answers within a second.
+ */
+describe("analytics queries and CSV exports: parameter bounds and the worker path", () => {
+  it("funnels, cohorts and the events export at their largest parameters, on an empty workspace", async () => {
     const prompt = await api("POST", "/api/prompts", { ...owner, body: { slug: "analytics-bounds", name: "Analytics bounds" } });
     const to = new Date();
     const daysBefore = (days: number) => new Date(to.getTime() - days * 86_400_000).toISOString();

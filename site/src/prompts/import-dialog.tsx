@@ -1,7 +1,13 @@
 // Import prompts from a JSON or YAML file of GET /api/prompts/export (or hand-written, as the
 // CLI keeps them): the file is read, sent to POST /api/prompts/import in one transaction, and
 // the result for each prompt (created, skipped, versions added) is listed with a link.
+//
+// YAML is parsed here, in the browser, and sent as JSON: the API reads YAML only up to a bound
+// on its parsing work (a few tens of prompts), while JSON takes any document an export holds.
+// The parser is read as the API reads YAML: core schema, one document, duplicate keys and
+// unknown tags refused, aliases bounded.
 import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { parseDocument } from "yaml";
 import { api, describeError } from "~/api/client";
 import type { ImportResult } from "~/api/prompts";
 import { Dialog } from "~/components/dialog";
@@ -11,6 +17,19 @@ type Stage = { step: "idle" } | { step: "reading" | "uploading"; file: string; c
 
 const OUTCOME_LABEL = { created: "Created", skipped: "Skipped (slug exists)", versions_added: "Versions added" } as const;
 const OUTCOME_TONE = { created: "ok", skipped: "warn", versions_added: "accent" } as const;
+
+/** The value of a YAML text, read as the API reads YAML, or why it cannot be read. */
+export function readYaml(text: string): { value: unknown } | { error: string } {
+  try {
+    const document = parseDocument(text, { schema: "core", uniqueKeys: true, strict: true, prettyErrors: false });
+    const [first] = [...document.errors, ...document.warnings];
+    if (first) return { error: first.message.slice(0, 300) };
+    return { value: document.toJS({ maxAliasCount: 100 }) };
+  } catch (caught) {
+    // Alias bombs throw from toJS.
+    return { error: caught instanceof Error ? caught.message.slice(0, 300) : "unreadable" };
+  }
+}
 
 export function ImportDialog(props: { open: boolean; onClose: () => void; onImported: () => void }) {
   const [stage, setStage] = createSignal<Stage>({ step: "idle" });
@@ -31,22 +50,26 @@ export function ImportDialog(props: { open: boolean; onClose: () => void; onImpo
     try {
       const text = await chosen.text();
       const yaml = /\.ya?ml$/i.test(chosen.name) || !text.trimStart().startsWith("{");
-      let body: unknown = text;
-      let count: number | null = null;
-      if (!yaml) {
+      let body: unknown;
+      if (yaml) {
+        const problem = readYaml(text);
+        if ("error" in problem) {
+          setStage({ step: "failed", message: `${chosen.name} is not valid YAML: ${problem.error}` });
+          return;
+        }
+        body = problem.value;
+      } else {
         try {
           body = JSON.parse(text);
         } catch {
           setStage({ step: "failed", message: `${chosen.name} is not valid JSON.` });
           return;
         }
-        const prompts = (body as { prompts?: unknown }).prompts;
-        count = Array.isArray(prompts) ? prompts.length : null;
-      } else {
-        count = (text.match(/^\s*-\s+slug:/gm) ?? []).length || null;
       }
+      const prompts = (body as { prompts?: unknown } | null)?.prompts;
+      const count = Array.isArray(prompts) ? prompts.length : null;
       setStage({ step: "uploading", file: chosen.name, count });
-      const result = await api<ImportResult>("POST", "/api/prompts/import", { body, query: { on_conflict: onConflict() }, ...(yaml ? { contentType: "application/yaml" } : {}) });
+      const result = await api<ImportResult>("POST", "/api/prompts/import", { body, query: { on_conflict: onConflict() } });
       setStage({ step: "done", result });
       props.onImported();
     } catch (caught) {

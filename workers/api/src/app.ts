@@ -1,5 +1,6 @@
 /** The management API's Hono app: auth, workspaces, prompts, publishing, analytics, jobs. */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { MAX_BODY_BYTES } from "./body-limit.ts";
 import { cors } from "hono/cors";
 import type { Context } from "hono";
 import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, securityHeaders, type RequestVariables } from "@xr2/shared";
@@ -42,7 +43,7 @@ export type ApiHono = {
   Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser; workspace?: { id: string; role: Role } };
 };
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 const SITE_CORS = {
   allowHeaders: ["Authorization", "Content-Type", "X-Workspace-Id", "X-Request-Id"],

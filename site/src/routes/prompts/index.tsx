@@ -18,6 +18,7 @@ import { formatDateTime, formatRelative } from "~/lib/format";
 import { ImportDialog } from "~/prompts/import-dialog";
 import { NewPromptDialog } from "~/prompts/new-prompt-dialog";
 import { canEdit, currentWorkspace, workspaces } from "~/session/session";
+import { stringify as stringifyYaml } from "yaml";
 import "~/styles/prompts.css";
 
 const PAGE_SIZE = 50;
@@ -129,9 +130,13 @@ export default function PromptsPage() {
   const exportFile = async (format: "json" | "yaml") => {
     try {
       const ids = selectedIds();
-      const response = await sendRaw("GET", "/api/prompts/export", { query: { format, prompt_ids: ids.length > 0 ? ids.join(",") : undefined } });
-      const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? `xr2-prompts.${format}`;
-      downloadBlob(name, await response.blob());
+      // YAML is written here from the JSON export, the same text the API writes (`stringify`
+      // with no line folding): the API refuses YAML exports larger than its YAML import reads,
+      // and the import dialog reads YAML in the browser, so any export round-trips.
+      const response = await sendRaw("GET", "/api/prompts/export", { query: { format: "json", prompt_ids: ids.length > 0 ? ids.join(",") : undefined } });
+      const name = (/filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "xr2-prompts.json").replace(/\.json$/, `.${format}`);
+      if (format === "yaml") downloadBlob(name, new Blob([stringifyYaml(await response.json(), { lineWidth: 0 })], { type: "application/yaml" }));
+      else downloadBlob(name, await response.blob());
       notify(ids.length > 0 ? `Exported ${ids.length} prompt${ids.length === 1 ? "" : "s"}` : "Exported every active prompt");
     } catch (caught) {
       notify(describeError(caught), "error");

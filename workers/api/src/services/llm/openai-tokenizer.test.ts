@@ -46,16 +46,37 @@ describe("countTextTokens", () => {
     );
   });
 
-  it("counts the issue's worst inputs within a two-second budget (js-tiktoken needed 7 s to 2 minutes for each)", async () => {
-    // The budget stops the count with BUDGET_EXCEEDED when its time is up, so finishing is the
-    // time check. The counts: a run of "a" is 8-character tokens; each "é" and each emoji is one
-    // o200k token (the emoji two in cl100k).
-    const budget = () => new WorkBudget("test", 2_000, TOKENIZER_SLICE_UNITS);
-    expect(await countTextTokens("o200k_base", "🙂".repeat(3_000), budget())).toBe(3_000);
-    expect(await countTextTokens("cl100k_base", "🙂".repeat(3_000), budget())).toBe(6_000);
-    expect(await countTextTokens("o200k_base", "é".repeat(20_000), budget())).toBe(20_000);
-    expect(await countTextTokens("o200k_base", "a".repeat(10_000), budget())).toBe(1_250);
-    expect(await countTextTokens("cl100k_base", "a".repeat(10_000), budget())).toBe(1_250);
+  it("counts the issue's worst inputs with work linear in their bytes (js-tiktoken needed 7 s to 2 minutes for each)", async () => {
+    // The work is counted, not timed: the encoder charges its budget one unit per candidate pair
+    // considered and per pair popped from its heap (and a piece's length per piece), so the units
+    // charged bound its loops. A merge that rescans the piece, as js-tiktoken's does, would need
+    // on the order of n² steps for these runs; here at most 4 units per UTF-8 byte. The budget is
+    // generous (30 s, where each count takes tens of milliseconds) so that a loaded machine cannot
+    // stop it; running out would throw BUDGET_EXCEEDED and fail the test.
+    // The counts: a run of "a" is 8-character tokens; each "é" and each emoji is one o200k token
+    // (the emoji two in cl100k).
+    class CountingBudget extends WorkBudget {
+      charged = 0;
+      override charge(units: number): boolean {
+        this.charged += units;
+        return super.charge(units);
+      }
+    }
+    const cases: Array<[OpenAiEncoding, string, number]> = [
+      ["o200k_base", "🙂".repeat(3_000), 3_000],
+      ["cl100k_base", "🙂".repeat(3_000), 6_000],
+      ["o200k_base", "é".repeat(20_000), 20_000],
+      ["o200k_base", "a".repeat(10_000), 1_250],
+      ["cl100k_base", "a".repeat(10_000), 1_250],
+      ["o200k_base", "a".repeat(200_000), 25_000],
+    ];
+    for (const [encoding, text, tokens] of cases) {
+      const budget = new CountingBudget("test", 30_000, TOKENIZER_SLICE_UNITS);
+      expect(await countTextTokens(encoding, text, budget)).toBe(tokens);
+      const bytes = new TextEncoder().encode(text).length;
+      expect(budget.charged, `${encoding} ${text.slice(0, 2)}×${text.length}`).toBeGreaterThan(0);
+      expect(budget.charged, `${encoding} ${text.slice(0, 2)}×${text.length}`).toBeLessThanOrEqual(4 * bytes);
+    }
   });
 
   it("lets other work run while it counts, and stops with 422 BUDGET_EXCEEDED when the budget is spent", async () => {

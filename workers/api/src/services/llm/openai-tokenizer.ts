@@ -20,7 +20,7 @@
  * cookbook, for gpt-3.5-turbo-0613 and later): 3 tokens per message, 1 more per `name`, and 3
  * that prime the assistant's reply.
  */
-import type { WorkBudget } from "../work-budget/work-budget.ts";
+import { yieldToOtherRequests, type WorkBudget } from "../work-budget/work-budget.ts";
 
 export type OpenAiEncoding = "o200k_base" | "cl100k_base";
 
@@ -61,7 +61,7 @@ function loadEncoding(encoding: OpenAiEncoding): Promise<Encoding> {
         const offset = Number.parseInt(first, 10);
         for (let index = 0; index < tokens.length; index++) {
           ranks.set(atob(tokens[index]!), offset + index);
-          if (index % RANK_LOAD_SLICE === RANK_LOAD_SLICE - 1) await new Promise((resolve) => setTimeout(resolve, 0));
+          if (index % RANK_LOAD_SLICE === RANK_LOAD_SLICE - 1) await yieldToOtherRequests();
         }
       }
       return { pattern: file.pat_str, ranks };

@@ -9,14 +9,17 @@ import { ApiError } from "@xr2/shared";
 import type { HttpDatabase, ServiceContext, Transaction } from "../../context.ts";
 
 export const PORTABLE_FORMAT_VERSION = 1;
-/** A document holds at most this many prompts, both ways, so any export can be imported again. */
+/** A document holds at most this many prompts, both ways (with the size checks of the export route, any export can be imported again). */
 export const MAX_PORTABLE_PROMPTS = 100;
 export const MAX_PORTABLE_VERSIONS = 200;
 /**
- * What one export may hold in all: the versions a document may hold, and about as many bytes of
- * their bodies as one import takes (1 MB). The stored versions of a hundred prompts are otherwise
+ * What one export may hold in all, checked before the versions are read: the versions a document
+ * may hold, and 1 MB of their raw bodies. The stored versions of a hundred prompts are otherwise
  * unbounded, read in one query and written out in one answer: 4 MB of them held the worker (YAML
- * is written at about a megabyte a second) and the database connection for 4 to 5 s.
+ * is written at about a megabyte a second) and the database connection for 4 to 5 s. The raw
+ * bytes are not the document's: keys, quoting and escapes ("\n" is two bytes, a control
+ * character six) make it larger, so the route also checks the written document against the
+ * import's body limit (MAX_BODY_BYTES), and a YAML document against the YAML import's token cap.
  */
 export const MAX_EXPORT_VERSIONS = MAX_PORTABLE_PROMPTS * MAX_PORTABLE_VERSIONS;
 export const MAX_EXPORT_BODY_BYTES = 1_000_000;

@@ -12,6 +12,11 @@
  */
 import { ApiError } from "@xr2/shared";
 
+/** Lets the isolate's other requests (and its timers) run before this one continues. */
+export function yieldToOtherRequests(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export class WorkBudget {
   private readonly deadline: number;
   private sliceUsed = 0;
@@ -39,7 +44,7 @@ export class WorkBudget {
   /** Lets other requests run, then throws BUDGET_EXCEEDED (422) when the time is up. */
   async pause(): Promise<void> {
     this.sliceUsed = 0;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await yieldToOtherRequests();
     if (Date.now() > this.deadline) {
       throw new ApiError("BUDGET_EXCEEDED", `${this.what} within the ${this.budgetMs / 1000} s budget of one request; send a shorter input`);
     }

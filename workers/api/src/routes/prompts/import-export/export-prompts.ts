@@ -1,3 +1,4 @@
+import { ApiError } from "@xr2/shared";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
@@ -6,7 +7,8 @@ import { errorResponses } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { exportPrompts, MAX_PORTABLE_PROMPTS } from "../../../services/prompts/export-prompts.ts";
 import { portableDocumentSchema } from "./schemas.ts";
-import { documentToYaml } from "./yaml-document.ts";
+import { MAX_BODY_BYTES } from "../../../body-limit.ts";
+import { assertImportableYaml, documentToYaml } from "./yaml-document.ts";
 
 const query = z.object({
   format: z.enum(["json", "yaml"]).default("json"),
@@ -39,7 +41,18 @@ const route = createRoute({
 export const exportPromptsRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const { format, prompt_ids: promptIds } = c.req.valid("query");
   const document = await exportPrompts({ ctx: c.get("ctx"), input: { workspaceId: c.get("workspace")!.id, promptIds: promptIds === undefined ? undefined : [...new Set(promptIds.split(","))] } });
+  const text = format === "yaml" ? await documentToYaml(document) : JSON.stringify(document);
+  // The raw bytes of the versions are capped before they are read (MAX_EXPORT_BODY_BYTES); the
+  // document adds keys, quoting and escapes to them, so its own size is checked too: an export
+  // must fit in the body of one import.
+  const bytes = new TextEncoder().encode(text).byteLength;
+  if (bytes > MAX_BODY_BYTES) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `This export is ${bytes} bytes as ${format.toUpperCase()}, more than one import takes (${MAX_BODY_BYTES} bytes): export fewer prompts at a time with prompt_ids${format === "yaml" ? ", or as format=json (smaller)" : ""}`,
+    );
+  }
+  if (format === "yaml") await assertImportableYaml(text);
   c.header("Content-Disposition", `attachment; filename="xr2-prompts-${document.exported_at!.slice(0, 10)}.${format}"`);
-  if (format === "yaml") return c.body(await documentToYaml(document), 200, { "Content-Type": "application/yaml; charset=utf-8" });
-  return c.json(document, 200);
+  return c.body(text, 200, { "Content-Type": format === "yaml" ? "application/yaml; charset=utf-8" : "application/json" });
 });

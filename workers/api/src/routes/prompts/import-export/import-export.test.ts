@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, inArray } from "drizzle-orm";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { documentToYaml } from "./yaml-document.ts";
+import { parse as parseYaml, parseDocument, stringify as stringifyYaml } from "yaml";
+import { documentToYaml, MAX_YAML_TOKENS } from "./yaml-document.ts";
+import { MAX_BODY_BYTES } from "../../../body-limit.ts";
+import { MAX_EXPORT_BODY_BYTES } from "../../../services/prompts/export-prompts.ts";
 import { auditLog, prompts as promptsTable } from "@xr2/db/schema";
 import { createApiApp } from "../../../app.ts";
 import { publishVersion } from "../../../services/prompts/publish-version.ts";
@@ -318,6 +320,128 @@ describe("export and import", () => {
     const document = { xr2_export: 1, prompts: [{ slug: uniqueSlug("by-member"), name: "By member" }] };
     expect((await viewer.call("POST", "/api/prompts/import", document)).status).toBe(403);
     expect((await member.call("POST", "/api/prompts/import", document)).status).toBe(200);
+  });
+});
+
+/** A realistic workspace: each version a few lines of rules with variables, as people write them. */
+function realisticDocument(prompts: number, versions: number) {
+  const body = (prompt: number, version: number) =>
+    [
+      `You are a helpful assistant for {company}, answering questions about ${prompt % 7 === 0 ? "billing" : "shipping"}.`,
+      "",
+      "Rules:",
+      "- Answer in the customer's language ({locale}).",
+      "- Keep answers under {max_words} words; cite the help-center article when there is one.",
+      `- Never promise refunds: "escalate: true" when the customer asks for one (version ${version}).`,
+      "",
+      "Customer: {question}",
+      "Context: {context}",
+    ].join("\n");
+  return {
+    xr2_export: 1 as const,
+    prompts: Array.from({ length: prompts }, (_, prompt) => ({
+      slug: `support-${prompt}`,
+      name: `Support ${prompt}`,
+      description: `Support prompt number ${prompt}, used by the help widget`,
+      tags: [{ name: "support", color: "#3366ff" }],
+      versions: Array.from({ length: versions }, (_, version) => ({
+        content: body(prompt, version + 1),
+        variables: [
+          { name: "company", type: "string" as const, required: true },
+          { name: "locale", type: "string" as const, required: false, default: "en" },
+          { name: "max_words", type: "number" as const, required: false, default: 120 },
+          { name: "question", type: "string" as const, required: true },
+          { name: "context", type: "string" as const, required: false },
+        ],
+        model_config: { provider: "openai", model: "gpt-4o", temperature: 0.2, max_tokens: 600 },
+        changelog: version === 0 ? null : `Tightened the rules (v${version + 1})`,
+      })),
+    })),
+  };
+}
+
+/** What the site's import dialog does with a YAML file (site/src/prompts/import-dialog.tsx): parse it in the browser and send JSON. */
+function readYamlAsTheSiteDoes(text: string): unknown {
+  const document = parseDocument(text, { schema: "core", uniqueKeys: true, strict: true, prettyErrors: false });
+  expect([...document.errors, ...document.warnings]).toEqual([]);
+  return document.toJS({ maxAliasCount: 100 });
+}
+
+describe("what an export writes, an import reads", () => {
+  it("an export of 100 prompts × 3 realistic versions: refused as YAML at export time with a clear 400, and round-trips as the site does it (YAML written and read in the browser, JSON sent)", async () => {
+    const { owner } = await workspaceWith();
+    const document = realisticDocument(100, 3);
+    const seeded = await send(owner, "/api/prompts/import", JSON.stringify(document), "application/json");
+    expect(seeded.status, JSON.stringify(seeded.body).slice(0, 300)).toBe(200);
+
+    // The API's YAML import would refuse this document as too costly to parse, so the YAML export refuses it first.
+    const asYaml = await fetchRaw(owner, "/api/prompts/export?format=yaml");
+    expect(asYaml.status, asYaml.text.slice(0, 300)).toBe(400);
+    expect(JSON.parse(asYaml.text).error).toMatchObject({ code: "VALIDATION_FAILED", message: expect.stringMatching(/too large for POST \/api\/prompts\/import to read as YAML \(it has more than 30000 tokens\): export it with format=json, or fewer prompts at a time with prompt_ids/) });
+    const refusedImport = await send(owner, "/api/prompts/import", stringifyYaml(document, { lineWidth: 0 }), "application/yaml");
+    expect(refusedImport.status).toBe(400);
+    expect(refusedImport.body!.error.message).toContain(`more than ${MAX_YAML_TOKENS} tokens`);
+
+    // The site exports JSON and writes the YAML itself, then reads the file back in the browser and sends JSON.
+    const asJson = await fetchRaw(owner, "/api/prompts/export");
+    expect(asJson.status).toBe(200);
+    const yamlFile = stringifyYaml(JSON.parse(asJson.text), { lineWidth: 0 });
+    expect(yamlFile).toBe(await documentToYaml(JSON.parse(asJson.text)));
+    const target = await secondWorkspace(owner);
+    const imported = await target.call("POST", "/api/prompts/import", readYamlAsTheSiteDoes(yamlFile));
+    expect(imported.status, JSON.stringify(imported.body).slice(0, 300)).toBe(200);
+    expect(imported.body!.results).toHaveLength(100);
+    expect(imported.body!.results.every((result: { outcome: string; versions: unknown[] }) => result.outcome === "created" && result.versions.length === 3)).toBe(true);
+    const again = JSON.parse((await fetchRaw(target, "/api/prompts/export")).text);
+    const bodies = (exported: { prompts: Array<{ versions: Array<{ content: string }> }> }) => exported.prompts.flatMap((prompt) => prompt.versions.map((version) => version.content));
+    expect(bodies(again)).toEqual(bodies(JSON.parse(asJson.text)));
+
+    // A smaller selection is still exported as YAML and read back by the API's YAML import.
+    const someIds = (await owner.call("GET", "/api/prompts?limit=10")).body!.prompts.map((prompt: { id: string }) => prompt.id).join(",");
+    const few = await fetchRaw(owner, `/api/prompts/export?format=yaml&prompt_ids=${someIds}`);
+    expect(few.status, few.text.slice(0, 300)).toBe(200);
+    const third = await secondWorkspace(owner);
+    const fewImported = await send(third, "/api/prompts/import", few.text, "application/yaml", third.workspaceId);
+    expect(fewImported.status, JSON.stringify(fewImported.body).slice(0, 300)).toBe(200);
+    expect(fewImported.body!.results).toHaveLength(10);
+  });
+
+  it("refuses an export whose document, not just its raw version bodies, is past the import's body limit, and allows one of exactly that size", async () => {
+    // Eight versions of 100 000 characters with a newline every five (each "\n" two bytes in
+    // JSON): 800 KB of raw bodies, under MAX_EXPORT_BODY_BYTES, 960 KB as JSON. A ninth version
+    // of plain letters then brings the document to MAX_BODY_BYTES exactly, or one byte past it.
+    const lines = "abcd\n".repeat(20_000);
+    async function exportWithLast(letters: number) {
+      const { owner } = await workspaceWith();
+      const prompt = await createPrompt(owner, { slug: "sized" });
+      for (let index = 0; index < 8; index++) await createVersion(owner, prompt.id, { content: lines });
+      await createVersion(owner, prompt.id, { content: "a".repeat(letters) });
+      return { owner, exported: await fetchRaw(owner, "/api/prompts/export") };
+    }
+    const probe = await exportWithLast(1);
+    expect(probe.exported.status).toBe(200);
+    const probeBytes = new TextEncoder().encode(probe.exported.text).byteLength;
+    const fitting = 1 + MAX_BODY_BYTES - probeBytes;
+    expect(8 * lines.length + fitting).toBeLessThan(MAX_EXPORT_BODY_BYTES);
+
+    const atLimit = await exportWithLast(fitting);
+    expect(atLimit.exported.status, atLimit.exported.text.slice(0, 300)).toBe(200);
+    expect(new TextEncoder().encode(atLimit.exported.text).byteLength).toBe(MAX_BODY_BYTES);
+    const target = await secondWorkspace(atLimit.owner);
+    const reimported = await send(target, "/api/prompts/import?on_conflict=skip", atLimit.exported.text, "application/json", target.workspaceId);
+    expect(reimported.status, JSON.stringify(reimported.body).slice(0, 300)).toBe(200);
+    expect(reimported.body!.results[0].versions).toHaveLength(9);
+
+    const past = await exportWithLast(fitting + 1);
+    expect(past.exported.status).toBe(400);
+    expect(JSON.parse(past.exported.text).error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: `This export is ${MAX_BODY_BYTES + 1} bytes as JSON, more than one import takes (${MAX_BODY_BYTES} bytes): export fewer prompts at a time with prompt_ids`,
+    });
+    // As YAML it is larger still, and refused the same way.
+    const pastYaml = await fetchRaw(past.owner, "/api/prompts/export?format=yaml");
+    expect(pastYaml.status).toBe(400);
+    expect(JSON.parse(pastYaml.text).error.message).toMatch(/bytes as YAML, more than one import takes .*or as format=json/);
   });
 });
 
