@@ -114,8 +114,9 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await poll(() => page.getByLabel("Workspace").inputValue()).toBe(workspaceId);
     await poll(() => toast(page).last().textContent()).toMatch(/You joined “Growth team” as Member/);
 
-    // The link worked once.
+    // The link worked once. (Accept only once the page has restored the session, as above.)
     await page.goto(invitationLink);
+    await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
     await page.getByRole("button", { name: "Accept invitation" }).click();
     await page.getByRole("heading", { name: "This invitation was already used" }).waitFor();
   });
