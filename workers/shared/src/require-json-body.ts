@@ -6,7 +6,8 @@
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.ts";
 
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+/** A JSON media type: application/json, or a +json suffix (application/problem+json). */
+export const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 export function requireJsonBody(): MiddlewareHandler {
   return async (c, next) => {

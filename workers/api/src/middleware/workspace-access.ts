@@ -12,12 +12,11 @@ import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { workspaceMembers } from "@xr2/db/schema";
-import { ApiError } from "@xr2/shared";
+import { ApiError, JSON_MEDIA_TYPE } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 
 const WORKSPACE_ID = /^ws_[0-9a-z]{26}$/;
 const FIELD = "workspace_id";
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 export const workspaceAccess = createMiddleware<ApiHono>(async (c, next) => {
   const fromPath = c.req.param("workspaceId");
