@@ -20,6 +20,10 @@ import { workspaces } from "./workspaces";
 export const exposureStatusEnum = pgEnum("exposure_status", ["success", "error"]);
 export type ExposureStatus = (typeof exposureStatusEnum.enumValues)[number];
 
+/** How an SDK served what it reports through POST /api/v1/exposures (null: rendered by the edge). */
+export const exposureOriginEnum = pgEnum("exposure_origin", ["network", "cache", "stale", "bootstrap"]);
+export type ExposureOrigin = (typeof exposureOriginEnum.enumValues)[number];
+
 export const exposures = pgTable(
   "exposures",
   {
@@ -43,8 +47,10 @@ export const exposures = pgTable(
     status: exposureStatusEnum("status").notNull().default("success"),
     /** The error code answered, e.g. a template variable that failed validation. */
     errorCode: text("error_code"),
-    /** The edge's clock when it answered. */
+    /** The edge's clock when it answered (an SDK's clock for what it served itself). */
     servedAt: timestamptz("served_at").notNull(),
+    /** Null when the edge rendered it; otherwise how the SDK that rendered it had the template. */
+    origin: exposureOriginEnum("origin"),
     receivedAt: timestamptz("received_at").notNull().defaultNow(),
     /**
      * When each event name first occurred among this trace's events, in Unix microseconds as
@@ -76,6 +82,28 @@ export const exposuresRelations = relations(exposures, ({ one }) => ({
   experiment: one(experiments, { fields: [exposures.experimentId], references: [experiments.id] }),
   apiKey: one(apiKeys, { fields: [exposures.apiKeyId], references: [apiKeys.id] }),
 }));
+
+/**
+ * An SDK served the app's own fallback text for a slug (it had nothing from xR2 for it): how often
+ * an app ran without xR2. One row per trace id, idempotent like exposures; nothing to attribute.
+ */
+export const fallbackUses = pgTable(
+  "fallback_uses",
+  {
+    traceId: text("trace_id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    environment: environmentEnum("environment").notNull(),
+    source: text("source"),
+    unitId: text("unit_id"),
+    apiKeyId: text("api_key_id"),
+    servedAt: timestamptz("served_at").notNull(),
+    receivedAt: timestamptz("received_at").notNull().defaultNow(),
+  },
+  (t) => [index("fallback_uses_workspace_id_served_at_idx").on(t.workspaceId, t.servedAt)],
+);
 
 export type Exposure = typeof exposures.$inferSelect;
 export type NewExposure = typeof exposures.$inferInsert;

@@ -5,6 +5,8 @@ import { edgeEnvSchema, type EdgeHono } from "./env.ts";
 import { healthRoute } from "./routes/health.ts";
 import { getPromptRoute } from "./routes/get-prompt.ts";
 import { eventsRoute } from "./routes/events.ts";
+import { exposuresRoute } from "./routes/exposures.ts";
+import { promptsRoute } from "./routes/prompts.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,5 +24,7 @@ export function createEdgeApp(): Hono<EdgeHono> {
   app.route("/", healthRoute);
   app.route("/", getPromptRoute);
   app.route("/", eventsRoute);
+  app.route("/", promptsRoute);
+  app.route("/", exposuresRoute);
   return app;
 }

@@ -5,11 +5,21 @@
  */
 import type { ApiKeyRecord, Environment, EventDefinitionsRecord, PublishedPrompt } from "./kv.ts";
 
+/** The versions and experiments of one workspace among those asked about; others are absent. */
+export interface ServedVersionOwners {
+  versions: Array<{ version_id: string; prompt_id: string }>;
+  experiments: Array<{ experiment_id: string; prompt_id: string; variants: Array<{ key: string; version_id: string }> }>;
+}
+
 export interface EdgeBackend {
   resolveApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
   resolvePrompt(input: { workspaceId: string; environment: Environment; slug: string }): Promise<PublishedPrompt | null>;
   /** The workspace's event definitions (an empty list when it has none), back-filled into KV. */
   resolveEventDefinitions(workspaceId: string): Promise<EventDefinitionsRecord>;
+  /** Every prompt served in an environment of a workspace, or only those of `slugs` (the SDK bundle). */
+  resolveBundle(input: { workspaceId: string; environment: Environment; slugs?: string[] | undefined }): Promise<PublishedPrompt[]>;
+  /** Which of these versions and experiments are the workspace's, to check an SDK's exposures. */
+  resolveServedVersions(input: { workspaceId: string; versionIds: string[]; experimentIds: string[] }): Promise<ServedVersionOwners>;
   /** Round trip to Postgres, for the edge's health report. */
   pingDatabase(): Promise<void>;
 }

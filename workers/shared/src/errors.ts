@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   QUOTA_EXCEEDED: 429,
   /** Work that grows with the input (token counting, diffs) did not finish within its time budget. */
   BUDGET_EXCEEDED: 422,
+  /** An answer would be larger than the endpoint serves in one document (the SDK bundle): ask for less. */
+  RESPONSE_TOO_LARGE: 422,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,7 +3,7 @@
  * edge validates with and the API worker's OpenAPI document is generated from.
  */
 import * as z from "zod";
-import { chatMessageSchema, ENVIRONMENTS } from "./kv.ts";
+import { chatMessageSchema, ENVIRONMENTS, projectedExperimentSchema, servedVersionSchema } from "./kv.ts";
 
 export const PRODUCT_API_LIMITS = {
   variables: 100,
@@ -152,3 +152,99 @@ export type EventItemResult = z.infer<typeof eventItemResultSchema>;
 
 export const eventsBatchResponseSchema = z.object({ results: z.array(eventItemResultSchema) });
 export type EventsBatchResponse = z.infer<typeof eventsBatchResponseSchema>;
+
+// What SDKs fetch (D2): published prompts unrendered, one or the whole environment (the bundle),
+// and the exposures of what they then rendered themselves.
+
+export const SDK_LIMITS = {
+  /** GET /api/v1/prompts answers 422 past this many bytes of JSON: fetch fewer slugs at once. */
+  bundleBytes: 5 * 1024 * 1024,
+  /** `slug=` filters of one bundle request. */
+  bundleSlugs: 100,
+  exposuresPerBatch: 100,
+  /** POST /api/v1/exposures: larger bodies answer 413. */
+  exposuresBodyBytes: 128 * 1024,
+} as const;
+
+/** One published prompt as an SDK caches it: the served version's template, not a rendering. */
+export const promptDocumentSchema = z.object({
+  slug: z.string(),
+  prompt_id: z.string(),
+  environment: z.enum(ENVIRONMENTS),
+  ...servedVersionSchema.shape,
+  published_at: z.string(),
+  experiment: projectedExperimentSchema.nullable().describe("The running experiment, whose variants a unit_id is assigned to locally; null when none runs"),
+});
+export type PromptDocument = z.infer<typeof promptDocumentSchema>;
+
+export const promptDocumentQuerySchema = z.object({ env: z.enum(ENVIRONMENTS).default("production") });
+
+export const promptBundleQuerySchema = z.object({
+  env: z.enum(ENVIRONMENTS).default("production"),
+  slug: z
+    .array(slugSchema)
+    .max(SDK_LIMITS.bundleSlugs, `at most ${SDK_LIMITS.bundleSlugs} slug filters`)
+    .optional()
+    .describe("Only these prompts (repeat the parameter); every published prompt when absent"),
+});
+
+export const promptBundleSchema = z.object({
+  environment: z.enum(ENVIRONMENTS),
+  prompts: z.array(promptDocumentSchema),
+});
+export type PromptBundle = z.infer<typeof promptBundleSchema>;
+
+/** How an SDK served a prompt: from xR2 just now, its cache (fresh or past its TTL), the bundle it started with, or the app's own fallback text. */
+export const SERVED_ORIGINS = ["network", "cache", "stale", "bootstrap", "fallback"] as const;
+export type ServedOrigin = (typeof SERVED_ORIGINS)[number];
+
+/** A trace id minted by an SDK: `tr_` and a lower-case ULID, as the edge mints them. */
+export const sdkTraceIdSchema = z.string().regex(/^tr_[0-9a-hjkmnp-tv-z]{26}$/, "trace_id must be 'tr_' followed by a lower-case ULID (26 characters)");
+
+const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_]+$/, "must be an id xR2 answered");
+
+/** One exposure as an SDK reports it. */
+export const exposureInputSchema = z
+  .strictObject({
+    trace_id: sdkTraceIdSchema,
+    origin: z.enum(SERVED_ORIGINS),
+    slug: slugSchema,
+    prompt_id: idSchema.nullable().optional().describe("Required unless origin is fallback"),
+    version_id: idSchema.nullable().optional().describe("Required unless origin is fallback"),
+    environment: z.enum(ENVIRONMENTS),
+    served_at: z.iso.datetime({ offset: true }),
+    status: z.enum(["success", "error"]).default("success"),
+    error_code: z.string().max(64).regex(/^[A-Z_]+$/, "error_code must be an upper-case code such as VALIDATION_FAILED").nullable().optional(),
+    unit_id: z.string().min(1).max(128).refine(isStorableText, STORABLE_TEXT).nullable().optional(),
+    variant: z.string().min(1).max(64).refine(isStorableText, STORABLE_TEXT).nullable().optional(),
+    experiment_id: idSchema.nullable().optional(),
+    source: z.string().max(64).refine(isStorableText, STORABLE_TEXT).nullable().optional(),
+    latency_ms: z.number().nonnegative().max(3_600_000).optional().describe("Time the SDK spent serving it"),
+  })
+  .superRefine((item, context) => {
+    if (item.origin === "fallback") {
+      if (item.prompt_id || item.version_id || item.variant || item.experiment_id) context.addIssue({ code: "custom", message: "a fallback carries no prompt_id, version_id, variant or experiment_id: the app served its own text" });
+    } else if (!item.prompt_id || !item.version_id) {
+      context.addIssue({ code: "custom", message: `prompt_id and version_id are required for origin '${item.origin}'` });
+    }
+    if ((item.variant == null) !== (item.experiment_id == null)) context.addIssue({ code: "custom", message: "variant and experiment_id go together" });
+  });
+export type ExposureInput = z.input<typeof exposureInputSchema>;
+
+/** The request as the edge parses it: items are checked one by one, so one invalid item is refused alone. */
+export const exposuresBodySchema = z.strictObject({ exposures: z.array(z.unknown()) });
+
+export const exposuresDocumentedBodySchema = z.strictObject({
+  exposures: z.array(exposureInputSchema).min(1).max(SDK_LIMITS.exposuresPerBatch).describe(`1 to ${SDK_LIMITS.exposuresPerBatch} exposures; an invalid one is answered in its result and does not stop the others`),
+});
+
+export const exposureItemResultSchema = z.object({
+  index: z.number().int(),
+  trace_id: z.string().nullable(),
+  accepted: z.boolean(),
+  error: z.object({ code: z.enum(["VALIDATION_FAILED", "NOT_FOUND"]), message: z.string() }).optional(),
+});
+export type ExposureItemResult = z.infer<typeof exposureItemResultSchema>;
+
+export const exposuresResponseSchema = z.object({ results: z.array(exposureItemResultSchema) });
+export type ExposuresResponse = z.infer<typeof exposuresResponseSchema>;

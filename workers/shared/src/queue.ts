@@ -11,6 +11,7 @@
  */
 import * as z from "zod";
 import { ENVIRONMENTS } from "./kv.ts";
+import { slugSchema } from "./product-api.ts";
 
 /** Cloudflare Queues take messages of at most 128 KB; batches stay well under it. */
 export const QUEUE_LIMITS = {
@@ -44,6 +45,8 @@ export const exposureSchema = z.object({
   status: z.enum(["success", "error"]).default("success"),
   error_code: z.string().max(64).nullable().default(null),
   served_at: z.iso.datetime({ offset: true }),
+  /** How an SDK served it (POST /api/v1/exposures); null when the edge rendered it. */
+  origin: z.enum(["network", "cache", "stale", "bootstrap"]).nullable().default(null),
 });
 export type Exposure = z.input<typeof exposureSchema>;
 export type ParsedExposure = z.infer<typeof exposureSchema>;
@@ -56,6 +59,28 @@ export const exposureBatchMessageSchema = z.object({
   exposures: z.array(exposureSchema).min(1).max(QUEUE_LIMITS.exposuresPerMessage),
 });
 export type ExposureBatchMessage = z.input<typeof exposureBatchMessageSchema>;
+
+/**
+ * An app served its own fallback text because its SDK had nothing from xR2 for the slug: no
+ * prompt or version to attribute, so these are kept apart from exposures, by trace id.
+ */
+export const fallbackUseSchema = z.object({
+  trace_id: z.string().min(1).max(64),
+  workspace_id: z.string().min(1).max(64),
+  slug: slugSchema,
+  environment: z.enum(ENVIRONMENTS),
+  source: z.string().max(64).nullable(),
+  unit_id: z.string().max(256).nullable(),
+  api_key_id: z.string().max(64).nullable(),
+  served_at: z.iso.datetime({ offset: true }),
+});
+export type FallbackUse = z.infer<typeof fallbackUseSchema>;
+
+export const fallbackBatchMessageSchema = z.object({
+  type: z.literal("fallback_batch"),
+  fallbacks: z.array(fallbackUseSchema).min(1).max(QUEUE_LIMITS.exposuresPerMessage),
+});
+export type FallbackBatchMessage = z.infer<typeof fallbackBatchMessageSchema>;
 
 const eventFieldValueSchema = z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]);
 
@@ -84,5 +109,5 @@ export type EventBatchMessage = z.infer<typeof eventBatchMessageSchema>;
 export const healthProbeMessageSchema = z.object({ type: z.literal("health_probe"), sent_at: z.string() });
 export type HealthProbeMessage = z.infer<typeof healthProbeMessageSchema>;
 
-export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, eventBatchMessageSchema, healthProbeMessageSchema]);
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, fallbackBatchMessageSchema, eventBatchMessageSchema, healthProbeMessageSchema]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -9,6 +9,8 @@ import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
 import { resolveApiKey } from "../services/api-keys/resolve-api-key.ts";
 import { resolvePublishedPrompt } from "../services/prompts/resolve-published-prompt.ts";
+import { readPublishedBundle } from "../services/prompts/project-published-prompt.ts";
+import { resolveServedVersions } from "../services/prompts/resolve-served-versions.ts";
 import { resolveEventDefinitions } from "../services/event-definitions/resolve-event-definitions.ts";
 
 
@@ -19,6 +21,14 @@ export class EdgeBackend extends WorkerEntrypoint<Record<string, unknown>> imple
 
   resolvePrompt(input: { workspaceId: string; environment: Environment; slug: string }) {
     return this.withContext((ctx) => resolvePublishedPrompt({ ctx, input }));
+  }
+
+  resolveBundle(input: { workspaceId: string; environment: Environment; slugs?: string[] | undefined }) {
+    return this.withContext((ctx) => readPublishedBundle({ ctx, input }));
+  }
+
+  resolveServedVersions(input: { workspaceId: string; versionIds: string[]; experimentIds: string[] }) {
+    return this.withContext((ctx) => resolveServedVersions({ ctx, input }));
   }
 
   resolveEventDefinitions(workspaceId: string) {

@@ -111,4 +111,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/v1/get-prompt/{slug}": "renderPublishedPrompt",
   "POST /api/v1/events": "trackEvent",
   "POST /api/v1/events/batch": "trackEvents",
+  "GET /api/v1/prompts/{slug}": "getPromptTemplate",
+  "GET /api/v1/prompts": "getPromptBundle",
+  "POST /api/v1/exposures": "reportExposures",
 };

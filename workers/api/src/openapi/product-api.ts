@@ -13,7 +13,14 @@ import {
   getPromptBodySchema,
   getPromptQuerySchema,
   getPromptResponseSchema,
+  exposuresDocumentedBodySchema,
+  exposuresResponseSchema,
   PRODUCT_API_LIMITS,
+  promptBundleQuerySchema,
+  promptBundleSchema,
+  promptDocumentQuerySchema,
+  promptDocumentSchema,
+  SDK_LIMITS,
   slugSchema,
 } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
@@ -60,6 +67,7 @@ export function registerProductApi(app: OpenAPIHono<ApiHono>): void {
     request: { params: z.object({ slug: slugSchema }), query: getPromptQuerySchema, body: { required: true, content: { "application/json": { schema: getPromptBodySchema } } } },
   });
   registerEvents(app);
+  registerSdkApi(app);
 }
 
 const EVENT_RULES = [
@@ -93,6 +101,60 @@ function registerEvents(app: OpenAPIHono<ApiHono>): void {
     request: { body: { required: true, content: { "application/json": { schema: eventsBatchDocumentedBodySchema } } } },
     responses: {
       202: jsonResponse("Processed: see each result's accepted and error", eventsBatchResponseSchema),
+      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
+    },
+  });
+}
+
+/** What the SDKs fetch and report (D2): unrendered prompts with ETags, and their exposures. */
+function registerSdkApi(app: OpenAPIHono<ApiHono>): void {
+  const common = { tags: ["product api (edge)"], servers: EDGE_SERVERS, security: [{ apiKey: [] }] };
+  const etagHeaders = {
+    etag: { schema: { type: "string" as const }, description: "Send it back as If-None-Match: an unchanged answer is 304 without a body" },
+    "ratelimit-remaining": { schema: { type: "integer" as const } },
+  };
+  const ifNoneMatch = z.object({ "if-none-match": z.string().optional().openapi({ description: "The ETag of the answer you hold" }) });
+  const notModified = { 304: { description: "Not modified: the ETag sent in If-None-Match is still current", headers: { etag: etagHeaders.etag } } };
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: "get",
+    path: "/api/v1/prompts/{slug}",
+    summary: "Fetch the published version of a prompt unrendered, with its running experiment, for an SDK to render (scope prompts:read)",
+    description: "The template or chat messages, variables and model config of the version an environment serves, and the running experiment's variants with theirs: what an SDK caches, assigns and renders locally, exactly as get-prompt would. Cheap to poll with If-None-Match.",
+    request: { params: z.object({ slug: slugSchema }), query: promptDocumentQuerySchema, headers: ifNoneMatch },
+    responses: {
+      200: { description: "The published prompt, unrendered", content: { "application/json": { schema: promptDocumentSchema } }, headers: etagHeaders },
+      ...notModified,
+      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: "get",
+    path: "/api/v1/prompts",
+    summary: "Fetch every prompt published to an environment in one document, the bundle an app can ship as its last-known-good start (scope prompts:read)",
+    description: `Each prompt as GET /api/v1/prompts/{slug} answers it, in slug order; repeat slug= to ask for some only (at most ${SDK_LIMITS.bundleSlugs}). Past ${SDK_LIMITS.bundleBytes} bytes the answer is 422 RESPONSE_TOO_LARGE: ask for fewer.`,
+    request: { query: promptBundleQuerySchema, headers: ifNoneMatch },
+    responses: {
+      200: { description: "The bundle", content: { "application/json": { schema: promptBundleSchema } }, headers: etagHeaders },
+      ...notModified,
+      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "RESPONSE_TOO_LARGE", "DEPENDENCY_UNAVAILABLE"),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: "post",
+    path: "/api/v1/exposures",
+    summary: `Report up to ${SDK_LIMITS.exposuresPerBatch} prompts an SDK served itself, with a result per exposure (scope prompts:read)`,
+    description: [
+      "What an SDK rendered locally (origin network, cache, stale or bootstrap) is stored like get-prompt's own exposures, so dashboards, funnels and experiments count it alike; a fallback (the app's own text, no version) is counted apart.",
+      "Every version and experiment must be the key's workspace's (another workspace's answers NOT_FOUND in its result), the version of the prompt named, and the variant the experiment's for that version.",
+      "Stored once per trace_id: after a timeout or a 503, send the same request again.",
+      `The answer is 202 with one result per exposure, in order; more than ${SDK_LIMITS.exposuresPerBatch} exposures or a body over ${SDK_LIMITS.exposuresBodyBytes} bytes answer 413.`,
+    ].join(" "),
+    request: { body: { required: true, content: { "application/json": { schema: exposuresDocumentedBodySchema } } } },
+    responses: {
+      202: jsonResponse("Processed: see each result's accepted and error", exposuresResponseSchema),
       ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
     },
   });

@@ -20,6 +20,9 @@
  * of each event name per trace, which funnels read from the exposure, is kept the same way
  * (services/analytics/event-firsts.ts).
  *
+ * Fallback uses (an SDK served the app's own text, POST /api/v1/exposures) are stored apart, by
+ * trace id, with nothing to attribute.
+ *
  * Rows go in through jsonb_to_recordset with one parameter per statement: a full batch (100
  * messages of 100 items) would exceed Postgres's 65,535 bind parameters as a VALUES list.
  */
@@ -35,6 +38,8 @@ import {
   queuedEventSchema,
   queueMessageSchema,
   sqlStateOf,
+  fallbackUseSchema,
+  type FallbackUse,
   type ParsedExposure,
   type QueuedEvent,
 } from "@xr2/shared";
@@ -52,6 +57,7 @@ interface EventBatch {
 interface Work {
   message: Message<unknown>;
   exposures: ParsedExposure[];
+  fallbacks: FallbackUse[];
   events: EventBatch | null;
   /** Set for a message (or the malformed part of one) that is kept in dead_letters. */
   deadLetter: string | null;
@@ -93,23 +99,25 @@ function parse(queue: string, message: Message<unknown>): Work | null {
         message.ack();
         return null;
       case "exposure":
-        return { message, exposures: [parsed.data], events: null, deadLetter: null };
+        return { message, exposures: [parsed.data], fallbacks: [], events: null, deadLetter: null };
       case "exposure_batch":
-        return { message, exposures: parsed.data.exposures, events: null, deadLetter: null };
+        return { message, exposures: parsed.data.exposures, fallbacks: [], events: null, deadLetter: null };
+      case "fallback_batch":
+        return { message, exposures: [], fallbacks: parsed.data.fallbacks, events: null, deadLetter: null };
       case "event_batch":
-        return { message, exposures: [], events: { workspaceId: parsed.data.workspace_id, events: parsed.data.events }, deadLetter: null };
+        return { message, exposures: [], fallbacks: [], events: { workspaceId: parsed.data.workspace_id, events: parsed.data.events }, deadLetter: null };
     }
   }
   const issues = parsed.error.issues.slice(0, 3);
   const reason = `invalid message: ${issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; ")}`.slice(0, 2_000);
   // The well-formed items of a batch message are stored; the whole body is kept beside them.
   const salvaged = salvage(message.body);
-  log("warn", "malformed queue message kept as a dead letter", { queue, message_id: message.id, salvaged: salvaged.exposures.length + (salvaged.events?.events.length ?? 0), issues });
+  log("warn", "malformed queue message kept as a dead letter", { queue, message_id: message.id, salvaged: salvaged.exposures.length + salvaged.fallbacks.length + (salvaged.events?.events.length ?? 0), issues });
   return { message, ...salvaged, deadLetter: reason };
 }
 
-function salvage(body: unknown): Pick<Work, "exposures" | "events"> {
-  const candidate = body as { type?: unknown; exposures?: unknown; events?: unknown } | null;
+function salvage(body: unknown): Pick<Work, "exposures" | "fallbacks" | "events"> {
+  const candidate = body as { type?: unknown; exposures?: unknown; fallbacks?: unknown; events?: unknown } | null;
   const valid = <T>(items: unknown, schema: { safeParse(item: unknown): { success: true; data: T } | { success: false } }, max: number): T[] =>
     Array.isArray(items)
       ? items.slice(0, max).flatMap((item) => {
@@ -117,17 +125,18 @@ function salvage(body: unknown): Pick<Work, "exposures" | "events"> {
           return parsed.success ? [parsed.data] : [];
         })
       : [];
-  if (candidate?.type === "exposure_batch") return { exposures: valid(candidate.exposures, exposureSchema, QUEUE_LIMITS.exposuresPerMessage), events: null };
+  if (candidate?.type === "exposure_batch") return { exposures: valid(candidate.exposures, exposureSchema, QUEUE_LIMITS.exposuresPerMessage), fallbacks: [], events: null };
+  if (candidate?.type === "fallback_batch") return { exposures: [], fallbacks: valid(candidate.fallbacks, fallbackUseSchema, QUEUE_LIMITS.exposuresPerMessage), events: null };
   if (candidate?.type === "event_batch") {
     const envelope = eventBatchMessageSchema.pick({ workspace_id: true }).safeParse(body);
     const events = valid(candidate.events, queuedEventSchema, QUEUE_LIMITS.eventsPerMessage);
-    return { exposures: [], events: envelope.success && events.length > 0 ? { workspaceId: envelope.data.workspace_id, events } : null };
+    return { exposures: [], fallbacks: [], events: envelope.success && events.length > 0 ? { workspaceId: envelope.data.workspace_id, events } : null };
   }
-  return { exposures: [], events: null };
+  return { exposures: [], fallbacks: [], events: null };
 }
 
 function rowsOf(work: Work): number {
-  return work.exposures.length + (work.events?.events.length ?? 0) + (work.deadLetter ? 1 : 0);
+  return work.exposures.length + work.fallbacks.length + (work.events?.events.length ?? 0) + (work.deadLetter ? 1 : 0);
 }
 
 function* chunks(works: Work[]): Generator<Work[]> {
@@ -202,6 +211,8 @@ async function store(ctx: ServiceContext, queue: string, works: Work[], counts: 
   if (events.length > 0) {
     for (const row of await insertEvents(ctx, events)) counts.add(row, "events");
   }
+  const fallbacks = works.flatMap((work) => work.fallbacks);
+  if (fallbacks.length > 0) await insertFallbackUses(ctx, fallbacks);
   const traces = [...exposures, ...events].map((item) => ({ workspace_id: item.workspace_id, trace_id: item.trace_id }));
   if (traces.length > 0) {
     // Late attribution: counted now under their prompt (their workspace total counted on insert).
@@ -234,14 +245,23 @@ function countedByMinute(statement: SQL): SQL {
 async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRows[]> {
   const rows = exposures.map((exposure) => ({ ...exposure, latency_ms: Math.round(exposure.latency_ms) }));
   const result = await ctx.http().execute<StoredRows>(countedByMinute(sql`
-    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, event_firsts)
-    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, '{}'::jsonb
+    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, origin, event_firsts)
+    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, origin::exposure_origin, '{}'::jsonb
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
-      unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz)
+      unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz, origin text)
     on conflict (trace_id) do nothing
     returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`));
   return result.rows;
+}
+
+async function insertFallbackUses(ctx: ServiceContext, fallbacks: FallbackUse[]): Promise<void> {
+  await ctx.http().execute(sql`
+    insert into fallback_uses (trace_id, workspace_id, slug, environment, source, unit_id, api_key_id, served_at)
+    select trace_id, workspace_id, slug, environment::environment, source, unit_id, api_key_id, served_at
+    from jsonb_to_recordset(${JSON.stringify(fallbacks)}::jsonb) as f(
+      trace_id text, workspace_id text, slug text, environment text, source text, unit_id text, api_key_id text, served_at timestamptz)
+    on conflict (trace_id) do nothing`);
 }
 
 /** Inserts events not stored yet, attributed from their exposure when it is already there. */

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { apiKeys, experiments, experimentVariants, exposures, promptVersions } from "@xr2/db/schema";
-import { assignVariant, kvKeys, newId, sha256Hex, type PublishedPrompt } from "@xr2/shared";
+import { apiKeys, exposures } from "@xr2/db/schema";
+import { assignVariant, kvKeys, sha256Hex } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
-import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection, type PublishedFixture } from "../testing/fixtures.ts";
+import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection, startExperiment } from "../testing/fixtures.ts";
 
 function getPrompt(slug: string, key: string | null, query = "") {
   return exports.default.fetch(`http://edge.test/api/v1/get-prompt/${slug}${query}`, {
@@ -240,36 +240,6 @@ describe("rendering", () => {
     expect((await getPrompt(fixture.slug, fixture.apiKey, `?var.name=${"x".repeat(10_001)}`)).status).toBe(400);
   });
 });
-
-/**
- * A running experiment on the fixture's production environment, in Postgres only (the API worker
- * projects it into KV on the edge's first miss): the published v1 as control, a v2 as treatment.
- */
-async function startExperiment(fixture: PublishedFixture, weights: [number, number], treatmentVariables: PublishedPrompt["variables"] = [{ name: "product", type: "string", required: false, default: "xR2" }]) {
-  const db = database();
-  const treatmentVersionId = newId("version");
-  await db.insert(promptVersions).values({
-    id: treatmentVersionId,
-    workspaceId: fixture.workspaceId,
-    promptId: fixture.promptId,
-    versionNumber: 2,
-    kind: "text",
-    content: "Try {product} today",
-    variables: treatmentVariables,
-    modelConfig: { model: "treatment-model" },
-    status: "testing",
-  });
-  const experimentId = newId("experiment");
-  await db.insert(experiments).values({ id: experimentId, workspaceId: fixture.workspaceId, promptId: fixture.promptId, environment: "production", name: "Edge split", primaryEvent: "purchase", status: "running", startedAt: new Date() });
-  const variants = [
-    { key: "control", weight: weights[0], versionId: fixture.versionId },
-    { key: "treatment", weight: weights[1], versionId: treatmentVersionId },
-  ];
-  await db.insert(experimentVariants).values(
-    variants.map((variant, position) => ({ id: newId("variant"), workspaceId: fixture.workspaceId, experimentId, promptId: fixture.promptId, position, ...variant })),
-  );
-  return { experimentId, treatmentVersionId, variants };
-}
 
 type Answer = { version_id: string; version: number; content: string; model_config: Record<string, unknown>; trace_id: string; variant?: string };
 

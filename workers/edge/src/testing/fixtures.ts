@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createHttpDb } from "@xr2/db/client";
-import { apiKeys, environments, prompts, promptVersions, users, workspaces } from "@xr2/db/schema";
+import { apiKeys, environments, experiments, experimentVariants, prompts, promptVersions, users, workspaces } from "@xr2/db/schema";
 import { kvKeys, newId, sha256Hex, type ApiKeyRecord, type PublishedPrompt } from "@xr2/shared";
 
 export function database() {
@@ -87,4 +87,34 @@ export async function pollUntil<T>(attempt: () => Promise<T>, done: (value: T) =
 
 export async function readProjection(workspaceId: string, slug: string): Promise<PublishedPrompt | null> {
   return env.PROMPTS_KV.get(kvKeys.publishedPrompt(workspaceId, "production", slug), "json");
+}
+
+/**
+ * A running experiment on the fixture's production environment, in Postgres only (the API worker
+ * projects it into KV on the edge's first miss): the published v1 as control, a v2 as treatment.
+ */
+export async function startExperiment(fixture: PublishedFixture, weights: [number, number], treatmentVariables: PublishedPrompt["variables"] = [{ name: "product", type: "string", required: false, default: "xR2" }]) {
+  const db = database();
+  const treatmentVersionId = newId("version");
+  await db.insert(promptVersions).values({
+    id: treatmentVersionId,
+    workspaceId: fixture.workspaceId,
+    promptId: fixture.promptId,
+    versionNumber: 2,
+    kind: "text",
+    content: "Try {product} today",
+    variables: treatmentVariables,
+    modelConfig: { model: "treatment-model" },
+    status: "testing",
+  });
+  const experimentId = newId("experiment");
+  await db.insert(experiments).values({ id: experimentId, workspaceId: fixture.workspaceId, promptId: fixture.promptId, environment: "production", name: "Edge split", primaryEvent: "purchase", status: "running", startedAt: new Date() });
+  const variants = [
+    { key: "control", weight: weights[0], versionId: fixture.versionId },
+    { key: "treatment", weight: weights[1], versionId: treatmentVersionId },
+  ];
+  await db.insert(experimentVariants).values(
+    variants.map((variant, position) => ({ id: newId("variant"), workspaceId: fixture.workspaceId, experimentId, promptId: fixture.promptId, position, ...variant })),
+  );
+  return { experimentId, treatmentVersionId, variants };
 }

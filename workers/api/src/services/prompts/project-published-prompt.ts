@@ -4,7 +4,7 @@
  * While an experiment runs in the environment, the entry also carries its variants with the
  * versions they serve, so the edge can assign and render without asking anyone (A6).
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { environments, experiments, experimentVariants, prompts, promptVersions, type PromptVersion } from "@xr2/db/schema";
 import { kvKeys, type Environment, type ProjectedExperiment, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
@@ -69,6 +69,54 @@ export async function readPublishedPrompt({
     published_at: row.publishedAt.toISOString(),
     ...(experiment ? { experiment } : {}),
   };
+}
+
+/**
+ * Every prompt a workspace serves in one environment (the SDKs' bundle), or only those of
+ * `slugs`, in slug order: two queries whatever the number of prompts. Read from Postgres, not
+ * from KV, whose listing lags behind its writes.
+ */
+export async function readPublishedBundle({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { workspaceId: string; environment: Environment; slugs?: readonly string[] | undefined };
+}): Promise<PublishedPrompt[]> {
+  const db = ctx.http();
+  const rows = await db
+    .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt })
+    .from(prompts)
+    .innerJoin(environments, and(eq(environments.promptId, prompts.id), eq(environments.environment, input.environment)))
+    .innerJoin(promptVersions, eq(promptVersions.id, environments.versionId))
+    .where(and(eq(prompts.workspaceId, input.workspaceId), eq(prompts.status, "active"), input.slugs ? inArray(prompts.slug, [...input.slugs]) : undefined))
+    .orderBy(asc(prompts.slug));
+  if (rows.length === 0) return [];
+  const variants = await db
+    .select({ experimentId: experiments.id, promptId: experiments.promptId, key: experimentVariants.key, weight: experimentVariants.weight, version: promptVersions })
+    .from(experiments)
+    .innerJoin(experimentVariants, and(eq(experimentVariants.experimentId, experiments.id), eq(experimentVariants.workspaceId, experiments.workspaceId)))
+    .innerJoin(promptVersions, and(eq(promptVersions.id, experimentVariants.versionId), eq(promptVersions.promptId, experimentVariants.promptId)))
+    .where(and(eq(experiments.workspaceId, input.workspaceId), eq(experiments.environment, input.environment), eq(experiments.status, "running")))
+    .orderBy(asc(experimentVariants.position));
+  const running = new Map<string, ProjectedExperiment>();
+  for (const row of variants) {
+    const experiment = running.get(row.promptId) ?? { id: row.experimentId, variants: [] };
+    experiment.variants.push({ key: row.key, weight: row.weight, version: servedVersion(row.version) });
+    running.set(row.promptId, experiment);
+  }
+  return rows.map((row) => {
+    const experiment = running.get(row.prompt.id);
+    return {
+      workspace_id: row.prompt.workspaceId,
+      prompt_id: row.prompt.id,
+      slug: row.prompt.slug,
+      environment: input.environment,
+      ...servedVersion(row.version),
+      published_at: row.publishedAt.toISOString(),
+      ...(experiment ? { experiment } : {}),
+    };
+  });
 }
 
 /** Entries written on the edge's behalf expire, so a back-fill that lost a race heals itself. */

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { exports } from "cloudflare:workers";
+import { inArray } from "drizzle-orm";
+import { exposures, fallbackUses } from "@xr2/db/schema";
+import { exposuresResponseSchema, newId, SDK_LIMITS, type ExposureInput } from "@xr2/shared";
+import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, startExperiment, type PublishedFixture } from "../testing/fixtures.ts";
+
+function post(key: string | null, body: unknown, headers: Record<string, string> = {}) {
+  return exports.default.fetch("http://edge.test/api/v1/exposures", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers, ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** An exposure of the fixture's published version, as an SDK reports one it served from cache. */
+function exposureOf(fixture: PublishedFixture, overrides: Partial<ExposureInput> = {}): ExposureInput {
+  return { trace_id: newId("trace"), origin: "cache", slug: fixture.slug, prompt_id: fixture.promptId, version_id: fixture.versionId, environment: "production", served_at: new Date().toISOString(), ...overrides };
+}
+
+async function storedExposures(traceIds: string[]) {
+  return pollUntil(() => database().select().from(exposures).where(inArray(exposures.traceId, traceIds)), (rows) => rows.length >= traceIds.length);
+}
+
+describe("POST /api/v1/exposures", () => {
+  it("stores what an SDK served like get-prompt's own exposures, with its origin, once per trace id", async () => {
+    const fixture = await createPublishedPrompt();
+    const items = [
+      exposureOf(fixture, { origin: "network", unit_id: "user-1", source: "checkout", latency_ms: 0.4 }),
+      exposureOf(fixture, { origin: "stale", status: "error", error_code: "VALIDATION_FAILED" }),
+    ];
+    const response = await post(fixture.apiKey, { exposures: items });
+    expect(response.status).toBe(202);
+    const answer = exposuresResponseSchema.parse(await response.json());
+    expect(answer.results).toEqual(items.map((item, index) => ({ index, trace_id: item.trace_id, accepted: true })));
+
+    const rows = await storedExposures(items.map((item) => item.trace_id));
+    const byTrace = new Map(rows.map((row) => [row.traceId, row]));
+    expect(byTrace.get(items[0]!.trace_id)).toMatchObject({ workspaceId: fixture.workspaceId, promptId: fixture.promptId, versionId: fixture.versionId, origin: "network", unitId: "user-1", source: "checkout", apiKeyId: fixture.keyId, status: "success" });
+    expect(byTrace.get(items[1]!.trace_id)).toMatchObject({ origin: "stale", status: "error", errorCode: "VALIDATION_FAILED" });
+
+    // The same request again (a client retrying after a timeout) stores nothing more.
+    expect((await post(fixture.apiKey, { exposures: items })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await database().select().from(exposures).where(inArray(exposures.traceId, items.map((item) => item.trace_id)))).toHaveLength(2);
+  });
+
+  it("refuses, item by item, a version or experiment of another workspace as unknown, and keeps the valid items", async () => {
+    const fixture = await createPublishedPrompt();
+    const other = await createPublishedPrompt();
+    const { experimentId: otherExperiment, variants: otherVariants } = await startExperiment(other, [1, 1]);
+    const valid = exposureOf(fixture);
+    const items = [
+      exposureOf(fixture, { prompt_id: other.promptId, version_id: other.versionId }),
+      valid,
+      exposureOf(fixture, { experiment_id: otherExperiment, variant: "control", version_id: fixture.versionId }),
+      exposureOf(fixture, { version_id: otherVariants[1]!.versionId }),
+    ];
+    const answer = exposuresResponseSchema.parse(await (await post(fixture.apiKey, { exposures: items })).json());
+    expect(answer.results.map((result) => [result.accepted, result.error?.code])).toEqual([
+      [false, "NOT_FOUND"],
+      [true, undefined],
+      [false, "NOT_FOUND"],
+      [false, "NOT_FOUND"],
+    ]);
+    await storedExposures([valid.trace_id]);
+    const stored = await database().select().from(exposures).where(inArray(exposures.traceId, items.map((item) => item.trace_id)));
+    expect(stored.map((row) => row.traceId)).toEqual([valid.trace_id]);
+  });
+
+  it("checks the prompt, the experiment's variant and the key's environment of each item", async () => {
+    const fixture = await createPublishedPrompt();
+    const sibling = await createPublishedPrompt();
+    const { experimentId, treatmentVersionId } = await startExperiment(fixture, [1, 1]);
+    const answer = exposuresResponseSchema.parse(
+      await (
+        await post(fixture.apiKey, {
+          exposures: [
+            exposureOf(fixture, { experiment_id: experimentId, variant: "treatment", version_id: treatmentVersionId, unit_id: "u1" }),
+            exposureOf(fixture, { experiment_id: experimentId, variant: "treatment", unit_id: "u1" }),
+            exposureOf(fixture, { experiment_id: experimentId, variant: "nobody", unit_id: "u1" }),
+            exposureOf(fixture, { prompt_id: sibling.promptId }),
+            exposureOf(fixture, { variant: "treatment" }),
+            exposureOf(fixture, { trace_id: "tr_not_a_ulid" }),
+            exposureOf(fixture, { served_at: "2020-01-01T00:00:00Z" }),
+            { ...exposureOf(fixture), surprise: true },
+            "not an object",
+          ],
+        })
+      ).json(),
+    );
+    expect(answer.results.map((result) => result.accepted)).toEqual([true, false, false, false, false, false, false, false, false]);
+    expect(answer.results.slice(1).map((result) => result.error?.code)).toEqual(Array(8).fill("VALIDATION_FAILED"));
+    expect(answer.results[1]!.error!.message).toMatch(/does not serve version/);
+    expect(answer.results[5]!.error!.message).toMatch(/trace_id/);
+
+    const productionOnly = await createApiKey(fixture.workspaceId, newApiKey(), { environment: "production" });
+    const staging = exposuresResponseSchema.parse(await (await post(productionOnly.apiKey, { exposures: [exposureOf(fixture, { environment: "staging" })] })).json());
+    expect(staging.results[0]).toMatchObject({ accepted: false, error: { code: "VALIDATION_FAILED", message: expect.stringContaining("restricted to the production") } });
+  });
+
+  it("keeps the fallbacks an app served apart, by trace id, with nothing to attribute", async () => {
+    const fixture = await createPublishedPrompt();
+    const fallback = { trace_id: newId("trace"), origin: "fallback", slug: "not-in-xr2-yet", environment: "production", served_at: new Date().toISOString(), source: "checkout" } as const;
+    const answer = exposuresResponseSchema.parse(await (await post(fixture.apiKey, { exposures: [fallback, { ...fallback, trace_id: newId("trace"), version_id: fixture.versionId }] })).json());
+    expect(answer.results.map((result) => result.accepted)).toEqual([true, false]);
+    const rows = await pollUntil(() => database().select().from(fallbackUses).where(inArray(fallbackUses.traceId, [fallback.trace_id])), (found) => found.length === 1);
+    expect(rows[0]).toMatchObject({ workspaceId: fixture.workspaceId, slug: "not-in-xr2-yet", environment: "production", source: "checkout", apiKeyId: fixture.keyId });
+  });
+
+  it("answers bad requests with clear 4xx errors", async () => {
+    const fixture = await createPublishedPrompt();
+    expect((await post(null, { exposures: [exposureOf(fixture)] })).status).toBe(401);
+    const eventsOnly = await createApiKey(fixture.workspaceId, newApiKey(), { scopes: ["events:write"] });
+    expect((await post(eventsOnly.apiKey, { exposures: [exposureOf(fixture)] })).status).toBe(403);
+    expect((await post(fixture.apiKey, "{not json")).status).toBe(400);
+    expect((await post(fixture.apiKey, { exposures: [] })).status).toBe(400);
+    expect((await post(fixture.apiKey, { items: [] })).status).toBe(400);
+    const tooMany = await post(fixture.apiKey, { exposures: Array.from({ length: SDK_LIMITS.exposuresPerBatch + 1 }, () => exposureOf(fixture)) });
+    expect(tooMany.status).toBe(413);
+    expect((await post(fixture.apiKey, { exposures: [exposureOf(fixture)] }, { "content-type": "text/plain" })).status).toBe(415);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * POST /api/v1/exposures (D2): what SDKs served themselves — rendered locally from a cached
+ * template, assigned locally to a variant — reported afterwards in batches, so that dashboards,
+ * funnels and experiments count SDK traffic exactly like get-prompt's. The key needs
+ * `prompts:read` (the scope that fetched what was served); a request counts once against the
+ * events rate limits. Each item is checked alone (services/accept-exposures.ts); the accepted
+ * ones travel through the same queue and consumer as the edge's own exposures, idempotent by
+ * trace id, and the answer (202) is sent only once the queue has them: when it cannot take them
+ * the answer is 503, and the client sends the same request again.
+ */
+import { Hono, type Context } from "hono";
+import {
+  ApiError,
+  exposuresBodySchema,
+  limitBodySize,
+  requireJsonBody,
+  SDK_LIMITS,
+  type ExposureBatchMessage,
+  type ExposureItemResult,
+  type ExposuresResponse,
+  type FallbackBatchMessage,
+} from "@xr2/shared";
+import type { EdgeHono } from "../env.ts";
+import { acceptExposures } from "../services/accept-exposures.ts";
+import { assertRateLimit } from "../services/assert-rate-limit.ts";
+import { authenticateApiKey } from "../services/authenticate-api-key.ts";
+import { dependency } from "../services/dependency.ts";
+
+async function postExposures(c: Context<EdgeHono>): Promise<Response> {
+  const env = c.get("env");
+  const key = await authenticateApiKey(env, c.req.header("authorization"), "prompts:read");
+  c.set("workspaceId", key.workspace_id);
+  await assertRateLimit(c, { policies: ["eventsPerKey", "eventsPerWorkspace"], apiKey: key });
+
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError("BAD_REQUEST", 'The body must be JSON, e.g. {"exposures": [{"trace_id": "tr_…", "origin": "cache", …}]}');
+  }
+  const parsed = exposuresBodySchema.safeParse(body);
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", `The body must be {"exposures": [...]}: ${parsed.error.issues[0]?.message ?? "invalid body"}`, { details: parsed.error.issues });
+  const items = parsed.data.exposures;
+  if (items.length === 0) throw new ApiError("VALIDATION_FAILED", "exposures is empty: send at least one exposure");
+  if (items.length > SDK_LIMITS.exposuresPerBatch) throw new ApiError("PAYLOAD_TOO_LARGE", `A request holds at most ${SDK_LIMITS.exposuresPerBatch} exposures; this one has ${items.length}`);
+
+  const verdicts = await acceptExposures(env, items, { key, now: new Date() });
+  const exposures = verdicts.flatMap((verdict) => (verdict.accepted && verdict.kind === "exposure" ? [verdict.exposure] : []));
+  const fallbacks = verdicts.flatMap((verdict) => (verdict.accepted && verdict.kind === "fallback" ? [verdict.fallback] : []));
+  const messages: Array<ExposureBatchMessage | FallbackBatchMessage> = [];
+  if (exposures.length > 0) messages.push({ type: "exposure_batch", exposures });
+  if (fallbacks.length > 0) messages.push({ type: "fallback_batch", fallbacks });
+  if (messages.length > 0) await dependency("The events queue", () => env.EVENTS_QUEUE.sendBatch(messages.map((message) => ({ body: message, contentType: "json" as const }))));
+
+  const results = verdicts.map((verdict, index): ExposureItemResult => {
+    if (!verdict.accepted) return { index, trace_id: verdict.traceId, accepted: false, error: verdict.error };
+    return { index, trace_id: verdict.kind === "exposure" ? verdict.exposure.trace_id : verdict.fallback.trace_id, accepted: true };
+  });
+  const answer: ExposuresResponse = { results };
+  return c.json(answer, 202);
+}
+
+export const exposuresRoute = new Hono<EdgeHono>().post("/api/v1/exposures", limitBodySize(SDK_LIMITS.exposuresBodyBytes), requireJsonBody(), postExposures);
