@@ -179,6 +179,14 @@ async function createPopulatedWorkspace(db: Database) {
     latencyMs: 3,
     servedAt: hour,
   });
+  await db.insert(schema.fallbackUses).values({
+    traceId: newId("trace"),
+    workspaceId,
+    slug: "welcome",
+    environment: "production",
+    apiKeyId,
+    servedAt: hour,
+  });
   await db.insert(schema.events).values({
     workspaceId,
     eventId: newId("evt"),
