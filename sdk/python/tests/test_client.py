@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 import unittest
+import warnings
 import urllib.request
 from typing import Any, Callable, Dict, List
 
@@ -415,6 +419,45 @@ class SenderTest(ClientTestCase):
 
 
 class SafetyTest(ClientTestCase):
+    def test_interpreter_exit_flushes_what_was_queued(self) -> None:
+        script = (
+            "import sys; from xr2 import XR2\n"
+            "xr2 = XR2(api_key=sys.argv[1], base_url=sys.argv[2], flush_interval_seconds=30)\n"
+            "print(xr2.track('tr_x', 'exit_event'))\n"
+        )
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        done = subprocess.run(
+            [sys.executable, "-c", script, API_KEY, self.edge.url],
+            env=dict(os.environ, PYTHONPATH=package_root), capture_output=True, text=True, timeout=30,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn(done.stdout.strip(), self.edge.events)
+
+    def test_a_forked_child_tracks_with_its_own_sender(self) -> None:
+        if not hasattr(os, "fork"):
+            self.skipTest("no fork on this platform")
+        self.edge.publish("welcome", "Hi {name}", variables=NAME)
+        xr2 = self.client(flush_interval_seconds=30)
+        xr2.get_prompt("welcome", {"name": "A"})
+        xr2.track("tr_x", "before_fork")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12 warns about fork with threads: the case under test
+            pid = os.fork()
+        if pid == 0:  # the child: must neither hang nor resend the parent's queue
+            code = 1
+            try:
+                child_event = xr2.track("tr_x", "in_child")
+                code = 0 if xr2.get_prompt("welcome", {"name": "B"}).content == "Hi B" and xr2.flush(timeout=10) and child_event else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertTrue(xr2.flush(timeout=5))
+        with self.edge.lock:
+            names = sorted(event["event_name"] for event in self.edge.events.values())
+            self.assertEqual(set(self.edge.event_deliveries.values()), {1})
+        self.assertEqual(names, ["before_fork", "in_child"])
+
     def test_threads_share_one_client(self) -> None:
         self.edge.publish("welcome", "Hi {name}", variables=NAME)
         xr2 = self.client(cache_ttl_seconds=0.05)

@@ -399,7 +399,9 @@ class XR2:
                 threading.Thread(target=self._fetch_into_cache, args=(slug, flight), name="xr2-refresh", daemon=True).start()
         if not blocking:
             return ("pending", None)
-        flight.done.wait()
+        # Bounded even if the fetching thread vanished (it cannot, short of a fork: see below).
+        if not flight.done.wait((self.max_retries + 1) * (self.fetch_timeout_seconds + 1.5) + 1.0):
+            return ("error", "the fetch in progress did not finish")
         return flight.outcome
 
     def _fetch_into_cache(self, slug: str, flight: _Flight) -> None:
@@ -690,6 +692,18 @@ def _event_problem(event: Mapping[str, Any]) -> Optional[str]:
     if isinstance(when, bool) or not isinstance(when, (str, int)) or (isinstance(when, int) and when <= 0):
         return "timestamp must be ISO 8601 with offset, a datetime or positive Unix milliseconds"
     return None
+
+
+def _reset_after_fork() -> None:
+    # In a forked child (gunicorn, multiprocessing) only the forking thread survives: fetches in
+    # flight belong to threads that are gone, and the lock may have been held by one of them.
+    for client in list(_live_clients):
+        client._lock = threading.RLock()
+        client._flights = {}
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 @atexit.register
