@@ -8,6 +8,7 @@ import json
 import random
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -67,7 +68,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect())
+_opener = urllib.request.build_opener(_NoRedirect())  # honours HTTP(S)_PROXY / NO_PROXY
+# A loopback edge (local development, tests) is never reached through a proxy.
+_loopback_opener = urllib.request.build_opener(_NoRedirect(), urllib.request.ProxyHandler({}))
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def request(
@@ -89,7 +93,8 @@ def request(
     req = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     try:
         try:
-            raw = _opener.open(req, timeout=timeout)
+            opener = _loopback_opener if urllib.parse.urlsplit(url).hostname in _LOOPBACK_HOSTS else _opener
+            raw = opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as error:  # every non-2xx status, 304 included
             raw = error
         with raw:

@@ -76,7 +76,12 @@ class Sender:
 
     def enqueue(self, kind: str, item: Dict[str, Any]) -> bool:
         """Queues one item; False when it was dropped (queue full or sender closed)."""
-        size = len(json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")) + 1
+        try:
+            size = len(json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")) + 1
+        except (TypeError, ValueError) as error:  # would spoil the whole batch's JSON
+            logger.warning("xr2: an item of %s cannot be sent as JSON (%s); dropped", kind, error)
+            self._count(kind, "refused")
+            return False
         with self._cond:
             if self._closing or sum(len(queue) for queue in self._queues.values()) >= self._max_queue_size:
                 self._counts[kind]["dropped"] += 1

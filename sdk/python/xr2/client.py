@@ -205,6 +205,8 @@ class XR2:
             raise ValueError("slug must be 1-128 letters, digits, '-', '_' or '.'")
         if unit_id is not None and (not isinstance(unit_id, str) or not 1 <= len(unit_id) <= 128 or _UNSTORABLE.search(unit_id)):
             raise ValueError("unit_id must be text of 1 to 128 characters")
+        if variables is not None and not isinstance(variables, Mapping):
+            raise TypeError("variables must be a mapping of names to values")
         values = dict(variables or {})
         _check_values(values)
         if self.mode == "remote":
@@ -316,6 +318,10 @@ class XR2:
             when = iso(timestamp)
         else:
             when = timestamp  # ISO 8601 with offset, or Unix milliseconds
+        if fields is not None and not isinstance(fields, Mapping):
+            logger.warning("xr2: event %r dropped: fields must be a mapping", event_name)
+            self._sender._count("events", "refused")
+            return None
         event: Dict[str, Any] = {"event_id": event_id, "trace_id": trace_id, "event_name": event_name, "fields": dict(fields or {}), "timestamp": when}
         if category is not None:
             event["category"] = category
@@ -511,8 +517,8 @@ class XR2:
         query = [("env", self.environment)] + ([("unit_id", unit_id)] if unit_id is not None else []) + ([("source", self.source)] if self.source else [])
         path = f"/api/v1/get-prompt/{urllib.parse.quote(slug, safe='')}?{urllib.parse.urlencode(query)}"
         response = self._post_with_retries(path, {"variables": values})
-        if not isinstance(response, str) and response.status == 200:
-            body = response.json()
+        body = _json_object(response) if not isinstance(response, str) and response.status == 200 else None
+        if body is not None and isinstance(response, _http.Response):
             with self._lock:
                 self._served["network"] += 1
             return Prompt(
@@ -533,6 +539,8 @@ class XR2:
         if not isinstance(response, str) and response.status == 404 and response.error_code() == "NOT_FOUND":
             return self._serve_fallback(slug, values, unit_id, started, PromptNotFoundError(slug, self.environment))
         problem = response if isinstance(response, str) else f"HTTP {response.status} {response.error_code() or ''}".strip()
+        if body is None and not isinstance(response, str) and response.status == 200:
+            problem = "HTTP 200 with a body that is not a JSON object"
         logger.warning("xr2: get-prompt '%s' failed (%s)", slug, problem)
         return self._serve_fallback(slug, values, unit_id, started, PromptUnavailableError(slug, problem))
 
@@ -605,6 +613,14 @@ def _render(compiled: Any, values: Mapping[str, Any], definitions: List[Mapping[
     if isinstance(compiled, CompiledTemplate):
         return render_template(compiled, coerced, definitions), None
     return None, render_messages(compiled, coerced, definitions)
+
+
+def _json_object(response: _http.Response) -> Optional[Dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _check_values(values: Mapping[str, Any]) -> None:
