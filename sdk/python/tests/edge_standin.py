@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -288,19 +289,38 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up waiting (a timeout test)
 
 
+_EXPOSURE_KEYS = {
+    "trace_id", "origin", "slug", "prompt_id", "version_id", "environment", "served_at", "status",
+    "error_code", "unit_id", "variant", "experiment_id", "source", "latency_ms",
+}
+
+
 def _exposure_problem(item: Dict[str, Any], versions: Dict[str, Dict[str, Any]]) -> Optional[str]:
-    for name in ("trace_id", "origin", "slug", "environment", "served_at"):
+    """The edge's checks of an exposure (exposureInputSchema and the tenancy check), in short."""
+    unknown = set(item) - _EXPOSURE_KEYS
+    if unknown:
+        return f"unknown keys {sorted(unknown)}"
+    if not re.fullmatch(r"tr_[0-9a-hjkmnp-tv-z]{26}", str(item.get("trace_id"))):
+        return "trace_id must be 'tr_' followed by a lower-case ULID"
+    for name in ("origin", "slug", "environment", "served_at"):
         if not item.get(name):
             return f"{name} is required"
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", item["served_at"]):
+        return "served_at must be ISO 8601 with offset"
     if item["origin"] not in ("network", "cache", "stale", "bootstrap", "fallback"):
         return "unknown origin"
-    if item["origin"] != "fallback":
+    if item["origin"] == "fallback":
+        if any(item.get(name) for name in ("prompt_id", "version_id", "variant", "experiment_id")):
+            return "a fallback carries no prompt_id, version_id, variant or experiment_id"
+    else:
         if not item.get("prompt_id") or not item.get("version_id"):
             return "prompt_id and version_id are required unless origin is fallback"
         if item["version_id"] not in versions:
             return "version of another workspace"
     if item.get("status", "success") not in ("success", "error"):
         return "unknown status"
-    if ("variant" in item) != ("experiment_id" in item):
+    if (item.get("variant") is None) != (item.get("experiment_id") is None):
         return "variant and experiment_id go together"
+    if not isinstance(item.get("latency_ms", 0), (int, float)) or item.get("latency_ms", 0) < 0:
+        return "latency_ms must be a non-negative number"
     return None

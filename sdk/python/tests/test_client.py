@@ -83,7 +83,7 @@ class OriginsTest(ClientTestCase):
         self.assertRegex(item["served_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
         self.assertGreaterEqual(item["latency_ms"], 0)
         self.assertEqual(exposures[second.trace_id]["origin"], "cache")
-        self.assertEqual(xr2.stats()["served"]["network"], 1)
+        self.assertEqual(xr2.stats()["origins"]["network"], 1)
 
     def test_chat_prompt(self) -> None:
         self.edge.publish("chat", messages=[{"role": "system", "content": "You help {name}."}, {"role": "user", "content": "{% if q %}{q}{% else %}Hello{% endif %}"}], variables=NAME)
@@ -182,6 +182,7 @@ class OriginsTest(ClientTestCase):
         with self.assertRaises(PromptNotFoundError):
             xr2.get_prompt("missing")
         self.assertEqual(self.edge.count("GET", "/api/v1/prompts/welcome") + self.edge.count("GET", "/api/v1/prompts/missing"), 0)
+        self.assertEqual(sorted(self.client().prefetch()), ["other", "unwanted", "welcome"])  # the whole environment
 
 
 class ErrorsAndFallbacksTest(ClientTestCase):
@@ -386,6 +387,17 @@ class SenderTest(ClientTestCase):
         stats = xr2.stats()
         self.assertEqual((stats["events"]["sent"], stats["events"]["refused"]), (1, 1))
         self.assertIsNotNone(bad)
+
+    def test_refused_exposures_are_counted_not_retried(self) -> None:
+        document = self.edge.publish("welcome", "Hi {name}", variables=NAME)
+        with self.edge.lock:
+            del self.edge.versions[document["version_id"]]  # as if the version were another workspace's
+        xr2 = self.client()
+        xr2.get_prompt("welcome", {"name": "A"})
+        self.assertTrue(xr2.flush(timeout=5))
+        stats = xr2.stats()["exposures"]
+        self.assertEqual((stats["sent"], stats["refused"], stats["failed"]), (0, 1, 0))
+        self.assertEqual(self.edge.count("POST", "/api/v1/exposures"), 1)
 
     def test_locally_invalid_events_are_dropped_without_raising(self) -> None:
         xr2 = self.client()

@@ -63,6 +63,7 @@ _MAX_VALUE_CHARS = 10_000
 _MAX_EVENT_FIELDS = 32
 _MAX_FIELD_VALUE_CHARS = 1024
 _BUNDLE_SLUGS_PER_REQUEST = 50
+_ENGINE_CODES = ("syntax", "missing_variable", "type_mismatch", "unknown_variable", "limit_exceeded")
 
 
 @dataclass
@@ -344,15 +345,16 @@ class XR2:
         return self._sender.close(self._shutdown_timeout if timeout is None else timeout)
 
     def stats(self) -> Dict[str, Any]:
-        """Counters: queued, in_flight, sent, dropped (queue full), refused (invalid items),
-        failed (given up), retries, per kind under "events"/"exposures"; served per origin,
-        fallbacks, not_found, validation_errors, refreshes, refresh_failures, cached."""
+        """Counters: queued, in_flight, sent, dropped (queue full or closed), refused (invalid
+        items), failed (given up), retries, also per kind under "events"/"exposures"; answers per
+        origin under "origins", fallbacks, not_found, unavailable, validation_errors, refreshes,
+        refresh_failures, cached_prompts."""
         out = self._sender.stats()
         with self._lock:
-            out["served"] = dict(self._served)
+            out["origins"] = dict(self._served)
             out["fallbacks"] = self._served["fallback"]
             out.update(self._counters)
-            out["cached"] = len(self._cache)
+            out["cached_prompts"] = len(self._cache)
         return out
 
     # ------------------------------------------------------------------ cache
@@ -516,7 +518,8 @@ class XR2:
     def _get_remote(self, slug: str, values: Dict[str, Any], unit_id: Optional[str], started: float) -> Prompt:
         query = [("env", self.environment)] + ([("unit_id", unit_id)] if unit_id is not None else []) + ([("source", self.source)] if self.source else [])
         path = f"/api/v1/get-prompt/{urllib.parse.quote(slug, safe='')}?{urllib.parse.urlencode(query)}"
-        response = self._post_with_retries(path, {"variables": values})
+        # None means "no value" locally; the edge takes only strings, numbers and booleans.
+        response = self._post_with_retries(path, {"variables": {name: value for name, value in values.items() if value is not None}})
         body = _json_object(response) if not isinstance(response, str) and response.status == 200 else None
         if body is not None and isinstance(response, _http.Response):
             with self._lock:
@@ -669,11 +672,16 @@ def _template_error_from(response: _http.Response) -> TemplateError:
     """The edge's 400 VALIDATION_FAILED as the engine's exception (its details are engine errors)."""
     try:
         error = response.json()["error"]
-        details = [
-            TemplateErrorDetail(str(item["code"]), str(item.get("message", "")), variable=item.get("variable"))
-            for item in error.get("details") or []
-            if isinstance(item, Mapping) and "code" in item
-        ]
+        details = []
+        for item in error.get("details") or []:
+            if not isinstance(item, Mapping):
+                continue
+            if item.get("code") in _ENGINE_CODES:  # the engine's own errors
+                details.append(TemplateErrorDetail(str(item["code"]), str(item.get("message", "")), variable=item.get("variable")))
+            else:  # the request's schema (zod issues): name the variable from the issue's path
+                path = item.get("path") or []
+                variable = path[-1] if path and isinstance(path[-1], str) and path[-1] != "variables" else None
+                details.append(TemplateErrorDetail("type_mismatch", str(item.get("message", "invalid value")), variable=variable))
         return TemplateError(details or [TemplateErrorDetail("type_mismatch", str(error.get("message", "invalid variables")))])
     except Exception:  # noqa: BLE001
         return TemplateError([TemplateErrorDetail("type_mismatch", "the edge refused the variables")])
