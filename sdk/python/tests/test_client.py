@@ -13,6 +13,7 @@ import threading
 import time
 import unittest
 import warnings
+from unittest import mock
 import urllib.request
 from typing import Any, Callable, Dict, List
 
@@ -183,6 +184,20 @@ class OriginsTest(ClientTestCase):
             xr2.get_prompt("missing")
         self.assertEqual(self.edge.count("GET", "/api/v1/prompts/welcome") + self.edge.count("GET", "/api/v1/prompts/missing"), 0)
         self.assertEqual(sorted(self.client().prefetch()), ["other", "unwanted", "welcome"])  # the whole environment
+
+
+    def test_what_the_client_remembers_per_slug_is_bounded(self) -> None:
+        for index in range(5):
+            self.edge.publish(f"p{index}", f"prompt {index}")
+        xr2 = self.client()
+        with mock.patch("xr2.client._MAX_REMEMBERED_SLUGS", 3):
+            self.assertEqual(len(xr2.prefetch([f"p{index}" for index in range(5)])), 5)
+            for index in range(5):
+                with self.assertRaises(PromptNotFoundError):
+                    xr2.get_prompt(f"missing{index}")
+            self.assertEqual(xr2.stats()["cached_prompts"], 3)
+            self.assertEqual(len(xr2._not_found), 3)
+            self.assertEqual(xr2.get_prompt("p4").content, "prompt 4")  # the newest stayed
 
 
 class ErrorsAndFallbacksTest(ClientTestCase):

@@ -39,6 +39,7 @@ from .template import (
     CompiledTemplate,
     TemplateError,
     TemplateErrorDetail,
+    _utf16_len,
     coerce_variables,
     compile_messages,
     compile_template,
@@ -63,6 +64,8 @@ _MAX_VALUE_CHARS = 10_000
 _MAX_EVENT_FIELDS = 32
 _MAX_FIELD_VALUE_CHARS = 1024
 _BUNDLE_SLUGS_PER_REQUEST = 50
+# Bounds of what the client remembers per slug (cached templates, 404s, failures): oldest first out.
+_MAX_REMEMBERED_SLUGS = 10_000
 _ENGINE_CODES = ("syntax", "missing_variable", "type_mismatch", "unknown_variable", "limit_exceeded")
 
 
@@ -166,7 +169,6 @@ class XR2:
         self._flights: Dict[str, _Flight] = {}
         self._served: Dict[str, int] = {origin: 0 for origin in ORIGINS}
         self._counters: Dict[str, int] = {"not_found": 0, "validation_errors": 0, "refreshes": 0, "refresh_failures": 0, "unavailable": 0}
-        self._closed = False
         self._fallbacks = {slug: _compile_fallback(slug, spec) for slug, spec in (fallbacks or {}).items()}
         self._sender = Sender(
             self._post,
@@ -204,7 +206,7 @@ class XR2:
         started = time.perf_counter()
         if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
             raise ValueError("slug must be 1-128 letters, digits, '-', '_' or '.'")
-        if unit_id is not None and (not isinstance(unit_id, str) or not 1 <= len(unit_id) <= 128 or _UNSTORABLE.search(unit_id)):
+        if unit_id is not None and (not isinstance(unit_id, str) or not 1 <= _utf16_len(unit_id) <= 128 or _UNSTORABLE.search(unit_id)):
             raise ValueError("unit_id must be text of 1 to 128 characters")
         if variables is not None and not isinstance(variables, Mapping):
             raise TypeError("variables must be a mapping of names to values")
@@ -221,7 +223,11 @@ class XR2:
             return self._serve_fallback(slug, values, unit_id, started, PromptUnavailableError(slug, str(detail)))
 
         document = entry.document
-        version, variant, experiment_id = _choose_version(document, unit_id)
+        try:
+            version, variant, experiment_id = _choose_version(document, unit_id)
+        except (ValueError, KeyError, StopIteration, TypeError) as error:  # an experiment xR2 should never have served
+            logger.error("xr2: the experiment of '%s' cannot be assigned (%s); serving the published version", slug, error)
+            version, variant, experiment_id = document, None, None
         try:
             compiled = self._compiled(entry, version)
         except TemplateError as error:
@@ -288,13 +294,13 @@ class XR2:
                     if document.get("environment", self.environment) != self.environment:
                         continue
                     old = self._cache.get(document["slug"])
-                    self._cache[document["slug"]] = _Entry(document, None, now, compiled=old.compiled if old else {})
+                    _remember(self._cache, document["slug"], _Entry(document, None, now, compiled=_still_served(old, document)))
                     self._not_found.pop(document["slug"], None)
                     self._unreachable.pop(document["slug"], None)
                     loaded.append(document["slug"])
                 for slug in chunk or []:
                     if slug not in self._cache:
-                        self._not_found[slug] = now
+                        _remember(self._not_found, slug, now)
         return loaded
 
     # ------------------------------------------------------------------ events
@@ -339,8 +345,6 @@ class XR2:
 
     def close(self, timeout: Optional[float] = None) -> bool:
         """Flushes (bounded by `timeout`, default shutdown_timeout_seconds) and stops the sender."""
-        with self._lock:
-            self._closed = True
         _live_clients.discard(self)
         return self._sender.close(self._shutdown_timeout if timeout is None else timeout)
 
@@ -430,8 +434,8 @@ class XR2:
                     document = response.json()
                     if not _valid_document(document):
                         raise ValueError("the edge answered a prompt document this SDK cannot read")
-                    fresh = _Entry(document, response.headers.get("etag"), now, compiled=current.compiled if current else {})
-                    self._cache[slug] = fresh
+                    fresh = _Entry(document, response.headers.get("etag"), now, compiled=_still_served(current, document))
+                    _remember(self._cache, slug, fresh)
                     outcome = ("ok", fresh)
                 elif response.status == 304 and current is not None:
                     current.fetched_at, current.refresh_failed, current.last_attempt = now, False, now
@@ -440,7 +444,7 @@ class XR2:
                     if current is not None:
                         logger.warning("xr2: '%s' is no longer published to %s; dropped from the cache", slug, self.environment)
                     self._cache.pop(slug, None)
-                    self._not_found[slug] = now
+                    _remember(self._not_found, slug, now)
                     outcome = ("not_found", None)
                 else:
                     outcome = ("error", f"HTTP {response.status} {response.error_code() or ''}".strip())
@@ -460,7 +464,7 @@ class XR2:
                         current.refresh_failed, current.last_attempt = True, time.monotonic()
                         self._counters["refresh_failures"] += 1
                     else:
-                        self._unreachable[slug] = time.monotonic()
+                        _remember(self._unreachable, slug, time.monotonic())
                 self._flights.pop(slug, None)
             flight.outcome = outcome
             flight.done.set()
@@ -492,7 +496,7 @@ class XR2:
         for document in bootstrap["prompts"]:
             if not _valid_document(document):
                 raise ValueError(f"bootstrap holds a document this SDK cannot read: {str(document)[:80]}")
-            self._cache[document["slug"]] = _Entry(dict(document), None, None)
+            _remember(self._cache, document["slug"], _Entry(dict(document), None, None))
 
     # ------------------------------------------------------------------ fallback, remote
 
@@ -596,6 +600,23 @@ class XR2:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _remember(table: Dict[str, Any], slug: str, value: Any) -> None:
+    """table[slug] = value, forgetting the oldest slug when the table is full."""
+    if slug not in table and len(table) >= _MAX_REMEMBERED_SLUGS:
+        del table[next(iter(table))]
+    table[slug] = value
+
+
+def _still_served(old: Optional[_Entry], document: Mapping[str, Any]) -> Dict[str, Any]:
+    """The compiled templates of `old` that the new document still serves (versions never change)."""
+    if old is None:
+        return {}
+    served = {str(document.get("version_id"))}
+    for variant in (document.get("experiment") or {}).get("variants") or []:
+        served.add(str((variant.get("version") or {}).get("version_id")))
+    return {version_id: compiled for version_id, compiled in old.compiled.items() if version_id in served}
 
 
 def _choose_version(document: Mapping[str, Any], unit_id: Optional[str]) -> Tuple[Mapping[str, Any], Optional[str], Optional[str]]:
