@@ -46,6 +46,10 @@ class ConformanceTest(unittest.TestCase):
     def setUpClass(cls) -> None:
         cls.fixture = load_fixture()
 
+    def test_case_names_are_unique(self) -> None:
+        names = [case["name"] for case in self.fixture["template"] + self.fixture["assignment"]]
+        self.assertEqual(sorted(name for name in set(names) if names.count(name) > 1), [])
+
     def test_template_cases(self) -> None:
         cases = self.fixture["template"]
         self.assertGreater(len(cases), 0)
