@@ -175,7 +175,7 @@ class OriginsTest(ClientTestCase):
         self.edge.publish("other", "Other")
         self.edge.publish("unwanted", "No")
         xr2 = self.client()
-        self.assertEqual(sorted(xr2.prefetch(["welcome", "other", "missing"])), ["other", "welcome"])
+        self.assertEqual(sorted(xr2.prefetch(["welcome", "other", "missing", "not a slug"])), ["other", "welcome"])
         bundle_requests = [r for r in self.edge.requests if r["path"] == "/api/v1/prompts"]
         self.assertEqual([sorted(r["query"]["slug"]) for r in bundle_requests], [["missing", "other", "welcome"]])
         self.assertEqual(xr2.get_prompt("welcome", {"name": "A"}).origin, "cache")

@@ -271,7 +271,11 @@ class XR2:
         so later calls start warm. Returns the slugs loaded; never raises for outages."""
         if self.mode == "remote":
             return []
-        wanted = None if slugs is None else list(dict.fromkeys(slugs))
+        wanted = None
+        if slugs is not None:
+            wanted = [slug for slug in dict.fromkeys(slugs) if isinstance(slug, str) and _SLUG.fullmatch(slug)]
+            if not wanted:
+                return []
         loaded: List[str] = []
         chunks = [None] if wanted is None else [wanted[i : i + _BUNDLE_SLUGS_PER_REQUEST] for i in range(0, len(wanted), _BUNDLE_SLUGS_PER_REQUEST)]
         for chunk in chunks:
