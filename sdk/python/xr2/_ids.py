@@ -1,0 +1,40 @@
+"""Ids and timestamps the SDK mints: trace ids ("tr_" + a lower-case ULID, so the edge sorts them
+by time like its own) and event ids (so a retried batch is never counted twice)."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def ulid() -> str:
+    """26 characters of Crockford base32: 48-bit millisecond time, then 80 random bits."""
+    value = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def trace_id() -> str:
+    return "tr_" + ulid()
+
+
+def event_id() -> str:
+    return "ev_" + ulid()
+
+
+def iso_now() -> str:
+    return iso(datetime.now(timezone.utc))
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and "Z"; a naive datetime is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
