@@ -140,7 +140,7 @@ describe("the OpenAPI document", () => {
   it("names the API worker as the server, and the edge worker on the Product API's operations", () => {
     expect(document.servers.map((server) => server.url)).toEqual(expect.arrayContaining(["/", "http://127.0.0.1:8788"]));
     const edge = operations.filter((entry) => entry.operation.servers !== undefined);
-    expect(edge.map((entry) => entry.operation.operationId).sort()).toEqual(["getPublishedPrompt", "renderPublishedPrompt", "trackEvent", "trackEvents"]);
+    expect(edge.map((entry) => entry.operation.operationId).sort()).toEqual(["getPromptBundle", "getPromptTemplate", "getPublishedPrompt", "renderPublishedPrompt", "reportExposures", "trackEvent", "trackEvents"]);
     for (const entry of edge) expect(entry.operation.servers![0]).toMatchObject({ url: "{edgeOrigin}", variables: { edgeOrigin: { default: "http://127.0.0.1:8787" } } });
   });
 });
