@@ -79,6 +79,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "GET /api/analytics/funnels": "getFunnel",
   "GET /api/analytics/cohorts": "getCohorts",
   "GET /api/analytics/llm-usage": "getLlmUsage",
+  "GET /api/analytics/serving": "getServing",
   "GET /api/analytics/live": "getLiveCounts",
   "GET /api/analytics/experiments/{experimentId}": "getExperimentResults",
   // Experiments
