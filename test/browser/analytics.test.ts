@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpDb } from "../../db/client.ts";
 import { FAKE_LLM_KEYS } from "../../local/llm-providers/index.ts";
+import { newId } from "../../workers/shared/src/ids.ts";
 import { until } from "../support/http-client.ts";
 import { captureViews, HAS_CHROMIUM, openPage, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
@@ -276,6 +277,35 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard and experiments in the browser", (
     expect(await usage.getByRole("link", { name: "see the snippet" }).getAttribute("href")).toBe(`/prompts/${promptId}?tab=code`);
     expect(await page.locator('[data-kpi="requests"] dd').textContent()).toBe("0");
     expect(await usage.locator("details.chart-table").count()).toBe(0);
+  });
+
+  it("shows how apps were served: the edge's answers and the fallbacks an SDK reported", async () => {
+    const { page } = watched;
+    // An SDK that could not reach xR2 served the app's own text twice, and says so once it can.
+    const fallback = () => ({ trace_id: newId("trace"), origin: "fallback", slug: "welcome", environment: "production", served_at: new Date().toISOString() });
+    const reported = await fetch(`${harness.stack.urls.edge}/api/v1/exposures`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ exposures: [fallback(), fallback()] }),
+    });
+    expect(reported.status, await reported.clone().text()).toBe(202);
+    const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const stored = await until(10_000, () => harness.api("GET", `/api/analytics/serving?from=${range.from}&to=${range.to}`, ws), (answer) => answer.body.without_xr2 === 2);
+    expect(stored.body.without_xr2).toBe(2);
+
+    await page.goto(`${harness.site}/dashboard?range=24h&prompt=${promptId}`);
+    await page.getByRole("heading", { name: "How apps were served" }).waitFor();
+    await expect.poll(() => panel(page, "How apps were served").textContent(), { timeout: 15_000 }).toContain(`${requests + 2} answers; 2 (`);
+    const rows = await tableOf(page, "How apps were served");
+    expect(rows.map((row) => row.slice(0, 2))).toEqual([
+      ["Edge, rendered by get-prompt", String(requests)],
+      ["SDK, fetched just now", "0"],
+      ["SDK, from its cache", "0"],
+      ["SDK, stale copy (xR2 unreachable)", "0"],
+      ["SDK, bundle shipped with the app", "0"],
+      ["App's own fallback text", "2"],
+    ]);
+    expect(await panel(page, "How apps were served").textContent()).toContain("Most served from a fallback: welcome (2)");
   });
 
   it("warns of a sample-ratio mismatch when the units do not split as the weights say", async () => {

@@ -174,3 +174,15 @@ export const ANALYTICS_LIMITS = {
   srmThreshold: 0.001,
   maxVariants: 10,
 } as const;
+
+export type ServingOrigin = "edge" | "network" | "cache" | "stale" | "bootstrap" | "fallback";
+
+/** GET /api/analytics/serving: how apps were served over the range. */
+export interface Serving {
+  from: string;
+  to: string;
+  total: number;
+  by_origin: Array<{ origin: ServingOrigin; count: number; share: number | null }>;
+  without_xr2: number;
+  fallback_slugs: Array<{ slug: string; count: number }>;
+}

@@ -17,6 +17,7 @@ import { customRange, isoDay, presetRange, RANGE_PRESETS, type RangePreset, type
 import { FunnelPanel } from "~/analytics/funnel-panel";
 import { LivePanel } from "~/analytics/live-panel";
 import { LlmCostPanel } from "~/analytics/llm-cost-panel";
+import { ServingPanel } from "~/analytics/serving-panel";
 import { CostPerConversionPanel, ErrorRatePanel, HeadlineFigures, LatencyPanel, SeriesTruncatedNotice, TopPanel, UsagePanel, type StatsView } from "~/analytics/usage-panels";
 import { currentWorkspace } from "~/session/session";
 import "~/styles/analytics.css";
@@ -195,6 +196,7 @@ export default function DashboardPage() {
               </>
             )}
           </Show>
+          <ServingPanel range={range()!} promptId={promptId()} environment={environment() || null} workspaceId={workspaceId()} />
           <LlmCostPanel range={range()!} promptId={promptId()} workspaceId={workspaceId()} />
           <FunnelPanel promptId={promptId()} range={range()!} environment={environment()} definitions={definitions.data() ?? []} snippetHref={snippetHref()} />
           <CohortPanel promptId={promptId()} range={range()!} definitions={definitions.data() ?? []} snippetHref={snippetHref()} />
