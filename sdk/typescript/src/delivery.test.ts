@@ -103,6 +103,14 @@ describe("events", () => {
     expect(edge.events.has(bad)).toBe(false);
   });
 
+  it("gives up, without retrying, a batch that cannot be serialized", async () => {
+    const xr2 = client();
+    xr2.track("tr_01jf0000000000000000000000", "purchase", { big: 1n as unknown as number });
+    await xr2.flush();
+    expect(xr2.stats().events).toMatchObject({ queued: 0, failed: 1 });
+    expect(eventRequests()).toHaveLength(0);
+  });
+
   it("bounds the queue and counts what it drops", async () => {
     const xr2 = client({ maxQueueSize: 5 });
     for (let i = 0; i < 8; i++) xr2.track("tr_01jf0000000000000000000000", "purchase");
