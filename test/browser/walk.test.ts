@@ -3,6 +3,8 @@
 // it → v2 → diff v1/v2 → rollback → invite a Viewer who can read but not publish → an API key →
 // the dashboard after events were sent. Screenshots of each main page in light, dark and 375 px,
 // axe on each, and no browser error on the way.
+import { spawnSync } from "node:child_process";
+import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, poll, screenshot, type WatchedPage } from "./support/browser.ts";
@@ -10,6 +12,19 @@ import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 const PASSWORD = "correct horse battery staple";
 const TEMPLATE = "Hello {name}! {% if vip %}Thanks for staying with us.{% else %}Upgrade today.{% endif %}";
+
+/** TypeScript's syntax errors in `code` (no type check: the SDK is not installed here). */
+function typescriptSyntaxErrors(code: string): string[] {
+  const output = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return (output.diagnostics ?? []).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+}
+
+/** Python's verdict on `code`'s syntax ("" when it parses), from the machine's python3. */
+function pythonSyntaxError(code: string): string {
+  const parsed = spawnSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: code, encoding: "utf8" });
+  if (parsed.error) throw parsed.error;
+  return parsed.status === 0 ? "" : parsed.stderr;
+}
 
 interface Served {
   status: number;
@@ -279,6 +294,7 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     expect(typescript).toContain(`xr2.track(p.trace_id, "conversion", { revenue: 9.99 });`);
     expect(typescript).toContain("await xr2.flush();");
     expect(await panel("TypeScript").getByLabel("Install command").textContent()).toBe("npm install @xr2/sdk");
+    expect(typescriptSyntaxErrors(typescript!)).toEqual([]);
     await panel("TypeScript").getByRole("button", { name: "Copy snippet" }).click();
     await poll(readClipboard).toBe(typescript);
 
@@ -298,6 +314,7 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     expect(python).toContain(`xr2.track(p.trace_id, "conversion", {"revenue": 9.99})`);
     expect(python).toContain("xr2.flush()");
     expect(await panel("Python").getByLabel("Install command").textContent()).toBe("pip install xr2");
+    expect(pythonSyntaxError(python!)).toBe("");
     await panel("Python").getByRole("button", { name: "Copy snippet" }).click();
     await poll(readClipboard).toBe(python);
 
@@ -307,6 +324,7 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     expect(curl).toContain(`curl "${edge}/api/v1/get-prompt/checkout-welcome?env=production&var.name=example&var.vip=true"`);
     expect(curl).toContain(`-H "Authorization: Bearer $XR2_API_KEY"`);
     // No language shows the real key.
+    expect(apiKey, "the key of the API-key step").toMatch(/\S{16}/);
     for (const code of [typescript, python, curl]) expect(code).not.toContain(apiKey);
     // What the cURL tab says works as it stands: the edge serves the prompt with these values,
     // and accepts the event command with the answer's trace id.
@@ -354,6 +372,33 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     await openTab(page, "TypeScript");
     expect(await panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain(`xr2.track(p.trace_id, "checkout_completed", { revenue: 42 });`);
     expect(await captureViews(page, "prompt-code", (current) => current.getByRole("tabpanel", { name: "TypeScript" }).waitFor())).toEqual([]);
+
+    // A chat prompt reads p.messages; a declared default is the sample, an enum without one shows
+    // its first value.
+    const chat = await harness.api("POST", "/api/prompts", { token: session.body.access_token, workspaceId, body: { slug: "support-reply", name: "Support reply" } });
+    expect(chat.status, JSON.stringify(chat.body)).toBe(201);
+    const version = await harness.api("POST", `/api/prompts/${chat.body.id}/versions`, {
+      token: session.body.access_token,
+      workspaceId,
+      body: {
+        messages: [
+          { role: "system", content: "Answer in a {tone} tone" },
+          { role: "user", content: "{count} orders are late" },
+        ],
+        variables: [
+          { name: "tone", type: "enum", required: true, values: ["friendly", "formal"] },
+          { name: "count", type: "number", required: false, default: 3 },
+        ],
+      },
+    });
+    expect(version.status, JSON.stringify(version.body)).toBe(201);
+    await page.goto(`${harness.site}/prompts/${chat.body.id}?tab=code`);
+    await poll(() => panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain(`xr2.getPrompt("support-reply", {\n  variables: { tone: "friendly", count: 3 },`);
+    expect(await panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain("console.log(p.messages);");
+    await openTab(page, "Python");
+    expect(await panel("Python").getByLabel("Python code").textContent()).toContain(`variables={"tone": "friendly", "count": 3}`);
+    expect(await panel("Python").getByLabel("Python code").textContent()).toContain("print(p.messages)");
+    expect(pythonSyntaxError((await panel("Python").getByLabel("Python code").textContent())!)).toBe("");
   });
 
   it("logged no browser error on the way", () => {
