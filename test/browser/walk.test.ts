@@ -3,13 +3,28 @@
 // it → v2 → diff v1/v2 → rollback → invite a Viewer who can read but not publish → an API key →
 // the dashboard after events were sent. Screenshots of each main page in light, dark and 375 px,
 // axe on each, and no browser error on the way.
+import { spawnSync } from "node:child_process";
+import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { captureViews, HAS_CHROMIUM, openPage, screenshot, type WatchedPage } from "./support/browser.ts";
+import { captureViews, HAS_CHROMIUM, openPage, poll, screenshot, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 const PASSWORD = "correct horse battery staple";
 const TEMPLATE = "Hello {name}! {% if vip %}Thanks for staying with us.{% else %}Upgrade today.{% endif %}";
+
+/** TypeScript's syntax errors in `code` (no type check: the SDK is not installed here). */
+function typescriptSyntaxErrors(code: string): string[] {
+  const output = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return (output.diagnostics ?? []).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+}
+
+/** Python's verdict on `code`'s syntax ("" when it parses), from the machine's python3. */
+function pythonSyntaxError(code: string): string {
+  const parsed = spawnSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: code, encoding: "utf8" });
+  if (parsed.error) throw parsed.error;
+  return parsed.status === 0 ? "" : parsed.stderr;
+}
 
 interface Served {
   status: number;
@@ -254,6 +269,136 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     await expect.poll(() => page.locator('[data-live="events-60m"]').textContent(), { timeout: 20_000 }).toBe("3");
     await expect.poll(() => page.locator('[data-live="requests-60m"]').textContent(), { timeout: 20_000 }).toBe(String(served));
     expect(await captureViews(page, "walk-dashboard", (current) => current.locator('[data-live="events-60m"]').waitFor())).toEqual([]);
+  });
+
+  it("shows the prompt's code in TypeScript, Python and cURL, built from its slug, variables and events", async () => {
+    const { page } = pm;
+    const edge = harness.stack.urls.edge;
+    const readClipboard = () => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    const panel = (language: string) => page.getByRole("tabpanel", { name: language });
+    const tabState = () => page.getByRole("tablist", { name: "Snippet language" }).getByRole("tab").evaluateAll((tabs) => tabs.map((tab) => `${tab.textContent}:${tab.getAttribute("aria-selected")}:${tab.getAttribute("tabindex")}`));
+    // Opened straight on the tab, the preview has not run: the snippet shows examples by type
+    // (no default is declared). Production serves v1 (rolled back), which has no chat messages.
+    await page.goto(`${promptUrl}?tab=code`);
+    await page.getByRole("heading", { name: "Use it from your app" }).waitFor();
+    // A first visit: TypeScript, the SDK, is the default.
+    await poll(tabState).toEqual(["TypeScript:true:0", "Python:false:-1", "cURL:false:-1"]);
+
+    const typescript = await panel("TypeScript").getByLabel("TypeScript code").textContent();
+    expect(typescript).toContain(`import { XR2 } from "@xr2/sdk";`);
+    expect(typescript).toContain("apiKey: process.env.XR2_API_KEY!");
+    expect(typescript).toContain(`baseUrl: "${edge}"`);
+    expect(typescript).toContain(`environment: "production"`);
+    expect(typescript).toContain(`xr2.getPrompt("checkout-welcome", {\n  variables: { name: "example", vip: true },\n  unitId: "user-42"`);
+    expect(typescript).toContain("console.log(p.content);");
+    expect(typescript).toContain(`xr2.track(p.trace_id, "conversion", { revenue: 9.99 });`);
+    expect(typescript).toContain("await xr2.flush();");
+    expect(await panel("TypeScript").getByLabel("Install command").textContent()).toBe("npm install @xr2/sdk");
+    expect(typescriptSyntaxErrors(typescript!)).toEqual([]);
+    await panel("TypeScript").getByRole("button", { name: "Copy snippet" }).click();
+    await poll(readClipboard).toBe(typescript);
+
+    // The environment picker feeds every language.
+    await page.getByLabel("Environment", { exact: true }).selectOption("staging");
+    await poll(() => panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain(`environment: "staging"`);
+    await page.getByLabel("Environment", { exact: true }).selectOption("production");
+
+    await openTab(page, "Python");
+    const python = await panel("Python").getByLabel("Python code").textContent();
+    expect(python).toContain("from xr2 import XR2");
+    expect(python).toContain(`api_key=os.environ["XR2_API_KEY"]`);
+    expect(python).toContain(`base_url="${edge}"`);
+    expect(python).toContain(`environment="production"`);
+    expect(python).toContain(`p = xr2.get_prompt(\n    "checkout-welcome",\n    variables={"name": "example", "vip": True},\n    unit_id="user-42",\n)`);
+    expect(python).toContain("print(p.content)");
+    expect(python).toContain(`xr2.track(p.trace_id, "conversion", {"revenue": 9.99})`);
+    expect(python).toContain("xr2.flush()");
+    expect(await panel("Python").getByLabel("Install command").textContent()).toBe("pip install xr2");
+    expect(pythonSyntaxError(python!)).toBe("");
+    await panel("Python").getByRole("button", { name: "Copy snippet" }).click();
+    await poll(readClipboard).toBe(python);
+
+    await openTab(page, "cURL");
+    const curl = (await panel("cURL").getByLabel("cURL commands").textContent())!;
+    expect(await panel("cURL").getByLabel("Install command").count()).toBe(0);
+    expect(curl).toContain(`curl "${edge}/api/v1/get-prompt/checkout-welcome?env=production&var.name=example&var.vip=true"`);
+    expect(curl).toContain(`-H "Authorization: Bearer $XR2_API_KEY"`);
+    // No language shows the real key.
+    expect(apiKey, "the key of the API-key step").toMatch(/\S{16}/);
+    for (const code of [typescript, python, curl]) expect(code).not.toContain(apiKey);
+    // What the cURL tab says works as it stands: the edge serves the prompt with these values,
+    // and accepts the event command with the answer's trace id.
+    const url = /curl "([^"]+)"/.exec(curl)![1]!;
+    const answer = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(answer.status).toBe(200);
+    const served = (await answer.json()) as { content: string; trace_id: string };
+    expect(served.content).toBe("Hello example! Thanks for staying with us.");
+    const body = /-d '([^']+)'/.exec(curl)![1]!;
+    expect(JSON.parse(body)).toEqual({ trace_id: "<trace_id from the answer>", event_name: "conversion", fields: { revenue: 9.99 } });
+    const event = await fetch(`${edge}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: body.replace("<trace_id from the answer>", served.trace_id),
+    });
+    expect(event.status, await event.clone().text()).toBe(202);
+
+    // Arrow keys move between the tabs (wrapping), and focus follows the selection.
+    const focusedTab = () => page.locator('[role="tab"]:focus').textContent();
+    await page.getByRole("tab", { name: "cURL" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await poll(focusedTab).toBe("TypeScript");
+    await poll(tabState).toEqual(["TypeScript:true:0", "Python:false:-1", "cURL:false:-1"]);
+    await page.keyboard.press("ArrowLeft");
+    await poll(focusedTab).toBe("cURL");
+    await page.keyboard.press("ArrowLeft");
+    await poll(focusedTab).toBe("Python");
+    await poll(tabState).toEqual(["TypeScript:false:-1", "Python:true:0", "cURL:false:-1"]);
+
+    // The workspace's first defined event (by name) replaces the generic one, with its required
+    // fields; the last chosen language survives the reload.
+    const workspaceId = await page.getByLabel("Workspace").inputValue();
+    const session = await harness.api("POST", "/api/auth/login", { body: { email: pmEmail, password: PASSWORD } });
+    for (const definition of [
+      { event_name: "signup", category: "activation", description: null, required_fields: [], optional_fields: [] },
+      { event_name: "checkout_completed", category: "conversion", description: null, required_fields: [{ name: "revenue", type: "number" }], optional_fields: [] },
+    ]) {
+      const created = await harness.api("POST", "/api/event-definitions", { body: definition, token: session.body.access_token, workspaceId });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    await page.reload();
+    await page.getByRole("heading", { name: "Use it from your app" }).waitFor();
+    await poll(tabState).toEqual(["TypeScript:false:-1", "Python:true:0", "cURL:false:-1"]);
+    await poll(() => panel("Python").getByLabel("Python code").textContent()).toContain(`xr2.track(p.trace_id, "checkout_completed", {"revenue": 42})`);
+    await openTab(page, "TypeScript");
+    expect(await panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain(`xr2.track(p.trace_id, "checkout_completed", { revenue: 42 });`);
+    expect(await captureViews(page, "prompt-code", (current) => current.getByRole("tabpanel", { name: "TypeScript" }).waitFor())).toEqual([]);
+
+    // A chat prompt reads p.messages; a declared default is the sample, an enum without one shows
+    // its first value.
+    const chat = await harness.api("POST", "/api/prompts", { token: session.body.access_token, workspaceId, body: { slug: "support-reply", name: "Support reply" } });
+    expect(chat.status, JSON.stringify(chat.body)).toBe(201);
+    const version = await harness.api("POST", `/api/prompts/${chat.body.id}/versions`, {
+      token: session.body.access_token,
+      workspaceId,
+      body: {
+        messages: [
+          { role: "system", content: "Answer in a {tone} tone" },
+          { role: "user", content: "{count} orders are late" },
+        ],
+        variables: [
+          { name: "tone", type: "enum", required: true, values: ["friendly", "formal"] },
+          { name: "count", type: "number", required: false, default: 3 },
+        ],
+      },
+    });
+    expect(version.status, JSON.stringify(version.body)).toBe(201);
+    await page.goto(`${harness.site}/prompts/${chat.body.id}?tab=code`);
+    await poll(() => panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain(`xr2.getPrompt("support-reply", {\n  variables: { tone: "friendly", count: 3 },`);
+    expect(await panel("TypeScript").getByLabel("TypeScript code").textContent()).toContain("console.log(p.messages);");
+    await openTab(page, "Python");
+    expect(await panel("Python").getByLabel("Python code").textContent()).toContain(`variables={"tone": "friendly", "count": 3}`);
+    expect(await panel("Python").getByLabel("Python code").textContent()).toContain("print(p.messages)");
+    expect(pythonSyntaxError((await panel("Python").getByLabel("Python code").textContent())!)).toBe("");
   });
 
   it("logged no browser error on the way", () => {

@@ -397,10 +397,10 @@ export default function PromptPage() {
                   <section class="panel" aria-labelledby="code-heading">
                     <h2 id="code-heading">Use it from your app</h2>
                     <p class="muted">
-                      Apps fetch the live version from the edge by slug; the answer carries the rendered {draft().kind === "chat" ? "messages" : "text"}, the model settings and a{" "}
-                      <code>trace_id</code> to attach business events to.
+                      Apps get the live version by slug: the SDKs cache it and render it in the app, cURL asks the edge. Either way the answer carries the rendered{" "}
+                      {draft().kind === "chat" ? "messages" : "text"}, the model settings and a <code>trace_id</code> to attach business events to.
                     </p>
-                    <EdgeSnippet slug={current().slug} variables={checkedVariables().variables} samples={samples()} />
+                    <EdgeSnippet slug={current().slug} kind={draft().kind} variables={checkedVariables().variables} samples={samples()} />
                   </section>
                 </div>
               </Match>
