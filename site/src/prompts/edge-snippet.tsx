@@ -111,7 +111,7 @@ export function EdgeSnippet(props: { slug: string; kind: "text" | "chat"; variab
         <div class="row">
           <CopyButton value={code()} label="Copy snippet" />
           <span class="muted small">
-            Needs an API key with the <code>prompts:read</code> scope, and <code>events:write</code> to send {language() === "curl" ? "events" : "exposures and events"}:{" "}
+            Needs an API key with the <code>prompts:read</code> scope{language() === "curl" ? "" : " (which also reports what the SDK served)"}, and <code>events:write</code> to send events:{" "}
             <a href="/api-keys">create one</a>.
           </span>
         </div>
