@@ -1,18 +1,24 @@
 /**
- * The TypeScript SDK against the whole local stack (D2), as an app uses it: what it serves
+ * The SDKs against the whole local stack (D2), as apps use them — the TypeScript one throughout,
+ * the Python one for serving and reporting: what it serves
  * while a PM publishes, rolls back and revokes; an A/B effect planted through it (local
  * assignment, local exposures, track) recovered exactly by the experiment's results; events
  * sent while the edge answers 503 arriving once each; and, with the stack stopped, answers from
  * its cache, a bootstrap bundle or the app's fallback.
  */
+import { execFile, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import type { LocalStack } from "../../local/stack.ts";
+import { ROOT, type LocalStack } from "../../local/stack.ts";
 import { PromptNotFoundError, XR2 } from "../../sdk/typescript/src/index.ts";
 import { apiClient, until } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
+
+// The Python SDK needs only a python3 (≥ 3.9) on the PATH; a machine without one skips its test (CI has one).
+const HAS_PYTHON = spawnSync("python3", ["-c", "import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)"]).status === 0;
 
 let stack: LocalStack;
 let stopStack: () => Promise<void>;
@@ -63,12 +69,12 @@ async function createPrompt(ws: { token: string; workspaceId: string }, slug: st
   return { promptId: prompt.body.id as string, versionIds: ids };
 }
 
-async function publish(ws: { token: string; workspaceId: string }, promptId: string, versionId: string) {
-  const published = await api("PUT", `/api/prompts/${promptId}/versions/${versionId}/publish`, { ...ws, body: { environment: "production" } });
+async function publish(ws: { token: string; workspaceId: string }, promptId: string, versionId: string, environment = "production") {
+  const published = await api("PUT", `/api/prompts/${promptId}/versions/${versionId}/publish`, { ...ws, body: { environment } });
   expect(published.status, JSON.stringify(published.body)).toBe(200);
 }
 
-describe("the TypeScript SDK on the local stack", () => {
+describe("the SDKs on the local stack", () => {
   it("serves v1 from the network, then from cache; a publish, a rollback and a revocation reach it within its TTL", async () => {
     const { ws, key, keyId } = await workspace();
     const { promptId, versionIds } = await createPrompt(ws, "welcome", ["Hello, {name}.", "Hey {name}!"]);
@@ -113,6 +119,7 @@ describe("the TypeScript SDK on the local stack", () => {
     const { ws, key } = await workspace();
     const { promptId, versionIds } = await createPrompt(ws, "checkout", ["Buy {item}.", "Get {item} now!"]);
     await publish(ws, promptId, versionIds[0]!);
+    await publish(ws, promptId, versionIds[1]!, "staging");
     const experiment = await api("POST", "/api/experiments", {
       ...ws,
       body: { prompt_id: promptId, environment: "production", name: "Urgency", primary_event: "purchase", variants: [{ version_id: versionIds[0], weight: 1 }, { version_id: versionIds[1], weight: 1 }] },
@@ -193,6 +200,34 @@ describe("the TypeScript SDK on the local stack", () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it.skipIf(!HAS_PYTHON)("the Python SDK serves and reports against the same edge: exposures with their origins, the event attributed to the version served", async () => {
+    const { ws, key } = await workspace();
+    const { promptId, versionIds } = await createPrompt(ws, "python-welcome", ["Hello from Python, {name}."]);
+    await publish(ws, promptId, versionIds[0]!);
+    const script = [
+      "import json, sys",
+      "from xr2 import XR2",
+      "with XR2(api_key=sys.argv[1], base_url=sys.argv[2], source='py-e2e') as xr2:",
+      "    answers = [xr2.get_prompt('python-welcome', variables={'name': name}) for name in ('Ada', 'Bo')]",
+      "    event_id = xr2.track(answers[0].trace_id, 'signup', {'plan': 'pro'})",
+      "    xr2.flush(timeout=20)",
+      "print(json.dumps({'answers': [{'content': a.content, 'origin': a.origin, 'trace_id': a.trace_id, 'version_id': a.version_id} for a in answers], 'event_id': event_id}))",
+    ].join("\n");
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile("python3", ["-c", script, key, stack.urls.edge], { env: { ...process.env, PYTHONPATH: join(ROOT, "sdk/python") }, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    const result = JSON.parse(output) as { answers: Array<{ content: string; origin: string; trace_id: string; version_id: string }>; event_id: string };
+    expect(result.answers.map((answer) => [answer.content, answer.origin, answer.version_id])).toEqual([
+      ["Hello from Python, Ada.", "network", versionIds[0]],
+      ["Hello from Python, Bo.", "cache", versionIds[0]],
+    ]);
+    const traces = result.answers.map((answer) => answer.trace_id);
+    const exposures = await until(10_000, () => query<{ trace_id: string; origin: string; source: string }>("select trace_id, origin::text, source from exposures where trace_id = any($1)", [traces]), (rows) => rows.length === 2);
+    expect(new Map(exposures.map((row) => [row.trace_id, [row.origin, row.source]]))).toEqual(new Map([[traces[0], ["network", "py-e2e"]], [traces[1], ["cache", "py-e2e"]]]));
+    const events = await until(10_000, () => query<{ event_id: string; version_id: string | null }>("select event_id, version_id from events where workspace_id = $1", [ws.workspaceId]), (rows) => rows.length === 1 && rows[0]!.version_id !== null);
+    expect(events).toEqual([{ event_id: result.event_id, version_id: versionIds[0] }]);
   });
 
   it("keeps answering with the whole stack stopped: from a warm cache or a bootstrap, else the fallback; only a slug that exists nowhere throws", async () => {
