@@ -1,12 +1,12 @@
 /**
  * Local rendering and assignment with the edge's own code: the template engine and the sticky
  * hash are imported from workers/shared and bundled into the SDK, never copied, so an answer
- * rendered here equals the edge's for the same version, values and unit. Mirrors
- * workers/edge/src/services/choose-version.ts and render-prompt.ts: compile once per version
+ * rendered here equals the edge's for the same version, values and unit. The version is chosen by
+ * the edge's own rule; rendering mirrors workers/edge/src/services/render-prompt.ts: compile once per version
  * (bounded cache), coerce the values, render text or chat. The engine's errors are passed on as the
  * public TemplateError type without a cast, so the compiler notices if the two ever drift apart.
  */
-import { assignVariant } from "../../../workers/shared/src/assignment.ts";
+import { chooseVersion as chooseServedVersion, type ChosenVersion } from "../../../workers/shared/src/assignment.ts";
 import {
   coerceVariables,
   compileMessages,
@@ -23,19 +23,11 @@ type Compiled = { template: CompiledTemplate } | { messages: CompiledMessage[] }
 
 const MAX_COMPILED = 500;
 
-export interface Chosen {
-  version: PromptVersion;
-  variant: string | null;
-  experimentId: string | null;
-}
+export type Chosen = ChosenVersion<PromptVersion>;
 
 /** No unit id: the published version and no variant, as the edge does. */
 export function chooseVersion(document: PromptDocument, unitId: string | undefined): Chosen {
-  const experiment = document.experiment;
-  if (!experiment || unitId === undefined) return { version: document, variant: null, experimentId: null };
-  const key = assignVariant(experiment.id, unitId, experiment.variants);
-  const variant = experiment.variants.find((candidate) => candidate.key === key)!;
-  return { version: variant.version, variant: key, experimentId: experiment.id };
+  return chooseServedVersion<PromptVersion, PromptDocument>(document, unitId);
 }
 
 /** What a render needs: a cache key, then the template and its variables. */

@@ -115,3 +115,30 @@ export function assignVariant(experimentId: string, unitId: string, variants: re
   }
   throw new Error("unreachable: bucket beyond the total weight");
 }
+
+/** A prompt as served: its published version, and the running experiment's variants when there is one. */
+export interface ExperimentCarrier<V> {
+  experiment?: { id: string; variants: ReadonlyArray<WeightedVariant & { version: V }> } | null;
+}
+
+export interface ChosenVersion<V> {
+  version: V;
+  variant: string | null;
+  experimentId: string | null;
+}
+
+/**
+ * Which version a get-prompt serves (A6), at the edge and in the SDKs alike. Without a running
+ * experiment: the published version. With one, a caller that sends a unit id gets the variant the
+ * unit hashes to (sticky for as long as the experiment runs, whatever edge location or SDK
+ * answers), and its exposure counts for that variant. A caller without a unit id cannot be
+ * assigned stickily, so, as Statsig and GrowthBook do with a missing unit, it is left out of the
+ * experiment: it gets the published version, no variant, and its exposure carries no experiment.
+ */
+export function chooseVersion<V, P extends V & ExperimentCarrier<V>>(prompt: P, unitId: string | undefined): ChosenVersion<V> {
+  const experiment = prompt.experiment;
+  if (!experiment || unitId === undefined) return { version: prompt, variant: null, experimentId: null };
+  const key = assignVariant(experiment.id, unitId, experiment.variants);
+  const variant = experiment.variants.find((candidate) => candidate.key === key)!;
+  return { version: variant.version, variant: key, experimentId: experiment.id };
+}

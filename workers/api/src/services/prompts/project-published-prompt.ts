@@ -5,7 +5,7 @@
  * versions they serve, so the edge can assign and render without asking anyone (A6).
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { environments, experiments, experimentVariants, prompts, promptVersions, type PromptVersion } from "@xr2/db/schema";
+import { environments, experiments, experimentVariants, prompts, promptVersions, type Prompt, type PromptVersion } from "@xr2/db/schema";
 import { kvKeys, type Environment, type ProjectedExperiment, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
@@ -60,11 +60,16 @@ export async function readPublishedPrompt({
     .limit(1);
   if (!row) return null;
   const experiment = await readRunningExperiment(ctx, { workspaceId: input.workspaceId, promptId: row.prompt.id, environment: input.environment });
+  return publishedPrompt(row, input.environment, experiment);
+}
+
+/** The projection of a prompt's environment from its row, served version and running experiment. */
+function publishedPrompt(row: { prompt: Prompt; version: PromptVersion; publishedAt: Date }, environment: Environment, experiment: ProjectedExperiment | null | undefined): PublishedPrompt {
   return {
     workspace_id: row.prompt.workspaceId,
     prompt_id: row.prompt.id,
     slug: row.prompt.slug,
-    environment: input.environment,
+    environment,
     ...servedVersion(row.version),
     published_at: row.publishedAt.toISOString(),
     ...(experiment ? { experiment } : {}),
@@ -105,18 +110,7 @@ export async function readPublishedBundle({
     experiment.variants.push({ key: row.key, weight: row.weight, version: servedVersion(row.version) });
     running.set(row.promptId, experiment);
   }
-  return rows.map((row) => {
-    const experiment = running.get(row.prompt.id);
-    return {
-      workspace_id: row.prompt.workspaceId,
-      prompt_id: row.prompt.id,
-      slug: row.prompt.slug,
-      environment: input.environment,
-      ...servedVersion(row.version),
-      published_at: row.publishedAt.toISOString(),
-      ...(experiment ? { experiment } : {}),
-    };
-  });
+  return rows.map((row) => publishedPrompt(row, input.environment, running.get(row.prompt.id)));
 }
 
 /** Entries written on the edge's behalf expire, so a back-fill that lost a race heals itself. */
