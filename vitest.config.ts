@@ -19,6 +19,7 @@ export default defineConfig({
             "db/**/*.test.ts",
             "workers/shared/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "sdk/typescript/**/*.test.ts",
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

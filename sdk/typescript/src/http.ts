@@ -1,0 +1,84 @@
+/**
+ * One HTTP exchange with the edge, bounded in time, and the retry policy shared by prompt fetches
+ * and deliveries: timeouts, network errors, 5xx and 429 are worth another try after an
+ * exponential, jittered pause, or after the server's `Retry-After` when it sends one.
+ */
+import type { FetchLike } from "./types.js";
+
+export interface Answer {
+  status: number;
+  headers: { get(name: string): string | null };
+  /** The parsed JSON body, or null (empty, not JSON, or 304). */
+  body: unknown;
+}
+
+/** Thrown for a timeout or a failure to connect: no HTTP status to act on. */
+export class NetworkFailure extends Error {}
+
+/** A timer that, where the runtime allows it (Node, Bun), does not keep the process alive. */
+export function timer(callback: () => void, ms: number, keepAlive = false): ReturnType<typeof setTimeout> {
+  const handle = setTimeout(callback, ms);
+  if (!keepAlive) (handle as { unref?: () => void }).unref?.();
+  return handle;
+}
+
+export const sleep = (ms: number, keepAlive: boolean) => new Promise<void>((resolve) => timer(resolve, ms, keepAlive));
+
+export async function exchange(
+  fetchFn: FetchLike,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; keepalive?: boolean },
+  timeoutMs: number,
+): Promise<Answer> {
+  const controller = typeof AbortController === "function" ? new AbortController() : undefined;
+  let timedOut: () => void = () => {};
+  const deadline = new Promise<never>((_, reject) => {
+    timedOut = () => reject(new NetworkFailure(`no answer within ${timeoutMs} ms`));
+  });
+  // Held by the pending exchange itself, so it may keep a process alive only while one runs.
+  const handle = timer(() => {
+    controller?.abort();
+    timedOut();
+  }, timeoutMs, true);
+  try {
+    const work = (async () => {
+      const response = await fetchFn(url, { ...init, signal: controller?.signal });
+      const text = response.status === 304 ? "" : await response.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = null;
+      }
+      return { status: response.status, headers: response.headers, body };
+    })();
+    work.catch(() => {}); // settled after the deadline won: nothing to report
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    throw error instanceof NetworkFailure ? error : new NetworkFailure(error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(handle);
+  }
+}
+
+/** Whether another attempt may get a different answer. */
+export const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/**
+ * The pause before attempt `attempt + 1`: `Retry-After` (seconds or an HTTP date) when present,
+ * else base · 2^attempt with jitter in [½, 1], never above capMs.
+ */
+export function retryDelayMs(attempt: number, retryAfter: string | null, baseMs: number, capMs: number): number {
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), capMs);
+  }
+  return Math.min(baseMs * 2 ** attempt, capMs) * (0.5 + Math.random() / 2);
+}
+
+/** An error body's `error.code`, if it has one. */
+export function errorCode(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown } } | null)?.error;
+  return typeof error?.code === "string" ? error.code : undefined;
+}

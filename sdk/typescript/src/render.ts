@@ -1,0 +1,87 @@
+/**
+ * Local rendering and assignment with the edge's own code: the template engine and the sticky
+ * hash are imported from workers/shared and bundled into the SDK, never copied, so an answer
+ * rendered here equals the edge's for the same version, values and unit. Mirrors
+ * workers/edge/src/services/choose-version.ts and render-prompt.ts: compile once per version
+ * (bounded cache), coerce the values, render text or chat.
+ */
+import { assignVariant } from "../../../workers/shared/src/assignment.ts";
+import {
+  coerceVariables,
+  compileMessages,
+  compileTemplate,
+  renderMessages,
+  renderTemplate,
+  type CompiledMessage,
+  type CompiledTemplate,
+} from "../../../workers/shared/src/template/index.ts";
+import { TemplateRenderError } from "./errors.js";
+import type { ChatMessage, PromptDocument, PromptVersion, TemplateError, VariableDefinition, VariableValue } from "./types.js";
+
+type Compiled = { template: CompiledTemplate } | { messages: CompiledMessage[] };
+
+const MAX_COMPILED = 500;
+
+export interface Chosen {
+  version: PromptVersion;
+  variant: string | null;
+  experimentId: string | null;
+}
+
+/** No unit id: the published version and no variant, as the edge does. */
+export function chooseVersion(document: PromptDocument, unitId: string | undefined): Chosen {
+  const experiment = document.experiment;
+  if (!experiment || unitId === undefined) return { version: document, variant: null, experimentId: null };
+  const key = assignVariant(experiment.id, unitId, experiment.variants);
+  const variant = experiment.variants.find((candidate) => candidate.key === key)!;
+  return { version: variant.version, variant: key, experimentId: experiment.id };
+}
+
+/** What a render needs: a cache key, then the template and its variables. */
+export interface Renderable {
+  kind: "text" | "chat";
+  content: string | null;
+  messages: ChatMessage[] | null;
+  variables: VariableDefinition[];
+}
+
+export class Renderer {
+  private readonly compiled = new Map<string, Compiled>();
+
+  render(
+    slug: string,
+    key: string,
+    source: Renderable,
+    raw: Record<string, VariableValue>,
+  ): { content: string | null; messages: ChatMessage[] | null } {
+    const template = this.compile(slug, key, source);
+    const coerced = coerceVariables(raw, source.variables);
+    if (!coerced.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", coerced.errors as TemplateError[]);
+    if ("messages" in template) {
+      const rendered = renderMessages(template.messages, coerced.values, source.variables);
+      if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors as TemplateError[]);
+      return { content: null, messages: rendered.messages };
+    }
+    const rendered = renderTemplate(template.template, coerced.values, source.variables);
+    if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors as TemplateError[]);
+    return { content: rendered.text, messages: null };
+  }
+
+  private compile(slug: string, key: string, source: Renderable): Compiled {
+    const cached = this.compiled.get(key);
+    if (cached) return cached;
+    let result: Compiled;
+    if (source.kind === "chat") {
+      const messages = compileMessages(source.messages ?? []);
+      if (!messages.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", messages.errors as TemplateError[]);
+      result = { messages: messages.messages };
+    } else {
+      const template = compileTemplate(source.content ?? "");
+      if (!template.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", template.errors as TemplateError[]);
+      result = { template: template.template };
+    }
+    if (this.compiled.size >= MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value!);
+    this.compiled.set(key, result);
+    return result;
+  }
+}
