@@ -211,6 +211,14 @@ describe("rendering, assignment and exposures", () => {
     ]);
   });
 
+  it("falls back from a published template that does not compile, and throws TEMPLATE_INVALID without a fallback", async () => {
+    edge.publish(textPrompt("broken", "{% if x %}never closed"));
+    edge.publish(textPrompt("broken-too", "{% if x %}never closed"));
+    const xr2 = client({ fallbacks: { broken: { content: "Safe" } } });
+    expect(await xr2.getPrompt("broken")).toMatchObject({ content: "Safe", origin: "fallback" });
+    await expect(xr2.getPrompt("broken-too")).rejects.toMatchObject({ code: "TEMPLATE_INVALID", errors: [{ code: "syntax" }] });
+  });
+
   it("renders chat prompts", async () => {
     edge.publish(textPrompt("chat", "", { kind: "chat", content: null, messages: [{ role: "system", content: "Be {tone}" }, { role: "user", content: "{q}" }], variables: [{ name: "tone", type: "enum", required: false, default: "kind", values: ["kind", "terse"] }] }));
     const xr2 = client();

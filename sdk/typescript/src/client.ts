@@ -165,7 +165,16 @@ export class XR2 {
       experiment_id: chosen.experimentId ?? undefined,
       source: this.options.source,
     };
-    const rendered = this.renderOrReport(slug, chosen.version.version_id, chosen.version, variables, exposure, started);
+    let rendered: ReturnType<XR2["renderOrReport"]>;
+    try {
+      rendered = this.renderOrReport(slug, chosen.version.version_id, chosen.version, variables, exposure, started);
+    } catch (error) {
+      // A published template that does not compile is xR2's fault, not the app's: fall back.
+      if (error instanceof TemplateRenderError && error.code === "TEMPLATE_INVALID" && this.options.fallbacks?.[slug]) {
+        return this.serveFallback(slug, variables, unitId, started, { reason: error.message });
+      }
+      throw error;
+    }
     this.origins[origin]++;
     return {
       slug,

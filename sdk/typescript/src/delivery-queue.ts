@@ -67,7 +67,14 @@ export class DeliveryQueue<T> {
     this.cancelSchedule();
     while (this.items.length > 0) {
       const batch = this.items.splice(0, BATCH_SIZE);
-      this.options.send(batch, true).then(
+      let sending: Promise<Answer>;
+      try {
+        sending = this.options.send(batch, true);
+      } catch {
+        this.counts.failed += batch.length;
+        continue;
+      }
+      sending.then(
         (answer) => this.settle(batch, answer),
         () => (this.counts.failed += batch.length),
       );
@@ -100,7 +107,8 @@ export class DeliveryQueue<T> {
       try {
         answer = await this.options.send(batch, false);
       } catch (error) {
-        if (!(error instanceof NetworkFailure)) throw error;
+        // Anything but a network failure (a body that cannot be serialized) cannot get better.
+        if (!(error instanceof NetworkFailure)) break;
       }
       if (answer && !retryable(answer.status)) return this.settle(batch, answer);
       if (attempt + 1 < this.options.maxAttempts) {

@@ -15,7 +15,8 @@ function ulid(): string {
   }
   const random = new Uint8Array(16);
   // Node 18 has no global `crypto` (19 and every other runtime do): Math.random stands in there.
-  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(random);
+  const webCrypto = (globalThis as { crypto?: { getRandomValues(array: Uint8Array): unknown } }).crypto;
+  if (webCrypto?.getRandomValues) webCrypto.getRandomValues(random);
   else for (let i = 0; i < 16; i++) random[i] = Math.floor(Math.random() * 256);
   for (const byte of random) out += ALPHABET[byte & 31];
   return out;
