@@ -4,7 +4,8 @@
  * flush(). A batch is retried whole (the items carry their own ids, so the edge counts a retried
  * item once) after timeouts, network errors, 5xx and 429, with exponential jittered backoff that
  * honours Retry-After, up to maxAttempts; then it is given up and counted. Items the edge refuses
- * for validation are dropped and counted, never retried. Background timers never keep a Node
+ * for validation are dropped and counted, never retried; a batch too large for the edge (413) is
+ * split in halves. Background timers never keep a Node
  * process alive; a flush() in progress does, and leaves no timer behind when it resolves.
  */
 import { NetworkFailure, retryable, retryDelayMs, timer, type Answer } from "./http.js";
@@ -109,6 +110,12 @@ export class DeliveryQueue<T> {
       } catch (error) {
         // Anything but a network failure (a body that cannot be serialized) cannot get better.
         if (!(error instanceof NetworkFailure)) break;
+      }
+      if (answer?.status === 413 && batch.length > 1) {
+        // Too large a body (many big fields): the halves are sent on their own.
+        const half = Math.ceil(batch.length / 2);
+        await this.deliver(batch.slice(0, half));
+        return this.deliver(batch.slice(half));
       }
       if (answer && !retryable(answer.status)) return this.settle(batch, answer);
       if (attempt + 1 < this.options.maxAttempts) {

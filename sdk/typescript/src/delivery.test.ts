@@ -103,6 +103,15 @@ describe("events", () => {
     expect(edge.events.has(bad)).toBe(false);
   });
 
+  it("splits a batch the edge finds too large (413) and delivers every part", async () => {
+    const xr2 = client();
+    const ids = Array.from({ length: 100 }, () => xr2.track("tr_01jf0000000000000000000000", "purchase", { note: "x".repeat(1000), more: "y".repeat(1000) }));
+    await xr2.flush();
+    expect([...edge.events.keys()].sort()).toEqual([...ids].sort());
+    expect(eventRequests()[0]!.status).toBe(413);
+    expect(xr2.stats().events).toMatchObject({ sent: 100, failed: 0 });
+  });
+
   it("gives up, without retrying, a batch that cannot be serialized", async () => {
     const xr2 = client();
     xr2.track("tr_01jf0000000000000000000000", "purchase", { big: 1n as unknown as number });

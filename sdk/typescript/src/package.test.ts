@@ -58,7 +58,7 @@ describe("@xr2/sdk package", () => {
     const scratch = mkdtempSync(join(tmpdir(), "xr2-sdk-consumer-"));
     try {
       const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: packageDir, encoding: "utf8" })) as Array<{ filename: string; files: Array<{ path: string }> }>;
-      expect(packed[0]!.files.map((file) => file.path).sort()).toEqual(["dist/client.d.ts", "dist/errors.d.ts", "dist/index.d.ts", "dist/index.js", "dist/types.d.ts", "package.json"]);
+      expect(packed[0]!.files.map((file) => file.path).sort()).toEqual(["README.md", "dist/client.d.ts", "dist/errors.d.ts", "dist/index.d.ts", "dist/index.js", "dist/types.d.ts", "package.json"]);
       writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
       execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", join(scratch, packed[0]!.filename)], { cwd: scratch, stdio: "pipe" });
       writeFileSync(

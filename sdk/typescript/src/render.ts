@@ -3,7 +3,8 @@
  * hash are imported from workers/shared and bundled into the SDK, never copied, so an answer
  * rendered here equals the edge's for the same version, values and unit. Mirrors
  * workers/edge/src/services/choose-version.ts and render-prompt.ts: compile once per version
- * (bounded cache), coerce the values, render text or chat.
+ * (bounded cache), coerce the values, render text or chat. The engine's errors are passed on as the
+ * public TemplateError type without a cast, so the compiler notices if the two ever drift apart.
  */
 import { assignVariant } from "../../../workers/shared/src/assignment.ts";
 import {
@@ -16,7 +17,7 @@ import {
   type CompiledTemplate,
 } from "../../../workers/shared/src/template/index.ts";
 import { TemplateRenderError } from "./errors.js";
-import type { ChatMessage, PromptDocument, PromptVersion, TemplateError, VariableDefinition, VariableValue } from "./types.js";
+import type { ChatMessage, PromptDocument, PromptVersion, VariableDefinition, VariableValue } from "./types.js";
 
 type Compiled = { template: CompiledTemplate } | { messages: CompiledMessage[] };
 
@@ -56,14 +57,14 @@ export class Renderer {
   ): { content: string | null; messages: ChatMessage[] | null } {
     const template = this.compile(slug, key, source);
     const coerced = coerceVariables(raw, source.variables);
-    if (!coerced.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", coerced.errors as TemplateError[]);
+    if (!coerced.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", coerced.errors);
     if ("messages" in template) {
       const rendered = renderMessages(template.messages, coerced.values, source.variables);
-      if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors as TemplateError[]);
+      if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors);
       return { content: null, messages: rendered.messages };
     }
     const rendered = renderTemplate(template.template, coerced.values, source.variables);
-    if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors as TemplateError[]);
+    if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors);
     return { content: rendered.text, messages: null };
   }
 
@@ -73,11 +74,11 @@ export class Renderer {
     let result: Compiled;
     if (source.kind === "chat") {
       const messages = compileMessages(source.messages ?? []);
-      if (!messages.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", messages.errors as TemplateError[]);
+      if (!messages.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", messages.errors);
       result = { messages: messages.messages };
     } else {
       const template = compileTemplate(source.content ?? "");
-      if (!template.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", template.errors as TemplateError[]);
+      if (!template.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", template.errors);
       result = { template: template.template };
     }
     if (this.compiled.size >= MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value!);

@@ -47,6 +47,8 @@ export class EdgeStandIn {
   exposuresReceived = 0;
   faults: Fault[] = [];
   delayMs = 0;
+  /** Batch bodies above this answer 413 (the edge's limit for events is 100 KiB). */
+  maxBodyBytes = 100 * 1024;
   revoked = false;
   /** Items for which this returns a message are refused (VALIDATION_FAILED). */
   refuse: (item: Record<string, unknown>) => string | null = () => null;
@@ -169,6 +171,7 @@ export class EdgeStandIn {
     if (batch) {
       const items = (body as Record<string, unknown> | null)?.[batch.field];
       if (!Array.isArray(items) || items.length < 1 || items.length > 100) return error(400, "VALIDATION_FAILED", `${batch.field} must hold 1 to 100 items`);
+      if (text.length > this.maxBodyBytes) return error(413, "PAYLOAD_TOO_LARGE", `at most ${this.maxBodyBytes} bytes`);
       const results = items.map((item: Record<string, unknown>, index) => {
         const id = item[batch.id] as string;
         const refusal = this.refuse(item);
