@@ -20,6 +20,7 @@ export default defineConfig({
             "workers/shared/**/*.test.ts",
             "scripts/**/*.test.ts",
             "sdk/typescript/**/*.test.ts",
+            "bench/**/*.test.ts",
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -11,14 +11,12 @@
  * that moment.
  */
 import { seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
-import { compared, load, localPostgresUrl, percentiles, type LoadResult, type Row } from "./support.ts";
+import { compared, load, localPostgresUrl, percentiles, rounds as ROUNDS, type LoadResult, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.8;
 const MAX_P99_RATIO = 1.5;
 const LIFTED_LIMITS = JSON.stringify({ getPromptPerKey: { requests: 100_000_000 }, getPromptPerWorkspace: { requests: 100_000_000 } });
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_SECONDS = 2;
-if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1 && ROUNDS <= 9)) throw new Error("BENCH_ROUNDS must be an integer from 1 to 9");
 
 export async function edgeSuite(log: (line: string) => void): Promise<Row[]> {
   return [

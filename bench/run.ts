@@ -6,8 +6,11 @@
  *
  * Suites (BENCH_SUITES, comma-separated, default all): edge (get-prompt against the empty
  * route), ingestion (events HTTP → queue → Postgres against a plain batched INSERT), analytics
- * (funnel and experiment queries over 1 million events).
- * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50).
+ * (funnel and experiment queries over 1 million events), sdk (the TypeScript SDK's cached
+ * getPrompt in-process against @langfuse/client's cached prompt.get + compile and against a
+ * plain fetch of get-prompt).
+ * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50),
+ * BENCH_ROUNDS alternating rounds (edge, sdk; default 3), BENCH_SDK_CALLS per SDK row (default 20,000).
  * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
  * BENCH_VERBOSE=1 shows the stack's log.
  */
@@ -17,12 +20,14 @@ import { ROOT } from "../local/stack.ts";
 import { analyticsSuite } from "./analytics.ts";
 import { edgeSuite } from "./edge.ts";
 import { ingestionSuite } from "./ingestion.ts";
+import { sdkSuite } from "./sdk.ts";
 import { connections, duration, printTable, type Row } from "./support.ts";
 
 const SUITES: Record<string, (log: (line: string) => void) => Promise<Row[]>> = {
   edge: edgeSuite,
   ingestion: ingestionSuite,
   analytics: analyticsSuite,
+  sdk: sdkSuite,
 };
 
 async function main(): Promise<void> {

@@ -6,8 +6,8 @@ import { ROOT, startThrowawayStack, type LocalStack } from "../local/stack.ts";
 
 export interface Row {
   name: string;
-  /** What `throughput` counts per second: HTTP requests, stored rows, or queries. */
-  unit: "req/s" | "rows/s" | "queries/s";
+  /** What `throughput` counts per second: HTTP requests, stored rows, queries, or in-process calls. */
+  unit: "req/s" | "rows/s" | "queries/s" | "calls/s";
   throughput: number;
   /** When a row is the median of several rounds: each round's throughput, in the order run. */
   rounds?: number[];
@@ -28,8 +28,11 @@ export interface Row {
 
 export const duration = Number(process.env.BENCH_DURATION ?? 8);
 export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Alternating rounds of the rows a suite compares, so that a drift of the machine falls on all of them. */
+export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 if (!(duration > 0 && duration <= 60)) throw new Error("BENCH_DURATION must be between 1 and 60 seconds");
 if (!(connections > 0 && connections <= 500)) throw new Error("BENCH_CONNECTIONS must be between 1 and 500");
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 9)) throw new Error("BENCH_ROUNDS must be an integer from 1 to 9");
 
 export function compared(row: Omit<Row, "ratio" | "p99_ratio">, base: Row | undefined): Omit<Row, "goal" | "met"> {
   return {
@@ -71,10 +74,10 @@ export function load(url: string, opts: { headers?: Record<string, string>; meth
   });
 }
 
-/** Percentiles of `samples` (latencies in milliseconds, or the figures of bench rounds), nearest-rank. */
-export function percentiles(samples: number[]): { p50: number; p95: number; p99: number } {
+/** Percentiles of `samples` (latencies in milliseconds, or the figures of bench rounds), nearest-rank, to `digits` decimals. */
+export function percentiles(samples: number[], digits = 1): { p50: number; p95: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0, 1);
+  const at = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0, digits);
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 

@@ -1,0 +1,176 @@
+/**
+ * The app process of the SDK suite (bench/sdk.ts starts it): the three ways of getting a
+ * rendered prompt, measured in a Node process of their own, as in an app, so that the stack's
+ * in-process stand-ins (Neon, Upstash, QStash) never run on the measured event loop.
+ *
+ * Input: the SDK_BENCH_APP environment variable, JSON of AppConfig. Output: one JSON line of
+ * AppResult on stdout. Each way is warmed up (its first call fetches; then untimed calls so the
+ * JIT settles), then measured in alternating rounds (BENCH_ROUNDS; xR2, Langfuse, fetch, xR2, …)
+ * of sequential awaited calls, each timed with performance.now(). A way makes at most
+ * BENCH_SDK_CALLS calls (default 20,000) and spends at most BENCH_DURATION seconds in all.
+ * Every 100 calls the loop yields to the event loop, as an app between requests does, so the
+ * SDK's background exposure sends run during its rounds and count in its wall time; exposures
+ * still queued at the end of a round are flushed untimed, so the edge is idle for the next way.
+ */
+import { performance } from "node:perf_hooks";
+import { LangfuseClient } from "@langfuse/client";
+import { XR2 } from "../sdk/typescript/src/index.ts";
+import { duration, percentiles, round, rounds as ROUNDS } from "./support.ts";
+
+export interface AppConfig {
+  edgeUrl: string;
+  apiKey: string;
+  slug: string;
+  variables: Record<string, string>;
+  cacheTtlSeconds: number;
+  langfuse: { baseUrl: string; publicKey: string; secretKey: string };
+}
+
+export interface WayResult {
+  key: "xr2" | "langfuse" | "fetch";
+  calls: number;
+  wallMs: number;
+  roundThroughputs: number[];
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+export interface AppResult {
+  ways: WayResult[];
+  /** Exposures the SDK sent during the rounds, and those it lost (failed, dropped or refused). */
+  exposuresSent: number;
+  exposuresLost: number;
+  /** SDK answers that did not come from its cache (counted as errors of its row). */
+  notFromCache: number;
+}
+
+const CALLS = Number(process.env.BENCH_SDK_CALLS ?? 20_000);
+if (!(Number.isInteger(CALLS) && CALLS >= 100 && CALLS <= 1_000_000)) throw new Error("BENCH_SDK_CALLS must be an integer from 100 to 1,000,000");
+const WARM_UP_CALLS = 2000;
+const WARM_UP_FETCHES = 200;
+const YIELD_EVERY = 100;
+
+/** One way of getting a rendered prompt; resolves with its text, or throws. */
+type Call = () => Promise<string | null>;
+
+interface Way {
+  key: WayResult["key"];
+  call: Call;
+  /** Untimed work after each round (the SDK's exposure flush). */
+  afterRound?: () => Promise<void>;
+  samples: number[];
+  roundThroughputs: number[];
+  calls: number;
+  wallMs: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.SDK_BENCH_APP ?? "null") as AppConfig | null;
+  if (!config) throw new Error("bench/sdk-app.ts is started by bench/sdk.ts, with SDK_BENCH_APP set");
+  const { slug, variables, cacheTtlSeconds } = config;
+  const perRound = Math.ceil(CALLS / ROUNDS);
+  const client = new XR2({
+    apiKey: config.apiKey,
+    baseUrl: config.edgeUrl,
+    environment: "production",
+    source: "bench",
+    cacheTtlSeconds,
+    // A round's exposures all fit in the queue; the parent checks that none was lost.
+    maxQueueSize: perRound + WARM_UP_CALLS + YIELD_EVERY,
+  });
+  const langfuse = new LangfuseClient(config.langfuse);
+  const url = `${config.edgeUrl}/api/v1/get-prompt/${slug}?${Object.entries(variables).map(([name, value]) => `var.${name}=${encodeURIComponent(value)}`).join("&")}`;
+  const headers = { authorization: `Bearer ${config.apiKey}` };
+
+  let notFromCache = 0;
+  const xr2Call: Call = async () => {
+    const prompt = await client.getPrompt(slug, { variables });
+    if (prompt.origin !== "cache") notFromCache++;
+    return prompt.content;
+  };
+  const langfuseCall: Call = async () => (await langfuse.prompt.get(slug, { cacheTtlSeconds })).compile(variables);
+  const fetchCall: Call = async () => {
+    const response = await fetch(url, { headers });
+    const body = (await response.json()) as { content?: string | null };
+    if (!response.ok) throw new Error(`get-prompt answered ${response.status}: ${JSON.stringify(body)}`);
+    return body.content ?? null;
+  };
+
+  // The first call of each fetches; all three must render the same text, or the comparison is void.
+  const first = await client.getPrompt(slug, { variables });
+  if (first.origin !== "network") throw new Error(`the SDK's first getPrompt came from ${first.origin}, not the network`);
+  const texts = [first.content, await langfuseCall(), await fetchCall()];
+  if (new Set(texts).size !== 1) throw new Error(`the three ways render different texts, so the templates are not equivalent: ${JSON.stringify(texts)}`);
+  await warmUp(xr2Call, WARM_UP_CALLS);
+  await client.flush();
+  await warmUp(langfuseCall, WARM_UP_CALLS);
+  await warmUp(fetchCall, WARM_UP_FETCHES);
+  notFromCache = 0;
+  const before = client.stats().exposures;
+
+  const ways = [way("xr2", xr2Call, () => client.flush()), way("langfuse", langfuseCall), way("fetch", fetchCall)];
+  const roundMs = (duration * 1000) / ROUNDS;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const measured of ways) await measureRound(measured, Math.min(perRound, CALLS - measured.calls), roundMs);
+  }
+
+  const after = client.stats().exposures;
+  await client.close();
+  await langfuse.shutdown();
+  const result: AppResult = {
+    ways: ways.map((measured) => {
+      const { p50, p95, p99 } = percentiles(measured.samples, 4);
+      return { key: measured.key, calls: measured.calls, wallMs: measured.wallMs, roundThroughputs: measured.roundThroughputs, p50_ms: p50, p95_ms: p95, p99_ms: p99, errors: measured.errors };
+    }),
+    exposuresSent: after.sent - before.sent,
+    exposuresLost: after.failed - before.failed + (after.dropped - before.dropped) + (after.refused - before.refused),
+    notFromCache,
+  };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
+  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], roundThroughputs: [], calls: 0, wallMs: 0, errors: 0 };
+}
+
+async function warmUp(call: Call, calls: number): Promise<void> {
+  for (let i = 1; i <= calls; i++) {
+    await call();
+    if (i % YIELD_EVERY === 0) await nextTurn();
+  }
+}
+
+/** Up to `calls` sequential calls within `budgetMs`, each timed; a failed call counts as an error. */
+async function measureRound(measured: Way, calls: number, budgetMs: number): Promise<void> {
+  const started = performance.now();
+  const deadline = started + budgetMs;
+  let made = 0;
+  while (made < calls && performance.now() < deadline) {
+    const t0 = performance.now();
+    try {
+      await measured.call();
+      measured.samples.push(performance.now() - t0);
+    } catch {
+      measured.errors++;
+    }
+    made++;
+    if (made % YIELD_EVERY === 0) await nextTurn();
+  }
+  const wallMs = performance.now() - started;
+  measured.calls += made;
+  measured.wallMs += wallMs;
+  measured.roundThroughputs.push(round((made * 1000) / wallMs, 0));
+  await measured.afterRound?.();
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

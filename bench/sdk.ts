@@ -1,0 +1,133 @@
+/**
+ * The SDK suite (issue "SDKs for apps"): what an app in Node pays for one prompt, three ways,
+ * side by side in one app process (bench/sdk-app.ts, which says how they are measured):
+ *  - `@xr2/sdk`, cached `getPrompt`: the template from the SDK's cache, rendered in-process with
+ *    the edge's engine, a trace id minted, an exposure queued and sent in the background to the
+ *    local stack's edge (POST /api/v1/exposures), as in an app;
+ *  - `@langfuse/client`, cached `prompt.get` + `compile` of the same text in Langfuse's
+ *    `{{mustache}}` form, fetched from a local stand-in of Langfuse's prompt endpoint
+ *    (langfuse-stand-in.ts);
+ *  - a plain `fetch` of the edge's get-prompt over loopback, rendered by the edge: what an app
+ *    does without an SDK.
+ * Goal: the xR2 SDK at least as fast as Langfuse's at the median and at p99. The fetch row is
+ * compared with the SDK row: its throughput and p99 against the SDK's are the inverse of the
+ * speed-up the SDK brings. This process runs the stack (its stand-ins live here) and Langfuse's
+ * stand-in, starts the app process, and turns its figures into rows.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
+import { startLangfuseStandIn, type LangfuseStandIn } from "./langfuse-stand-in.ts";
+import type { AppConfig, AppResult, WayResult } from "./sdk-app.ts";
+import { duration, localPostgresUrl, percentiles, round, type Row } from "./support.ts";
+
+const LIFTED_LIMITS = JSON.stringify({
+  getPromptPerKey: { requests: 100_000_000 },
+  getPromptPerWorkspace: { requests: 100_000_000 },
+  eventsPerKey: { requests: 100_000_000 },
+  eventsPerWorkspace: { requests: 100_000_000 },
+});
+/** The demo seed's published welcome-message (its version 2), and the same text written for Langfuse's mustache. */
+const SLUG = "welcome-message";
+const LANGFUSE_TEMPLATE = "Hi {{name}}, great to have you on {{product}}. {{#plan}}You are on the {{plan}} plan.{{/plan}}";
+const VARIABLES = { name: "Ada", product: "xR2", plan: "pro" };
+const CACHE_TTL_SECONDS = 60;
+/** The app process's warm-ups and rounds take about BENCH_DURATION seconds; this is its hard bound. */
+const APP_TIMEOUT_MS = (duration * 3 + 60) * 1000;
+
+export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
+  let stack: LocalStack | undefined;
+  let standIn: LangfuseStandIn | undefined;
+  try {
+    const databaseUrl = await localPostgresUrl();
+    stack = await startThrowawayStack({
+      // As in the edge suite: the machine's Postgres and Redis when they answer.
+      ...(databaseUrl ? { databaseUrl } : {}),
+      redisUrl: process.env.TEST_REDIS_URL ?? undefined,
+      // The bench measures speed, not the limits: get-prompt's and the exposures' (events') lifted.
+      devVars: { RATE_LIMIT_OVERRIDES: LIFTED_LIMITS },
+      log,
+    });
+    const demo = await seedDemo(stack.urls.api);
+    if (!demo.prompt_slugs.includes(SLUG)) throw new Error(`the demo seed no longer publishes ${SLUG} (it has ${demo.prompt_slugs.join(", ")}); update bench/sdk.ts`);
+    standIn = await startLangfuseStandIn([{ name: SLUG, version: 2, prompt: LANGFUSE_TEMPLATE, labels: ["production", "latest"] }]);
+
+    const result = await runApp({
+      edgeUrl: stack.urls.edge,
+      apiKey: demo.api_key,
+      slug: SLUG,
+      variables: VARIABLES,
+      cacheTtlSeconds: CACHE_TTL_SECONDS,
+      langfuse: { baseUrl: standIn.baseUrl, publicKey: standIn.publicKey, secretKey: standIn.secretKey },
+    }, log);
+    log(`sdk: ${result.exposuresSent} exposures sent during the rounds, ${result.exposuresLost} lost; ${result.notFromCache} SDK answers not from its cache; Langfuse stand-in requests: ${standIn.requests()}`);
+
+    const langfuseVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules/@langfuse/client/package.json"), "utf8")) as { version: string }).version;
+    const measured = (key: WayResult["key"]) => result.ways.find((way) => way.key === key)!;
+    const langfuseRow = row(`sdk: @langfuse/client ${langfuseVersion} cached prompt.get + compile`, measured("langfuse"), null);
+    const sdk = measured("xr2");
+    const sdkRow = row("sdk: @xr2/sdk cached getPrompt (render + trace id + exposure)", { ...sdk, errors: sdk.errors + result.exposuresLost + result.notFromCache }, langfuseRow);
+    const fetchRow = row("sdk: no SDK, fetch of the edge's get-prompt (loopback)", measured("fetch"), sdkRow);
+    return [
+      { ...sdkRow, goal: "p50 and p99 ≤ baseline's", met: sdkRow.p50_ms! <= langfuseRow.p50_ms! && sdkRow.p99_ms! <= langfuseRow.p99_ms! },
+      langfuseRow,
+      fetchRow,
+    ];
+  } finally {
+    await standIn?.close();
+    await stack?.stop();
+  }
+}
+
+/** Starts bench/sdk-app.ts and reads its one line of results; its stderr goes to the log. */
+function runApp(config: AppConfig, log: (line: string) => void): Promise<AppResult> {
+  return new Promise((resolveResult, reject) => {
+    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "bench/sdk-app.ts")], {
+      env: { ...process.env, SDK_BENCH_APP: JSON.stringify(config) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+      for (const line of chunk.toString().split("\n")) if (line) log(`[sdk-app] ${line}`);
+    });
+    const timeout = setTimeout(() => child.kill(), APP_TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timeout);
+      if (code !== 0) return reject(new Error(`bench/sdk-app.ts ${signal ? `was stopped (${signal}) after ${APP_TIMEOUT_MS / 1000} s` : `exited with ${code}`}: ${stderr.trim()}`));
+      try {
+        resolveResult(JSON.parse(stdout.trim().split("\n").at(-1)!) as AppResult);
+      } catch {
+        reject(new Error(`bench/sdk-app.ts printed no result: ${stdout.slice(-500)}`));
+      }
+    });
+  });
+}
+
+/**
+ * A row: latencies over every round's calls; throughput is the median round's calls over its wall
+ * time (a round of the in-process ways lasts milliseconds, so one pause of the machine moves it).
+ * `base` (when given) is what the ratios compare with.
+ */
+function row(name: string, measured: WayResult, base: Row | null): Row {
+  const throughput = percentiles(measured.roundThroughputs, 0).p50;
+  return {
+    name,
+    unit: "calls/s",
+    throughput,
+    rounds: measured.roundThroughputs,
+    p50_ms: measured.p50_ms,
+    p95_ms: measured.p95_ms,
+    p99_ms: measured.p99_ms,
+    errors: measured.errors,
+    baseline: base?.name ?? null,
+    ratio: base ? round(throughput / base.throughput, 4) : null,
+    p99_ratio: base && base.p99_ms ? round(measured.p99_ms / base.p99_ms, 3) : null,
+    goal: null,
+    met: null,
+  };
+}
