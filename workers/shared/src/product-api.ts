@@ -212,7 +212,7 @@ export const exposureInputSchema = z
     prompt_id: idSchema.nullable().optional().describe("Required unless origin is fallback"),
     version_id: idSchema.nullable().optional().describe("Required unless origin is fallback"),
     environment: z.enum(ENVIRONMENTS),
-    served_at: z.iso.datetime({ offset: true }),
+    served_at: z.iso.datetime({ offset: true }).max(40, "served_at: ISO 8601 with at most microseconds, e.g. 2026-12-06T09:00:00.123Z"),
     status: z.enum(["success", "error"]).default("success"),
     error_code: z.string().max(64).regex(/^[A-Z_]+$/, "error_code must be an upper-case code such as VALIDATION_FAILED").nullable().optional(),
     unit_id: z.string().min(1).max(128).refine(isStorableText, STORABLE_TEXT).nullable().optional(),

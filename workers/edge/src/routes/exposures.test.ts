@@ -108,6 +108,27 @@ describe("POST /api/v1/exposures", () => {
     expect(rows[0]).toMatchObject({ workspaceId: fixture.workspaceId, slug: "not-in-xr2-yet", environment: "production", source: "checkout", apiKeyId: fixture.keyId });
   });
 
+  it("stores a request at its size limit whose items take more than one queue message once queued", async () => {
+    const fixture = await createPublishedPrompt();
+    // Control characters are six bytes each in JSON: at the body limit, the queued items (which
+    // also carry the workspace and key) pass the 128 KB one queue message holds.
+    const item = () => exposureOf(fixture, { unit_id: "\u0001".repeat(128), source: "\u0002".repeat(64), status: "error", error_code: "E".repeat(64), served_at: "2026-12-06T09:00:00.123456+00:00" });
+    const items = [item()];
+    while (new TextEncoder().encode(JSON.stringify({ exposures: [...items, item()] })).length <= SDK_LIMITS.exposuresBodyBytes && items.length < SDK_LIMITS.exposuresPerBatch) items.push(item());
+    const queued = items.map((exposure) => ({ ...exposure, workspace_id: fixture.workspaceId, api_key_id: fixture.keyId, variant: null, experiment_id: null, latency_ms: 0 }));
+    expect(new TextEncoder().encode(JSON.stringify({ type: "exposure_batch", exposures: queued })).length).toBeGreaterThan(128 * 1024);
+    const response = await post(fixture.apiKey, { exposures: items });
+    expect(response.status, await response.clone().text()).toBe(202);
+    expect(exposuresResponseSchema.parse(await response.json()).results.every((result) => result.accepted)).toBe(true);
+    expect(await storedExposures(items.map((exposure) => exposure.trace_id))).toHaveLength(items.length);
+  });
+
+  it("refuses a served_at with more than microseconds, which would only bloat the queue", async () => {
+    const fixture = await createPublishedPrompt();
+    const answer = exposuresResponseSchema.parse(await (await post(fixture.apiKey, { exposures: [exposureOf(fixture, { served_at: `2026-12-06T09:00:00.${"1".repeat(1000)}Z` })] })).json());
+    expect(answer.results[0]).toMatchObject({ accepted: false, error: { code: "VALIDATION_FAILED", message: expect.stringContaining("served_at") } });
+  });
+
   it("answers bad requests with clear 4xx errors", async () => {
     const fixture = await createPublishedPrompt();
     expect((await post(null, { exposures: [exposureOf(fixture)] })).status).toBe(401);

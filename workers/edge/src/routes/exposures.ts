@@ -13,6 +13,7 @@ import {
   ApiError,
   exposuresBodySchema,
   limitBodySize,
+  QUEUE_LIMITS,
   requireJsonBody,
   SDK_LIMITS,
   type ExposureBatchMessage,
@@ -47,9 +48,10 @@ async function postExposures(c: Context<EdgeHono>): Promise<Response> {
   const verdicts = await acceptExposures(env, items, { key, now: new Date() });
   const exposures = verdicts.flatMap((verdict) => (verdict.accepted && verdict.kind === "exposure" ? [verdict.exposure] : []));
   const fallbacks = verdicts.flatMap((verdict) => (verdict.accepted && verdict.kind === "fallback" ? [verdict.fallback] : []));
-  const messages: Array<ExposureBatchMessage | FallbackBatchMessage> = [];
-  if (exposures.length > 0) messages.push({ type: "exposure_batch", exposures });
-  if (fallbacks.length > 0) messages.push({ type: "fallback_batch", fallbacks });
+  const messages: Array<ExposureBatchMessage | FallbackBatchMessage> = [
+    ...bySize(exposures).map((part): ExposureBatchMessage => ({ type: "exposure_batch", exposures: part })),
+    ...bySize(fallbacks).map((part): FallbackBatchMessage => ({ type: "fallback_batch", fallbacks: part })),
+  ];
   if (messages.length > 0) await dependency("The events queue", () => env.EVENTS_QUEUE.sendBatch(messages.map((message) => ({ body: message, contentType: "json" as const }))));
 
   const results = verdicts.map((verdict, index): ExposureItemResult => {
@@ -58,6 +60,31 @@ async function postExposures(c: Context<EdgeHono>): Promise<Response> {
   });
   const answer: ExposuresResponse = { results };
   return c.json(answer, 202);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The items in parts that each fit one queue message. A hundred exposures of the longest ids,
+ * units and sources in four-byte characters exceed the 128 KB a message holds, while ordinary
+ * ones take a few KB: one message in practice, two at worst (sendBatch takes 256 KB).
+ */
+function bySize<T>(items: T[]): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = encoder.encode(JSON.stringify(item)).length + 1;
+    if (part.length > 0 && bytes + size > QUEUE_LIMITS.eventMessageBytes) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(item);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 export const exposuresRoute = new Hono<EdgeHono>().post("/api/v1/exposures", limitBodySize(SDK_LIMITS.exposuresBodyBytes), requireJsonBody(), postExposures);

@@ -54,6 +54,16 @@ describe("GET /api/analytics/serving", () => {
     expect(staging.body!.by_origin.every((row: { share: number | null }) => row.share === null)).toBe(true);
   });
 
+  it("lists the slugs most served from fallbacks, at most 20, and counts every fallback", async () => {
+    const { owner } = await workspaceWith();
+    await insertFallbacks(Array.from({ length: 25 }, (_, index) => Array.from({ length: index + 1 }, () => ({ workspaceId: owner.workspaceId, slug: `slug-${String(index).padStart(2, "0")}`, servedAt: at(BASE, 1) }))).flat());
+    const answer = await owner.call("GET", `/api/analytics/serving?from=${BASE}&to=${at(BASE, 24).toISOString()}`);
+    expect(answer.body!.fallback_slugs).toHaveLength(20);
+    expect(answer.body!.fallback_slugs[0]).toEqual({ slug: "slug-24", count: 25 });
+    expect(answer.body!.fallback_slugs[19]).toEqual({ slug: "slug-05", count: 6 });
+    expect(answer.body!.without_xr2).toBe((25 * 26) / 2);
+  });
+
   it("answers 404 for another workspace's prompt and 400 for a bad range", async () => {
     const { owner } = await workspaceWith();
     const { owner: other } = await workspaceWith();

@@ -60,19 +60,20 @@ export async function getServing({ ctx, input }: { ctx: ServiceContext; input: S
       { hint },
     ),
     // A fallback names only the slug the app asked for: a prompt's are those under its current slug.
-    runBudgetedQuery<{ slug: string; count: number }>(
-          ctx,
-          sql`select slug, count(*)::int as count from fallback_uses
-              where workspace_id = ${input.workspaceId} and served_at >= ${input.from.toISOString()} and served_at < ${input.to.toISOString()}
-                ${slug !== null ? sql`and slug = ${slug}` : sql``}
-                ${input.environment ? sql`and environment = ${input.environment}` : sql``}
-              group by slug order by count(*) desc, slug`,
+    runBudgetedQuery<{ slug: string; count: number; total: number }>(
+      ctx,
+      sql`select slug, count(*)::int as count, (sum(count(*)) over ())::int as total from fallback_uses
+          where workspace_id = ${input.workspaceId} and served_at >= ${input.from.toISOString()} and served_at < ${input.to.toISOString()}
+            ${slug !== null ? sql`and slug = ${slug}` : sql``}
+            ${input.environment ? sql`and environment = ${input.environment}` : sql``}
+          group by slug order by count(*) desc, slug limit ${SERVING_TOP_FALLBACK_SLUGS}`,
       { hint },
     ),
   ]);
   const counts = new Map<ServingOrigin, number>(SERVING_ORIGINS.map((origin) => [origin, 0]));
   for (const row of origins) counts.set((row.origin ?? "edge") as ServingOrigin, row.count);
-  counts.set("fallback", fallbacks.reduce((sum, row) => sum + row.count, 0));
+  // Slugs come from apps (any string an SDK was asked for): only the top ones are read, with the total beside them.
+  counts.set("fallback", fallbacks[0]?.total ?? 0);
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   return {
     from: input.from.toISOString(),
@@ -80,6 +81,6 @@ export async function getServing({ ctx, input }: { ctx: ServiceContext; input: S
     total,
     by_origin: SERVING_ORIGINS.map((origin) => ({ origin, count: counts.get(origin)!, share: total > 0 ? counts.get(origin)! / total : null })),
     without_xr2: counts.get("stale")! + counts.get("bootstrap")! + counts.get("fallback")!,
-    fallback_slugs: fallbacks.slice(0, SERVING_TOP_FALLBACK_SLUGS),
+    fallback_slugs: fallbacks.map(({ slug, count }) => ({ slug, count })),
   };
 }
