@@ -5,6 +5,12 @@
  */
 import type { ApiKeyRecord, Environment, EventDefinitionsRecord, PublishedPrompt } from "./kv.ts";
 
+/** The prompts of a bundle, or, past its size limit measured in Postgres, only how many and how large. */
+export interface PublishedBundle {
+  prompts: PublishedPrompt[];
+  too_large?: { prompts: number; bytes: number };
+}
+
 /** The versions and experiments of one workspace among those asked about; others are absent. */
 export interface ServedVersionOwners {
   versions: Array<{ version_id: string; prompt_id: string }>;
@@ -17,7 +23,7 @@ export interface EdgeBackend {
   /** The workspace's event definitions (an empty list when it has none), back-filled into KV. */
   resolveEventDefinitions(workspaceId: string): Promise<EventDefinitionsRecord>;
   /** Every prompt served in an environment of a workspace, or only those of `slugs` (the SDK bundle). */
-  resolveBundle(input: { workspaceId: string; environment: Environment; slugs?: string[] | undefined }): Promise<PublishedPrompt[]>;
+  resolveBundle(input: { workspaceId: string; environment: Environment; slugs?: string[] | undefined }): Promise<PublishedBundle>;
   /** Which of these versions and experiments are the workspace's, to check an SDK's exposures. */
   resolveServedVersions(input: { workspaceId: string; versionIds: string[]; experimentIds: string[] }): Promise<ServedVersionOwners>;
   /** Round trip to Postgres, for the edge's health report. */

@@ -87,6 +87,8 @@ async function getPromptDocument(c: Context<EdgeHono>): Promise<Response> {
 }
 
 const recentBundles = new TtlCache<{ prompts: PublishedPrompt[] }>({ ttlMs: PROJECTION_CACHE.ttlMs, maxEntries: 100 });
+/** 100 cached bundles of at most 256 KiB: 25 MiB of the isolate's 128 MiB at worst. */
+const CACHED_BUNDLE_BYTES = 256 * 1024;
 
 async function getPromptBundle(c: Context<EdgeHono>): Promise<Response> {
   const slugs = c.req.queries("slug");
@@ -98,21 +100,23 @@ async function getPromptBundle(c: Context<EdgeHono>): Promise<Response> {
 
   await assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key });
   const cacheKey = `${key.workspace_id}:${environment}:${wanted?.join(",") ?? "*"}`;
+  const tooLarge = (prompts: number, bytes: number) =>
+    new ApiError(
+      "RESPONSE_TOO_LARGE",
+      `The ${environment} bundle holds ${prompts} prompts in about ${bytes} bytes; at most ${SDK_LIMITS.bundleBytes} are served at once. Ask for fewer with slug= filters, or fetch prompts one by one with GET /api/v1/prompts/{slug}`,
+    );
   let bundle = recentBundles.get(cacheKey);
   if (!bundle) {
-    const prompts = await dependency("the API worker", () => c.get("env").API.resolveBundle({ workspaceId: key.workspace_id, environment, slugs: wanted }));
-    bundle = { prompts };
-    recentBundles.set(cacheKey, bundle);
+    const loaded = await dependency("the API worker", () => c.get("env").API.resolveBundle({ workspaceId: key.workspace_id, environment, slugs: wanted }));
+    if (loaded.too_large) throw tooLarge(loaded.too_large.prompts, loaded.too_large.bytes);
+    bundle = { prompts: loaded.prompts };
   }
   const source = bundle;
   const entry = serialize(source, (): PromptBundle => ({ environment, prompts: source.prompts.map(promptDocument) }));
   const bytes = encoder.encode(entry.body).length;
-  if (bytes > SDK_LIMITS.bundleBytes) {
-    throw new ApiError(
-      "RESPONSE_TOO_LARGE",
-      `The ${environment} bundle holds ${source.prompts.length} prompts in ${bytes} bytes; at most ${SDK_LIMITS.bundleBytes} are served at once. Ask for fewer with slug= filters, or fetch prompts one by one with GET /api/v1/prompts/{slug}`,
-    );
-  }
+  if (bytes > SDK_LIMITS.bundleBytes) throw tooLarge(source.prompts.length, bytes);
+  // Small bundles are kept for the next requests; a large one is not held in the isolate's memory.
+  if (bytes <= CACHED_BUNDLE_BYTES) recentBundles.set(cacheKey, source);
   return answer(c, entry);
 }
 

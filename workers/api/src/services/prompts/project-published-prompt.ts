@@ -4,9 +4,9 @@
  * While an experiment runs in the environment, the entry also carries its variants with the
  * versions they serve, so the edge can assign and render without asking anyone (A6).
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { environments, experiments, experimentVariants, prompts, promptVersions, type Prompt, type PromptVersion } from "@xr2/db/schema";
-import { kvKeys, type Environment, type ProjectedExperiment, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
+import { kvKeys, SDK_LIMITS, type Environment, type ProjectedExperiment, type PublishedBundle, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
 function servedVersion(version: PromptVersion): ServedVersion {
@@ -87,8 +87,27 @@ export async function readPublishedBundle({
 }: {
   ctx: ServiceContext;
   input: { workspaceId: string; environment: Environment; slugs?: readonly string[] | undefined };
-}): Promise<PublishedPrompt[]> {
+}): Promise<PublishedBundle> {
   const db = ctx.http();
+  // What the bundle would weigh, measured in Postgres before anything is loaded: a workspace of
+  // large templates is refused without the API worker and the edge holding them (the edge checks
+  // the exact size of what it serializes too).
+  const slugFilter = input.slugs ? sql`and p.slug in (${sql.join(input.slugs.map((slug) => sql`${slug}`), sql`, `)})` : sql``;
+  const versionBytes = (v: string) => sql.raw(`coalesce(octet_length(${v}.content), 0) + coalesce(octet_length(${v}.messages::text), 0) + octet_length(${v}.variables::text) + octet_length(${v}.model_config::text) + 256`);
+  const [weight] = (
+    await db.execute<{ prompts: number; bytes: number }>(sql`
+      select count(*)::int as prompts, coalesce(sum(${versionBytes("v")} + coalesce((
+        select sum(${versionBytes("vv")}) from experiments x
+        join experiment_variants ev on ev.experiment_id = x.id and ev.workspace_id = x.workspace_id
+        join prompt_versions vv on vv.id = ev.version_id
+        where x.workspace_id = p.workspace_id and x.prompt_id = p.id and x.environment = e.environment and x.status = 'running'), 0)), 0)::bigint as bytes
+      from prompts p
+      join environments e on e.prompt_id = p.id and e.environment = ${input.environment}
+      join prompt_versions v on v.id = e.version_id
+      where p.workspace_id = ${input.workspaceId} and p.status = 'active' ${slugFilter}`)
+  ).rows;
+  const bytes = Number(weight?.bytes ?? 0);
+  if (bytes > SDK_LIMITS.bundleBytes) return { prompts: [], too_large: { prompts: weight?.prompts ?? 0, bytes } };
   const rows = await db
     .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt })
     .from(prompts)
@@ -96,7 +115,7 @@ export async function readPublishedBundle({
     .innerJoin(promptVersions, eq(promptVersions.id, environments.versionId))
     .where(and(eq(prompts.workspaceId, input.workspaceId), eq(prompts.status, "active"), input.slugs ? inArray(prompts.slug, [...input.slugs]) : undefined))
     .orderBy(asc(prompts.slug));
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { prompts: [] };
   const variants = await db
     .select({ experimentId: experiments.id, promptId: experiments.promptId, key: experimentVariants.key, weight: experimentVariants.weight, version: promptVersions })
     .from(experiments)
@@ -110,7 +129,7 @@ export async function readPublishedBundle({
     experiment.variants.push({ key: row.key, weight: row.weight, version: servedVersion(row.version) });
     running.set(row.promptId, experiment);
   }
-  return rows.map((row) => publishedPrompt(row, input.environment, running.get(row.prompt.id)));
+  return { prompts: rows.map((row) => publishedPrompt(row, input.environment, running.get(row.prompt.id))) };
 }
 
 /** Entries written on the edge's behalf expire, so a back-fill that lost a race heals itself. */
