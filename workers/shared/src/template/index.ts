@@ -216,7 +216,9 @@ export function coerceVariables(
   raw: Record<string, Scalar>,
   definitions: readonly VariableDefinition[],
 ): { ok: true; values: Record<string, Scalar> } | Failure {
-  const values = new Map(Object.entries(raw));
+  // Copied only when a value changes (a default filled in, a string made a number): on the hot
+  // path of the edge and the SDKs, typed values that need nothing come back as they are.
+  let values: Map<string, Scalar> | undefined;
   const errors: TemplateError[] = [];
   for (const definition of definitions) {
     const supplied = Object.hasOwn(raw, definition.name) ? raw[definition.name] : undefined;
@@ -227,9 +229,10 @@ export function coerceVariables(
     }
     const value = coerce(definition, input);
     if (value === undefined) errors.push(mismatch(definition, input, supplied === undefined));
-    else values.set(definition.name, value);
+    else if (value !== supplied) (values ??= new Map(Object.entries(raw))).set(definition.name, value);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, values: Object.fromEntries(values) };
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, values: values ? Object.fromEntries(values) : raw };
 }
 
 function renderAll(
