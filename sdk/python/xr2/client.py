@@ -481,7 +481,10 @@ class XR2:
                 compiled = compile_messages(version.get("messages") or [])
             else:
                 compiled = compile_template(version.get("content") or "")
-            entry.compiled[key] = compiled  # deterministic: a race only compiles twice
+            # Under the lock: a refresh copies entry.compiled (_still_served) under it, and a dict
+            # must not grow while it is iterated. Compiling is deterministic: a race only compiles twice.
+            with self._lock:
+                entry.compiled[key] = compiled
         return compiled
 
     def _load_bootstrap(self, bootstrap: Any) -> None:
