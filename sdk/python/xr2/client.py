@@ -579,25 +579,38 @@ class XR2:
         return _http.request("POST", self.base_url + path, self._api_key, timeout, body=body)
 
     def _get_with_retries(self, path: str, headers: Optional[Mapping[str, str]] = None) -> Union[_http.Response, str]:
-        return self._with_retries(lambda: _http.request("GET", self.base_url + path, self._api_key, self.fetch_timeout_seconds, headers=headers))
+        return self._with_retries(lambda: _http.request("GET", self.base_url + path, self._api_key, self.fetch_timeout_seconds, headers=headers), idempotent=True)
 
     def _post_with_retries(self, path: str, body: Any) -> Union[_http.Response, str]:
-        return self._with_retries(lambda: _http.request("POST", self.base_url + path, self._api_key, self.fetch_timeout_seconds, body=body))
+        """The rendered get-prompt is not idempotent (the edge records an exposure per call): sent
+        again only after an answer that proves it was not served, never after a timeout."""
+        return self._with_retries(lambda: _http.request("POST", self.base_url + path, self._api_key, self.fetch_timeout_seconds, body=body), idempotent=False)
 
-    def _with_retries(self, attempt: Any) -> Union[_http.Response, str]:
+    def _with_retries(self, attempt: Any, idempotent: bool) -> Union[_http.Response, str]:
         """The answer (any status but a retryable one, or the last one), or a transport problem
         as a string. A caller waits at most about a second between attempts: a Retry-After
-        longer than that ends the retries (the cache or fallback answers meanwhile)."""
+        longer than that ends the retries (the cache or fallback answers meanwhile).
+
+        Idempotent requests retry any transport error and RETRYABLE_STATUSES. The others retry
+        only what proves the request was not served: a refused connection (or unresolved name),
+        and 429 or 503 with a Retry-After (the edge answers those before doing anything); a
+        timeout, a cut connection or another 5xx may have been served, so it is not sent again."""
         problem = "no attempt"
         for index in range(self.max_retries + 1):
             try:
                 response = attempt()
             except _http.TransportError as error:
+                if not idempotent and not error.not_sent:
+                    return str(error)
                 problem, wait = str(error), _http.backoff_delay(index, 0.1, 1.0)
             else:
-                if response.status not in _http.RETRYABLE_STATUSES or index == self.max_retries:
-                    return response
                 retry_after = response.retry_after()
+                if idempotent:
+                    retryable = response.status in _http.RETRYABLE_STATUSES
+                else:
+                    retryable = response.status in (429, 503) and retry_after is not None
+                if not retryable or index == self.max_retries:
+                    return response
                 if retry_after is not None and retry_after > 1.0:
                     return response
                 problem, wait = f"HTTP {response.status}", retry_after if retry_after is not None else _http.backoff_delay(index, 0.1, 1.0)
