@@ -86,6 +86,20 @@ class OriginsTest(ClientTestCase):
         self.assertEqual(exposures[second.trace_id]["origin"], "cache")
         self.assertEqual(xr2.stats()["origins"]["network"], 1)
 
+    def test_latency_is_never_negative(self) -> None:
+        # perf_counter is monotonic on the supported platforms; even a clock that stepped back
+        # (simulated here) must not report a negative latency, which the edge refuses.
+        self.edge.publish("welcome", "Hi {name}", variables=NAME)
+        xr2 = self.client()
+        xr2.get_prompt("welcome", {"name": "Ada"})
+        backwards = iter(range(1_000_000, 0, -1))
+        with mock.patch("xr2.client.time.perf_counter", side_effect=lambda: float(next(backwards))):
+            prompt = xr2.get_prompt("welcome", {"name": "Ada"})
+        self.assertTrue(xr2.flush(timeout=5))
+        item = next(item for item in self.exposures() if item["trace_id"] == prompt.trace_id)
+        self.assertEqual(item["latency_ms"], 0)
+        self.assertEqual(xr2.stats()["exposures"]["refused"], 0)
+
     def test_chat_prompt(self) -> None:
         self.edge.publish("chat", messages=[{"role": "system", "content": "You help {name}."}, {"role": "user", "content": "{% if q %}{q}{% else %}Hello{% endif %}"}], variables=NAME)
         prompt = self.client().get_prompt("chat", {"name": "Ada"})

@@ -64,6 +64,7 @@ _MAX_VALUE_CHARS = 10_000
 _MAX_EVENT_FIELDS = 32
 _MAX_FIELD_VALUE_CHARS = 1024
 _BUNDLE_SLUGS_PER_REQUEST = 50
+_MAX_LATENCY_MS = 3_600_000.0
 # Bounds of what the client remembers per slug (cached templates, 404s, failures): oldest first out.
 _MAX_REMEMBERED_SLUGS = 10_000
 _ENGINE_CODES = ("syntax", "missing_variable", "type_mismatch", "unknown_variable", "limit_exceeded")
@@ -568,7 +569,8 @@ class XR2:
             item["error_code"] = error_code
         if self.source:
             item["source"] = self.source
-        item["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
+        # perf_counter is monotonic; clamped anyway into what the edge accepts (0 to one hour).
+        item["latency_ms"] = min(max(0.0, round((time.perf_counter() - started) * 1000, 3)), _MAX_LATENCY_MS)
         self._sender.enqueue("exposures", item)
 
     def _count(self, name: str) -> None:
