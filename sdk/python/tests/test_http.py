@@ -20,6 +20,10 @@ class RetryDelayTest(unittest.TestCase):
             # Without one, the jittered backoff, capped.
             self.assertLessEqual(_http.retry_delay(20, 0.5, 30.0), 30.0)
 
+    def test_the_backoff_of_a_long_outage_stays_at_its_cap(self) -> None:
+        # Ten minutes of tiny backoffs are thousands of attempts: 2**attempt must not overflow.
+        self.assertLessEqual(_http.retry_delay(5000, 0.01, 0.05), 0.05)
+
     def test_an_absurd_retry_after_is_capped(self) -> None:
         self.assertLessEqual(_http.retry_delay(0, 0.01, 30.0, retry_after=86_400.0), _http.MAX_RETRY_AFTER_SECONDS)
 

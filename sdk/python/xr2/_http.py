@@ -126,7 +126,7 @@ def request(
 
 def backoff_delay(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff with full jitter: uniform in [base·2^attempt / 2, base·2^attempt], capped."""
-    ceiling = min(cap, base * (2**attempt))
+    ceiling = min(cap, base * (2 ** min(attempt, 60)))  # the exponent bounded: 2.0**1024 overflows
     return random.uniform(ceiling / 2, ceiling)
 
 
