@@ -23,8 +23,20 @@ USER_AGENT = f"xr2-python/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
+# A Retry-After past this is taken as this (a misconfigured proxy must not park a batch for a day).
+MAX_RETRY_AFTER_SECONDS = 300.0
+
+
 class TransportError(Exception):
-    """No HTTP answer: connection refused, DNS, TLS, timeout or a cut-off body."""
+    """No HTTP answer: connection refused, DNS, TLS, timeout or a cut-off body.
+
+    `not_sent` is True only when the request provably never reached a server (the connection was
+    refused, or the name did not resolve): then even a non-idempotent POST may be sent again.
+    After a timeout or a cut connection the server may have handled it."""
+
+    def __init__(self, message: str, not_sent: bool = False) -> None:
+        super().__init__(message)
+        self.not_sent = not_sent
 
 
 @dataclass
@@ -108,10 +120,22 @@ def request(
         raise
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise TransportError(f"{type(reason).__name__}: {reason}") from None
+        not_sent = isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+        raise TransportError(f"{type(reason).__name__}: {reason}", not_sent=not_sent) from None
 
 
 def backoff_delay(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff with full jitter: uniform in [base·2^attempt / 2, base·2^attempt], capped."""
-    ceiling = min(cap, base * (2**attempt))
+    ceiling = min(cap, base * (2 ** min(attempt, 60)))  # the exponent bounded: 2.0**1024 overflows
     return random.uniform(ceiling / 2, ceiling)
+
+
+def retry_delay(attempt: int, base: float, cap: float, retry_after: Optional[float] = None) -> float:
+    """How long to wait before attempt `attempt + 1`: the jittered backoff, or the server's
+    Retry-After when that is longer (never shorter: an edge that answers "Retry-After: 1" to
+    every 503 must not turn the backoff into a one-second drumbeat), Retry-After capped at
+    MAX_RETRY_AFTER_SECONDS."""
+    wait = backoff_delay(attempt, base, cap)
+    if retry_after is not None:
+        wait = max(wait, min(retry_after, MAX_RETRY_AFTER_SECONDS))
+    return wait

@@ -33,8 +33,12 @@ def iso_now() -> str:
 
 
 def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds and "Z"; a naive datetime is taken as UTC."""
+    """ISO 8601 in UTC with milliseconds and "Z" (always 24 characters); a naive datetime is taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Formatted by hand: strftime("%Y") does not pad years before 1000 on every platform.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
+    )

@@ -5,8 +5,11 @@ and leave in batches of up to 100 (and under the edge's body limit): one flush i
 first item queued, at once when a full batch is waiting, or when flush()/close() ask. A batch
 that meets a network error, a timeout, 408/425/429 or a 5xx is sent again, whole and with the
 same ids (the edge stores events by event_id and exposures by trace_id, so a retry never counts
-twice), after an exponential backoff with jitter or the server's Retry-After, up to a bounded
-number of attempts; then it is given up and counted as failed. Items the edge refuses one by one
+twice), after an exponential backoff with jitter (capped, 30 s by default) or the server's
+Retry-After when that is longer, for as long as the retry budget lasts (ten minutes by default,
+so an outage of the edge loses nothing); then it is given up and counted as failed. Meanwhile new
+items wait in the bounded queue, and past its bound they are dropped and counted. close() cuts
+the waiting short, so shutting down stays bounded. Items the edge refuses one by one
 (validation) are dropped and counted as refused: sending them again cannot help.
 """
 
@@ -21,7 +24,7 @@ import weakref
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
-from ._http import RETRYABLE_STATUSES, Response, TransportError, backoff_delay
+from ._http import RETRYABLE_STATUSES, Response, TransportError, retry_delay
 
 logger = logging.getLogger("xr2")
 
@@ -43,7 +46,7 @@ class Sender:
         max_queue_size: int,
         max_batch_size: int,
         flush_interval: float,
-        max_attempts: int,
+        max_retry_duration: float,
         retry_base: float,
         retry_max: float,
         timeout: float,
@@ -54,7 +57,9 @@ class Sender:
         self._max_queue_size = max(1, int(max_queue_size))
         self._max_batch_size = int(max_batch_size)
         self._flush_interval = float(flush_interval)
-        self._max_attempts = max(1, int(max_attempts))
+        if not max_retry_duration >= 0:
+            raise ValueError("the retry duration must be a number of seconds, at least 0")
+        self._max_retry_duration = float(max_retry_duration)
         self._retry_base = float(retry_base)
         self._retry_max = float(retry_max)
         self._timeout = float(timeout)
@@ -211,13 +216,15 @@ class Sender:
 
     def _deliver(self, kind: str, batch: List[Dict[str, Any]]) -> None:
         path, key, id_field, _ = KINDS[kind]
-        for attempt in range(self._max_attempts):
+        started = time.monotonic()
+        attempt = 0
+        while True:
             if attempt > 0:
                 self._count(kind, "retries")
             try:
                 response = self._post(path, {key: batch}, self._timeout)
             except TransportError as error:
-                problem, wait = str(error), backoff_delay(attempt, self._retry_base, self._retry_max)
+                problem, wait = str(error), retry_delay(attempt, self._retry_base, self._retry_max)
             else:
                 if 200 <= response.status < 300:
                     self._settle(kind, batch, id_field, response)
@@ -235,13 +242,18 @@ class Sender:
                     self._count(kind, "failed", len(batch))
                     return
                 problem = f"HTTP {response.status}"
-                retry_after = response.retry_after()
-                wait = min(retry_after, max(self._retry_max, 60.0)) if retry_after is not None else backoff_delay(attempt, self._retry_base, self._retry_max)
-            if attempt + 1 < self._max_attempts:
-                logger.info("xr2: sending %d %s failed (%s); retrying in %.2f s", len(batch), kind, problem, wait)
-                if self._stop.wait(wait):
-                    break  # closing: give up now rather than hold the interpreter's exit
-        logger.warning("xr2: %d %s given up after %d attempts", len(batch), kind, self._max_attempts)
+                wait = retry_delay(attempt, self._retry_base, self._retry_max, response.retry_after())
+            attempt += 1
+            if time.monotonic() + wait - started > self._max_retry_duration:
+                logger.warning(
+                    "xr2: %d %s given up after %d attempts in %.0f s (last: %s)",
+                    len(batch), kind, attempt, time.monotonic() - started, problem,
+                )
+                break
+            logger.info("xr2: sending %d %s failed (%s); retrying in %.2f s", len(batch), kind, problem, wait)
+            if self._stop.wait(wait):
+                logger.warning("xr2: %d %s given up: the client closed while the edge was failing (%s)", len(batch), kind, problem)
+                break  # closing: give up now rather than hold the interpreter's exit
         self._count(kind, "failed", len(batch))
 
     def _settle(self, kind: str, batch: List[Dict[str, Any]], id_field: str, response: Response) -> None:

@@ -64,6 +64,7 @@ _MAX_VALUE_CHARS = 10_000
 _MAX_EVENT_FIELDS = 32
 _MAX_FIELD_VALUE_CHARS = 1024
 _BUNDLE_SLUGS_PER_REQUEST = 50
+_MAX_LATENCY_MS = 3_600_000.0
 # Bounds of what the client remembers per slug (cached templates, 404s, failures): oldest first out.
 _MAX_REMEMBERED_SLUGS = 10_000
 _ENGINE_CODES = ("syntax", "missing_variable", "type_mismatch", "unknown_variable", "limit_exceeded")
@@ -132,7 +133,7 @@ class XR2:
         flush_interval_seconds: float = 1.0,
         max_queue_size: int = 10_000,
         max_batch_size: int = 100,
-        send_max_attempts: int = 8,
+        max_retry_duration_seconds: float = 600.0,
         retry_base_seconds: float = 0.5,
         retry_max_seconds: float = 30.0,
         shutdown_timeout_seconds: float = 5.0,
@@ -175,7 +176,7 @@ class XR2:
             max_queue_size=max_queue_size,
             max_batch_size=max_batch_size,
             flush_interval=flush_interval_seconds,
-            max_attempts=send_max_attempts,
+            max_retry_duration=max_retry_duration_seconds,
             retry_base=retry_base_seconds,
             retry_max=retry_max_seconds,
             timeout=max(self.fetch_timeout_seconds, 5.0),
@@ -481,7 +482,10 @@ class XR2:
                 compiled = compile_messages(version.get("messages") or [])
             else:
                 compiled = compile_template(version.get("content") or "")
-            entry.compiled[key] = compiled  # deterministic: a race only compiles twice
+            # Under the lock: a refresh copies entry.compiled (_still_served) under it, and a dict
+            # must not grow while it is iterated. Compiling is deterministic: a race only compiles twice.
+            with self._lock:
+                entry.compiled[key] = compiled
         return compiled
 
     def _load_bootstrap(self, bootstrap: Any) -> None:
@@ -565,7 +569,8 @@ class XR2:
             item["error_code"] = error_code
         if self.source:
             item["source"] = self.source
-        item["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
+        # perf_counter is monotonic; clamped anyway into what the edge accepts (0 to one hour).
+        item["latency_ms"] = min(max(0.0, round((time.perf_counter() - started) * 1000, 3)), _MAX_LATENCY_MS)
         self._sender.enqueue("exposures", item)
 
     def _count(self, name: str) -> None:
@@ -576,25 +581,38 @@ class XR2:
         return _http.request("POST", self.base_url + path, self._api_key, timeout, body=body)
 
     def _get_with_retries(self, path: str, headers: Optional[Mapping[str, str]] = None) -> Union[_http.Response, str]:
-        return self._with_retries(lambda: _http.request("GET", self.base_url + path, self._api_key, self.fetch_timeout_seconds, headers=headers))
+        return self._with_retries(lambda: _http.request("GET", self.base_url + path, self._api_key, self.fetch_timeout_seconds, headers=headers), idempotent=True)
 
     def _post_with_retries(self, path: str, body: Any) -> Union[_http.Response, str]:
-        return self._with_retries(lambda: _http.request("POST", self.base_url + path, self._api_key, self.fetch_timeout_seconds, body=body))
+        """The rendered get-prompt is not idempotent (the edge records an exposure per call): sent
+        again only after an answer that proves it was not served, never after a timeout."""
+        return self._with_retries(lambda: _http.request("POST", self.base_url + path, self._api_key, self.fetch_timeout_seconds, body=body), idempotent=False)
 
-    def _with_retries(self, attempt: Any) -> Union[_http.Response, str]:
+    def _with_retries(self, attempt: Any, idempotent: bool) -> Union[_http.Response, str]:
         """The answer (any status but a retryable one, or the last one), or a transport problem
         as a string. A caller waits at most about a second between attempts: a Retry-After
-        longer than that ends the retries (the cache or fallback answers meanwhile)."""
+        longer than that ends the retries (the cache or fallback answers meanwhile).
+
+        Idempotent requests retry any transport error and RETRYABLE_STATUSES. The others retry
+        only what proves the request was not served: a refused connection (or unresolved name),
+        and 429 or 503 with a Retry-After (the edge answers those before doing anything); a
+        timeout, a cut connection or another 5xx may have been served, so it is not sent again."""
         problem = "no attempt"
         for index in range(self.max_retries + 1):
             try:
                 response = attempt()
             except _http.TransportError as error:
+                if not idempotent and not error.not_sent:
+                    return str(error)
                 problem, wait = str(error), _http.backoff_delay(index, 0.1, 1.0)
             else:
-                if response.status not in _http.RETRYABLE_STATUSES or index == self.max_retries:
-                    return response
                 retry_after = response.retry_after()
+                if idempotent:
+                    retryable = response.status in _http.RETRYABLE_STATUSES
+                else:
+                    retryable = response.status in (429, 503) and retry_after is not None
+                if not retryable or index == self.max_retries:
+                    return response
                 if retry_after is not None and retry_after > 1.0:
                     return response
                 problem, wait = f"HTTP {response.status}", retry_after if retry_after is not None else _http.backoff_delay(index, 0.1, 1.0)
