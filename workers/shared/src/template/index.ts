@@ -243,38 +243,27 @@ function renderAll(
   indexed: boolean,
 ): { ok: true; texts: string[] } | Failure<MessageTemplateError> {
   const errors: MessageTemplateError[] = [];
-  // Each error points at the variable's first use, in the first template that uses it.
-  const report = (error: TemplateError & { variable: string }) => {
-    const index = templates.findIndex((template) => template.uses.has(error.variable));
-    const template = templates[index];
-    const offset = template?.uses.get(error.variable);
-    if (template && offset !== undefined) {
-      error.position = positionAt(template.source, offset);
-      if (indexed) (error as MessageTemplateError).message_index = index;
-    }
-    errors.push(error);
-  };
+  // No closure is made per call: this runs on every get-prompt, at the edge and in the SDKs.
   const resolved = new Map<string, Scalar>();
-  const declared = new Set<string>();
   for (const definition of definitions) {
-    declared.add(definition.name);
     const supplied = own(values, definition.name);
     const value = supplied ?? definition.default;
     if (value === undefined) {
-      if (definition.required) report(missing(definition.name));
+      if (definition.required) reportAtFirstUse(errors, templates, indexed, missing(definition.name));
     } else if (matches(definition, value)) resolved.set(definition.name, value);
-    else report(mismatch(definition, value, supplied === undefined));
+    else reportAtFirstUse(errors, templates, indexed, mismatch(definition, value, supplied === undefined));
   }
   const undeclared = new Set<string>();
   for (const name of Object.keys(values)) {
+    if (resolved.has(name)) continue;
     const value = own(values, name);
-    if (declared.has(name) || value === undefined) continue;
+    if (value === undefined || isDeclared(definitions, name)) continue;
     if (strict) undeclared.add(name);
     else if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) resolved.set(name, value);
-    else report({ code: "type_mismatch", variable: name, message: `variable "${name}" must be a string, a finite number or a boolean, not ${describe(value)}` });
+    else reportAtFirstUse(errors, templates, indexed, { code: "type_mismatch", variable: name, message: `variable "${name}" must be a string, a finite number or a boolean, not ${describe(value)}` });
   }
-  if (strict) for (const template of templates) for (const name of template.uses.keys()) if (!declared.has(name)) undeclared.add(name);
-  for (const name of undeclared) report({ code: "unknown_variable", variable: name, message: `variable "${name}" is not declared in the prompt's variables` });
+  if (strict) for (const template of templates) for (const name of template.uses.keys()) if (!resolved.has(name) && !isDeclared(definitions, name)) undeclared.add(name);
+  for (const name of undeclared) reportAtFirstUse(errors, templates, indexed, { code: "unknown_variable", variable: name, message: `variable "${name}" is not declared in the prompt's variables` });
   if (errors.length > 0) return { ok: false, errors };
 
   const output = { text: "", room: TEMPLATE_LIMITS.outputChars };
@@ -287,6 +276,27 @@ function renderAll(
     texts.push(output.text);
   }
   return { ok: true, texts };
+}
+
+/** Each error points at the variable's first use, in the first template that uses it. */
+function reportAtFirstUse(errors: MessageTemplateError[], templates: readonly CompiledTemplate[], indexed: boolean, error: TemplateError & { variable: string }): void {
+  const index = templates.findIndex((template) => template.uses.has(error.variable));
+  const template = templates[index];
+  const offset = template?.uses.get(error.variable);
+  if (template && offset !== undefined) {
+    error.position = positionAt(template.source, offset);
+    if (indexed) (error as MessageTemplateError).message_index = index;
+  }
+  errors.push(error);
+}
+
+/**
+ * Asked only of names that are not resolved (undeclared values, or declared ones that failed),
+ * so scanning the definitions costs nothing on the hot path.
+ */
+function isDeclared(definitions: readonly VariableDefinition[], name: string): boolean {
+  for (const definition of definitions) if (definition.name === name) return true;
+  return false;
 }
 
 /** Appends the nodes' text; false when the output limit would be exceeded. */
