@@ -14,7 +14,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { LangfuseClient } from "@langfuse/client";
-import { XR2 } from "../sdk/typescript/src/index.ts";
+import type { XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
 import { duration, percentiles, round, rounds as ROUNDS } from "./support.ts";
 
 export interface AppConfig {
@@ -24,6 +24,8 @@ export interface AppConfig {
   variables: Record<string, string>;
   cacheTtlSeconds: number;
   langfuse: { baseUrl: string; publicKey: string; secretKey: string };
+  /** The built package (sdk/typescript/dist/index.js), as apps run it: imported by URL. */
+  sdkModule: string;
 }
 
 export interface WayResult {
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   if (!config) throw new Error("bench/sdk-app.ts is started by bench/sdk.ts, with SDK_BENCH_APP set");
   const { slug, variables, cacheTtlSeconds } = config;
   const perRound = Math.ceil(CALLS / ROUNDS);
+  const { XR2 } = (await import(config.sdkModule)) as { XR2: typeof XR2Client };
   const client = new XR2({
     apiKey: config.apiKey,
     baseUrl: config.edgeUrl,

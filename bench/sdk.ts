@@ -14,7 +14,8 @@
  * speed-up the SDK brings. This process runs the stack (its stand-ins live here) and Langfuse's
  * stand-in, starts the app process, and turns its figures into rows.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
@@ -60,6 +61,7 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
       variables: VARIABLES,
       cacheTtlSeconds: CACHE_TTL_SECONDS,
       langfuse: { baseUrl: standIn.baseUrl, publicKey: standIn.publicKey, secretKey: standIn.secretKey },
+      sdkModule: buildSdk(),
     }, log);
     log(`sdk: ${result.exposuresSent} exposures sent during the rounds, ${result.exposuresLost} lost; ${result.notFromCache} SDK answers not from its cache; Langfuse stand-in requests: ${standIn.requests()}`);
 
@@ -78,6 +80,16 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
     await standIn?.close();
     await stack?.stop();
   }
+}
+
+/**
+ * Builds @xr2/sdk as it is published (sdk/typescript/build.mjs, one esbuild bundle) and returns
+ * its URL: the app measures the package apps install, as Langfuse's row measures its published
+ * build, not sources compiled on the fly.
+ */
+function buildSdk(): string {
+  execFileSync(process.execPath, [join(ROOT, "sdk/typescript/build.mjs")], { stdio: "ignore" });
+  return pathToFileURL(join(ROOT, "sdk/typescript/dist/index.js")).href;
 }
 
 /** Starts bench/sdk-app.ts and reads its one line of results; its stderr goes to the log. */
