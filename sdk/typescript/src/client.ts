@@ -616,9 +616,20 @@ function validFields(fields: unknown): boolean {
   return true;
 }
 
-/** The exposure's JSON, its served time formatted now, when its batch is sent. */
+let isoMs = NaN;
+let isoText = "";
+
+/** The exposure's JSON, its served time formatted now, when its batch is sent (once per millisecond). */
 function serializeExposure(exposure: Exposure): string {
-  return JSON.stringify({ ...exposure, served_at: new Date(exposure.served_at).toISOString() });
+  const ms = exposure.served_at;
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  (exposure as unknown as { served_at: string }).served_at = isoText;
+  const text = JSON.stringify(exposure);
+  exposure.served_at = ms;
+  return text;
 }
 
 /** A 404 means "not published" only with the edge's NOT_FOUND code; any other (a proxy, a wrong path) is an outage. */
