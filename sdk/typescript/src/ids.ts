@@ -19,14 +19,22 @@ function refill(): void {
   used = 0;
 }
 
+let timeMs = -1;
+let timeText = "";
+
 function ulid(): string {
-  let time = Date.now();
-  let out = "";
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[time % 32] + out;
-    time = Math.floor(time / 32);
+  const now = Date.now();
+  if (now !== timeMs) {
+    // The time part changes once per millisecond: encoded once, not per id.
+    let time = (timeMs = now);
+    timeText = "";
+    for (let i = 0; i < 10; i++) {
+      timeText = ALPHABET[time % 32] + timeText;
+      time = Math.floor(time / 32);
+    }
   }
   if (used + 16 > POOL_BYTES) refill();
+  let out = timeText;
   for (let i = 0; i < 16; i++) out += ALPHABET[pool[used++]! & 31];
   return out;
 }
