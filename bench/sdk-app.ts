@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   notFromCache = 0;
   const before = client.stats().exposures;
 
-  const ways = [way("xr2", xr2Call, () => client.flush()), way("langfuse", langfuseCall), way("fetch", fetchCall)];
+  const ways = [way("xr2", xr2Call, async () => void (await client.flush())), way("langfuse", langfuseCall), way("fetch", fetchCall)];
   const roundMs = (duration * 1000) / ROUNDS;
   for (let r = 0; r < ROUNDS; r++) {
     for (const measured of ways) await measureRound(measured, Math.min(perRound, CALLS - measured.calls), roundMs);

@@ -178,7 +178,7 @@ describe("the SDKs on the local stack", () => {
       for (let index = 0; index < 5; index++) traces.push((await xr2.getPrompt("support")).trace_id);
       proxy.failing(true);
       const sent: string[] = [];
-      for (let index = 0; index < 250; index++) sent.push(xr2.track(traces[index % traces.length]!, "ticket_solved", { minutes: index }));
+      for (let index = 0; index < 250; index++) sent.push(xr2.track(traces[index % traces.length]!, "ticket_solved", { minutes: index })!);
       // Batches go out one second after the first event: let them meet the outage, then end it.
       await until(10_000, async () => proxy.failed(), (failed) => failed >= 4);
       proxy.failing(false);

@@ -150,6 +150,71 @@ describe("when the edge fails", () => {
   });
 });
 
+describe("remembered failures and 404s", () => {
+  it("after a failed first fetch, serves the fallback at once and retries only in the background", async () => {
+    edge.faults.push({ path: "/api/v1/prompts/", status: 503, count: 1_000 });
+    const xr2 = client({ maxRetries: 0, cacheTtlSeconds: 0.1, fallbacks: { "welcome-message": { content: "Fallback {name}" } } });
+    expect(await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } })).toMatchObject({ origin: "fallback" });
+    const asked = promptRequests().length;
+    edge.delayMs = 60_000; // a blocking call would now hang the test
+    for (let i = 0; i < 5; i++) expect(await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } })).toMatchObject({ origin: "fallback", content: "Fallback Ada" });
+    expect(promptRequests().length).toBeLessThanOrEqual(asked + 1);
+    edge.delayMs = 0;
+    edge.faults = [];
+    const served = await until(async () => xr2.getPrompt("welcome-message", { variables: { name: "Ada" } }), (prompt) => prompt.origin !== "fallback");
+    expect(served).toMatchObject({ content: "Hi Ada", origin: "cache" });
+  });
+
+  it("remembers a 404 NOT_FOUND for the TTL: one request, then the fallback or PromptNotFoundError at once", async () => {
+    const xr2 = client({ fallbacks: { "not-yet": { content: "Soon" } } });
+    for (let i = 0; i < 3; i++) {
+      expect(await xr2.getPrompt("not-yet")).toMatchObject({ origin: "fallback", content: "Soon" });
+      await expect(xr2.getPrompt("nowhere")).rejects.toBeInstanceOf(PromptNotFoundError);
+    }
+    expect(edge.requestsTo("/api/v1/prompts/not-yet")).toHaveLength(1);
+    expect(edge.requestsTo("/api/v1/prompts/nowhere")).toHaveLength(1);
+  });
+
+  it("treats a 404 without NOT_FOUND (a proxy, a wrong path) as an outage: the cached copy stays, served stale", async () => {
+    const xr2 = client({ cacheTtlSeconds: 0.05, maxRetries: 0 });
+    await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } });
+    edge.faults.push({ path: "/api/v1/prompts/", status: 404, count: 1_000 });
+    const stale = await until(async () => xr2.getPrompt("welcome-message", { variables: { name: "Ada" } }), (prompt) => prompt.origin === "stale");
+    expect(stale).toMatchObject({ content: "Hi Ada", version: 1 });
+    expect(xr2.stats().cachedPrompts).toBe(1);
+    edge.faults = [];
+    edge.prompts.delete("welcome-message");
+    await until(async () => xr2.getPrompt("welcome-message", { variables: { name: "Ada" } }).catch(() => ({ origin: "gone" }) as unknown as Prompt), (prompt) => (prompt.origin as string) === "gone");
+    expect(xr2.stats().cachedPrompts).toBe(0);
+  });
+
+  it("flush() awaits background refreshes", async () => {
+    const xr2 = client({ cacheTtlSeconds: 0.01 });
+    await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    edge.delayMs = 300;
+    await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } }); // starts a refresh
+    await xr2.flush();
+    expect(promptRequests().map((request) => request.status)).toEqual([200, 304]);
+  });
+});
+
+describe("options", () => {
+  it("refuses invalid options with a clear error", () => {
+    const base = { apiKey: API_KEY, baseUrl: "http://127.0.0.1:1" };
+    expect(() => new XR2({ ...base, source: "x".repeat(65) })).toThrow(/source must be text of 1 to 64/);
+    expect(() => new XR2({ ...base, source: "a\u0000b" })).toThrow(/source/);
+    expect(() => new XR2({ ...base, source: "a\ud800b" })).toThrow(/lone surrogates/);
+    expect(() => new XR2({ ...base, environment: "prod" as "production" })).toThrow(/environment must be one of/);
+    expect(() => new XR2({ ...base, mode: "hybrid" as "local" })).toThrow(/mode must be/);
+    expect(() => new XR2({ ...base, cacheTtlSeconds: Number.NaN })).toThrow(/cacheTtlSeconds must be/);
+    expect(() => new XR2({ ...base, maxRetries: 1.5 })).toThrow(/maxRetries must be an integer/);
+    expect(() => new XR2({ ...base, maxQueueSize: 0 })).toThrow(/maxQueueSize/);
+    expect(() => new XR2({ ...base, fallbacks: "x" as unknown as Record<string, never> })).toThrow(/fallbacks/);
+    expect(new XR2({ ...base, source: "checkout-app 🛒" }).stats().cachedPrompts).toBe(0);
+  });
+});
+
 describe("bootstrap and fallbacks", () => {
   const bundle = () => ({ environment: "production" as const, prompts: [textPrompt("welcome-message", "Bootstrapped {name}", { version_id: "pv_boot", variables: [{ name: "name", type: "string" as const, required: true }] })] });
 
@@ -289,5 +354,16 @@ describe("remote mode", () => {
     expect(await xr2.getPrompt("gone", { variables: { name: "Ada" } })).toMatchObject({ content: "Fallback Ada", origin: "fallback" });
     await edge.stop();
     await expect(xr2.getPrompt("welcome-message", { variables: { name: "Ada" } })).rejects.toBeInstanceOf(PromptUnavailableError);
+  });
+
+  it("never retries a get-prompt that timed out (it may have been served), but retries a 503 with Retry-After", async () => {
+    const xr2 = client({ mode: "remote", maxRetries: 2, fetchTimeoutMs: 100, fallbacks: { "welcome-message": { content: "Fallback {name}" } } });
+    edge.delayMs = 1_000;
+    expect(await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } })).toMatchObject({ origin: "fallback" });
+    expect(edge.requestsTo("/api/v1/get-prompt/")).toHaveLength(1);
+    edge.delayMs = 0;
+    edge.faults.push({ path: "/api/v1/get-prompt/", status: 503, retryAfter: "0", count: 1 }, { path: "/api/v1/get-prompt/", status: 500, count: 1 });
+    expect(await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } })).toMatchObject({ origin: "fallback" });
+    expect(edge.requestsTo("/api/v1/get-prompt/").slice(1).map((request) => request.status)).toEqual([503, 500]);
   });
 });

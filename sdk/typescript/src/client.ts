@@ -8,7 +8,7 @@
  */
 import { DeliveryQueue } from "./delivery-queue.js";
 import { PromptNotFoundError, PromptUnavailableError, TemplateRenderError, XR2Error } from "./errors.js";
-import { errorCode, exchange, NetworkFailure, retryable, retryDelayMs, sleep, type Answer } from "./http.js";
+import { errorCode, exchange, NetworkFailure, retryable, retryDelayMs, sleep, timer, type Answer } from "./http.js";
 import { newEventId, newTraceId } from "./ids.js";
 import { chooseVersion, Renderer, type Renderable } from "./render.js";
 import type {
@@ -47,6 +47,7 @@ interface CacheEntry {
 
 type Loaded = { entry: CacheEntry } | { notFound: true } | { reason: string };
 
+/** An exposure as queued: served_at is kept as a number and formatted when its batch is sent. */
 interface Exposure {
   trace_id: string;
   origin: Origin;
@@ -54,7 +55,7 @@ interface Exposure {
   prompt_id?: string;
   version_id?: string;
   environment: Environment;
-  served_at: string;
+  served_at: number;
   status: "success" | "error";
   error_code?: string;
   unit_id?: string;
@@ -64,14 +65,19 @@ interface Exposure {
   latency_ms: number;
 }
 
-interface TrackedEvent {
-  event_id: string;
-  trace_id: string;
-  event_name: string;
-  category?: string;
-  fields?: Record<string, string | number | boolean | null>;
-  timestamp: string | number;
-}
+const ENVIRONMENTS = ["development", "staging", "production"];
+const EVENT_NAME = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** NUL or a lone surrogate: text the edge cannot store. */
+const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const MAX_EVENT_FIELDS = 32;
+const MAX_FIELD_CHARS = 1024;
+/** After a failed first fetch of a slug with a fallback: no new attempt before this long. */
+const MAX_RETRY_INTERVAL_MS = 5000;
+/** A clock for latencies: monotonic where the runtime has one. */
+const clock: () => number = typeof performance === "object" && typeof performance?.now === "function" ? () => performance.now() : Date.now;
 
 export class XR2 {
   private readonly baseUrl: string;
@@ -82,12 +88,20 @@ export class XR2 {
   private readonly fetchFn: FetchLike;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly loading = new Map<string, Promise<Loaded>>();
+  /** Slugs xR2 said are not published (404 NOT_FOUND), with when: asked again after the TTL. */
+  private readonly notFound = new Map<string, number>();
+  /** Slugs whose first fetch failed, with when: served from the fallback at once meanwhile. */
+  private readonly unreachable = new Map<string, number>();
+  /** Background refreshes and loads under way, awaited by flush(). */
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly retryIntervalMs: number;
   private readonly renderer = new Renderer();
-  private readonly events: DeliveryQueue<TrackedEvent>;
+  private readonly events: DeliveryQueue<string>;
   private readonly exposures: DeliveryQueue<Exposure>;
   private readonly origins: Record<Origin, number> = { network: 0, cache: 0, stale: 0, bootstrap: 0, fallback: 0 };
   private refreshes = 0;
   private refreshFailures = 0;
+  private invalidEvents = 0;
   private readonly onPageHide: (() => void) | null = null;
 
   constructor(private readonly options: XR2Options) {
@@ -95,22 +109,42 @@ export class XR2 {
     if (typeof options.baseUrl !== "string" || !/^https?:\/\//.test(options.baseUrl)) {
       throw new XR2Error(`XR2 needs a baseUrl starting with http:// or https://, got ${JSON.stringify(options.baseUrl)}`);
     }
+    const { environment = "production", source, mode } = options;
+    if (!ENVIRONMENTS.includes(environment)) throw new XR2Error(`environment must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(environment)}`);
+    if (mode !== undefined && mode !== "local" && mode !== "remote") throw new XR2Error(`mode must be "local" or "remote", got ${JSON.stringify(mode)}`);
+    if (source !== undefined && (typeof source !== "string" || source === "" || source.length > 64 || UNSTORABLE.test(source))) {
+      throw new XR2Error("source must be text of 1 to 64 characters, without NUL or lone surrogates");
+    }
+    if (options.fallbacks !== undefined && (typeof options.fallbacks !== "object" || options.fallbacks === null)) {
+      throw new XR2Error("fallbacks must be an object of slug → { content } or { messages }");
+    }
+    const number = (name: keyof XR2Options, fallback: number, min: number, integer = false): number => {
+      const value = options[name] ?? fallback;
+      if (typeof value !== "number" || Number.isNaN(value) || value < min || (integer && value !== Infinity && !Number.isInteger(value))) {
+        throw new XR2Error(`${name} must be ${integer ? "an integer" : "a number"} of at least ${min}, got ${JSON.stringify(value)}`);
+      }
+      return value;
+    };
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
-    this.environment = options.environment ?? "production";
-    this.ttlMs = Math.max(0, options.cacheTtlSeconds ?? 60) * 1000;
-    this.timeoutMs = Math.max(1, options.fetchTimeoutMs ?? 3000);
-    this.maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 2));
+    this.environment = environment;
+    this.ttlMs = number("cacheTtlSeconds", 60, 0) * 1000;
+    this.timeoutMs = number("fetchTimeoutMs", 3000, 1);
+    this.maxRetries = number("maxRetries", 2, 0, true);
+    this.retryIntervalMs = Math.min(Math.max(this.ttlMs, 100), MAX_RETRY_INTERVAL_MS);
     const fetchFn = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
     if (typeof fetchFn !== "function") throw new XR2Error("No fetch in this runtime: pass one as options.fetch");
     this.fetchFn = options.fetch ?? fetchFn.bind(globalThis);
-    const queue = <T>(path: string, field: string) =>
-      new DeliveryQueue<T>({
-        send: (items, keepalive) => this.call("POST", path, { [field]: items }, null, keepalive),
-        maxSize: Math.max(1, options.maxQueueSize ?? 10_000),
-        maxAttempts: Math.max(1, options.maxSendAttempts ?? 5),
-      });
-    this.events = queue("/api/v1/events/batch", "events");
-    this.exposures = queue("/api/v1/exposures", "exposures");
+    const delivery = {
+      maxSize: number("maxQueueSize", 10_000, 1, true),
+      maxAttempts: number("maxSendAttempts", Infinity, 1, true),
+      maxDurationMs: number("maxRetryDurationMs", 600_000, 0),
+      baseDelayMs: number("retryBaseDelayMs", 250, 1),
+      maxDelayMs: number("retryMaxDelayMs", 30_000, 1),
+      keepalive: { inFlight: 0 },
+    };
+    const send = (path: string) => (body: string, keepalive: boolean) => this.call("POST", path, body, null, keepalive);
+    this.events = new DeliveryQueue<string>({ ...delivery, field: "events", serialize: (text) => text, send: send("/api/v1/events/batch") });
+    this.exposures = new DeliveryQueue<Exposure>({ ...delivery, field: "exposures", serialize: serializeExposure, send: send("/api/v1/exposures") });
     if (options.bootstrap !== undefined) this.loadBootstrap(options.bootstrap);
     // Browsers: what waits is sent with keepalive when the page goes away.
     const page = globalThis as { window?: unknown; addEventListener?: (type: string, listener: () => void) => void };
@@ -125,25 +159,34 @@ export class XR2 {
 
   /** The prompt rendered with `variables`; see the README for origins and errors. */
   async getPrompt(slug: string, options: GetPromptOptions = {}): Promise<Prompt> {
-    const started = Date.now();
+    const started = clock();
+    const servedAt = Date.now();
     if (typeof slug !== "string" || slug === "") throw new XR2Error("getPrompt needs a slug");
     const { unitId, variables = {} } = options;
     if (unitId !== undefined && (typeof unitId !== "string" || unitId.length < 1 || unitId.length > 128)) {
       throw new XR2Error("unitId must be a string of 1 to 128 characters");
     }
-    if (this.options.mode === "remote") return this.getRemote(slug, variables, unitId, started);
+    if (this.options.mode === "remote") return this.getRemote(slug, variables, unitId, started, servedAt);
 
     let entry = this.cache.get(slug);
     let origin: Origin;
     if (!entry) {
+      const missed = this.notFound.get(slug);
+      if (missed !== undefined && servedAt - missed < this.ttlMs) return this.serveFallback(slug, variables, unitId, started, servedAt, { notFound: true });
+      const failed = this.unreachable.get(slug);
+      if (failed !== undefined && this.options.fallbacks?.[slug]) {
+        // xR2 failed for this slug before: answer at once, look again in the background.
+        if (servedAt - failed >= this.retryIntervalMs) this.inBackground(this.load(slug));
+        return this.serveFallback(slug, variables, unitId, started, servedAt, { reason: "xR2 was unreachable moments ago" });
+      }
       const loaded = await this.load(slug);
-      if (!("entry" in loaded)) return this.serveFallback(slug, variables, unitId, started, loaded);
+      if (!("entry" in loaded)) return this.serveFallback(slug, variables, unitId, started, servedAt, loaded);
       entry = loaded.entry;
       origin = "network";
     } else if (entry.fromBootstrap) {
       origin = "bootstrap";
       this.refresh(slug, entry);
-    } else if (Date.now() - entry.confirmedAt < this.ttlMs) {
+    } else if (servedAt - entry.confirmedAt < this.ttlMs) {
       origin = "cache";
     } else {
       origin = entry.failed ? "stale" : "cache";
@@ -152,26 +195,29 @@ export class XR2 {
 
     const document = entry.document;
     const chosen = chooseVersion(document, unitId);
-    const exposure = {
+    const version = chosen.version;
+    const exposure: Exposure = {
       trace_id: newTraceId(),
       origin,
       slug,
       prompt_id: document.prompt_id,
-      version_id: chosen.version.version_id,
+      version_id: version.version_id,
       environment: this.environment,
-      served_at: new Date(started).toISOString(),
-      unit_id: unitId,
-      variant: chosen.variant ?? undefined,
-      experiment_id: chosen.experimentId ?? undefined,
-      source: this.options.source,
+      served_at: servedAt,
+      status: "success",
+      latency_ms: 0,
     };
+    if (unitId !== undefined) exposure.unit_id = unitId;
+    if (chosen.variant) exposure.variant = chosen.variant;
+    if (chosen.experimentId) exposure.experiment_id = chosen.experimentId;
+    if (this.options.source !== undefined) exposure.source = this.options.source;
     let rendered: ReturnType<XR2["renderOrReport"]>;
     try {
-      rendered = this.renderOrReport(slug, chosen.version.version_id, chosen.version, variables, exposure, started);
+      rendered = this.renderOrReport(slug, version.version_id, version, variables, exposure, started);
     } catch (error) {
       // A published template that does not compile is xR2's fault, not the app's: fall back.
       if (error instanceof TemplateRenderError && error.code === "TEMPLATE_INVALID" && this.options.fallbacks?.[slug]) {
-        return this.serveFallback(slug, variables, unitId, started, { reason: error.message });
+        return this.serveFallback(slug, variables, unitId, started, servedAt, { reason: error.message });
       }
       throw error;
     }
@@ -179,10 +225,11 @@ export class XR2 {
     return {
       slug,
       environment: this.environment,
-      ...rendered,
-      model_config: chosen.version.model_config,
-      version: chosen.version.version,
-      version_id: chosen.version.version_id,
+      content: rendered.content,
+      messages: rendered.messages,
+      model_config: version.model_config,
+      version: version.version,
+      version_id: version.version_id,
       prompt_id: document.prompt_id,
       trace_id: exposure.trace_id,
       variant: chosen.variant,
@@ -216,38 +263,73 @@ export class XR2 {
 
   /**
    * Queues a business event for delivery; returns its event id. Attach it to the trace of the
-   * prompt that led to it (`prompt.trace_id`).
+   * prompt that led to it (`prompt.trace_id`). Never throws: an event the edge would refuse (see
+   * the README) or one that finds the queue full is dropped, counted in stats().events
+   * (`invalid`, `dropped`) and answered with null, so it cannot spoil the batch it would join.
    */
   track(
     traceId: string,
     eventName: string,
     fields?: Record<string, string | number | boolean | null>,
     options: TrackOptions = {},
-  ): string {
+  ): string | null {
     const eventId = options.eventId ?? newEventId();
-    const timestamp = options.timestamp instanceof Date ? options.timestamp.toISOString() : (options.timestamp ?? new Date().toISOString());
-    this.events.push({
-      event_id: eventId,
-      trace_id: traceId,
-      event_name: eventName,
-      ...(options.category === undefined ? {} : { category: options.category }),
-      ...(fields === undefined ? {} : { fields }),
-      timestamp,
-    });
-    return eventId;
+    const when = options.timestamp ?? Date.now();
+    const timestamp = when instanceof Date ? when.getTime() : when;
+    const category = options.category;
+    let text: string;
+    if (
+      typeof traceId !== "string" || !TRACE_ID.test(traceId) ||
+      typeof eventName !== "string" || !EVENT_NAME.test(eventName) ||
+      typeof eventId !== "string" || !EVENT_ID.test(eventId) ||
+      !(typeof timestamp === "number" ? Number.isFinite(timestamp) && timestamp > 0 : typeof timestamp === "string" && !Number.isNaN(Date.parse(timestamp))) ||
+      (category !== undefined && (typeof category !== "string" || category.trim() === "" || category.length > 64)) ||
+      !validFields(fields)
+    ) {
+      this.invalidEvents++;
+      return null;
+    }
+    try {
+      text = JSON.stringify({
+        event_id: eventId,
+        trace_id: traceId,
+        event_name: eventName,
+        category,
+        fields,
+        timestamp: typeof timestamp === "number" ? new Date(timestamp).toISOString() : timestamp,
+      });
+    } catch {
+      this.invalidEvents++;
+      return null;
+    }
+    return this.events.push(text) ? eventId : null;
   }
 
-  /** Resolves when every queued event and exposure is sent, refused or given up. */
-  async flush(): Promise<void> {
-    await Promise.all([this.exposures.flush(), this.events.flush()]);
+  /**
+   * Resolves when every queued event and exposure is sent, refused or given up, and every
+   * background refresh of a prompt has settled (so `ctx.waitUntil(xr2.flush())` covers them in
+   * Workers). During an outage it waits within the retry budget (`maxRetryDurationMs`);
+   * `timeoutMs` bounds the wait. Resolves with the number of items not yet settled (0 when all
+   * are); what is left keeps being delivered in the background. Never throws.
+   */
+  async flush(options: { timeoutMs?: number } = {}): Promise<number> {
+    const work = Promise.all([this.exposures.flush(), this.events.flush(), ...this.background]).then(() => undefined);
+    let handle: ReturnType<typeof setTimeout> | undefined;
+    if (options.timeoutMs !== undefined) {
+      await Promise.race([work, new Promise<void>((resolve) => (handle = timer(resolve, Math.max(0, options.timeoutMs!), true)))]);
+      clearTimeout(handle);
+    } else {
+      await work;
+    }
+    return this.exposures.pending() + this.events.pending();
   }
 
-  /** Flushes, then stops listening for page hides; no timer of the client is left. */
-  async close(): Promise<void> {
+  /** Flushes (bounded like flush()), then stops listening for page hides; no timer of the client is left. */
+  async close(options: { timeoutMs?: number } = {}): Promise<number> {
     if (this.onPageHide) {
       (globalThis as { removeEventListener?: (type: string, listener: () => void) => void }).removeEventListener?.("pagehide", this.onPageHide);
     }
-    await this.flush();
+    return this.flush(options);
   }
 
   stats(): Stats {
@@ -256,7 +338,7 @@ export class XR2 {
       cachedPrompts: this.cache.size,
       refreshes: this.refreshes,
       refreshFailures: this.refreshFailures,
-      events: this.events.stats(),
+      events: { ...this.events.stats(), invalid: this.invalidEvents },
       exposures: this.exposures.stats(),
     };
   }
@@ -294,12 +376,21 @@ export class XR2 {
       loading = this.fetchDocument(slug, null)
         .then((answer): Loaded => {
           if (answer.status === 200 && isDocument(answer.body)) {
+            this.unreachable.delete(slug);
+            this.notFound.delete(slug);
             return { entry: this.store(slug, { document: answer.body, etag: answer.headers.get("etag"), confirmedAt: Date.now(), fromBootstrap: false }) };
           }
-          if (answer.status === 404) return { notFound: true };
-          return { reason: `HTTP ${answer.status}${errorCode(answer.body) ? ` ${errorCode(answer.body)}` : ""}` };
+          if (notPublished(answer)) {
+            this.unreachable.delete(slug);
+            remember(this.notFound, slug);
+            return { notFound: true };
+          }
+          throw new Error(`HTTP ${answer.status}${errorCode(answer.body) ? ` ${errorCode(answer.body)}` : ""}`);
         })
-        .catch((error: unknown): Loaded => ({ reason: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown): Loaded => {
+          remember(this.unreachable, slug);
+          return { reason: error instanceof Error ? error.message : String(error) };
+        })
         .finally(() => this.loading.delete(slug));
       this.loading.set(slug, loading);
     }
@@ -311,15 +402,16 @@ export class XR2 {
     if (entry.refreshing || Date.now() < entry.retryAt) return;
     entry.refreshing = true;
     this.refreshes++;
-    this.fetchDocument(slug, entry.etag)
+    const refreshing = this.fetchDocument(slug, entry.etag)
       .then((answer) => {
         if (answer.status === 304) {
           entry.confirmedAt = Date.now();
           entry.failed = entry.fromBootstrap = false;
         } else if (answer.status === 200 && isDocument(answer.body)) {
           this.store(slug, { document: answer.body, etag: answer.headers.get("etag"), confirmedAt: Date.now(), fromBootstrap: false });
-        } else if (answer.status === 404) {
-          this.cache.delete(slug); // unpublished: the next call asks again, then falls back
+        } else if (notPublished(answer)) {
+          this.cache.delete(slug); // unpublished: falls back, and asks again after the TTL
+          remember(this.notFound, slug);
         } else {
           throw new Error(`HTTP ${answer.status}`);
         }
@@ -332,6 +424,14 @@ export class XR2 {
       .finally(() => {
         entry.refreshing = false;
       });
+    this.inBackground(refreshing);
+  }
+
+  /** Keeps a background promise for flush() until it settles. */
+  private inBackground(work: Promise<unknown>): void {
+    if (this.background.has(work)) return;
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
   }
 
   private fetchDocument(slug: string, etag: string | null): Promise<Answer> {
@@ -359,14 +459,14 @@ export class XR2 {
     }
   }
 
-  private call(method: string, path: string, body: unknown, etag: string | null, keepalive = false): Promise<Answer> {
+  private call(method: string, path: string, body: string | undefined, etag: string | null, keepalive = false): Promise<Answer> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}`, accept: "application/json" };
     if (etag) headers["if-none-match"] = etag;
     if (body !== undefined) headers["content-type"] = "application/json";
     return exchange(
       this.fetchFn,
       this.baseUrl + path,
-      { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(keepalive ? { keepalive } : {}) },
+      { method, headers, ...(body === undefined ? {} : { body }), ...(keepalive ? { keepalive } : {}) },
       this.timeoutMs,
     );
   }
@@ -379,25 +479,26 @@ export class XR2 {
     key: string,
     source: Renderable,
     variables: Record<string, VariableValue>,
-    exposure: Omit<Exposure, "status" | "latency_ms">,
+    exposure: Exposure,
     started: number,
   ): { content: string | null; messages: Prompt["messages"] } {
     try {
       const rendered = this.renderer.render(slug, key, source, variables);
-      this.report({ ...exposure, status: "success" }, started);
+      this.report(exposure, started);
       return rendered;
     } catch (error) {
       if (error instanceof TemplateRenderError && error.code === "VALIDATION_FAILED") {
-        this.report({ ...exposure, status: "error", error_code: "VALIDATION_FAILED" }, started);
+        exposure.status = "error";
+        exposure.error_code = "VALIDATION_FAILED";
+        this.report(exposure, started);
       }
       throw error;
     }
   }
 
-  private report(exposure: Omit<Exposure, "latency_ms">, started: number): void {
-    const item: Record<string, unknown> = { ...exposure, latency_ms: Date.now() - started };
-    for (const name in item) if (item[name] === undefined) delete item[name];
-    this.exposures.push(item as unknown as Exposure);
+  private report(exposure: Exposure, started: number): void {
+    exposure.latency_ms = Math.max(0, Math.round((clock() - started) * 1000) / 1000);
+    this.exposures.push(exposure);
   }
 
   /** No document from the edge: the app's fallback, or a typed error when there is none. */
@@ -406,19 +507,14 @@ export class XR2 {
     variables: Record<string, VariableValue>,
     unitId: string | undefined,
     started: number,
+    servedAt: number,
     why: { notFound: true } | { reason: string },
   ): Prompt {
     const fallback = this.options.fallbacks?.[slug];
     if (!fallback) throw "notFound" in why ? new PromptNotFoundError(slug, this.environment) : new PromptUnavailableError(slug, why.reason);
-    const exposure = {
-      trace_id: newTraceId(),
-      origin: "fallback" as const,
-      slug,
-      environment: this.environment,
-      served_at: new Date(started).toISOString(),
-      unit_id: unitId,
-      source: this.options.source,
-    };
+    const exposure: Exposure = { trace_id: newTraceId(), origin: "fallback", slug, environment: this.environment, served_at: servedAt, status: "success", latency_ms: 0 };
+    if (unitId !== undefined) exposure.unit_id = unitId;
+    if (this.options.source !== undefined) exposure.source = this.options.source;
     const source = {
       kind: fallback.messages ? ("chat" as const) : ("text" as const),
       content: fallback.content ?? null,
@@ -443,23 +539,28 @@ export class XR2 {
   }
 
   /** Remote mode: the edge renders, assigns and records the exposure itself. */
-  private async getRemote(slug: string, variables: Record<string, VariableValue>, unitId: string | undefined, started: number): Promise<Prompt> {
+  private async getRemote(slug: string, variables: Record<string, VariableValue>, unitId: string | undefined, started: number, servedAt: number): Promise<Prompt> {
     let query = `?env=${this.environment}`;
     if (unitId !== undefined) query += `&unit_id=${encodeURIComponent(unitId)}`;
     if (this.options.source !== undefined) query += `&source=${encodeURIComponent(this.options.source)}`;
     const path = `/api/v1/get-prompt/${encodeURIComponent(slug)}${query}`;
+    const body = JSON.stringify({ variables });
     let answer: Answer | undefined;
     let reason = "";
     for (let attempt = 0; ; attempt++) {
+      let unsent = false;
       try {
-        answer = await this.call("POST", path, { variables }, null);
+        answer = await this.call("POST", path, body, null);
       } catch (error) {
         answer = undefined;
         reason = error instanceof Error ? error.message : String(error);
+        unsent = error instanceof NetworkFailure && error.unsent;
       }
-      if ((answer && !retryable(answer.status)) || attempt >= this.maxRetries) break;
+      // The edge records an exposure for each POST it serves: retry only what proves it was not
+      // served (a refused connection, a 429 or 503 with Retry-After), never a timeout or a 500.
       const retryAfter = answer?.headers.get("retry-after") ?? null;
-      if (Number(retryAfter) * 1000 > PROMPT_RETRY_CAP_MS) break;
+      const notServed = unsent || ((answer?.status === 429 || answer?.status === 503) && retryAfter !== null);
+      if (!notServed || attempt >= this.maxRetries || Number(retryAfter) * 1000 > PROMPT_RETRY_CAP_MS) break;
       await sleep(retryDelayMs(attempt, retryAfter, 100, PROMPT_RETRY_CAP_MS), true);
     }
     if (answer?.status === 200) {
@@ -484,8 +585,8 @@ export class XR2 {
       const error = (answer.body as { error: { message: string; details?: unknown } }).error;
       throw new TemplateRenderError(slug, "VALIDATION_FAILED", Array.isArray(error.details) ? (error.details as TemplateError[]) : [], error.message);
     }
-    if (answer?.status === 404) return this.serveFallback(slug, variables, unitId, started, { notFound: true });
-    return this.serveFallback(slug, variables, unitId, started, { reason: answer ? `HTTP ${answer.status}` : reason });
+    if (answer && notPublished(answer)) return this.serveFallback(slug, variables, unitId, started, servedAt, { notFound: true });
+    return this.serveFallback(slug, variables, unitId, started, servedAt, { reason: answer ? `HTTP ${answer.status}` : reason });
   }
 }
 
@@ -500,4 +601,45 @@ function isDocument(value: unknown): value is PromptDocument {
     (document.kind === "text" || document.kind === "chat") &&
     Array.isArray(document.variables)
   );
+}
+
+/** Field names are identifiers; values text (≤ 1024, storable), finite numbers, booleans or null. */
+function validFields(fields: unknown): boolean {
+  if (fields === undefined) return true;
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return false;
+  let count = 0;
+  for (const name in fields) {
+    const value = (fields as Record<string, unknown>)[name];
+    if (++count > MAX_EVENT_FIELDS || !FIELD_NAME.test(name)) return false;
+    if (typeof value === "string" ? value.length > MAX_FIELD_CHARS || UNSTORABLE.test(value) : typeof value === "number" ? !Number.isFinite(value) : value !== null && typeof value !== "boolean") return false;
+  }
+  return true;
+}
+
+let isoMs = NaN;
+let isoText = "";
+
+/** The exposure's JSON, its served time formatted now, when its batch is sent (once per millisecond). */
+function serializeExposure(exposure: Exposure): string {
+  const ms = exposure.served_at;
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  (exposure as unknown as { served_at: string }).served_at = isoText;
+  const text = JSON.stringify(exposure);
+  exposure.served_at = ms;
+  return text;
+}
+
+/** A 404 means "not published" only with the edge's NOT_FOUND code; any other (a proxy, a wrong path) is an outage. */
+function notPublished(answer: Answer): boolean {
+  return answer.status === 404 && errorCode(answer.body) === "NOT_FOUND";
+}
+
+/** Notes when `slug` last had this outcome, forgetting the oldest past the cache's bound. */
+function remember(seen: Map<string, number>, slug: string): void {
+  seen.delete(slug);
+  if (seen.size >= MAX_CACHED_PROMPTS) seen.delete(seen.keys().next().value!);
+  seen.set(slug, Date.now());
 }

@@ -1,50 +1,76 @@
 /**
  * A bounded in-memory queue that delivers items (events or exposures) to one edge endpoint in
- * batches of up to 100: one second after the first item waits, at once when 100 wait, and on
+ * batches of up to 100: one second after the first item waits, as soon as the caller's turn ends when 100 wait, and on
  * flush(). A batch is retried whole (the items carry their own ids, so the edge counts a retried
- * item once) after timeouts, network errors, 5xx and 429, with exponential jittered backoff that
- * honours Retry-After, up to maxAttempts; then it is given up and counted. Items the edge refuses
- * for validation are dropped and counted, never retried; a batch too large for the edge (413) is
- * split in halves. Background timers never keep a Node
- * process alive; a flush() in progress does, and leaves no timer behind when it resolves.
+ * item once) after timeouts, network errors, 5xx and 429, waiting max(Retry-After, exponential
+ * jittered backoff) capped at retryMaxDelayMs, for up to maxRetryDurationMs (and maxAttempts);
+ * then it is given up and counted. An outage within that budget loses nothing but what a full
+ * queue had to drop (counted). Items the edge refuses for validation are dropped and counted,
+ * never retried; a batch too large for the edge (413) is split in halves. Background timers never
+ * keep a Node process alive; a flush() in progress does, and leaves no timer behind when it resolves.
  */
 import { NetworkFailure, retryable, retryDelayMs, timer, type Answer } from "./http.js";
 import type { DeliveryStats } from "./types.js";
 
 export const BATCH_SIZE = 100;
 const FIRST_ITEM_DELAY_MS = 1000;
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 30_000;
+/** Browsers refuse keepalive bodies beyond 64 KiB in flight per page; stay below. */
+export const KEEPALIVE_BUDGET_BYTES = 60_000;
 
 export interface DeliveryOptions<T> {
-  /** Sends one batch; throws NetworkFailure when no HTTP answer came. */
-  send: (items: T[], keepalive: boolean) => Promise<Answer>;
+  /** The JSON text of one item. */
+  serialize: (item: T) => string;
+  /** Sends one batch body; throws NetworkFailure when no HTTP answer came. */
+  send: (body: string, keepalive: boolean) => Promise<Answer>;
+  /** The field of the batch body holding the items ("events", "exposures"). */
+  field: string;
   maxSize: number;
   maxAttempts: number;
+  maxDurationMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Keepalive bytes in flight, shared by every queue of a page. */
+  keepalive: { inFlight: number };
 }
 
 export class DeliveryQueue<T> {
   private items: T[] = [];
+  private inFlight = 0;
   private scheduled: ReturnType<typeof setTimeout> | null = null;
   private pause: { handle: ReturnType<typeof setTimeout>; rearm: () => void } | null = null;
   private draining: Promise<void> | null = null;
   private flushers = 0;
+  /** A drain is scheduled for the next turn of the event loop. */
+  private soon = false;
+  private readonly startScheduled = () => {
+    this.scheduled = null;
+    this.soon = false;
+    void this.startDrain();
+  };
   private readonly counts = { sent: 0, refused: 0, failed: 0, dropped: 0 };
 
   constructor(private readonly options: DeliveryOptions<T>) {}
 
-  push(item: T): void {
+  push(item: T): boolean {
     if (this.items.length >= this.options.maxSize) {
       this.counts.dropped++;
-      return;
+      return false;
     }
     this.items.push(item);
-    if (this.draining) return; // the running drain takes it
-    if (this.items.length >= BATCH_SIZE) this.startDrain();
-    else this.scheduled ??= timer(() => {
-      this.scheduled = null;
-      this.startDrain();
-    }, FIRST_ITEM_DELAY_MS);
+    if (this.draining || this.soon) return true; // the running or coming drain takes it
+    if (this.items.length >= BATCH_SIZE) {
+      // A full batch goes out on the next turn of the event loop, not inside the caller's call
+      // (serializing 100 items would add ~100 µs to one getPrompt in a hundred).
+      this.cancelSchedule();
+      this.soon = true;
+      this.scheduled = timer(this.startScheduled, 0);
+    } else this.scheduled ??= timer(this.startScheduled, FIRST_ITEM_DELAY_MS);
+    return true;
+  }
+
+  /** Items not yet settled: waiting, or in a batch being sent or retried. */
+  pending(): number {
+    return this.items.length + this.inFlight;
   }
 
   /** Resolves when every queued item is sent, refused or given up. */
@@ -52,43 +78,77 @@ export class DeliveryQueue<T> {
     this.cancelSchedule();
     this.flushers++;
     // A backoff pause started in the background must now hold the process open: restart it held.
-    if (this.pause) {
-      clearTimeout(this.pause.handle);
-      this.pause.rearm();
-    }
+    this.rearmPause();
     try {
       while (this.items.length > 0 || this.draining) await this.startDrain();
     } finally {
       this.flushers--;
+      // A flush given up by its caller (timeoutMs) must not leave a held timer behind.
+      if (this.flushers === 0) this.rearmPause();
     }
   }
 
-  /** Sends what waits in keepalive requests (a page being hidden), once, without waiting. */
+  /**
+   * Sends what waits in keepalive requests (a page being hidden), once, without waiting, within
+   * the shared keepalive byte budget; what does not fit stays queued.
+   */
   sendNow(): void {
     this.cancelSchedule();
+    const budget = this.options.keepalive;
     while (this.items.length > 0) {
-      const batch = this.items.splice(0, BATCH_SIZE);
+      const texts: string[] = [];
+      let bytes = this.options.field.length + 8;
+      for (const item of this.items.slice(0, BATCH_SIZE)) {
+        let text: string;
+        try {
+          text = this.options.serialize(item);
+        } catch {
+          text = "";
+        }
+        const size = utf8Length(text) + 1;
+        if (budget.inFlight + bytes + size > KEEPALIVE_BUDGET_BYTES) break;
+        texts.push(text);
+        bytes += size;
+      }
+      if (texts.length === 0) return;
+      const batch = this.items.splice(0, texts.length);
+      budget.inFlight += bytes;
+      this.inFlight += batch.length;
+      const settled = (answer: Answer | null) => {
+        budget.inFlight -= bytes;
+        this.inFlight -= batch.length;
+        if (answer) this.settle(batch, answer);
+        else this.counts.failed += batch.length;
+      };
       let sending: Promise<Answer>;
       try {
-        sending = this.options.send(batch, true);
+        sending = this.options.send(this.body(texts), true);
       } catch {
-        this.counts.failed += batch.length;
+        settled(null);
         continue;
       }
-      sending.then(
-        (answer) => this.settle(batch, answer),
-        () => (this.counts.failed += batch.length),
-      );
+      sending.then(settled, () => settled(null));
     }
   }
 
   cancelSchedule(): void {
     if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = null;
+    this.soon = false;
   }
 
   stats(): DeliveryStats {
-    return { queued: this.items.length, ...this.counts };
+    return { queued: this.items.length + this.inFlight, ...this.counts };
+  }
+
+  private body(texts: string[]): string {
+    return `{"${this.options.field}":[${texts.join(",")}]}`;
+  }
+
+  private rearmPause(): void {
+    if (!this.pause) return;
+    clearTimeout(this.pause.handle);
+    this.pause.rearm();
   }
 
   private startDrain(): Promise<void> {
@@ -99,16 +159,32 @@ export class DeliveryQueue<T> {
   }
 
   private async drain(): Promise<void> {
-    while (this.items.length > 0) await this.deliver(this.items.splice(0, BATCH_SIZE));
+    while (this.items.length > 0) {
+      const batch = this.items.splice(0, BATCH_SIZE);
+      this.inFlight += batch.length;
+      try {
+        await this.deliver(batch);
+      } finally {
+        this.inFlight -= batch.length;
+      }
+    }
   }
 
   private async deliver(batch: T[]): Promise<void> {
-    for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
+    const { maxAttempts, maxDurationMs, baseDelayMs, maxDelayMs } = this.options;
+    const giveUpAt = Date.now() + maxDurationMs;
+    let body: string;
+    try {
+      body = this.body(batch.map(this.options.serialize));
+    } catch {
+      this.counts.failed += batch.length; // cannot be serialized: retrying cannot help
+      return;
+    }
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
       let answer: Answer | undefined;
       try {
-        answer = await this.options.send(batch, false);
+        answer = await this.options.send(body, false);
       } catch (error) {
-        // Anything but a network failure (a body that cannot be serialized) cannot get better.
         if (!(error instanceof NetworkFailure)) break;
       }
       if (answer?.status === 413 && batch.length > 1) {
@@ -118,9 +194,9 @@ export class DeliveryQueue<T> {
         return this.deliver(batch.slice(half));
       }
       if (answer && !retryable(answer.status)) return this.settle(batch, answer);
-      if (attempt + 1 < this.options.maxAttempts) {
-        await this.wait(retryDelayMs(attempt, answer?.headers.get("retry-after") ?? null, BACKOFF_BASE_MS, BACKOFF_CAP_MS));
-      }
+      const delay = retryDelayMs(attempt, answer?.headers.get("retry-after") ?? null, baseDelayMs, maxDelayMs);
+      if (attempt + 1 >= maxAttempts || Date.now() + delay > giveUpAt) break;
+      await this.wait(delay);
     }
     this.counts.failed += batch.length;
   }
@@ -152,4 +228,14 @@ export class DeliveryQueue<T> {
       arm();
     });
   }
+}
+
+/** Bytes of `text` in UTF-8, without an encoder. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) bytes += code > 0x7ff && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
 }

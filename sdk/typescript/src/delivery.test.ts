@@ -41,7 +41,7 @@ describe("events", () => {
     const stored = edge.events.get(ids[7]!)!;
     expect(stored).toMatchObject({ event_id: ids[7], trace_id: "tr_01jf0000000000000000000000", event_name: "purchase", category: "commerce", fields: { revenue: 7 } });
     expect(Date.parse(stored.timestamp as string)).not.toBeNaN();
-    expect(xr2.stats().events).toEqual({ queued: 0, sent: 250, refused: 0, failed: 0, dropped: 0 });
+    expect(xr2.stats().events).toEqual({ queued: 0, sent: 250, refused: 0, failed: 0, dropped: 0, invalid: 0 });
     expect(eventRequests()[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
   });
 
@@ -75,6 +75,32 @@ describe("events", () => {
     expect(eventRequests()[limited + 1]!.at - eventRequests()[limited]!.at).toBeGreaterThanOrEqual(900);
   });
 
+  it("waits out an outage of 503s with Retry-After longer than a few attempts, losing nothing", async () => {
+    // Every 503 carries Retry-After: 1; the pauses are capped small here so the test stays short.
+    edge.faults.push({ path: "/api/v1/events/batch", status: 503, retryAfter: "1", count: 12 });
+    const xr2 = client({ retryBaseDelayMs: 1, retryMaxDelayMs: 20 });
+    const ids = Array.from({ length: 120 }, (_, i) => xr2.track("tr_01jf0000000000000000000000", "purchase", { n: i }));
+    expect(await xr2.flush()).toBe(0);
+    expect([...edge.events.keys()].sort()).toEqual([...ids].sort());
+    expect(eventRequests().filter((request) => request.status === 503)).toHaveLength(12);
+    expect(xr2.stats().events).toMatchObject({ sent: 120, failed: 0, queued: 0 });
+  });
+
+  it("gives a batch up when the retry time budget is spent, and flush({ timeoutMs }) resolves with what is left", async () => {
+    edge.faults.push({ path: "/api/v1/events/batch", status: 503, count: 1_000_000 });
+    const xr2 = client({ retryBaseDelayMs: 5, retryMaxDelayMs: 20, maxRetryDurationMs: 60_000 });
+    for (let i = 0; i < 3; i++) xr2.track("tr_01jf0000000000000000000000", "purchase");
+    expect(await xr2.flush({ timeoutMs: 200 })).toBe(3);
+    expect(xr2.stats().events).toMatchObject({ queued: 3, failed: 0 });
+    const shortBudget = client({ retryBaseDelayMs: 5, retryMaxDelayMs: 20, maxRetryDurationMs: 100 });
+    shortBudget.track("tr_01jf0000000000000000000000", "purchase");
+    expect(await shortBudget.flush()).toBe(0);
+    expect(shortBudget.stats().events).toMatchObject({ queued: 0, sent: 0, failed: 1 });
+    edge.faults = [];
+    expect(await xr2.flush()).toBe(0);
+    expect(xr2.stats().events).toMatchObject({ sent: 3, failed: 0 });
+  });
+
   it("gives a batch up after the bounded attempts and counts it", async () => {
     edge.faults.push({ path: "/api/v1/events/batch", status: 503, count: 1_000 });
     const xr2 = client({ maxSendAttempts: 3 });
@@ -93,10 +119,10 @@ describe("events", () => {
   });
 
   it("drops and counts items refused for validation without retrying them", async () => {
-    edge.refuse = (item) => (item.event_name === "Bad Name" ? "event_name must match ^[a-z0-9][a-z0-9_.:-]*$" : null);
+    edge.refuse = (item) => (item.event_name === "not-allowed-here" ? "event_name is not accepted" : null);
     const xr2 = client();
     xr2.track("tr_01jf0000000000000000000000", "purchase");
-    const bad = xr2.track("tr_01jf0000000000000000000000", "Bad Name");
+    const bad = xr2.track("tr_01jf0000000000000000000000", "not-allowed-here")!;
     await xr2.flush();
     expect(xr2.stats().events).toMatchObject({ sent: 1, refused: 1, failed: 0 });
     expect(eventRequests()).toHaveLength(1);
@@ -112,12 +138,30 @@ describe("events", () => {
     expect(xr2.stats().events).toMatchObject({ sent: 100, failed: 0 });
   });
 
-  it("gives up, without retrying, a batch that cannot be serialized", async () => {
+  it("drops and counts, at track(), an event the edge would refuse, and delivers the rest of its batch", async () => {
     const xr2 = client();
-    xr2.track("tr_01jf0000000000000000000000", "purchase", { big: 1n as unknown as number });
+    const trace = "tr_01jf0000000000000000000000";
+    const good = xr2.track(trace, "purchase", { revenue: 9.99, plan: "pro", ok: true, none: null });
+    const bad = [
+      xr2.track(trace, "purchase", { big: 1n as unknown as number }),
+      xr2.track(trace, "Bad Name"),
+      xr2.track(trace, "x".repeat(65)),
+      xr2.track(trace, "purchase", { "not a name": 1 }),
+      xr2.track(trace, "purchase", { n: Number.NaN }),
+      xr2.track(trace, "purchase", { text: "y".repeat(1025) }),
+      xr2.track(trace, "purchase", { nul: "a\u0000b" }),
+      xr2.track(trace, "purchase", { nested: {} as unknown as string }),
+      xr2.track(trace, "purchase", Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`f${i}`, i]))),
+      xr2.track(trace, "purchase", undefined, { eventId: "has space" }),
+      xr2.track(trace, "purchase", undefined, { timestamp: "yesterday" }),
+      xr2.track(trace, "purchase", undefined, { timestamp: Number.NaN }),
+      xr2.track("", "purchase"),
+    ];
+    expect(bad).toEqual(Array(bad.length).fill(null));
+    expect(good).toMatch(/^ev_/);
     await xr2.flush();
-    expect(xr2.stats().events).toMatchObject({ queued: 0, failed: 1 });
-    expect(eventRequests()).toHaveLength(0);
+    expect([...edge.events.keys()]).toEqual([good]);
+    expect(xr2.stats().events).toMatchObject({ sent: 1, failed: 0, invalid: bad.length });
   });
 
   it("bounds the queue and counts what it drops", async () => {
@@ -192,6 +236,37 @@ describe("runtimes", () => {
     }
   });
 
+  it("keeps keepalive sends on pagehide within ~60 KB in flight; what does not fit stays queued", async () => {
+    const listeners = new Map<string, () => void>();
+    const page = globalThis as { window?: unknown; addEventListener?: unknown; removeEventListener?: unknown };
+    page.window = globalThis;
+    page.addEventListener = (type: string, listener: () => void) => listeners.set(type, listener);
+    page.removeEventListener = (type: string) => listeners.delete(type);
+    let keepaliveBytes = 0;
+    const observed: FetchLike = (url, init) => {
+      if (init.keepalive) keepaliveBytes += new TextEncoder().encode(init.body ?? "").length;
+      return fetch(url, init as RequestInit);
+    };
+    try {
+      const xr2 = client({ fetch: observed });
+      // 90 events of about 1.3 KB (multi-byte text): some 117 KB, more than a page may send at once.
+      for (let i = 0; i < 90; i++) xr2.track("tr_01jf0000000000000000000000", "purchase", { note: "é".repeat(600) });
+      listeners.get("pagehide")!();
+      expect(keepaliveBytes).toBeGreaterThan(0);
+      expect(keepaliveBytes).toBeLessThanOrEqual(60_000);
+      expect(keepaliveBytes).toBeGreaterThan(40_000);
+      expect(xr2.stats().events.queued).toBe(90); // waiting, or in flight
+      await xr2.close();
+      for (let i = 0; i < 400 && edge.events.size < 90; i++) await new Promise((resolve) => setTimeout(resolve, 25)); // keepalive sends settle on their own
+      expect(edge.events.size).toBe(90);
+      expect(keepaliveBytes).toBeLessThanOrEqual(60_000);
+    } finally {
+      delete page.window;
+      delete page.addEventListener;
+      delete page.removeEventListener;
+    }
+  });
+
   it("does not keep a Node process alive with queued items", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "xr2-sdk-exit-"));
     const bundle = join(scratch, "sdk.mjs");
@@ -207,6 +282,6 @@ describe("runtimes", () => {
     rmSync(scratch, { recursive: true, force: true });
     expect(run.signal).toBeNull();
     expect(run.status).toBe(0);
-    expect(run.stdout.trim().split("\n").map((line) => JSON.parse(line))).toEqual([{ queued: 1, sent: 0, refused: 0, failed: 0, dropped: 0 }]);
+    expect(run.stdout.trim().split("\n").map((line) => JSON.parse(line))).toEqual([{ queued: 1, sent: 0, refused: 0, failed: 0, dropped: 0, invalid: 0 }]);
   });
 });

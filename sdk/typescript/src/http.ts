@@ -13,7 +13,15 @@ export interface Answer {
 }
 
 /** Thrown for a timeout or a failure to connect: no HTTP status to act on. */
-export class NetworkFailure extends Error {}
+export class NetworkFailure extends Error {
+  constructor(
+    message: string,
+    /** The request provably never reached the server (connection refused); a timeout may have been served. */
+    readonly unsent = false,
+  ) {
+    super(message);
+  }
+}
 
 /** A timer that, where the runtime allows it (Node, Bun), does not keep the process alive. */
 export function timer(callback: () => void, ms: number, keepAlive = false): ReturnType<typeof setTimeout> {
@@ -55,7 +63,9 @@ export async function exchange(
     work.catch(() => {}); // settled after the deadline won: nothing to report
     return await Promise.race([work, deadline]);
   } catch (error) {
-    throw error instanceof NetworkFailure ? error : new NetworkFailure(error instanceof Error ? error.message : String(error));
+    if (error instanceof NetworkFailure) throw error;
+    const refused = (error as { cause?: { code?: unknown } } | null)?.cause?.code === "ECONNREFUSED";
+    throw new NetworkFailure(error instanceof Error ? error.message : String(error), refused);
   } finally {
     clearTimeout(handle);
   }
@@ -65,16 +75,17 @@ export async function exchange(
 export const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /**
- * The pause before attempt `attempt + 1`: `Retry-After` (seconds or an HTTP date) when present,
- * else base · 2^attempt with jitter in [½, 1], never above capMs.
+ * The pause before attempt `attempt + 1`: base · 2^attempt with jitter in [½, 1], or the server's
+ * `Retry-After` (seconds or an HTTP date) when that is longer, never above capMs.
  */
 export function retryDelayMs(attempt: number, retryAfter: string | null, baseMs: number, capMs: number): number {
+  let ms = Math.min(baseMs * 2 ** attempt, capMs) * (0.5 + Math.random() / 2);
   if (retryAfter) {
     const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), capMs);
+    const asked = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (asked > ms) ms = asked;
   }
-  return Math.min(baseMs * 2 ** attempt, capMs) * (0.5 + Math.random() / 2);
+  return Math.min(ms, capMs);
 }
 
 /** An error body's `error.code`, if it has one. */

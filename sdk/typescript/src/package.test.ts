@@ -69,9 +69,9 @@ const bundle: PromptBundle = { environment: "production", prompts: [{ slug: "hel
 const xr2 = new XR2({ apiKey: "xr2_x", baseUrl: "http://127.0.0.1:9", bootstrap: bundle, maxRetries: 0, fetchTimeoutMs: 500, maxSendAttempts: 1 });
 const prompt: Prompt = await xr2.getPrompt("hello", { variables: { name: "Ada" }, unitId: "u1" });
 const origin: "network" | "cache" | "stale" | "bootstrap" | "fallback" = prompt.origin;
-const eventId: string = xr2.track(prompt.trace_id, "purchase", { revenue: 9.99 }, { timestamp: Date.now() });
+const eventId: string | null = xr2.track(prompt.trace_id, "purchase", { revenue: 9.99 }, { timestamp: Date.now() });
 const missing = await xr2.getPrompt("nope").catch((error: unknown) => error instanceof PromptNotFoundError || error instanceof TemplateRenderError || error instanceof Error);
-console.log(JSON.stringify({ content: prompt.content, origin, eventId: eventId.length > 0, missing, stats: xr2.stats().events.queued }));
+console.log(JSON.stringify({ content: prompt.content, origin, eventId: eventId !== null && eventId.length > 0, missing, stats: xr2.stats().events.queued }));
 await xr2.close();
 `,
       );

@@ -94,8 +94,14 @@ export interface XR2Options {
   fetch?: FetchLike;
   /** Events and exposures kept in memory at most; more are dropped and counted. Default 10000. */
   maxQueueSize?: number;
-  /** Attempts per batch of events or exposures before it is given up; default 5. */
+  /** Attempts per batch of events or exposures before it is given up; default unbounded (maxRetryDurationMs decides). */
   maxSendAttempts?: number;
+  /** How long a batch of events or exposures is retried through an outage before it is given up; default 600000 (10 minutes). */
+  maxRetryDurationMs?: number;
+  /** First pause between attempts of a batch (doubled each time, jittered); default 250. */
+  retryBaseDelayMs?: number;
+  /** Longest pause between attempts of a batch, Retry-After included; default 30000. */
+  retryMaxDelayMs?: number;
 }
 
 export interface GetPromptOptions {
@@ -138,7 +144,7 @@ export interface TemplateError {
 }
 
 export interface DeliveryStats {
-  /** Waiting in memory. */
+  /** Waiting in memory, or in a batch being sent or retried. */
   queued: number;
   /** Accepted by xR2. */
   sent: number;
@@ -150,12 +156,17 @@ export interface DeliveryStats {
   dropped: number;
 }
 
+export interface EventStats extends DeliveryStats {
+  /** Dropped by track() because the edge would refuse them (see the README); never sent. */
+  invalid: number;
+}
+
 export interface Stats {
   /** Answers by origin since the client was created. */
   origins: Record<Origin, number>;
   cachedPrompts: number;
   refreshes: number;
   refreshFailures: number;
-  events: DeliveryStats;
+  events: EventStats;
   exposures: DeliveryStats;
 }
