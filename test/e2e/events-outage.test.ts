@@ -6,8 +6,9 @@
  * none twice (clients retry some requests as flaky networks do), nothing dead-lettered.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
+import type pg from "pg";
 import { seedDemo, type DemoSeed, type LocalStack } from "../../local/stack.ts";
+import { queryDatabase } from "../support/database.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 const OUTAGE_MS = 30_000;
@@ -29,15 +30,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Asks Postgres itself, not through the (pausable) endpoint the workers use. */
-async function query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: stack.urls.database });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryDatabase<R>(stack.urls.database, text, values);
 
 describe("events while Postgres is down", () => {
   it("stores every accepted event exactly once after a 30 s outage", { timeout: 180_000 }, async () => {

@@ -11,10 +11,11 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
+import type pg from "pg";
 import { ROOT, type LocalStack } from "../../local/stack.ts";
 import { PromptNotFoundError, XR2 } from "../../sdk/typescript/src/index.ts";
 import { apiClient, until } from "../support/http-client.ts";
+import { queryDatabase } from "../support/database.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 // The Python SDK needs only a python3 (≥ 3.9) on the PATH; a machine without one skips its test (CI has one).
@@ -42,15 +43,7 @@ function sdk(options: Partial<ConstructorParameters<typeof XR2>[0]> & { apiKey: 
   return client;
 }
 
-async function query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: stack.urls.database });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryDatabase<R>(stack.urls.database, text, values);
 
 /** A workspace with a PM's token, and a Product API key. */
 async function workspace() {

@@ -243,16 +243,7 @@ class XR2:
             "variant": variant,
             "experiment_id": experiment_id,
         }
-        trace = new_trace_id()
-        try:
-            content, messages = _render(compiled, values, version.get("variables") or [])
-        except TemplateError:
-            self._count("validation_errors")
-            self._expose(trace, exposure, started, error_code="VALIDATION_FAILED")
-            raise
-        self._expose(trace, exposure, started)
-        with self._lock:
-            self._served[origin] += 1
+        trace, content, messages = self._render_and_expose(compiled, values, version.get("variables") or [], exposure, started)
         return Prompt(
             content=content,
             messages=messages,
@@ -514,18 +505,24 @@ class XR2:
             self._count("not_found" if isinstance(reason, PromptNotFoundError) else "unavailable")
             raise reason
         spec, compiled = fallback
-        trace = new_trace_id()
         exposure = {"origin": "fallback", "slug": slug, "unit_id": unit_id}
+        trace, content, messages = self._render_and_expose(compiled, values, spec.get("variables") or [], exposure, started)
+        return Prompt(content, messages, dict(spec.get("model_config") or {}), None, None, trace, None, "fallback", slug, None)
+
+    def _render_and_expose(self, compiled: Any, values: Dict[str, Any], variables: List[Dict[str, Any]], exposure: Dict[str, Any], started: float) -> Tuple[str, Optional[str], Optional[List[Dict[str, str]]]]:
+        """Renders, reports the exposure (an error one when the values are refused, as the edge
+        does) and counts the answer by its origin; returns the trace id and the rendering."""
+        trace = new_trace_id()
         try:
-            content, messages = _render(compiled, values, spec.get("variables") or [])
+            content, messages = _render(compiled, values, variables)
         except TemplateError:
             self._count("validation_errors")
             self._expose(trace, exposure, started, error_code="VALIDATION_FAILED")
             raise
         self._expose(trace, exposure, started)
         with self._lock:
-            self._served["fallback"] += 1
-        return Prompt(content, messages, dict(spec.get("model_config") or {}), None, None, trace, None, "fallback", slug, None)
+            self._served[exposure["origin"]] += 1
+        return trace, content, messages
 
     def _get_remote(self, slug: str, values: Dict[str, Any], unit_id: Optional[str], started: float) -> Prompt:
         query = [("env", self.environment)] + ([("unit_id", unit_id)] if unit_id is not None else []) + ([("source", self.source)] if self.source else [])
