@@ -27,7 +27,7 @@ export type Chosen = ChosenVersion<PromptVersion>;
 
 /** No unit id: the published version and no variant, as the edge does. */
 export function chooseVersion(document: PromptDocument, unitId: string | undefined): Chosen {
-  return chooseServedVersion<PromptVersion, PromptDocument>(document, unitId);
+  return chooseServedVersion(document, unitId);
 }
 
 /** What a render needs: a cache key, then the template and its variables. */

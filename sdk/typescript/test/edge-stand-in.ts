@@ -9,7 +9,7 @@
 import { ApiError } from "@xr2/shared";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chooseVersion } from "../../../workers/edge/src/services/choose-version.ts";
+import { chooseVersion } from "../../../workers/shared/src/assignment.ts";
 import { renderPrompt } from "../../../workers/edge/src/services/render-prompt.ts";
 import type { PromptDocument } from "../src/types.ts";
 

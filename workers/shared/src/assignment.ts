@@ -117,9 +117,12 @@ export function assignVariant(experimentId: string, unitId: string, variants: re
 }
 
 /** A prompt as served: its published version, and the running experiment's variants when there is one. */
-export interface ExperimentCarrier<V> {
-  experiment?: { id: string; variants: ReadonlyArray<WeightedVariant & { version: V }> } | null;
+export interface ExperimentCarrier {
+  experiment?: { id: string; variants: ReadonlyArray<WeightedVariant & { version: unknown }> } | null;
 }
+
+/** What a prompt serves: the prompt's own (published) version or one of its variants' versions. */
+export type ServedBy<P extends ExperimentCarrier> = P | NonNullable<P["experiment"]>["variants"][number]["version"];
 
 export interface ChosenVersion<V> {
   version: V;
@@ -135,7 +138,7 @@ export interface ChosenVersion<V> {
  * assigned stickily, so, as Statsig and GrowthBook do with a missing unit, it is left out of the
  * experiment: it gets the published version, no variant, and its exposure carries no experiment.
  */
-export function chooseVersion<V, P extends V & ExperimentCarrier<V>>(prompt: P, unitId: string | undefined): ChosenVersion<V> {
+export function chooseVersion<P extends ExperimentCarrier>(prompt: P, unitId: string | undefined): ChosenVersion<ServedBy<P>> {
   const experiment = prompt.experiment;
   if (!experiment || unitId === undefined) return { version: prompt, variant: null, experimentId: null };
   const key = assignVariant(experiment.id, unitId, experiment.variants);

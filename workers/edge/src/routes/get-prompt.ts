@@ -6,11 +6,13 @@
  * sortable trace id, and the exposure handed to the isolate's exposure buffer, which queues it
  * after the answer is on its way — also for answers refused because of the values, so error
  * rates show in the stats. While an experiment runs, `unit_id` picks the variant served
- * (services/choose-version.ts); the answer and the exposure name it.
+ * (chooseVersion in workers/shared/src/assignment.ts); the answer and the exposure name it.
  */
 import { Hono, type Context } from "hono";
 import {
   ApiError,
+  chooseVersion,
+  type ChosenVersion,
   getPromptBodySchema,
   getPromptQuerySchema,
   limitBodySize,
@@ -22,12 +24,12 @@ import {
   type Exposure,
   type GetPromptResponse,
   type PublishedPrompt,
+  type ServedVersion,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
 import { bufferExposure } from "../services/exposure-buffer.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
-import { chooseVersion, type ChosenVersion } from "../services/choose-version.ts";
 import { loadPublishedPrompt } from "../services/load-published-prompt.ts";
 import { renderPrompt } from "../services/render-prompt.ts";
 
@@ -94,7 +96,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
   return c.json(answer(prompt, chosen, rendered, traceId));
 }
 
-function answer(prompt: PublishedPrompt, chosen: ChosenVersion, rendered: ReturnType<typeof renderPrompt>, traceId: string): GetPromptResponse {
+function answer(prompt: PublishedPrompt, chosen: ChosenVersion<ServedVersion>, rendered: ReturnType<typeof renderPrompt>, traceId: string): GetPromptResponse {
   return {
     slug: prompt.slug,
     prompt_id: prompt.prompt_id,

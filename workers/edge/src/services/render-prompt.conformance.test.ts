@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, hashUnit, type ChatMessage, type PublishedPrompt, type ServedVersion, type TemplateError } from "@xr2/shared";
 import fixture from "../../../../sdk/conformance/conformance.json";
-import { chooseVersion } from "./choose-version.ts";
+import { chooseVersion } from "@xr2/shared";
 import { renderPrompt } from "./render-prompt.ts";
 
 type Value = string | number | boolean;
