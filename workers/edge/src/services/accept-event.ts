@@ -14,6 +14,7 @@
  * of one trace are therefore one event: clients that mean two send an event_id or a timestamp.
  */
 import { PRODUCT_API_LIMITS, eventInputSchema, sha256Hex, type EventDefinitionRecord, type EventItemResult, type QueuedEvent } from "@xr2/shared";
+import { clientTimeProblem } from "./client-time.ts";
 import type { EventDefinitions } from "./load-event-definitions.ts";
 
 export type EventVerdict =
@@ -21,7 +22,6 @@ export type EventVerdict =
   | { accepted: false; eventId: string | null; error: NonNullable<EventItemResult["error"]> };
 
 const encoder = new TextEncoder();
-const DAY_MS = 24 * 3600 * 1000;
 
 export async function acceptEvent(item: unknown, context: { workspaceId: string; definitions: EventDefinitions; now: Date }): Promise<EventVerdict> {
   const clientEventId = typeof (item as { event_id?: unknown } | null)?.event_id === "string" ? ((item as { event_id: string }).event_id.slice(0, PRODUCT_API_LIMITS.eventIdChars) || null) : null;
@@ -38,10 +38,8 @@ export async function acceptEvent(item: unknown, context: { workspaceId: string;
   let occurredAt = context.now;
   if (input.timestamp !== undefined) {
     occurredAt = new Date(input.timestamp);
-    const ageMs = context.now.getTime() - occurredAt.getTime();
-    if (Number.isNaN(ageMs)) return refuse("timestamp: not a valid time");
-    if (ageMs > PRODUCT_API_LIMITS.eventMaxAgeDays * DAY_MS) return refuse(`timestamp: more than ${PRODUCT_API_LIMITS.eventMaxAgeDays} days in the past`);
-    if (-ageMs > PRODUCT_API_LIMITS.eventMaxFutureSeconds * 1000) return refuse(`timestamp: more than ${PRODUCT_API_LIMITS.eventMaxFutureSeconds / 3600} hours in the future`);
+    const problem = clientTimeProblem("timestamp", occurredAt, context.now);
+    if (problem) return refuse(problem);
   }
 
   const definition = context.definitions.get(input.event_name);

@@ -11,7 +11,6 @@
  */
 import {
   exposureInputSchema,
-  PRODUCT_API_LIMITS,
   type ApiKeyRecord,
   type ExposureItemResult,
   type FallbackUse,
@@ -19,6 +18,7 @@ import {
   type ServedVersionOwners,
 } from "@xr2/shared";
 import type { EdgeEnv } from "../env.ts";
+import { clientTimeProblem } from "./client-time.ts";
 import { dependency } from "./dependency.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
@@ -29,7 +29,6 @@ export type ExposureVerdict =
 
 type Experiment = ServedVersionOwners["experiments"][number];
 
-const DAY_MS = 24 * 3600 * 1000;
 const OWNERS_CACHE = { ttlMs: 5 * 60_000, maxEntries: 10_000 } as const;
 const versionPrompts = new TtlCache<string>(OWNERS_CACHE);
 const experimentOwners = new TtlCache<Experiment>(OWNERS_CACHE);
@@ -43,9 +42,8 @@ export async function acceptExposures(env: EdgeEnv, items: unknown[], context: {
       return refuse(traceIdOf(item), issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message);
     }
     const input = result.data;
-    const ageMs = now.getTime() - Date.parse(input.served_at);
-    if (ageMs > PRODUCT_API_LIMITS.eventMaxAgeDays * DAY_MS) return refuse(input.trace_id, `served_at: more than ${PRODUCT_API_LIMITS.eventMaxAgeDays} days in the past`);
-    if (-ageMs > PRODUCT_API_LIMITS.eventMaxFutureSeconds * 1000) return refuse(input.trace_id, `served_at: more than ${PRODUCT_API_LIMITS.eventMaxFutureSeconds / 3600} hours in the future`);
+    const problem = clientTimeProblem("served_at", new Date(input.served_at), now);
+    if (problem) return refuse(input.trace_id, problem);
     if (key.environment !== null && input.environment !== key.environment) return refuse(input.trace_id, `environment: this API key is restricted to the ${key.environment} environment`);
     return input;
   });
