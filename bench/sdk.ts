@@ -13,8 +13,15 @@
  * compared with the SDK row: its throughput and p99 against the SDK's are the inverse of the
  * speed-up the SDK brings. This process runs the stack (its stand-ins live here) and Langfuse's
  * stand-in, starts the app process, and turns its figures into rows.
+ *
+ * Where the machine lets it (Linux with taskset, two cores or more), the app process runs on a
+ * core of its own and this process with the whole stack on the others, as an app runs on a
+ * machine of its own: otherwise workerd ingesting the SDK's exposures (a thousand batches a
+ * second at these call rates) preempts the app on a shared core, and the SDK's p99 measures the
+ * scheduler rather than the SDK. Langfuse's and fetch's rounds run in the same pinned process.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,6 +47,7 @@ const APP_TIMEOUT_MS = (duration * 3 + 60) * 1000;
 export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
   let stack: LocalStack | undefined;
   let standIn: LangfuseStandIn | undefined;
+  const cores = pinStackAwayFromApp(log);
   try {
     const databaseUrl = await localPostgresUrl();
     stack = await startThrowawayStack({
@@ -62,7 +70,7 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
       cacheTtlSeconds: CACHE_TTL_SECONDS,
       langfuse: { baseUrl: standIn.baseUrl, publicKey: standIn.publicKey, secretKey: standIn.secretKey },
       sdkModule: buildSdk(),
-    }, log);
+    }, cores.appCore, log);
     log(`sdk: ${result.exposuresSent} exposures sent during the rounds, ${result.exposuresLost} lost; ${result.notFromCache} SDK answers not from its cache; Langfuse stand-in requests: ${standIn.requests()}`);
 
     const langfuseVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules/@langfuse/client/package.json"), "utf8")) as { version: string }).version;
@@ -79,7 +87,29 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
   } finally {
     await standIn?.close();
     await stack?.stop();
+    cores.restore();
   }
+}
+
+/**
+ * Moves this process (and so the stack it starts) off the last core, which the app process gets
+ * alone; `restore()` gives every core back for the suites after this one. Without taskset or with
+ * one core, nothing is pinned and the log says so.
+ */
+function pinStackAwayFromApp(log: (line: string) => void): { appCore: number | null; restore: () => void } {
+  const count = availableParallelism();
+  const setAffinity = (cpus: string) => execFileSync("taskset", ["-a", "-p", "-c", cpus, String(process.pid)], { stdio: "ignore" });
+  if (count < 2) {
+    log("sdk: one core only, so the app process shares it with the stack");
+    return { appCore: null, restore: () => {} };
+  }
+  try {
+    setAffinity(`0-${count - 2}`);
+  } catch {
+    log("sdk: taskset is not available, so the app process shares the cores with the stack");
+    return { appCore: null, restore: () => {} };
+  }
+  return { appCore: count - 1, restore: () => setAffinity(`0-${count - 1}`) };
 }
 
 /**
@@ -92,10 +122,12 @@ function buildSdk(): string {
   return pathToFileURL(join(ROOT, "sdk/typescript/dist/index.js")).href;
 }
 
-/** Starts bench/sdk-app.ts and reads its one line of results; its stderr goes to the log. */
-function runApp(config: AppConfig, log: (line: string) => void): Promise<AppResult> {
+/** Starts bench/sdk-app.ts (on `appCore` alone when given) and reads its one line of results; its stderr goes to the log. */
+function runApp(config: AppConfig, appCore: number | null, log: (line: string) => void): Promise<AppResult> {
   return new Promise((resolveResult, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "bench/sdk-app.ts")], {
+    const command = [join(ROOT, "node_modules/.bin/tsx"), join(ROOT, "bench/sdk-app.ts")];
+    if (appCore !== null) command.unshift("taskset", "-c", String(appCore));
+    const child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, SDK_BENCH_APP: JSON.stringify(config) },
       stdio: ["ignore", "pipe", "pipe"],
     });

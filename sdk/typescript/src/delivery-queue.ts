@@ -9,7 +9,7 @@
  * never retried; a batch too large for the edge (413) is split in halves. Background timers never
  * keep a Node process alive; a flush() in progress does, and leaves no timer behind when it resolves.
  */
-import { NetworkFailure, retryable, retryDelayMs, timer, type Answer } from "./http.js";
+import { NetworkFailure, retryable, retryDelayMs, sleep, timer, type Answer } from "./http.js";
 import type { DeliveryStats } from "./types.js";
 
 export const BATCH_SIZE = 100;
@@ -160,6 +160,10 @@ export class DeliveryQueue<T> {
 
   private async drain(): Promise<void> {
     while (this.items.length > 0) {
+      // Each batch is serialized in a timer turn of its own, never inside the microtasks that
+      // resolved the last send: those run between an app's awaited calls and would add the
+      // ~100 µs of serializing 100 items to whichever getPrompt happened to be waiting there.
+      await sleep(0, true);
       const batch = this.items.splice(0, BATCH_SIZE);
       this.inFlight += batch.length;
       try {
