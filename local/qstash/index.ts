@@ -18,11 +18,12 @@ import type { AddressInfo } from "node:net";
 import { Deliveries } from "./delivery.ts";
 import { Schedules } from "./schedules.ts";
 import { createQStashServer } from "./server.ts";
+import { QSTASH_DEVELOPMENT_SIGNING_KEYS } from "../../workers/api/src/development-secrets.ts";
 
 export const QSTASH_DEV_DEFAULTS = {
   token: "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=",
-  currentSigningKey: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
-  nextSigningKey: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
+  currentSigningKey: QSTASH_DEVELOPMENT_SIGNING_KEYS.current,
+  nextSigningKey: QSTASH_DEVELOPMENT_SIGNING_KEYS.next,
 };
 
 export interface QStashServer {

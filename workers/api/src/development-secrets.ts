@@ -10,3 +10,13 @@ export const DEVELOPMENT_SECRETS = {
   // 32 bytes of 7, base64.
   ENCRYPTION_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
 } as const;
+
+/**
+ * The signing keys of QStash's own development server (`npx @upstash/qstash-cli dev`), which the
+ * local QStash stand-in signs with. They are published by Upstash, so a production worker that
+ * checked deliveries with them would accept jobs signed by anyone: env.ts refuses them there.
+ */
+export const QSTASH_DEVELOPMENT_SIGNING_KEYS = {
+  current: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
+  next: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
+} as const;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { createApiApp } from "./app.ts";
-import { DEVELOPMENT_SECRETS } from "./development-secrets.ts";
+import { DEVELOPMENT_SECRETS, QSTASH_DEVELOPMENT_SIGNING_KEYS } from "./development-secrets.ts";
 import { productionSecrets } from "./testing/production-secrets.ts";
 
 afterEach(() => {
@@ -39,6 +39,9 @@ describe("secrets in production", () => {
     ["a 32-character JWT_SECRET", "JWT_SECRET", { JWT_SECRET: random.JWT_SECRET.slice(0, 32) }, "too short or too repetitive"],
     ["a repetitive JWT_SECRET", "JWT_SECRET", { JWT_SECRET: "ab".repeat(40) }, "too short or too repetitive"],
     ["an ENCRYPTION_KEY of one repeated byte", "ENCRYPTION_KEY", { ENCRYPTION_KEY: btoa("\u0009".repeat(32)) }, "not random"],
+    // Public (QStash's CLI development server uses them): anyone could sign a job delivery with them.
+    ["QStash's development current signing key", "QSTASH_CURRENT_SIGNING_KEY", { QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEVELOPMENT_SIGNING_KEYS.current }, "development signing key"],
+    ["QStash's development next signing key", "QSTASH_NEXT_SIGNING_KEY", { QSTASH_NEXT_SIGNING_KEY: QSTASH_DEVELOPMENT_SIGNING_KEYS.next }, "development signing key"],
   ])("%s is refused: 500 MISCONFIGURED naming it, logged without its value", async (_name, variable, weak, reason) => {
     const value = Object.values(weak)[0]!;
     const answer = await liveWith({ ...productionSecrets(), ...weak });

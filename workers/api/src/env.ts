@@ -1,7 +1,7 @@
 /** The API worker's bindings, vars and secrets, validated at the entry of each handler. */
 import * as z from "zod";
 import { isBinding, rateLimitOverridesSchema } from "@xr2/shared";
-import { DEVELOPMENT_SECRETS } from "./development-secrets.ts";
+import { DEVELOPMENT_SECRETS, QSTASH_DEVELOPMENT_SIGNING_KEYS } from "./development-secrets.ts";
 
 export const apiEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
@@ -87,13 +87,17 @@ function isRepetitive(bytes: string | undefined): boolean {
 /**
  * In production, JWT_SECRET needs 43 characters (256 bits as base64; RFC 7518 asks HS256 keys to
  * be as long as the hash), and neither it nor ENCRYPTION_KEY may be the repository's development
- * value or an obviously repeated one (a hex secret still passes: 10 distinct characters).
+ * value or an obviously repeated one (a hex secret still passes: 10 distinct characters), and the
+ * QStash signing keys may not be QStash's public development ones.
  * ENCRYPTION_KEYS_PREVIOUS is left alone: rotating away from a weak key needs the old one.
  * The messages name the variable, never its value.
  */
 export const PRODUCTION_JWT_SECRET_MIN_LENGTH = 43;
 
-function refuseWeakSecretsInProduction(env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string }, ctx: z.RefinementCtx): void {
+function refuseWeakSecretsInProduction(
+  env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string; QSTASH_CURRENT_SIGNING_KEY: string; QSTASH_NEXT_SIGNING_KEY: string },
+  ctx: z.RefinementCtx,
+): void {
   if (env.ENVIRONMENT !== "production") return;
   const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message });
   if (env.JWT_SECRET === DEVELOPMENT_SECRETS.JWT_SECRET) {
@@ -106,6 +110,12 @@ function refuseWeakSecretsInProduction(env: { ENVIRONMENT: string; JWT_SECRET: s
   } else if (isRepetitive(decoded(env.ENCRYPTION_KEY))) {
     // Not base64 at all is the field's own issue, reported there.
     refuse("ENCRYPTION_KEY", "is not random (too few distinct bytes); set a random one in production (openssl rand -base64 32)");
+  }
+  const developmentSigningKeys: string[] = Object.values(QSTASH_DEVELOPMENT_SIGNING_KEYS);
+  for (const name of ["QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"] as const) {
+    if (developmentSigningKeys.includes(env[name])) {
+      refuse(name, "is QStash's development signing key, which is public; set your QStash project's signing keys (Upstash console → QStash → Signing keys)");
+    }
   }
 }
 
