@@ -11,6 +11,9 @@
 // - fengari cannot parse a `#!lua` shebang, so it is removed (flags mean nothing here).
 // - Script replies come back as Lua values: Redis truncates numbers and turns false into nil.
 // - Type errors say "Key k does not contain a list"; Redis says WRONGTYPE.
+// - SET's options are only recognised in upper case (NX, EX, …), while Redis takes any case and
+//   @upstash/redis sends them in lower case: the mock ignored `nx` and `ex`, overwriting the key
+//   and setting no expiry. They are upper-cased before the call.
 // Its MULTI runs nothing atomically on error, so a transaction calls each command synchronously
 // in one turn of the event loop instead: no other request can run in between.
 // Known gaps: SCRIPT other than LOAD, nested arrays inside Lua, GET of "" inside Lua (false).
@@ -23,6 +26,7 @@ import { sha1 } from "./scripts.ts";
 
 // getBuiltinCommands() returns ioredis's static command table and does not use `this`.
 const REDIS_COMMANDS = new Set(Redis.prototype.getBuiltinCommands());
+const SET_OPTIONS = new Set(["NX", "XX", "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "GET"]);
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
 const LUA_PRELUDE = `
@@ -59,6 +63,9 @@ export function createMemoryBackend(): Backend {
         reply = methods.eval!(LUA_PRELUDE + first.replace(/^#![^\n]*/, ""), ...rest).then(fromLua);
       } else if (method === "script" && first?.toLowerCase() === "load" && rest[0] !== undefined) {
         reply = Promise.resolve(sha1(rest[0]));
+      } else if (method === "set") {
+        const [key, value, ...options] = args;
+        reply = methods.set!(key!, value!, ...options.map((option) => (SET_OPTIONS.has(option.toUpperCase()) ? option.toUpperCase() : option)));
       } else {
         reply = methods[method]!(...args);
       }

@@ -60,12 +60,24 @@ function contract(redisUrl: string | null) {
       expect(await redis.expire(k("s"), 100)).toBe(1);
       expect(await redis.ttl(k("s"))).toBeGreaterThan(90);
       expect(await redis.set(k("ex"), "x", { ex: 50 })).toBe("OK");
+      expect(await redis.ttl(k("ex"))).toBeGreaterThan(40);
       expect(await redis.ttl(k("ex"))).toBeLessThanOrEqual(50);
       expect(await redis.del(k("s"), k("ex"), k("never-set"))).toBe(2);
       expect(await redis.ttl(k("s"))).toBe(-2);
       expect(await redis.incr(k("n"))).toBe(1);
       expect(await redis.incrby(k("n"), 41)).toBe(42);
       expect(await redis.get(k("n"))).toBe(42);
+    });
+
+    it("sets only what is absent with NX, with the expiry given (the client sends options in lower case)", async () => {
+      expect(await redis.set(k("nx"), "first", { nx: true, ex: 60 })).toBe("OK");
+      expect(await redis.set(k("nx"), "second", { nx: true, ex: 60 })).toBeNull();
+      expect(await redis.get(k("nx"))).toBe("first");
+      expect(await redis.ttl(k("nx"))).toBeGreaterThan(50);
+      expect(await redis.set(k("xx"), "absent", { xx: true })).toBeNull();
+      expect(await redis.get(k("xx"))).toBeNull();
+      expect(await redis.set(k("px"), "x", { px: 60_000 })).toBe("OK");
+      expect(await redis.pttl(k("px"))).toBeGreaterThan(50_000);
     });
 
     it("returns null for missing values", async () => {
