@@ -30,7 +30,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   await waitOnExecutionContext(ctx);
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are checked field by field
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> | null };
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Record<string, any> | null };
 }
 
 export interface TestSession {
@@ -41,6 +41,11 @@ export interface TestSession {
 
 export const TEST_PASSWORD = "correct horse battery";
 export const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
+/**
+ * A client IP (cf-connecting-ip) in a /64 of its own (per-IP limits count IPv6 by /64), so per-IP
+ * counters start empty even in a Redis that outlives the run.
+ */
+export const uniqueIp = () => `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
 
 export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Promise<TestSession> {
   const response = await call("POST", "/api/auth/register", { body: { email, password: TEST_PASSWORD, name } });
