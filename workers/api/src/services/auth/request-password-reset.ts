@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
-import { sha256Hex } from "@xr2/shared";
+import { describeError, log, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { assertRateLimit, type RateLimitCheck } from "../rate-limit/assert-rate-limit.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
@@ -20,15 +20,22 @@ export async function limitPasswordResetRequests(ctx: ServiceContext, input: { e
   await assertRateLimit(ctx, checks, "Too many password reset requests");
 }
 
-/** The reset e-mail, when the address has an account that is not disabled; nothing otherwise. */
+/**
+ * The reset e-mail, when the address has an account that is not disabled; nothing otherwise.
+ * Runs after the answer was sent, so it never rejects: a failure is logged (never the address).
+ */
 export async function sendPasswordReset(ctx: ServiceContext, email: string): Promise<void> {
-  const address = normalizeEmail(email);
-  const [user] = await ctx
-    .http()
-    .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${address}`)
-    .limit(1);
-  if (!user || user.disabledAt !== null) return;
-  await sendAccountEmail(ctx, user, "reset_password");
+  try {
+    const address = normalizeEmail(email);
+    const [user] = await ctx
+      .http()
+      .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${address}`)
+      .limit(1);
+    if (!user || user.disabledAt !== null) return;
+    await sendAccountEmail(ctx, user, "reset_password");
+  } catch (error) {
+    log("error", "password reset e-mail not sent", { request_id: ctx.requestId, error: describeError(error) });
+  }
 }
