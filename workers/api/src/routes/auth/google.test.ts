@@ -378,6 +378,12 @@ describe("Google sign-in configuration", () => {
     expect((await send("/api/auth/me", { env: off })).status).toBe(401);
   });
 
+  it("is off, not half-configured, when SITE_URL is set without the Google credentials (e-mail links need it alone)", async () => {
+    const response = await send(`/api/auth/google?code_challenge=${"a".repeat(43)}`, { env: { ...off, SITE_URL: "https://site.test" } });
+    expect(response.status).toBe(404);
+    expect(await errorOf(response)).toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("GET /api/auth/providers says whether Google sign-in is on (public; half-configured counts as off)", async () => {
     const read = async (overrides?: SendOptions["env"]) => {
       const response = await send("/api/auth/providers", overrides ? { env: overrides } : {});
