@@ -2,8 +2,9 @@
  * The one table of rate-limit policies (E3). Every limited operation names its policies here;
  * nothing else in the code base states a limit. Each policy is a sliding window counted in
  * Redis under its own key prefix, for one subject: the calling API key, its workspace, the
- * caller's IP address, the e-mail address tried (always hashed in keys), or both together.
- * Sign-in counts failures only (services/auth/throttle-login-attempts.ts); the others count calls.
+ * caller's IP address, the e-mail address tried (always hashed in keys), both together, the
+ * signed-in user or an invitation. Sign-in counts failures only
+ * (services/auth/throttle-login-attempts.ts); the others count calls.
  *
  * A deployment (or a test) changes limits without a code change through one variable,
  * RATE_LIMIT_OVERRIDES, a JSON object from policy name to `{ requests?, windowSeconds? }`, e.g.
@@ -12,7 +13,7 @@
  */
 import * as z from "zod";
 
-export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "ip_and_email";
+export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "ip_and_email" | "user" | "invitation";
 
 export interface RateLimitPolicy {
   subject: RateLimitSubject;
@@ -39,6 +40,11 @@ export const RATE_LIMIT_POLICIES = {
   loginSlowdownPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:email" },
   // Mass account creation: a household or office creates a few accounts an hour, a script many.
   signUpPerIp: { subject: "ip", requests: 5, windowSeconds: 3_600, keyPrefix: "rl:sign-up:ip" },
+  // E-mails sent on request: enough to retry a lost message, too few to flood an inbox.
+  forgotPasswordPerEmail: { subject: "email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
+  forgotPasswordPerIp: { subject: "ip", requests: 20, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip" },
+  resendVerificationPerUser: { subject: "user", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-verification:user" },
+  resendInvitationPerInvitation: { subject: "invitation", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-invitation:invitation" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

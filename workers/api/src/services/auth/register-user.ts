@@ -1,6 +1,9 @@
 /**
- * Registration with e-mail and password: the account and its first session. The password must
- * be hard to guess, and sign-ups are limited per IP (signUpPerIp) so accounts cannot be made in bulk.
+ * Registration with e-mail and password: the account, its first session and the e-mail that
+ * verifies its address. The password must be hard to guess, and sign-ups are limited per IP
+ * (signUpPerIp) so accounts cannot be made in bulk. The account works before the address is
+ * verified; a mail that could not be sent is logged and the user asks for another
+ * (POST /api/auth/resend-verification).
  */
 import { sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
@@ -10,6 +13,7 @@ import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
 import { clientSource } from "../rate-limit/client-source.ts";
 import { hashPassword } from "./password.ts";
 import { assertStrongPassword } from "./password-strength.ts";
+import { sendAccountEmail } from "./send-account-email.ts";
 import { issueSession, type Session } from "./tokens.ts";
 
 export async function registerUser({
@@ -36,5 +40,6 @@ export async function registerUser({
   // The unique index on lower(email) settles a race between two registrations (409 via the error model).
   await ctx.db().insert(users).values({ ...user, passwordHash: await hashPassword(input.password) });
   const { refreshTokenId: _unused, ...session } = await issueSession(ctx, user, { userAgent: input.userAgent });
+  await sendAccountEmail(ctx, user, "verify_email");
   return session;
 }
