@@ -367,7 +367,7 @@ function describeConstraints(connect: () => Promise<Connection>) {
     expect(otherWorkspace).toHaveLength(1);
   });
 
-  it("records an exposure once per trace_id", async () => {
+  it("records an exposure, and a fallback use, once per trace_id of a workspace, not globally", async () => {
     const { workspaceId } = await createWorkspace(db);
     const promptId = await createPrompt(db, workspaceId);
     const versionId = await createVersion(db, workspaceId, promptId, 1, "production");
@@ -386,8 +386,23 @@ function describeConstraints(connect: () => Promise<Connection>) {
     expect(redelivered).toHaveLength(0);
     expect(await postgresError(db.insert(schema.exposures).values(exposure))).toEqual({
       code: UNIQUE_VIOLATION,
-      constraint: "exposures_pkey",
+      constraint: "exposures_pk",
     });
+
+    // Another workspace's exposure with the same trace id (an SDK chooses its trace ids) is its own.
+    const other = await createWorkspace(db);
+    const otherPromptId = await createPrompt(db, other.workspaceId);
+    const otherVersionId = await createVersion(db, other.workspaceId, otherPromptId, 1, "production");
+    const theirs = { ...exposure, workspaceId: other.workspaceId, promptId: otherPromptId, versionId: otherVersionId };
+    expect(await db.insert(schema.exposures).values(theirs).onConflictDoNothing().returning()).toHaveLength(1);
+
+    const fallback = { traceId: exposure.traceId, workspaceId, slug: "not-in-xr2", environment: "production" as const, servedAt: new Date() };
+    await db.insert(schema.fallbackUses).values(fallback);
+    expect(await postgresError(db.insert(schema.fallbackUses).values(fallback))).toEqual({
+      code: UNIQUE_VIOLATION,
+      constraint: "fallback_uses_pk",
+    });
+    expect(await db.insert(schema.fallbackUses).values({ ...fallback, workspaceId: other.workspaceId }).onConflictDoNothing().returning()).toHaveLength(1);
   });
 
   it("deletes everything of a workspace with it, and nothing of another", async () => {

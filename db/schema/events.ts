@@ -77,8 +77,10 @@ export const events = pgTable(
     // Aggregation (A2): a workspace's events of one hour or day, and what arrived since the last run.
     index("events_workspace_id_occurred_at_idx").on(t.workspaceId, t.occurredAt),
     index("events_received_at_idx").on(t.receivedAt),
-    // Joining events to their exposure, and filling in late attribution.
-    index("events_trace_id_idx").on(t.traceId),
+    // Joining events to their exposure, filling in late attribution, a trace's events. A trace id
+    // is a workspace's own (see exposures.ts): led by the workspace, another workspace's events
+    // under the same trace id are never read.
+    index("events_workspace_id_trace_id_idx").on(t.workspaceId, t.traceId),
   ],
 );
 

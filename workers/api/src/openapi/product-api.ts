@@ -149,7 +149,7 @@ function registerSdkApi(app: OpenAPIHono<ApiHono>): void {
     description: [
       "What an SDK rendered locally (origin network, cache, stale or bootstrap) is stored like get-prompt's own exposures, so dashboards, funnels and experiments count it alike; a fallback (the app's own text, no version) is counted apart.",
       "Every version and experiment must be the key's workspace's (another workspace's answers NOT_FOUND in its result), the version of the prompt named, and the variant the experiment's for that version.",
-      "Stored once per trace_id: after a timeout or a 503, send the same request again.",
+      "Stored once per trace_id of the workspace: after a timeout or a 503, send the same request again.",
       `The answer is 202 with one result per exposure, in order; more than ${SDK_LIMITS.exposuresPerBatch} exposures or a body over ${SDK_LIMITS.exposuresBodyBytes} bytes answer 413.`,
     ].join(" "),
     request: { body: { required: true, content: { "application/json": { schema: exposuresDocumentedBodySchema } } } },

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { eq, inArray } from "drizzle-orm";
-import { deadLetters, events, exposures, type BusinessEvent } from "@xr2/db/schema";
+import { and, eq, inArray } from "drizzle-orm";
+import { deadLetters, events, exposures, fallbackUses, type BusinessEvent } from "@xr2/db/schema";
 import { newId, type EventBatchMessage, type ExposureMessage, type QueuedEvent } from "@xr2/shared";
 import type { ServiceContext } from "../context.ts";
-import { createPromptFixture, testContext } from "../testing/fixtures.ts";
+import { createPromptFixture, testContext, type PromptFixture } from "../testing/fixtures.ts";
 import { consumeEvents } from "./consume-events.ts";
 import { consumeQueue } from "./consume-queue.ts";
 import { MAX_EVENT_FIRSTS } from "../services/analytics/event-firsts.ts";
+import { getFunnel } from "../services/analytics/funnels.ts";
+import { getServing } from "../services/analytics/serving.ts";
 
 function exposure(fixture: { workspaceId: string; promptId: string; versionIds: string[] }): ExposureMessage {
   return {
@@ -376,6 +378,78 @@ describe("events queue consumer: first time of each event name per trace (exposu
     // Once not kept, never kept again.
     await deliver([eventBatch(fixture.workspaceId, [{ trace_id: over.trace_id, event_name: "step-0", occurred_at: minute(-1) }])]);
     expect(await firstsOf(ctx, over.trace_id)).toBeNull();
+    await ctx.dispose();
+  });
+});
+
+describe("events queue consumer: a trace id is a workspace's own", () => {
+  // Apps choose the trace ids they report (POST /api/v1/exposures), and trace ids show up in logs
+  // shared with others: a workspace that reports another's trace id first must change nothing of
+  // that workspace's data.
+  const hour = 3_600_000;
+  const inRange = () => ({ from: new Date(Date.now() - hour), to: new Date(Date.now() + hour) });
+  const funnelOf = async (ctx: ServiceContext, fixture: PromptFixture, step: string) =>
+    (await getFunnel({ ctx, input: { workspaceId: fixture.workspaceId, promptId: fixture.promptId, steps: [step], ...inRange(), windowHours: 24 } })).versions.map((version) => ({
+      version_id: version.version_id,
+      counts: version.steps.map((counted) => counted.count),
+    }));
+
+  it("stores and counts a workspace's exposure whose trace id another workspace reported first, and attributes each workspace's events to its own", async () => {
+    const ctx = testContext();
+    const [first, second] = [await createPromptFixture(ctx), await createPromptFixture(ctx)];
+    const reportedFirst = exposure(first);
+    const traceId = reportedFirst.trace_id;
+    // The second workspace's SDK reports its own exposure with the same trace id, afterwards.
+    const own = { ...strip(exposure(second)), trace_id: traceId, origin: "cache" as const };
+    await deliver([reportedFirst]);
+    const result = await deliver([{ type: "exposure_batch", exposures: [own] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    await deliver([eventBatch(first.workspaceId, [{ trace_id: traceId, event_name: "signup" }]), eventBatch(second.workspaceId, [{ trace_id: traceId, event_name: "purchase" }])]);
+
+    const stored = await ctx.db().select().from(exposures).where(eq(exposures.traceId, traceId));
+    const byWorkspace = new Map(stored.map((row) => [row.workspaceId, row]));
+    expect(stored).toHaveLength(2);
+    expect(byWorkspace.get(first.workspaceId)).toMatchObject({ promptId: first.promptId, versionId: first.versionIds[0], origin: null, source: "test", eventFirsts: { signup: expect.any(String) } });
+    expect(byWorkspace.get(second.workspaceId)).toMatchObject({ promptId: second.promptId, versionId: second.versionIds[0], origin: "cache", eventFirsts: { purchase: expect.any(String) } });
+    expect((await eventsOf(ctx, first.workspaceId)).map((row) => [row.eventName, row.promptId, row.versionId])).toEqual([["signup", first.promptId, first.versionIds[0]]]);
+    expect((await eventsOf(ctx, second.workspaceId)).map((row) => [row.eventName, row.promptId, row.versionId])).toEqual([["purchase", second.promptId, second.versionIds[0]]]);
+
+    // Each workspace's analytics count its own exposure and its own events only.
+    const serving = await getServing({ ctx, input: { workspaceId: second.workspaceId, ...inRange() } });
+    expect(serving.total).toBe(1);
+    expect(serving.by_origin.find((row) => row.origin === "cache")?.count).toBe(1);
+    expect(await funnelOf(ctx, second, "purchase")).toEqual([{ version_id: second.versionIds[0], counts: [1, 1] }]);
+    expect(await funnelOf(ctx, second, "signup")).toEqual([{ version_id: second.versionIds[0], counts: [1, 0] }]);
+    expect(await funnelOf(ctx, first, "signup")).toEqual([{ version_id: first.versionIds[0], counts: [1, 1] }]);
+    expect(await funnelOf(ctx, first, "purchase")).toEqual([{ version_id: first.versionIds[0], counts: [1, 0] }]);
+    await ctx.dispose();
+  });
+
+  it("keeps a workspace's fallback use whose trace id another workspace reported first", async () => {
+    const ctx = testContext();
+    const [first, second] = [await createPromptFixture(ctx), await createPromptFixture(ctx)];
+    const fallback = (fixture: PromptFixture, traceId: string) => ({
+      trace_id: traceId,
+      workspace_id: fixture.workspaceId,
+      slug: fixture.slug,
+      environment: "production",
+      source: null,
+      unit_id: null,
+      api_key_id: null,
+      served_at: new Date().toISOString(),
+    });
+    const traceId = newId("trace");
+    await deliver([{ type: "fallback_batch", fallbacks: [fallback(first, traceId)] }]);
+    const result = await deliver([{ type: "fallback_batch", fallbacks: [fallback(second, traceId)] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    // Delivered again, each is still stored once.
+    await deliver([{ type: "fallback_batch", fallbacks: [fallback(second, traceId)] }]);
+
+    const stored = await ctx.db().select().from(fallbackUses).where(eq(fallbackUses.traceId, traceId));
+    expect(stored.map((row) => [row.workspaceId, row.slug]).sort()).toEqual([[first.workspaceId, first.slug], [second.workspaceId, second.slug]].sort());
+    const serving = await getServing({ ctx, input: { workspaceId: second.workspaceId, ...inRange() } });
+    expect(serving.fallback_slugs).toEqual([{ slug: second.slug, count: 1 }]);
+    expect(await ctx.db().select().from(fallbackUses).where(and(eq(fallbackUses.workspaceId, first.workspaceId), eq(fallbackUses.traceId, traceId)))).toHaveLength(1);
     await ctx.dispose();
   });
 });

@@ -2,8 +2,10 @@
  * The events-queue consumer: exposures and business events from the edge become rows in
  * Postgres. Each message is acknowledged on its own, once everything it carries is stored, so
  * one bad message cannot hold back its batch; every write is idempotent on natural keys
- * (exposures by trace_id, events by (workspace_id, event_id)), so a redelivered message, or one
- * whose first delivery stopped halfway, changes nothing the second time.
+ * (exposures and fallback uses by (workspace_id, trace_id), events by (workspace_id, event_id)),
+ * so a redelivered message, or one whose first delivery stopped halfway, changes nothing the
+ * second time. Every key holds the workspace: a trace id is a workspace's own (SDKs choose the
+ * ones they report), so another workspace's rows under the same trace id are never a duplicate.
  *
  * Messages are stored in chunks (bounded rows per statement) with one statement per kind. If a
  * chunk fails because Postgres cannot be reached, all its messages are retried with backoff; if
@@ -21,7 +23,7 @@
  * (services/analytics/event-firsts.ts).
  *
  * Fallback uses (an SDK served the app's own text, POST /api/v1/exposures) are stored apart, by
- * trace id, with nothing to attribute.
+ * workspace and trace id, with nothing to attribute.
  *
  * Rows go in through jsonb_to_recordset with one parameter per statement: a full batch (100
  * messages of 100 items) would exceed Postgres's 65,535 bind parameters as a VALUES list.
@@ -250,7 +252,7 @@ async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[])
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
       unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz, origin text)
-    on conflict (trace_id) do nothing
+    on conflict (workspace_id, trace_id) do nothing
     returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`));
   return result.rows;
 }
@@ -261,7 +263,7 @@ async function insertFallbackUses(ctx: ServiceContext, fallbacks: FallbackUse[])
     select trace_id, workspace_id, slug, environment::environment, source, unit_id, api_key_id, served_at
     from jsonb_to_recordset(${JSON.stringify(fallbacks)}::jsonb) as f(
       trace_id text, workspace_id text, slug text, environment text, source text, unit_id text, api_key_id text, served_at timestamptz)
-    on conflict (trace_id) do nothing`);
+    on conflict (workspace_id, trace_id) do nothing`);
 }
 
 /** Inserts events not stored yet, attributed from their exposure when it is already there. */

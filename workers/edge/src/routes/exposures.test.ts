@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { inArray } from "drizzle-orm";
-import { exposures, fallbackUses } from "@xr2/db/schema";
+import { and, eq, inArray } from "drizzle-orm";
+import { events, exposures, fallbackUses } from "@xr2/db/schema";
 import { exposuresResponseSchema, newId, SDK_LIMITS, type ExposureInput } from "@xr2/shared";
 import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, startExperiment, type PublishedFixture } from "../testing/fixtures.ts";
 
@@ -43,6 +43,38 @@ describe("POST /api/v1/exposures", () => {
     expect((await post(fixture.apiKey, { exposures: items })).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await database().select().from(exposures).where(inArray(exposures.traceId, items.map((item) => item.trace_id)))).toHaveLength(2);
+  });
+
+  it("stores a workspace's exposure whose trace id another workspace reported first, and attributes each one's events to its own", async () => {
+    // A trace id seen in a log shared with another workspace, reported there before its owner's SDK does.
+    const owner = await createPublishedPrompt();
+    const other = await createPublishedPrompt();
+    const traceId = newId("trace");
+    const reportedFirst = exposureOf(other, { trace_id: traceId, origin: "network" });
+    expect(exposuresResponseSchema.parse(await (await post(other.apiKey, { exposures: [reportedFirst] })).json()).results[0]).toMatchObject({ accepted: true });
+    await storedExposures([traceId]);
+    expect(exposuresResponseSchema.parse(await (await post(owner.apiKey, { exposures: [exposureOf(owner, { trace_id: traceId })] })).json()).results[0]).toMatchObject({ accepted: true });
+
+    const ofWorkspace = (workspaceId: string) => database().select().from(exposures).where(and(eq(exposures.workspaceId, workspaceId), eq(exposures.traceId, traceId)));
+    const [own] = await pollUntil(() => ofWorkspace(owner.workspaceId), (rows) => rows.length === 1);
+    expect(own).toMatchObject({ promptId: owner.promptId, versionId: owner.versionId, origin: "cache", apiKeyId: owner.keyId });
+    expect(await ofWorkspace(other.workspaceId)).toEqual([expect.objectContaining({ promptId: other.promptId, versionId: other.versionId, origin: "network", apiKeyId: other.keyId })]);
+
+    // Each workspace's event on that trace id is attributed to its own workspace's exposure.
+    const track = async (fixture: PublishedFixture, eventName: string) => {
+      const response = await exports.default.fetch("http://edge.test/api/v1/events", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${fixture.apiKey}` },
+        body: JSON.stringify({ trace_id: traceId, event_name: eventName }),
+      });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { event_id: string }).event_id;
+    };
+    const [ownEvent, otherEvent] = [await track(owner, "purchase"), await track(other, "signup")];
+    const attributed = (fixture: PublishedFixture, eventId: string) =>
+      pollUntil(() => database().select().from(events).where(and(eq(events.workspaceId, fixture.workspaceId), eq(events.eventId, eventId))), (rows) => rows[0]?.promptId != null, 10_000);
+    expect(await attributed(owner, ownEvent)).toEqual([expect.objectContaining({ eventName: "purchase", promptId: owner.promptId, versionId: owner.versionId })]);
+    expect(await attributed(other, otherEvent)).toEqual([expect.objectContaining({ eventName: "signup", promptId: other.promptId, versionId: other.versionId })]);
   });
 
   it("refuses, item by item, a version or experiment of another workspace as unknown, and keeps the valid items", async () => {

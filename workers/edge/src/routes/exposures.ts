@@ -5,7 +5,8 @@
  * `prompts:read` (the scope that fetched what was served); a request counts once against the
  * events rate limits. Each item is checked alone (services/accept-exposures.ts); the accepted
  * ones travel through the same queue and consumer as the edge's own exposures, idempotent by
- * trace id, and the answer (202) is sent only once the queue has them: when it cannot take them
+ * the workspace's trace id (the client chooses it, so it never collides with another workspace's
+ * rows), and the answer (202) is sent only once the queue has them: when it cannot take them
  * the answer is 503, and the client sends the same request again.
  */
 import { Hono, type Context } from "hono";

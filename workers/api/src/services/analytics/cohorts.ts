@@ -69,7 +69,7 @@ export async function getCohorts({ ctx, input }: { ctx: ServiceContext; input: C
       select unit, first_at, date_trunc(${input.period}, first_at, 'UTC') as cohort_start from firsts
     ),
     unit_traces as (
-      select x.trace_id, c.unit, c.first_at, c.cohort_start
+      select x.workspace_id, x.trace_id, c.unit, c.first_at, c.cohort_start
       from exposures x
       join cohort_units c on c.unit = x.unit_id
       where x.workspace_id = ${input.workspaceId} ${prompt} and x.status = 'success' and x.served_at >= ${from}::timestamptz and x.served_at < ${until}::timestamptz
@@ -78,7 +78,7 @@ export async function getCohorts({ ctx, input }: { ctx: ServiceContext; input: C
       select distinct t.cohort_start, t.unit,
         (extract(epoch from date_trunc(${input.period}, e.occurred_at, 'UTC') - t.cohort_start) / ${periodMs / 1000}::int)::int as k
       from events e
-      join unit_traces t on t.trace_id = e.trace_id
+      join unit_traces t on t.workspace_id = e.workspace_id and t.trace_id = e.trace_id
       where e.workspace_id = ${input.workspaceId} and e.event_name = ${input.eventName}
         and e.occurred_at >= t.first_at and e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${until}::timestamptz
     )
