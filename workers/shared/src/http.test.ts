@@ -65,3 +65,20 @@ describe("error handling", () => {
     expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 });
+
+describe("request log", () => {
+  it("never writes a secret path parameter (a token) into the log, and keeps the rest of the path", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(String(line)));
+    const app = new Hono<{ Variables: RequestVariables }>();
+    app.use("*", requestContext("test"));
+    app.get("/api/invitations/:token", (c) => c.json({ ok: true }));
+    app.get("/api/prompts/:slug", (c) => c.json({ ok: true }));
+    expect((await app.request("/api/invitations/inv-secret-0123456789")).status).toBe(200);
+    expect((await app.request("/api/prompts/welcome-message")).status).toBe(200);
+    const logged = lines.map((line) => JSON.parse(line) as { path: string; route: string });
+    expect(lines.join("\n")).not.toContain("inv-secret-0123456789");
+    expect(logged[0]).toMatchObject({ route: "/api/invitations/:token", path: "/api/invitations/[redacted]" });
+    expect(logged[1]).toMatchObject({ route: "/api/prompts/:slug", path: "/api/prompts/welcome-message" });
+  });
+});

@@ -30,12 +30,25 @@ export function requestContext(service: string): MiddlewareHandler<{ Variables: 
       request_id: requestId,
       method: c.req.method,
       route: c.req.routePath,
-      path: new URL(c.req.url).pathname,
+      path: loggablePath(new URL(c.req.url).pathname, c.req.routePath),
       status: c.res.status,
       latency_ms: Math.round((performance.now() - started) * 100) / 100,
       workspace_id: c.get("workspaceId") ?? null,
     });
   };
+}
+
+/** Path parameters that are credentials (an invitation's token): logged as "[redacted]". */
+const SECRET_PARAMS = new Set([":token"]);
+
+/** The request's path with every secret parameter's segment replaced, matched by position in the route. */
+function loggablePath(path: string, route: string): string {
+  const routeSegments = route.split("/");
+  if (!routeSegments.some((segment) => SECRET_PARAMS.has(segment))) return path;
+  return path
+    .split("/")
+    .map((segment, index) => (SECRET_PARAMS.has(routeSegments[index] ?? "") ? "[redacted]" : segment))
+    .join("/");
 }
 
 /**
