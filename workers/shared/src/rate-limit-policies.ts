@@ -35,17 +35,30 @@ export const RATE_LIMIT_POLICIES = {
   // that source for the rest of the window; the owner elsewhere is not affected.
   loginFailuresPerIpAndEmail: { subject: "ip_and_email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:ip-email" },
   loginFailuresPerIp: { subject: "ip", requests: 50, windowSeconds: 900, keyPrefix: "rl:login-failures:ip" },
-  // Guessing one address from many IPs: past `requests` failures in the window each further
-  // attempt at that address is answered after a growing delay (at most 2 s), never refused.
-  loginSlowdownPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:email" },
+  // Guessing one address from many IPs: past `requests` failures for it in the window, its
+  // attempts are spaced out (loginSpacingPerEmail) instead of the account being locked.
+  loginFailuresPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:email" },
+  // The spacing: `requests` attempt(s) at the address per interval, whatever their source, others
+  // 429 until it ends; the interval is a quarter of `windowSeconds` at the first failure past the
+  // free ones and doubles with each further failure up to `windowSeconds` (1 s, 2 s, 4 s, 4 s, …).
+  loginSpacingPerEmail: { subject: "email", requests: 1, windowSeconds: 4, keyPrefix: "rl:login-spacing:email" },
   // Mass account creation: a household or office creates a few accounts an hour, a script many.
   signUpPerIp: { subject: "ip", requests: 5, windowSeconds: 3_600, keyPrefix: "rl:sign-up:ip" },
+  // Every sign-up attempt, counted before the password estimator runs (it costs tens of ms).
+  signUpAttemptsPerIp: { subject: "ip", requests: 30, windowSeconds: 3_600, keyPrefix: "rl:sign-up-attempts:ip" },
   // E-mails sent on request: enough to retry a lost message, too few to flood an inbox.
   forgotPasswordPerEmail: { subject: "email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
   forgotPasswordPerIp: { subject: "ip", requests: 20, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip" },
   resendVerificationPerUser: { subject: "user", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-verification:user" },
   resendInvitationPerInvitation: { subject: "invitation", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-invitation:invitation" },
 } as const satisfies Record<string, RateLimitPolicy>;
+
+/**
+ * Policies for the subject "ip" count an IPv6 client twice: by its /64 under the policy's limit,
+ * and by its /48 (a site's 65,536 /64s) under this many times that limit, so one site cannot
+ * start afresh with each of its /64s (workers/api/src/services/rate-limit/client-source.ts).
+ */
+export const IPV6_SITE_LIMIT_FACTOR = 4;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;
 

@@ -42,10 +42,14 @@ export interface TestSession {
 export const TEST_PASSWORD = "correct horse battery";
 export const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
 /**
- * A client IP (cf-connecting-ip) in a /64 of its own (per-IP limits count IPv6 by /64), so per-IP
- * counters start empty even in a Redis that outlives the run.
+ * A client IP (cf-connecting-ip) in a /48 of its own (per-IP limits count IPv6 by /64 and by /48;
+ * a unique local address, 40 random bits of /48), so per-IP counters start empty even in a Redis
+ * that outlives the run.
  */
-export const uniqueIp = () => `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
+export const uniqueIp = () => {
+  const hex = crypto.randomUUID().replaceAll("-", "");
+  return `fd${hex.slice(0, 2)}:${hex.slice(2, 6)}:${hex.slice(6, 10)}:${hex.slice(10, 14)}::1`;
+};
 
 export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Promise<TestSession> {
   const response = await call("POST", "/api/auth/register", { body: { email, password: TEST_PASSWORD, name } });

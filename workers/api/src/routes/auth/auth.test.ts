@@ -74,7 +74,7 @@ describe("sign-in attempts", () => {
     // Guessing at speed stays refused from that source, even with the right password.
     expect((await login(email, PASSWORD, attacker)).status).toBe(429);
 
-    const owner = await login(email, PASSWORD, uniqueIp());
+    const owner = await signInPatiently(email, uniqueIp());
     expect(owner.status).toBe(200);
     expect(owner.body).toMatchObject({ access_token: expect.any(String), user: { email } });
   });
@@ -112,13 +112,64 @@ describe("sign-in attempts", () => {
     expect(limited.body).toMatchObject({ error: { code: "RATE_LIMITED" } });
   });
 
-  it("guessing one address from many sources slows it down but never locks the owner out", async () => {
+  // Two free failures for the address, then one attempt per spacing: 2 s, doubling to at most 8 s.
+  const spacedSoon = overrides({ loginFailuresPerEmail: { requests: 2 }, loginSpacingPerEmail: { windowSeconds: 8 } });
+
+  /** Signs in as a person would: on 429 waits the Retry-After it was given, once, and tries again. */
+  async function signInPatiently(email: string, ip: string, env?: Record<string, unknown>) {
+    const first = await login(email, PASSWORD, ip, env);
+    if (first.status !== 429) return first;
+    const retryAfter = Number(first.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(4);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    return login(email, PASSWORD, ip, env);
+  }
+
+  it("guessing one address from many sources: past its free failures, attempts are spaced out with 429 and a short Retry-After", async () => {
     const email = uniqueEmail();
     await register(email);
-    // Past two failures for the address each attempt waits (250 ms, 500 ms, …); none is refused.
-    const slowSoon = overrides({ loginSlowdownPerEmail: { requests: 2 } });
-    for (let attempt = 0; attempt < 4; attempt++) expect((await login(email, "wrong password", uniqueIp(), slowSoon)).status).toBe(401);
-    expect((await login(email, PASSWORD, uniqueIp(), slowSoon)).status).toBe(200);
+    for (let attempt = 0; attempt < 2; attempt++) expect((await login(email, "wrong password", uniqueIp(), spacedSoon)).status).toBe(401);
+    // The third failure is let through and opens a spacing of 2 s; the next attempt, from anywhere, is refused until it ends.
+    expect((await login(email, "wrong password", uniqueIp(), spacedSoon)).status).toBe(401);
+    const spaced = await login(email, "wrong password", uniqueIp(), spacedSoon);
+    expect(spaced.status).toBe(429);
+    expect(spaced.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/failed sign-in attempts for this address.*retry in \d+ s/) } });
+    expect(Number(spaced.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(spaced.headers.get("retry-after"))).toBeLessThanOrEqual(2);
+    // Even the right password waits for its turn, so that a guess cannot jump the queue.
+    expect((await login(email, PASSWORD, uniqueIp(), spacedSoon)).status).toBe(429);
+    // The owner is not locked out: one short wait, as Retry-After says.
+    expect((await signInPatiently(email, uniqueIp(), spacedSoon)).status).toBe(200);
+  });
+
+  it("forty sources guessing one address in parallel: only the free failures and one more reach the password check", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    // A first spacing of 15 s: longer than the burst takes, however slow the machine.
+    const longSpacing = overrides({ loginFailuresPerEmail: { requests: 2 }, loginSpacingPerEmail: { windowSeconds: 60 } });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => login(email, "wrong password", uniqueIp(), longSpacing)));
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(3);
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused).toHaveLength(37);
+    for (const answer of refused) {
+      expect(answer.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/for this address/) } });
+      expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(Number(answer.headers.get("retry-after"))).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it("counts an IPv6 client's failures by its /48 too: new /64s of one /48 do not start afresh", async () => {
+    const site = uniqueIp().split(":").slice(0, 3).join(":");
+    const lowLimit = overrides({ loginFailuresPerIp: { requests: 2 } });
+    // Four /64s of the /48, two failures each: the /48 holds 4 × 2 = 8.
+    for (let network = 1; network <= 4; network++) {
+      for (let attempt = 0; attempt < 2; attempt++) expect((await login(uniqueEmail(), PASSWORD, `${site}:${network}::1`, lowLimit)).status).toBe(401);
+    }
+    const refused = await login(uniqueEmail(), PASSWORD, `${site}:5::1`, lowLimit);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/from your network/) } });
+    expect((await login(uniqueEmail(), PASSWORD, uniqueIp(), lowLimit)).status).toBe(401);
   });
 
   it("go through when Redis is unreachable rather than locking everyone out", async () => {
@@ -160,6 +211,34 @@ describe("sign-up", () => {
 
   it("goes through when Redis is unreachable", async () => {
     expect((await signUp(uniqueIp(), { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" })).status).toBe(201);
+  });
+
+  it("counts every attempt per IP before checking the password, refused ones included", async () => {
+    const ip = uniqueIp();
+    const fewAttempts = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpAttemptsPerIp: { requests: 3 } }) };
+    for (let attempt = 0; attempt < 3; attempt++) expect((await signUp(ip, fewAttempts, "password12")).status).toBe(400);
+    // The fourth is refused before its password is looked at: a weak one gets 429, not 400.
+    const refused = await signUp(ip, fewAttempts, "password12");
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/Too many sign-up attempts from your network; retry in \d+ s/) } });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await signUp(ip, fewAttempts)).status).toBe(429);
+    expect((await signUp(uniqueIp(), fewAttempts)).status).toBe(201);
+  });
+
+  it("allows thirty attempts an hour per IP by default", async () => {
+    const ip = uniqueIp();
+    for (let attempt = 0; attempt < 30; attempt++) expect((await signUp(ip, {}, "password12")).status).toBe(400);
+    expect((await signUp(ip, {}, "password12")).status).toBe(429);
+  });
+
+  it("counts an IPv6 client by its /48 too, under four times the limit", async () => {
+    const site = uniqueIp().split(":").slice(0, 3).join(":");
+    for (let network = 1; network <= 4; network++) {
+      for (let attempt = 0; attempt < 2; attempt++) expect((await signUp(`${site}:${network}::1`)).status).toBe(201);
+    }
+    expect((await signUp(`${site}:5::1`)).status).toBe(429);
+    expect((await signUp(uniqueIp())).status).toBe(201);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Registration with e-mail and password: the account, its first session and the e-mail that
  * verifies its address. The password must be hard to guess, and sign-ups are limited per IP
- * (signUpPerIp) so accounts cannot be made in bulk. The account works before the address is
+ * (signUpPerIp) so accounts cannot be made in bulk; every attempt is counted too
+ * (signUpAttemptsPerIp), before the costly password estimator runs. The account works before the address is
  * verified; a mail that could not be sent is logged and the user asks for another
  * (POST /api/auth/resend-verification).
  */
@@ -25,12 +26,20 @@ export async function registerUser({
 }): Promise<Session> {
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
-  // Checked before the limit, so someone finding a strong enough password does not use up their sign-ups.
+  const source = input.ip ? clientSource(input.ip) : undefined;
+  if (source) {
+    await assertRateLimit(ctx, {
+      policy: "signUpAttemptsPerIp",
+      identifier: source,
+      refusal: (retryAfter) => `Too many sign-up attempts from your network; retry in ${retryAfter} s`,
+    });
+  }
+  // Checked before the sign-up limit, so someone finding a strong enough password does not use up their sign-ups.
   await assertStrongPassword(input.password, [email, name]);
-  if (input.ip) {
+  if (source) {
     await assertRateLimit(ctx, {
       policy: "signUpPerIp",
-      identifier: clientSource(input.ip),
+      identifier: source,
       refusal: (retryAfter) => `Too many accounts were created from your network; retry in ${retryAfter} s`,
     });
   }

@@ -1,12 +1,14 @@
 /**
  * The API worker's limit on calls (sign-up per IP and the like): one policy of the shared table,
- * a sliding window in Upstash Redis per identifier, and a 429 with Retry-After past it. These
- * guard accounts, not Redis: when Redis is down or slow the call goes through and the outage is
- * logged, so an outage never stops people signing up.
+ * a sliding window in Upstash Redis per identifier, and a 429 with Retry-After past it. A policy
+ * for the subject "ip" takes clientSource's bucket and also counts an IPv6 client's /48, under
+ * IPV6_SITE_LIMIT_FACTOR times the limit. These guard accounts, not Redis: when Redis is down or
+ * slow the call goes through and the outage is logged, so an outage never stops people signing up.
  */
 import { Ratelimit } from "@upstash/ratelimit";
-import { ApiError, describeError, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
+import { ApiError, describeError, IPV6_SITE_LIMIT_FACTOR, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { widerClientSource } from "./client-source.ts";
 
 const TIMEOUT_MS = 500;
 
@@ -15,24 +17,31 @@ export async function assertRateLimit(
   input: { policy: RateLimitPolicyName; identifier: string; refusal: (retryAfterSeconds: number) => string },
 ): Promise<void> {
   const policy = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES)[input.policy];
-  const limiter = new Ratelimit({
-    redis: ctx.redis(),
-    limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
-    prefix: policy.keyPrefix,
-    ephemeralCache: false,
-    analytics: false,
-    timeout: TIMEOUT_MS,
-  });
-  let verdict;
+  const site = policy.subject === "ip" ? widerClientSource(input.identifier) : undefined;
+  const tiers = [{ identifier: input.identifier, requests: policy.requests }];
+  if (site) tiers.push({ identifier: site, requests: policy.requests * IPV6_SITE_LIMIT_FACTOR });
+  let verdicts;
   try {
-    verdict = await limiter.limit(input.identifier);
+    verdicts = await Promise.all(
+      tiers.map(({ identifier, requests }) =>
+        new Ratelimit({
+          redis: ctx.redis(),
+          limiter: Ratelimit.slidingWindow(requests, `${policy.windowSeconds} s`),
+          prefix: policy.keyPrefix,
+          ephemeralCache: false,
+          analytics: false,
+          timeout: TIMEOUT_MS,
+        }).limit(identifier),
+      ),
+    );
   } catch (error) {
     log("warn", "rate limit unavailable; letting the call through", { policy: input.policy, error: describeError(error) });
     return;
   }
   // On a timeout the library answers success with reason "timeout".
-  if (verdict.reason === "timeout") log("warn", "rate limit timed out; letting the call through", { policy: input.policy });
-  if (verdict.success) return;
-  const retryAfter = Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000));
+  if (verdicts.some((verdict) => verdict.reason === "timeout")) log("warn", "rate limit timed out; letting the call through", { policy: input.policy });
+  const refused = verdicts.filter((verdict) => !verdict.success);
+  if (refused.length === 0) return;
+  const retryAfter = Math.max(1, ...refused.map((verdict) => Math.ceil((verdict.reset - Date.now()) / 1000)));
   throw new ApiError("RATE_LIMITED", input.refusal(retryAfter), { headers: { "retry-after": String(retryAfter) } });
 }
