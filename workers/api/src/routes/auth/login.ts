@@ -17,7 +17,8 @@ const route = createRoute({
       "RATE_LIMITED",
       "too many failed sign-ins from this IP: 10 for one address (loginFailuresPerIpAndEmail) or 50 in all (loginFailuresPerIp) within 15 minutes, until the window ends. " +
         "The account is never locked: the owner signing in from elsewhere is not affected, and a successful sign-in clears its IP's failures for the address. " +
-        "Past 10 failures for one address from anywhere (loginSlowdownPerEmail), each attempt at it is answered after a growing delay of at most 2 s.",
+        "Past 10 failures for one address from anywhere (loginFailuresPerEmail), attempts at it are spaced out (loginSpacingPerEmail): each failure opens a spacing of 1 s, doubling to at most 4 s, " +
+        "during which any attempt at the address, from any source, is refused with a Retry-After of a few seconds at most, its password unchecked. The limits count an IPv6 client by its /64 and by its /48 (four times the limit).",
     ),
   },
 });

@@ -18,7 +18,7 @@ const route = createRoute({
       "VALIDATION_FAILED",
       'the body is invalid, or the password is too easy to guess (zxcvbn score below 3 on its first 64 characters, the e-mail and name counting as known words); the message says why, e.g. "This password is too easy to guess: This is a commonly used password."',
     ),
-    ...explainedErrorResponse("RATE_LIMITED", "too many sign-ups from this IP (policy signUpPerIp, 5 an hour unless RATE_LIMIT_OVERRIDES says otherwise)"),
+    ...explainedErrorResponse("RATE_LIMITED", "too many sign-ups from this IP (policy signUpPerIp, 5 an hour), or too many attempts, counted before the password is judged (signUpAttemptsPerIp, 30 an hour), unless RATE_LIMIT_OVERRIDES says otherwise; an IPv6 client is counted by its /64 and by its /48 (four times the limit)"),
   },
 });
 
