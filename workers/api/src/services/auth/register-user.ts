@@ -2,8 +2,8 @@
  * Registration with e-mail and password: the account, its first session and the e-mail that
  * verifies its address. The password must be hard to guess, and sign-ups are limited per IP
  * (signUpPerIp) so accounts cannot be made in bulk; every attempt is counted too
- * (signUpAttemptsPerIp), before the costly password estimator runs. The account works before the address is
- * verified; a mail that could not be sent is logged and the user asks for another
+ * (signUpAttemptsPerIp), before the costly password estimator runs. The account works before the
+ * address is verified; a mail that could not be sent is logged and the user asks for another
  * (POST /api/auth/resend-verification).
  */
 import { sql } from "drizzle-orm";
