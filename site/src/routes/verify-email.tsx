@@ -35,16 +35,17 @@ export default function VerifyEmailPage() {
     const result = outcome();
     return result.state === "verified" ? result : null;
   };
+  /** Told once the session is known: a used link is no failure to a user verified already. */
   const failed = () => {
     const result = outcome();
-    return result.state === "failed" ? result : null;
+    return result.state === "failed" && sessionState() !== "unknown" ? result : null;
   };
   /** A second visit to a used link, signed in as an already verified user, is no failure. */
   const alreadyVerified = () => failed() !== null && currentUser()?.email_verified === true;
   const title = () => (verified() || alreadyVerified() ? "E-mail address verified" : failed() ? "This link did not verify your address" : "Verifying your e-mail address");
 
   const onward = () =>
-    sessionState() === "signed-in" ? (
+    sessionState() === "unknown" ? null : sessionState() === "signed-in" ? (
       <A class="button" href="/prompts">
         Continue to xR2
       </A>
@@ -57,7 +58,13 @@ export default function VerifyEmailPage() {
   return (
     <AuthCard title={title()}>
       <div class="stack auth-result" aria-live="polite">
-        <Switch>
+        <Switch
+          fallback={
+            <p class="row muted">
+              <span class="spinner" aria-hidden="true" /> Checking the link…
+            </p>
+          }
+        >
           <Match when={verified()}>
             {(result) => (
               <>
@@ -86,11 +93,6 @@ export default function VerifyEmailPage() {
                 {onward()}
               </>
             )}
-          </Match>
-          <Match when={outcome().state === "checking"}>
-            <p class="row muted">
-              <span class="spinner" aria-hidden="true" /> Checking the link…
-            </p>
           </Match>
         </Switch>
       </div>
