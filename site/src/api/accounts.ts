@@ -24,11 +24,15 @@ export interface InvitationPreview {
 
 export const previewInvitation = (token: string) => api<InvitationPreview>("GET", `/api/invitations/${encodeURIComponent(token)}`, { anonymous: true });
 
-/** The API's message, and for a 429 when to try again ("… Try again in 5 minutes."). */
+/**
+ * The API's message; for a 429, with when to try again in words ("Too many verification e-mails
+ * asked for. Try again in 57 minutes.") in place of the API's count of seconds.
+ */
 export function describeRefusal(error: unknown): string {
   const message = describeError(error);
-  if (!(error instanceof ApiRequestError) || error.status !== 429 || /\b(retry|try again)\b/i.test(message)) return message;
+  if (!(error instanceof ApiRequestError) || error.status !== 429) return message;
   const wait = error.retryAfterSeconds;
-  const when = wait === null ? "later" : formatRelative(new Date(Date.now() + Math.max(wait, 1) * 1000));
-  return `${message.replace(/\.?$/, ".")} Try again ${when}.`;
+  if (wait === null) return message;
+  const reason = message.replace(/[;,.]?\s*retry in \d+ ?s\.?$/i, "");
+  return `${reason}. Try again ${formatRelative(new Date(Date.now() + Math.max(wait, 1) * 1000))}.`;
 }

@@ -29,7 +29,10 @@ type Preview = { state: "loading" } | { state: "found"; invitation: InvitationPr
 function explain(error: unknown): Failure {
   const message = describeError(error);
   if (error instanceof ApiRequestError) {
-    if (error.status === 404) return { title: "This invitation link does not work", message: `${message.replace(/\.$/, "")}. Check that you opened the whole link, or ask an Admin of the workspace for a new invitation.`, otherAccount: false };
+    if (error.status === 404) {
+      const advice = /\bask\b/i.test(message) ? "Check that you opened the whole link." : "Check that you opened the whole link, or ask an Admin of the workspace for a new invitation.";
+      return { title: "This invitation link does not work", message: `${message.replace(/\.$/, "")}. ${advice}`, otherAccount: false };
+    }
     if (error.status === 403) return { title: "This invitation is for someone else", message, otherAccount: true };
     if (error.status === 409 && /expired/i.test(message)) return { title: "This invitation has expired", message, otherAccount: false };
     if (error.status === 409 && /already a member/i.test(message)) return { title: "You are already in this workspace", message, otherAccount: false };
