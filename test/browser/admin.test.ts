@@ -2,9 +2,10 @@
 // link shown once) and withdraws a seeded invitation; the teammate opens the link signed out in
 // a second browser, sees the workspace and the inviter, signs in through it (the address filled
 // in) and lands in the workspace; a bad link says why it fails. The Admin makes the teammate a
-// Viewer, who then sees the pages read-only. The Admin creates an API key (seen once, never again), revokes it, defines an event, finds all of it in
-// the audit log (filtered, expanded, exported) and renames the workspace. Members, API keys,
-// audit log and settings pass axe in light, dark and at 375 px.
+// Viewer, who then sees the pages read-only. The Admin creates an API key (seen once, never
+// again), revokes it, defines an event, finds all of it in the audit log (filtered, expanded,
+// exported) and renames the workspace. Members, API keys, audit log and settings pass axe in
+// light, dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
