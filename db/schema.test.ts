@@ -2,7 +2,9 @@
 // PGlite (always) and to a fresh database on a real Postgres (when TEST_DATABASE_URL is set), and
 // the constraints the services rely on are checked with real inserts.
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { eq, getTableColumns, is, sql } from "drizzle-orm";
@@ -575,6 +577,29 @@ function describeConstraints(connect: () => Promise<Connection>) {
     });
   });
 
+  it("keeps e-mailed account token hashes unique, and deletes a user's tokens with the user", async () => {
+    const userId = await createUser(db);
+    const token = (tokenHash: string) => ({
+      id: newId("atk"),
+      userId,
+      purpose: "reset_password" as const,
+      tokenHash,
+      email: "owner@example.com",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const tokenHash = newId("hash");
+    await db.insert(schema.accountTokens).values(token(tokenHash));
+    expect(await postgresError(db.insert(schema.accountTokens).values(token(tokenHash)))).toEqual({
+      code: UNIQUE_VIOLATION,
+      constraint: "account_tokens_token_hash_unique",
+    });
+    expect(await postgresError(db.insert(schema.accountTokens).values({ ...token(newId("hash")), userId: newId("usr") }))).toMatchObject({
+      code: FOREIGN_KEY_VIOLATION,
+    });
+    await db.delete(schema.users).where(eq(schema.users.id, userId));
+    expect(await db.select().from(schema.accountTokens).where(eq(schema.accountTokens.userId, userId))).toEqual([]);
+  });
+
   it("runs one experiment at a time per prompt and environment", async () => {
     const { workspaceId } = await createWorkspace(db);
     const promptId = await createPrompt(db, workspaceId);
@@ -679,6 +704,44 @@ describe("on PGlite", () => {
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder });
     return { db, close: () => client.close() };
+  });
+});
+
+describe("migration 0006_accounts on existing users", () => {
+  it("marks addresses verified for accounts created through Google only", async () => {
+    // The migrations before 0006 from a copy of the folder, some users, then the rest.
+    const before = await mkdtemp(join(tmpdir(), "xr2-migrations-"));
+    try {
+      await cp(migrationsFolder, before, { recursive: true });
+      const journalFile = join(before, "meta", "_journal.json");
+      const journal = JSON.parse(await readFile(journalFile, "utf8")) as { entries: { tag: string }[] };
+      const index = journal.entries.findIndex((entry) => entry.tag === "0006_accounts");
+      expect(index).toBeGreaterThan(0);
+      await writeFile(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
+
+      const client = new PGlite();
+      const db = drizzlePglite({ client });
+      await migratePglite(db, { migrationsFolder: before });
+      await client.exec(`
+        insert into users (id, email, name, password_hash) values
+          ('usr_google', 'Gail@Example.com', 'Gail', null),
+          ('usr_password', 'pat@example.com', 'Pat', 'pbkdf2-sha256$1$x$y'),
+          ('usr_linked', 'lin@example.com', 'Lin', 'pbkdf2-sha256$1$x$y');
+        insert into oauth_accounts (id, user_id, provider, provider_account_id, email) values
+          ('oa_1', 'usr_google', 'google', 'g-1', 'gail@example.com'),
+          ('oa_2', 'usr_linked', 'google', 'g-2', 'lin@example.com');
+      `);
+      await migratePglite(db, { migrationsFolder });
+      const { rows } = await client.query<{ id: string; verified: boolean }>("select id, email_verified_at is not null as verified from users order by id");
+      expect(rows).toEqual([
+        { id: "usr_google", verified: true },
+        { id: "usr_linked", verified: false },
+        { id: "usr_password", verified: false },
+      ]);
+      await client.close();
+    } finally {
+      await rm(before, { recursive: true, force: true });
+    }
   });
 });
 

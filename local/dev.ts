@@ -3,7 +3,7 @@
  * where everything is, and stops everything on Ctrl-C.
  *
  * Ports: EDGE_PORT (8787), API_PORT (8788), SITE_PORT (3000), DB_PORT (5488),
- * REDIS_REST_PORT (8079), QSTASH_PORT (8080). XR2_DATA_DIR (.data) holds the local state.
+ * REDIS_REST_PORT (8079), QSTASH_PORT (8080), MAIL_PORT (8025, the local inbox). XR2_DATA_DIR (.data) holds the local state.
  * LOCAL_REDIS_URL=redis://… backs the Redis REST endpoint with that Redis; "memory" forces the
  * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
  */
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       database: port("DB_PORT", 5488),
       redis: port("REDIS_REST_PORT", 8079),
       qstash: port("QSTASH_PORT", 8080),
+      mail: port("MAIL_PORT", 8025),
     },
     dataDir: process.env.XR2_DATA_DIR ?? join(ROOT, ".data"),
     redisUrl: redisSetting === "memory" ? null : redisSetting || undefined,
@@ -78,6 +79,7 @@ xR2 is running locally (ready in ${seconds} s). Ctrl-C stops everything.
   Postgres            ${stack.backends.database}  ${stack.urls.database}${stack.urls.neonEndpoint ? `  (Neon endpoint ${stack.urls.neonEndpoint})` : ""}
   Redis REST          ${stack.backends.redis}  ${stack.urls.redis}
   QStash              ${stack.backends.qstash}  ${stack.urls.qstash}
+  Mail                ${stack.urls.mail ? `local inbox  ${stack.urls.mail}  (every e-mail the workers send lands here)` : stack.backends.mail}
 ${demoLines}`);
 }
 

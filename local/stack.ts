@@ -1,8 +1,9 @@
 /**
  * The whole xR2 platform on one machine, offline: an embedded Postgres behind the Neon
- * protocols, an Upstash-compatible Redis REST endpoint, a QStash-compatible scheduler, both
- * workers in workerd under wrangler, and (optionally) the site. Every stand-in is skipped when
- * `.dev.vars` names the real service, so the same command runs against Neon/Upstash/QStash.
+ * protocols, an Upstash-compatible Redis REST endpoint, a QStash-compatible scheduler, a local
+ * inbox speaking Resend's API, both workers in workerd under wrangler, and (optionally) the site.
+ * Every stand-in is skipped when `.dev.vars` names the real service, so the same command runs
+ * against Neon/Upstash/QStash/Resend.
  *
  * Wrangler runs two processes: the edge worker with the API worker beside it (queues only
  * connect a producer and a consumer inside one dev session), and the API worker alone on its
@@ -16,6 +17,7 @@ import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { startDatabase, type LocalDatabase } from "./neon/index.ts";
 import { startQStash, type QStashServer } from "./qstash/index.ts";
+import { startMailInbox, type MailInbox } from "./mail/index.ts";
 import { startRedisRest, type RedisRestServer } from "./redis-rest/index.ts";
 import { BASE_URL_VARS, startFakeLlmProviders, type FakeLlmProviders, type FakeProviderName } from "./llm-providers/index.ts";
 import { DEVELOPMENT_SECRETS } from "../workers/api/src/development-secrets.ts";
@@ -24,9 +26,12 @@ export const ROOT = resolve(import.meta.dirname, "..");
 export const MIGRATIONS_FOLDER = join(ROOT, "db/migrations");
 
 const LOCAL_REDIS_TOKEN = "local-redis-token";
+const LOCAL_RESEND_API_KEY = "re_local_inbox";
+/** The sender of local mail; .dev.vars' MAIL_FROM replaces it. */
+export const LOCAL_MAIL_FROM = "xR2 <no-reply@xr2.localhost>";
 
 export interface StackOptions {
-  ports: { edge: number; api: number; site: number; database: number; redis: number; qstash: number };
+  ports: { edge: number; api: number; site: number; database: number; redis: number; qstash: number; mail: number };
   /** Where PGlite, wrangler's KV/queue state and the generated env file live. */
   dataDir: string;
   /** PGlite keeps its data in dataDir unless this is set (tests run in memory). */
@@ -36,7 +41,7 @@ export interface StackOptions {
   /** `undefined`: a Redis on 127.0.0.1:6379 if one answers, else in-memory. `null`: in-memory. */
   redisUrl?: string | null;
   withSite: boolean;
-  /** Values from `.dev.vars`; a real DATABASE_URL / UPSTASH_* / QSTASH_* switches that part to the cloud. */
+  /** Values from `.dev.vars`; a real DATABASE_URL / UPSTASH_* / QSTASH_* / RESEND_API_KEY switches that part to the cloud. */
   devVars: Record<string, string>;
   log: (line: string) => void;
   /** Aborting it while the stack starts stops what has started and rejects. */
@@ -45,9 +50,10 @@ export interface StackOptions {
 
 export interface LocalStack {
   /** The stand-ins this stack started (absent when .dev.vars names the real service); tests stop them to inject outages. */
-  services: { database?: LocalDatabase | undefined; redis?: RedisRestServer | undefined; qstash?: QStashServer | undefined };
-  urls: { edge: string; api: string; site: string | null; database: string; neonEndpoint: string | null; redis: string; qstash: string };
-  backends: { database: string; redis: string; qstash: string };
+  services: { database?: LocalDatabase | undefined; redis?: RedisRestServer | undefined; qstash?: QStashServer | undefined; mail?: MailInbox | undefined };
+  /** `mail`: the local inbox's origin (its page, and `GET /api/messages` for tests); null when .dev.vars sends through Resend. */
+  urls: { edge: string; api: string; site: string | null; database: string; neonEndpoint: string | null; redis: string; qstash: string; mail: string | null };
+  backends: { database: string; redis: string; qstash: string; mail: string };
   /** The fake LLM providers that run (those whose base URL .dev.vars does not name), by provider. */
   llmFakes: FakeLlmProviders["baseUrls"];
   /** The workers' log files (every line they and wrangler print), private to the user, the newest WRANGLER_LOG_FILES_KEPT kept. */
@@ -77,6 +83,11 @@ export function serviceVars(services: { database?: LocalDatabase | undefined; re
   };
 }
 
+/** The API worker's mail settings for a local inbox: Resend's API at the inbox's origin. */
+export function mailVars(inbox: MailInbox): { RESEND_BASE_URL: string; RESEND_API_KEY: string; MAIL_FROM: string } {
+  return { RESEND_BASE_URL: inbox.url, RESEND_API_KEY: inbox.apiKey, MAIL_FROM: LOCAL_MAIL_FROM };
+}
+
 export { freePort };
 
 /** What POST /api/dev/seed answers: the demo login, workspace, API key and prompts. */
@@ -104,7 +115,7 @@ export async function startThrowawayStack(options: Pick<StackOptions, "devVars" 
   const dataDir = mkdtempSync(join(tmpdir(), "xr2-stack-"));
   try {
     const stack = await startLocalStack({
-      ports: { edge: await freePort(), api: await freePort(), site: options.withSite ? await freePort() : 0, database: await freePort(), redis: await freePort(), qstash: await freePort() },
+      ports: { edge: await freePort(), api: await freePort(), site: options.withSite ? await freePort() : 0, database: await freePort(), redis: await freePort(), qstash: await freePort(), mail: await freePort() },
       dataDir,
       inMemoryDatabase: true,
       withSite: false,
@@ -156,6 +167,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       cleanups.push(() => qstash!.close());
     }
 
+    // With RESEND_API_KEY in .dev.vars, mail goes through Resend (MAIL_FROM must come from there too).
+    let mail: MailInbox | undefined;
+    if (!devVars.RESEND_API_KEY) {
+      mail = await startMailInbox({ port: options.ports.mail, apiKey: LOCAL_RESEND_API_KEY, log: (line) => log(`[mail] ${line}`) });
+      cleanups.push(() => mail!.close());
+    }
+
     // A provider whose base URL .dev.vars names is the real one (or another endpoint); the rest are fakes.
     const fakeProviders = (Object.keys(BASE_URL_VARS) as FakeProviderName[]).filter((provider) => !devVars[BASE_URL_VARS[provider]]);
     const llm = await startFakeLlmProviders({ providers: fakeProviders });
@@ -168,7 +186,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ...DEVELOPMENT_SECRETS,
       // Where QStash (local or real) delivers the aggregation job: the API worker's own port.
       API_PUBLIC_URL: `http://127.0.0.1:${options.ports.api}`,
+      // E-mail links lead to the local site (SITE_URL in .dev.vars replaces it).
+      SITE_URL: `http://127.0.0.1:${options.ports.site}`,
       ...serviceVars({ database, redis, qstash }),
+      ...(mail ? mailVars(mail) : {}),
       ...llm.vars,
       ...devVars,
     };
@@ -194,6 +215,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       neonEndpoint: database?.endpoint ?? null,
       redis: redis?.url ?? workerVars.UPSTASH_REDIS_REST_URL ?? "",
       qstash: qstash?.url ?? workerVars.QSTASH_URL ?? "",
+      mail: mail?.url ?? null,
     };
 
     if (options.withSite) {
@@ -212,13 +234,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     ]);
 
     return {
-      services: { database, redis, qstash },
+      services: { database, redis, qstash, mail },
       urls,
       logDir,
       backends: {
         database: database?.backend ?? "neon (from .dev.vars)",
         redis: redis?.backend ?? "upstash (from .dev.vars)",
         qstash: qstash ? "local" : "qstash (from .dev.vars)",
+        mail: mail ? "local inbox" : "resend (from .dev.vars)",
       },
       llmFakes: llm.baseUrls,
       stop,

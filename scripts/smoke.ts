@@ -1,6 +1,6 @@
 /**
  * Smoke test of the first command a newcomer runs: `npm run dev` on embedded defaults (PGlite,
- * in-memory Redis, local QStash), in a fresh data directory. Checks that every part answers,
+ * in-memory Redis, local QStash, local mail inbox), in a fresh data directory. Checks that every part answers,
  * that the demo API key fetches a prompt from the edge, and that Ctrl-C stops everything.
  */
 import { spawn } from "node:child_process";
@@ -13,6 +13,7 @@ const READY_TIMEOUT_MS = 120_000;
 const edge = `http://127.0.0.1:${process.env.EDGE_PORT ?? 8787}`;
 const api = `http://127.0.0.1:${process.env.API_PORT ?? 8788}`;
 const site = `http://127.0.0.1:${process.env.SITE_PORT ?? 3000}`;
+const mail = `http://127.0.0.1:${process.env.MAIL_PORT ?? 8025}`;
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr2-smoke-"));
@@ -46,11 +47,14 @@ async function main(): Promise<void> {
     const readySeconds = (Date.now() - started) / 1000;
     const apiKey = /Demo API key\s+(\S+)/.exec(output)?.[1];
     if (!apiKey) throw new Error("the demo API key was not printed");
+    if (!output.includes(`Mail                local inbox  ${mail}`)) throw new Error("the local inbox's URL was not printed");
     if (!/Aggregation\s+http:\/\/\S+\/api\/jobs\/aggregate/.test(output)) throw new Error("the aggregation schedule was not registered with the local QStash");
     const checks: Array<[string, string, Record<string, string>?]> = [
       ["edge /health", `${edge}/health`],
       ["api /health", `${api}/health`],
       ["site", site],
+      ["mail inbox", mail],
+      ["mail inbox listing", `${mail}/api/messages`],
       ["edge get-prompt", `${edge}/api/v1/get-prompt/welcome-message?var.name=Ada&var.product=xR2`, { authorization: `Bearer ${apiKey}` }],
     ];
     for (const [name, url, headers] of checks) {
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
-  for (const url of [edge, api, site]) {
+  for (const url of [edge, api, site, mail]) {
     const stillUp = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false);
     if (stillUp) throw new Error(`${url} still answers after Ctrl-C`);
   }

@@ -1,4 +1,4 @@
-// Accounts and sign-in (S1): users, rotating refresh tokens, linked OAuth identities.
+// Accounts and sign-in (S1): users, rotating refresh tokens, linked OAuth identities, e-mailed account tokens.
 // Users are global, not workspace-owned; membership lives in workspaces.ts.
 import { relations, sql } from "drizzle-orm";
 import {
@@ -22,8 +22,13 @@ export const users = pgTable(
     id: text("id").primaryKey(), // "usr_…"
     email: text("email").notNull(),
     name: text("name").notNull(),
-    /** Null for accounts that only ever signed in with OAuth. */
+    /** Null for accounts that only ever signed in with OAuth (or whose password a verified owner removed). */
     passwordHash: text("password_hash"),
+    /**
+     * When the owner of the address proved it: the verification e-mail's link, a password reset
+     * by e-mail, or a Google identity whose address Google verified. Null until then.
+     */
+    emailVerifiedAt: timestamptz("email_verified_at"),
     /** Platform operator: may use /api/admin/* (S4). Unrelated to workspace roles. */
     isPlatformAdmin: boolean("is_platform_admin").notNull().default(false),
     /** Set by the admin console; a disabled user can neither sign in nor refresh. */
@@ -68,6 +73,32 @@ export const refreshTokens = pgTable(
   ],
 );
 
+export const accountTokenPurposeEnum = pgEnum("account_token_purpose", ["verify_email", "reset_password"]);
+export type AccountTokenPurpose = (typeof accountTokenPurposeEnum.enumValues)[number];
+
+/**
+ * Single-use tokens sent by e-mail (address verification, password reset); only the SHA-256 of
+ * the token is stored. Issuing a token deletes the user's earlier unused ones of that purpose,
+ * so only the newest link works. `email` is the address the link went to: using it proves that
+ * address, and only while it is still the account's.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: text("id").primaryKey(), // "atk_…"
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: accountTokenPurposeEnum("purpose").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("account_tokens_token_hash_unique").on(t.tokenHash), index("account_tokens_user_id_idx").on(t.userId)],
+);
+
 /** An external identity (Google `sub`) linked to a user. */
 export const oauthAccounts = pgTable(
   "oauth_accounts",
@@ -92,6 +123,11 @@ export const usersRelations = relations(users, ({ many }) => ({
   memberships: many(workspaceMembers),
   refreshTokens: many(refreshTokens),
   oauthAccounts: many(oauthAccounts),
+  accountTokens: many(accountTokens),
+}));
+
+export const accountTokensRelations = relations(accountTokens, ({ one }) => ({
+  user: one(users, { fields: [accountTokens.userId], references: [users.id] }),
 }));
 
 export const refreshTokensRelations = relations(refreshTokens, ({ one }) => ({
@@ -106,5 +142,6 @@ export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type RefreshToken = typeof refreshTokens.$inferSelect;
 export type NewRefreshToken = typeof refreshTokens.$inferInsert;
+export type AccountToken = typeof accountTokens.$inferSelect;
 export type OauthAccount = typeof oauthAccounts.$inferSelect;
 export type NewOauthAccount = typeof oauthAccounts.$inferInsert;

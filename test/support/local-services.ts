@@ -1,13 +1,14 @@
 /**
  * Vitest global setup for the worker projects: starts the service stand-ins the workers talk to
  * (Postgres behind the Neon protocols, the Upstash Redis REST endpoint, QStash, a fake Google
- * OpenID provider, fake OpenAI/Anthropic/Gemini APIs) in Node, and provides their addresses to the tests' workerd bindings.
+ * OpenID provider, fake OpenAI/Anthropic/Gemini APIs, the local mail inbox) in Node, and provides their addresses to the tests' workerd bindings.
  *
  * TEST_DATABASE_URL switches Postgres from in-memory PGlite to a fresh database on that server;
  * TEST_REDIS_URL backs the Redis REST endpoint with that Redis instead of memory.
  */
 import type { TestProject } from "vitest/node";
-import { MIGRATIONS_FOLDER, serviceVars } from "../../local/stack.ts";
+import { mailVars, MIGRATIONS_FOLDER, serviceVars } from "../../local/stack.ts";
+import { startMailInbox } from "../../local/mail/index.ts";
 import { startDatabase } from "../../local/neon/index.ts";
 import { startFakeOidc } from "../../local/oidc/index.ts";
 import { startQStash } from "../../local/qstash/index.ts";
@@ -42,12 +43,21 @@ export interface LlmFakeVars {
   GOOGLE_AI_BASE_URL: string;
 }
 
+/** The API worker's mail settings, pointed at the local inbox, and the inbox's own origin (for its JSON listing). */
+export interface MailVars {
+  RESEND_BASE_URL: string;
+  RESEND_API_KEY: string;
+  MAIL_FROM: string;
+  INBOX_URL: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     services: LocalServices;
     googleSignIn: GoogleSignInVars;
     llmProviders: LlmFakeVars;
     llmProviderKeys: typeof FAKE_LLM_KEYS;
+    mail: MailVars;
   }
 }
 
@@ -63,6 +73,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const llm = await startFakeLlmProviders();
   project.provide("llmProviders", llm.vars as unknown as LlmFakeVars);
   project.provide("llmProviderKeys", FAKE_LLM_KEYS);
+  const inbox = await startMailInbox({ apiKey: `re_test_${crypto.randomUUID().replaceAll("-", "")}` });
+  project.provide("mail", { ...mailVars(inbox), INBOX_URL: inbox.url } as MailVars);
   const oidc = await startFakeOidc({ clientId: google.clientId, clientSecret: google.clientSecret, redirectUris: [google.redirectUri] });
   // All three stand-ins are given, so every variable of LocalServices is set.
   project.provide("services", serviceVars({ database, redis, qstash }) as unknown as LocalServices);
@@ -76,6 +88,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     await oidc.close();
+    await inbox.close();
     await llm.close();
     await qstash.close();
     await redis.close();

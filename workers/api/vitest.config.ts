@@ -13,6 +13,10 @@ export default defineProject({
           ...inject("services"),
           ...inject("googleSignIn"),
           ...inject("llmProviders"),
+          // Not INBOX_URL: the worker knows Resend's API, the tests read the inbox.
+          RESEND_BASE_URL: inject("mail").RESEND_BASE_URL,
+          RESEND_API_KEY: inject("mail").RESEND_API_KEY,
+          MAIL_FROM: inject("mail").MAIL_FROM,
           SITE_URL: "https://site.test",
           ENVIRONMENT: "test",
           ...DEVELOPMENT_SECRETS,

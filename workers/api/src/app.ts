@@ -36,6 +36,7 @@ export interface AuthenticatedUser {
   email: string;
   name: string;
   isPlatformAdmin: boolean;
+  emailVerified: boolean;
 }
 
 export type ApiHono = {

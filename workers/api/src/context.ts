@@ -7,6 +7,8 @@ import { createRedis, type Redis } from "@xr2/shared";
 import { createHttpDb, createPoolDb } from "@xr2/db/client";
 import * as schema from "@xr2/db/schema";
 import type { ApiEnv } from "./env.ts";
+import { unconfiguredMailer, type Mailer } from "./services/mail/mailer.ts";
+import { createResendMailer } from "./services/mail/resend-mailer.ts";
 
 export type PoolDatabase = ReturnType<typeof createPoolDb<typeof schema>>["db"];
 /** The handle a `db().transaction(...)` callback receives. */
@@ -21,6 +23,8 @@ export interface ServiceContext {
   /** One-shot queries over HTTP: cheaper to open, no transactions. */
   http(): HttpDatabase;
   redis(): Redis;
+  /** Resend (or the local inbox); without RESEND_API_KEY and MAIL_FROM, a mailer whose sends reject saying so. */
+  mailer(): Mailer;
   kv: KVNamespace;
   /** Closes what was opened; call once when the request or batch is done. */
   dispose(): Promise<void>;
@@ -30,6 +34,7 @@ export function createServiceContext(env: ApiEnv, requestId: string): ServiceCon
   let pool: ReturnType<typeof createPoolDb<typeof schema>> | undefined;
   let http: HttpDatabase | undefined;
   let redis: Redis | undefined;
+  let mailer: Mailer | undefined;
   return {
     env,
     requestId,
@@ -45,6 +50,13 @@ export function createServiceContext(env: ApiEnv, requestId: string): ServiceCon
     redis() {
       redis ??= createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
       return redis;
+    },
+    mailer() {
+      mailer ??=
+        env.RESEND_API_KEY !== undefined && env.MAIL_FROM !== undefined
+          ? createResendMailer({ apiKey: env.RESEND_API_KEY, from: env.MAIL_FROM, baseUrl: env.RESEND_BASE_URL })
+          : unconfiguredMailer;
+      return mailer;
     },
     async dispose() {
       await pool?.close();

@@ -3,6 +3,9 @@ import * as z from "zod";
 import { isBinding, rateLimitOverridesSchema } from "@xr2/shared";
 import { DEVELOPMENT_SECRETS } from "./development-secrets.ts";
 
+/** "Name <local@domain>" or "local@domain", one line. */
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)$/;
+
 export const apiEnvSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
@@ -48,20 +51,48 @@ export const apiEnvSchema = z.object({
   GOOGLE_AI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**
    * Google sign-in (S1): all of GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI and
-   * SITE_URL, or none (then the Google routes answer 404). Checked together by
+   * SITE_URL, or none of the first three (then the Google routes answer 404). Checked together by
    * services/auth/google-config.ts, so a half-configured Google sign-in does not stop the rest.
    */
   GOOGLE_CLIENT_ID: z.string().min(1).max(256).optional(),
   GOOGLE_CLIENT_SECRET: z.string().min(1).max(256).optional(),
   /** This worker's /api/auth/google/callback, exactly as registered with Google. */
   GOOGLE_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
-  /** The management site's origin; sign-in hands over to `${SITE_URL}/auth/callback`. */
+  /** The management site's origin: Google sign-in hands over to `${SITE_URL}/auth/callback`, e-mails link to its pages. */
   SITE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Development and tests only (refused in production): a stand-in OpenID provider instead of Google. */
   GOOGLE_AUTHORIZATION_URL: z.url({ protocol: /^https?$/ }).optional(),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
   GOOGLE_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
-}).superRefine(refuseWeakSecretsInProduction);
+  /**
+   * E-mail (verification, password reset, invitations) through Resend: RESEND_API_KEY and
+   * MAIL_FROM together, or neither (then every send fails saying so). Links in the e-mails are
+   * built on SITE_URL.
+   */
+  RESEND_API_KEY: z.string().min(1).max(256).optional(),
+  /** The sender, "xR2 <no-reply@example.com>" or a bare address, on a domain verified in Resend. */
+  MAIL_FROM: z.string().max(320).regex(MAIL_FROM_PATTERN, 'must be an address or "Name <address>"').optional(),
+  /** Unset means https://api.resend.com; the local stack and tests point it at the local inbox. */
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+}).superRefine(refuseWeakSecretsInProduction).superRefine(checkMailSettings);
+
+/**
+ * Half a mail configuration is a deployment mistake, refused like a weak secret rather than found
+ * at the first sign-up. The messages name the variables, never their values.
+ */
+function checkMailSettings(env: { RESEND_API_KEY?: string | undefined; MAIL_FROM?: string | undefined; RESEND_BASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((env.RESEND_API_KEY === undefined) !== (env.MAIL_FROM === undefined)) {
+    const missing = env.RESEND_API_KEY === undefined ? "RESEND_API_KEY" : "MAIL_FROM";
+    ctx.addIssue({ code: "custom", path: [missing], message: "is needed too: set both RESEND_API_KEY and MAIL_FROM to send e-mail, or neither" });
+  }
+  // The API key travels in every request: plain http only to this machine (the local inbox).
+  if (env.RESEND_BASE_URL !== undefined) {
+    const url = new URL(env.RESEND_BASE_URL);
+    if (url.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
+      ctx.addIssue({ code: "custom", path: ["RESEND_BASE_URL"], message: "must be https (plain http only on 127.0.0.1 or localhost)" });
+    }
+  }
+}
 
 /**
  * The bytes of a base64 value (as a binary string), or undefined when it is not base64. Zod runs a

@@ -42,6 +42,7 @@ export const ID_PREFIX = {
   variant: "var",
   audit: "aud",
   refreshToken: "rt",
+  accountToken: "atk",
   oauthAccount: "oa",
   providerKey: "pk",
   usage: "use",

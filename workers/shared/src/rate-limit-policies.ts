@@ -2,7 +2,8 @@
  * The one table of rate-limit policies (E3). Every limited operation names its policies here;
  * nothing else in the code base states a limit. Each policy is a sliding window counted in
  * Upstash Redis under its own key prefix, for one subject: the calling API key, its workspace,
- * or (for sign-in) the e-mail address tried and the caller's IP address.
+ * or (for sign-in and e-mails sent on request) the e-mail address, the caller's IP address, the
+ * signed-in user or the invitation.
  *
  * A deployment (or a test) changes limits without a code change through one variable,
  * RATE_LIMIT_OVERRIDES, a JSON object from policy name to `{ requests?, windowSeconds? }`, e.g.
@@ -11,7 +12,7 @@
  */
 import * as z from "zod";
 
-export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip";
+export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "user" | "invitation";
 
 export interface RateLimitPolicy {
   subject: RateLimitSubject;
@@ -31,6 +32,11 @@ export const RATE_LIMIT_POLICIES = {
   // Password guessing: a handful of tries per account, more per address (offices share one).
   loginPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login:email" },
   loginPerIp: { subject: "ip", requests: 50, windowSeconds: 900, keyPrefix: "rl:login:ip" },
+  // E-mails sent on request: enough to retry a lost message, too few to flood an inbox.
+  forgotPasswordPerEmail: { subject: "email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
+  forgotPasswordPerIp: { subject: "ip", requests: 20, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip" },
+  resendVerificationPerUser: { subject: "user", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-verification:user" },
+  resendInvitationPerInvitation: { subject: "invitation", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-invitation:invitation" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitPolicyName = keyof typeof RATE_LIMIT_POLICIES;

@@ -27,12 +27,12 @@ export const authenticate = createMiddleware<ApiHono>(async (c, next) => {
     .from(refreshTokens)
     .where(and(eq(refreshTokens.familyId, sessionId), eq(refreshTokens.userId, users.id), isNull(refreshTokens.revokedAt)));
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt, isPlatformAdmin: users.isPlatformAdmin, sessionLive: exists(liveSession) })
+    .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt, isPlatformAdmin: users.isPlatformAdmin, emailVerifiedAt: users.emailVerifiedAt, sessionLive: exists(liveSession) })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
   if (!user || user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account no longer exists or is disabled");
   if (!user.sessionLive) throw new ApiError("UNAUTHENTICATED", "This session has ended (signed out or revoked); sign in again");
-  c.set("user", { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin });
+  c.set("user", { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin, emailVerified: user.emailVerifiedAt !== null });
   await next();
 });

@@ -16,6 +16,10 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "GET /api/auth/google/callback": "completeGoogleSignIn",
   "POST /api/auth/google/exchange": "exchangeGoogleSignInCode",
   "GET /api/auth/providers": "listSignInProviders",
+  "POST /api/auth/verify-email": "verifyEmail",
+  "POST /api/auth/resend-verification": "resendVerificationEmail",
+  "POST /api/auth/forgot-password": "requestPasswordReset",
+  "POST /api/auth/reset-password": "resetPassword",
   // Workspaces and members
   "GET /api/workspaces": "listWorkspaces",
   "POST /api/workspaces": "createWorkspace",
@@ -29,6 +33,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/workspaces/{workspaceId}/invite": "inviteMember",
   "GET /api/workspaces/{workspaceId}/invitations": "listInvitations",
   "DELETE /api/workspaces/{workspaceId}/invitations/{invitationId}": "withdrawInvitation",
+  "POST /api/workspaces/{workspaceId}/invitations/{invitationId}/resend": "resendInvitation",
+  "GET /api/invitations/{token}": "previewInvitation",
   "POST /api/workspaces/{workspaceId}/transfer": "transferWorkspaceOwnership",
   "POST /api/workspaces/{workspaceId}/kv/rebuild": "rebuildWorkspaceProjection",
   // Prompts

@@ -40,6 +40,10 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /api/auth/google/callback": "Google's redirect back, checked by state and PKCE",
   "POST /api/auth/google/exchange": "trades the one-time sign-in code and its PKCE verifier for a session",
   "GET /api/auth/providers": "tells the sign-in page which methods exist (no session yet); answers no secret",
+  "POST /api/auth/verify-email": "authenticated by the single-use token of the verification e-mail in its body",
+  "POST /api/auth/forgot-password": "for people who cannot sign in; answers the same for every address, and is limited per address and IP",
+  "POST /api/auth/reset-password": "authenticated by the single-use token of the reset e-mail in its body",
+  "GET /api/invitations/{token}": "the invitation page before sign-in; found only by the link's secret token",
   "GET /api/openapi.json": "the API's public description (D1)",
   "GET /api/docs": "the interactive reference page for /api/openapi.json (D1)",
   "POST /api/dev/seed": "development only: answers 404 when ENVIRONMENT is production",
@@ -55,6 +59,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
  */
 const USER_LEVEL_ROUTES: Record<string, string> = {
   "GET /api/auth/me": "the caller's own account",
+  "POST /api/auth/resend-verification": "e-mails the caller's own address",
   "GET /api/workspaces": "lists the caller's own memberships",
   "POST /api/workspaces": "creates a workspace whose owner the caller becomes",
   "POST /api/workspaces/invitations/accept": "joins by an invitation token bound to the caller's address",

@@ -30,7 +30,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   await waitOnExecutionContext(ctx);
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are checked field by field
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> | null };
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Record<string, any> | null };
 }
 
 export interface TestSession {

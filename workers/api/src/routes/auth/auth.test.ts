@@ -31,7 +31,7 @@ describe("register, login, me", () => {
     expect(session.user).toMatchObject({ email, name: "Pat PM", id: expect.stringMatching(/^usr_/) });
     const me = await call("GET", "/api/auth/me", { token: session.access_token });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: session.user.id, email, name: "Pat PM", is_platform_admin: false });
+    expect(me.body).toEqual({ id: session.user.id, email, name: "Pat PM", is_platform_admin: false, email_verified: false });
   });
 
   it("refuses a second account for the same e-mail, whatever its case, with 409", async () => {

@@ -8,11 +8,13 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
 import { auditLog, oauthAccounts, users } from "@xr2/db/schema";
+import { newId } from "@xr2/shared";
 import { createApiApp } from "../../app.ts";
 import { s256Challenge } from "../../services/auth/google-hand-off.ts";
 import { sealSignInState } from "../../services/auth/google-sign-in-state.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail } from "../../testing/http.ts";
+import { linkIn, waitForMail } from "../../testing/inbox.ts";
 import { productionSecrets } from "../../testing/production-secrets.ts";
 
 const bindings = env as unknown as Record<string, string>;
@@ -87,6 +89,13 @@ async function signIn(claims: Record<string, unknown>, redirectTo?: string) {
 
 const db = () => testContext().http();
 
+/** The owner of the address uses the link of the verification e-mail sign-up sent. */
+async function verifyAddress(email: string): Promise<void> {
+  const link = linkIn(await waitForMail(email, { subject: /Confirm your e-mail address/ }), "/verify-email");
+  const verified = await call("POST", "/api/auth/verify-email", { body: { token: link.searchParams.get("token") } });
+  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+}
+
 describe("Google sign-in through the fake provider", () => {
   it("signs up a new user: state and PKCE to the provider, a one-time code in the site's fragment, a session from the exchange", async () => {
     const identity = newIdentity();
@@ -129,14 +138,70 @@ describe("Google sign-in through the fake provider", () => {
     expect(await db().select().from(oauthAccounts).where(eq(oauthAccounts.userId, first.user.id))).toHaveLength(1);
   });
 
-  it("links an existing e-mail/password account with the same verified address, and audits the link", async () => {
+  it("links an existing e-mail/password account whose owner verified the address, keeps its password, and audits the link", async () => {
     const registered = await registerUser();
+    await verifyAddress(registered.user.email);
     const session = await signIn({ ...newIdentity(), email: registered.user.email.toUpperCase() });
     expect(session.user.id).toBe(registered.user.id);
     expect((await call("POST", "/api/auth/login", { body: { email: registered.user.email, password: TEST_PASSWORD } })).status).toBe(200);
     const audit = await db().select().from(auditLog).where(and(eq(auditLog.targetId, registered.user.id), eq(auditLog.action, "user.oauth_linked")));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ workspaceId: null, actorUserId: registered.user.id, after: { provider: "google" } });
+  });
+
+  it("gives a new Google account a verified address", async () => {
+    const session = await signIn(newIdentity());
+    expect((await call("GET", "/api/auth/me", { token: session.access_token })).body).toMatchObject({ email_verified: true });
+  });
+
+  it("takes a squatted account back: the real owner's verified Google sign-in ends the squatter's password and sessions", async () => {
+    const victim = newIdentity();
+    // Someone who does not own the address registers with it, and stays signed in.
+    const squatter = await registerUser(victim.email, "Squatter");
+    const squatterLogin = await call("POST", "/api/auth/login", { body: { email: victim.email, password: TEST_PASSWORD } });
+    expect(squatterLogin.status).toBe(200);
+
+    const owner = await signIn(victim);
+    expect(owner.user.id).toBe(squatter.user.id);
+    expect((await call("GET", "/api/auth/me", { token: owner.access_token })).body).toMatchObject({ email: victim.email, email_verified: true });
+
+    const refused = await call("POST", "/api/auth/login", { body: { email: victim.email, password: TEST_PASSWORD } });
+    expect(refused.status).toBe(401);
+    for (const session of [squatter, squatterLogin.body as typeof squatter]) {
+      expect((await call("GET", "/api/auth/me", { token: session.access_token })).status).toBe(401);
+      expect((await call("POST", "/api/auth/refresh", { body: { refresh_token: session.refresh_token } })).status).toBe(401);
+    }
+    // The verification link the squatter may hold no longer works either.
+    const link = linkIn(await waitForMail(victim.email, { subject: /Confirm your e-mail address/ }), "/verify-email");
+    expect((await call("POST", "/api/auth/verify-email", { body: { token: link.searchParams.get("token") } })).status).toBe(400);
+
+    const [user] = await db().select().from(users).where(eq(users.id, owner.user.id));
+    expect(user).toMatchObject({ passwordHash: null, emailVerifiedAt: expect.any(Date) });
+    const audit = await db().select().from(auditLog).where(and(eq(auditLog.targetId, owner.user.id), eq(auditLog.action, "user.taken_over_by_address_owner")));
+    expect(audit).toEqual([
+      expect.objectContaining({
+        workspaceId: null,
+        before: { email_verified: false, has_password: true },
+        after: expect.objectContaining({ provider: "google", email: victim.email, has_password: false, refresh_tokens_revoked: 2 }),
+      }),
+    ]);
+    // The owner stays signed in, and a later Google sign-in changes nothing more.
+    expect((await call("GET", "/api/auth/me", { token: owner.access_token })).status).toBe(200);
+    expect((await signIn(victim)).user.id).toBe(owner.user.id);
+    expect(await db().select().from(auditLog).where(and(eq(auditLog.targetId, owner.user.id), eq(auditLog.action, "user.taken_over_by_address_owner")))).toHaveLength(1);
+  });
+
+  it("takes over an unverified account linked before addresses were verified, on its next sign-in", async () => {
+    const identity = newIdentity();
+    const registered = await registerUser(identity.email);
+    const ctx = testContext();
+    await ctx.db().insert(oauthAccounts).values({ id: newId("oauthAccount"), userId: registered.user.id, provider: "google", providerAccountId: identity.sub, email: identity.email });
+    await ctx.dispose();
+    const session = await signIn(identity);
+    expect(session.user.id).toBe(registered.user.id);
+    expect((await call("POST", "/api/auth/login", { body: { email: identity.email, password: TEST_PASSWORD } })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", { token: registered.access_token })).status).toBe(401);
+    expect((await call("GET", "/api/auth/me", { token: session.access_token })).body).toMatchObject({ email_verified: true });
   });
 
   it("defaults redirect_to to /", async () => {
@@ -311,6 +376,12 @@ describe("Google sign-in configuration", () => {
     }
     // The rest of the API is unaffected.
     expect((await send("/api/auth/me", { env: off })).status).toBe(401);
+  });
+
+  it("is off, not half-configured, when SITE_URL is set without the Google credentials (e-mail links need it alone)", async () => {
+    const response = await send(`/api/auth/google?code_challenge=${"a".repeat(43)}`, { env: { ...off, SITE_URL: "https://site.test" } });
+    expect(response.status).toBe(404);
+    expect(await errorOf(response)).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("GET /api/auth/providers says whether Google sign-in is on (public; half-configured counts as off)", async () => {

@@ -11,10 +11,10 @@ const route = createRoute({
   summary: "The signed-in user",
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  responses: { 200: jsonResponse("The signed-in user", userSchema.extend({ is_platform_admin: z.boolean() })), ...errorResponses("UNAUTHENTICATED") },
+  responses: { 200: jsonResponse("The signed-in user", userSchema.extend({ is_platform_admin: z.boolean(), email_verified: z.boolean() })), ...errorResponses("UNAUTHENTICATED") },
 });
 
 export const meRoute = new OpenAPIHono<ApiHono>().openapi(route, (c) => {
   const user = c.get("user")!;
-  return c.json({ id: user.id, email: user.email, name: user.name, is_platform_admin: user.isPlatformAdmin }, 200);
+  return c.json({ id: user.id, email: user.email, name: user.name, is_platform_admin: user.isPlatformAdmin, email_verified: user.emailVerified }, 200);
 });

@@ -10,6 +10,8 @@ import { listLimitsRoute } from "./list-limits.ts";
 import { listMembersRoute } from "./list-members.ts";
 import { listWorkspacesRoute } from "./list-workspaces.ts";
 import { manageMemberRoutes } from "./manage-member.ts";
+import { previewInvitationRoute } from "./preview-invitation.ts";
+import { resendInvitationRoute } from "./resend-invitation.ts";
 import { updateWorkspaceRoute } from "./update-workspace.ts";
 
 export const workspaceRoutes = new OpenAPIHono<ApiHono>()
@@ -22,4 +24,6 @@ export const workspaceRoutes = new OpenAPIHono<ApiHono>()
   .route("/", listLimitsRoute)
   .route("/", inviteMemberRoute)
   .route("/", invitationRoutes)
+  .route("/", resendInvitationRoute)
+  .route("/", previewInvitationRoute)
   .route("/", manageMemberRoutes);

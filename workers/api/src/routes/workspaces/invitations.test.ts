@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditLog, globalLimits, workspaceLimits } from "@xr2/db/schema";
+import { auditLog, globalLimits, workspaceInvitations, workspaceLimits } from "@xr2/db/schema";
 import { testContext } from "../../testing/fixtures.ts";
-import { call, createTeam as team, registerUser } from "../../testing/http.ts";
+import { call, createTeam as team, registerUser, uniqueEmail } from "../../testing/http.ts";
+import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
+
+const INVITATION_SUBJECT = /invited you to .* on xR2/;
+
+/** The token of the newest invitation e-mail to `email` (newer than `after`), from its link. */
+async function invitationToken(email: string, after?: string): Promise<{ token: string; messageId: string; text: string }> {
+  const message = await waitForMail(email, { subject: INVITATION_SUBJECT, ...(after === undefined ? {} : { after }) });
+  const link = linkIn(message, "/invitations/");
+  expect(link.origin).toBe("https://site.test");
+  return { token: decodeURIComponent(link.pathname.slice("/invitations/".length)), messageId: message.id, text: message.text };
+}
 
 describe("pending invitations", () => {
   it("lists pending invitations (never their tokens) to Admins, newest first, and withdraws one", async () => {
@@ -51,6 +62,102 @@ describe("pending invitations", () => {
     expect((await call("DELETE", `/api/workspaces/${workspace.id}/invitations/${invite.body!.id}`, { token: owner.access_token })).status).toBe(409);
     expect((await call("DELETE", `/api/workspaces/${other.workspace.id}/invitations/${invite.body!.id}`, { token: other.owner.access_token })).status).toBe(404);
     expect((await call("GET", `/api/workspaces/${workspace.id}/invitations`, { token: other.owner.access_token })).status).toBe(404);
+  });
+});
+
+describe("invitations by e-mail", () => {
+  it("e-mails the invitation naming the workspace and the inviter; its link previews and joins the workspace", async () => {
+    const { workspace, owner } = await team([]);
+    const email = uniqueEmail();
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "viewer" } });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    expect(invite.body).toMatchObject({ email, role: "viewer", email_sent: true, invite_url: `https://site.test/invitations/${invite.body!.invite_token}` });
+
+    const mailed = await invitationToken(email);
+    expect(mailed.token).toBe(invite.body!.invite_token);
+    expect(mailed.text).toContain(workspace.name);
+    expect(mailed.text).toContain(owner.user.name);
+    expect(mailed.text).toContain(owner.user.email);
+
+    const preview = await call("GET", `/api/invitations/${encodeURIComponent(mailed.token)}`);
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body).toEqual({
+      workspace: { id: workspace.id, name: workspace.name },
+      invited_by: { name: owner.user.name, email: owner.user.email },
+      email,
+      role: "viewer",
+      expires_at: invite.body!.expires_at,
+      status: "pending",
+    });
+
+    const invitee = await registerUser(email);
+    const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: mailed.token } });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body).toEqual({ workspace_id: workspace.id, name: workspace.name, role: "viewer" });
+    expect((await call("GET", `/api/workspaces/${workspace.id}`, { token: invitee.access_token })).status).toBe(200);
+    expect((await call("GET", `/api/invitations/${encodeURIComponent(mailed.token)}`)).body).toMatchObject({ status: "accepted" });
+  });
+
+  it("previews say when a link is expired or withdrawn; an unknown token is not found", async () => {
+    const { workspace, owner } = await team([]);
+    const expiring = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: uniqueEmail(), role: "member" } });
+    const withdrawn = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: uniqueEmail(), role: "member" } });
+    const ctx = testContext();
+    await ctx.db().update(workspaceInvitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(workspaceInvitations.id, expiring.body!.id));
+    await ctx.dispose();
+    await call("DELETE", `/api/workspaces/${workspace.id}/invitations/${withdrawn.body!.id}`, { token: owner.access_token });
+    expect((await call("GET", `/api/invitations/${expiring.body!.invite_token}`)).body).toMatchObject({ status: "expired" });
+    expect((await call("GET", `/api/invitations/${withdrawn.body!.invite_token}`)).body).toMatchObject({ status: "revoked" });
+    const unknown = await call("GET", "/api/invitations/inv_not-a-real-token");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body!.error.code).toBe("NOT_FOUND");
+  });
+
+  it("resends with a new link (the old one stops working), limited per invitation; other workspaces' invitations are not found", async () => {
+    const { workspace, owner, members } = await team(["member"]);
+    const other = await team([]);
+    const email = uniqueEmail();
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "member" } });
+    const first = await invitationToken(email);
+    const resendPath = `/api/workspaces/${workspace.id}/invitations/${invite.body!.id}/resend`;
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ resendInvitationPerInvitation: { requests: 2 } }) };
+
+    expect((await call("POST", resendPath, { token: members[0]!.access_token, env: lowLimit })).status).toBe(403);
+    const elsewhere = await call("POST", `/api/workspaces/${other.workspace.id}/invitations/${invite.body!.id}/resend`, { token: other.owner.access_token, env: lowLimit });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body!.error.code).toBe("NOT_FOUND");
+
+    const resent = await call("POST", resendPath, { token: owner.access_token, env: lowLimit });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(resent.body).toMatchObject({ id: invite.body!.id, email, role: "member", email_sent: true });
+    expect(resent.body!.invite_token).not.toBe(invite.body!.invite_token);
+    const second = await invitationToken(email, first.messageId);
+    expect(second.token).toBe(resent.body!.invite_token);
+    expect((await call("GET", `/api/invitations/${encodeURIComponent(first.token)}`)).status).toBe(404);
+
+    expect((await call("POST", resendPath, { token: owner.access_token, env: lowLimit })).status).toBe(200);
+    const mailsBefore = (await listMail(email)).length;
+    const limited = await call("POST", resendPath, { token: owner.access_token, env: lowLimit });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await listMail(email)).toHaveLength(mailsBefore);
+
+    const latest = await invitationToken(email);
+    const invitee = await registerUser(email);
+    expect((await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: first.token } })).status).toBe(404);
+    expect((await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: latest.token } })).status).toBe(200);
+    expect((await call("POST", resendPath, { token: owner.access_token })).status).toBe(409);
+    const audit = await testContext().http().select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "member.invite_resend")));
+    expect(audit).toHaveLength(2);
+  });
+
+  it("an invitation whose e-mail the provider refuses is still created, with its link for the Admin to share", async () => {
+    const { workspace, owner } = await team([]);
+    const email = uniqueEmail();
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "member" }, env: { RESEND_API_KEY: "re_not_the_inbox_key" } });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    expect(invite.body).toMatchObject({ email_sent: false, invite_url: expect.stringContaining(invite.body!.invite_token) });
+    expect(await listMail(email)).toEqual([]);
   });
 });
 

@@ -5,18 +5,18 @@ import { workspaceAccess } from "../../middleware/workspace-access.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { inviteMember } from "../../services/workspaces/invite-member.ts";
-import { roleSchema, workspaceIdParam } from "./schemas.ts";
+import { issuedInvitationSchema, roleSchema, workspaceIdParam } from "./schemas.ts";
 
 const route = createRoute({
   method: "post",
   path: "/api/workspaces/{workspaceId}/invite",
   tags: ["workspaces"],
-  summary: "Invite someone by e-mail (Admin); the token for the link is shown once",
+  summary: "Invite someone by e-mail (Admin): the invitation e-mail is sent, and the token for the link is shown once",
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("members.manage")] as const,
   request: { params: workspaceIdParam, body: jsonBody(z.strictObject({ email: z.email().max(254), role: roleSchema.default("member") })) },
   responses: {
-    201: jsonResponse("The invitation", z.object({ id: z.string(), email: z.string(), role: roleSchema, invite_token: z.string(), expires_at: z.string() })),
+    201: jsonResponse("The invitation", issuedInvitationSchema),
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT"),
   },
 });

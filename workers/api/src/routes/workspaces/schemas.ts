@@ -12,3 +12,16 @@ export const workspaceSchema = z
   .openapi("Workspace");
 export const myWorkspaceSchema = z.object({ id: z.string(), name: z.string(), owner_id: z.string(), role: roleSchema }).openapi("MyWorkspace");
 export const memberSchema = z.object({ user_id: z.string(), email: z.string(), name: z.string(), role: roleSchema, joined_at: z.string() }).openapi("Member");
+
+/** An invitation as its Admin sees it once: with the token of its link (never readable again). */
+export const issuedInvitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: roleSchema,
+    invite_token: z.string(),
+    invite_url: z.string().nullable().openapi({ description: "`${SITE_URL}/invitations/{invite_token}`, the link the e-mail carries; null when SITE_URL is not set" }),
+    expires_at: z.string(),
+    email_sent: z.boolean().openapi({ description: "Whether the invitation e-mail was handed to the mail provider; when false, share the link yourself" }),
+  })
+  .openapi("IssuedInvitation");

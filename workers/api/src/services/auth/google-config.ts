@@ -1,8 +1,9 @@
 /**
- * Google sign-in's settings, checked together when a Google route is used: none set means the
- * feature is off (404), some set is a deployment mistake (500 naming what is missing). The
- * endpoint overrides exist for the fake provider of tests and local development; production
- * refuses them, so a stray variable can never send sign-ins to someone else's token endpoint.
+ * Google sign-in's settings, checked together when a Google route is used: none of the GOOGLE_*
+ * credentials set means the feature is off (404), some set (or all but SITE_URL) is a deployment
+ * mistake (500 naming what is missing). The endpoint overrides exist for the fake provider of
+ * tests and local development; production refuses them, so a stray variable can never send
+ * sign-ins to someone else's token endpoint.
  */
 import { ApiError } from "@xr2/shared";
 import type { ApiEnv } from "../../env.ts";
@@ -24,14 +25,16 @@ export interface GoogleConfig {
   secureCookies: boolean;
 }
 
-const REQUIRED = ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REDIRECT_URI", "SITE_URL"] as const;
+/** Any of these set turns Google sign-in on; SITE_URL is needed too, but it alone does not (e-mail links use it). */
+const SWITCHES = ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REDIRECT_URI"] as const;
+const REQUIRED = [...SWITCHES, "SITE_URL"] as const;
 const OVERRIDES = ["GOOGLE_AUTHORIZATION_URL", "GOOGLE_TOKEN_URL", "GOOGLE_ISSUER"] as const;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export function googleConfig(env: ApiEnv): GoogleConfig {
+  if (SWITCHES.every((name) => env[name] === undefined)) throw new ApiError("NOT_FOUND", "Google sign-in is not enabled on this server");
   const missing = REQUIRED.filter((name) => env[name] === undefined);
-  if (missing.length === REQUIRED.length) throw new ApiError("NOT_FOUND", "Google sign-in is not enabled on this server");
-  if (missing.length > 0) throw new ApiError("MISCONFIGURED", `Google sign-in is half-configured: set ${missing.join(", ")} (or unset all of ${REQUIRED.join(", ")})`);
+  if (missing.length > 0) throw new ApiError("MISCONFIGURED", `Google sign-in is half-configured: set ${missing.join(", ")} (or unset all of ${SWITCHES.join(", ")})`);
   const overrides = OVERRIDES.filter((name) => env[name] !== undefined);
   if (overrides.length > 0 && env.ENVIRONMENT === "production") {
     throw new ApiError("MISCONFIGURED", `${overrides.join(", ")} must not be set in production: sign-in talks to Google itself`);

@@ -8,13 +8,14 @@
  * `authenticate` refuses them once no token of the family is left unrevoked (logout, reuse
  * detection), so they stop at once instead of living out their 15 minutes. Rotation therefore
  * inserts the new token before it revokes the old one: a live family never has a moment with
- * no live token.
+ * no live token. Ending every session of a user (password reset, an account taken back by its
+ * address's owner) is the same step for all the user's families: revokeAllSessions.
  */
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
 import { refreshTokens, users } from "@xr2/db/schema";
 import { ApiError, newId, randomToken, sha256Hex } from "@xr2/shared";
-import type { ServiceContext } from "../../context.ts";
+import type { ServiceContext, Transaction } from "../../context.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -174,6 +175,21 @@ async function refuseReuse(ctx: ServiceContext, familyId: string): Promise<never
 /** Ends a session: every refresh token of the family, and with them its access tokens (see authenticate). */
 export async function revokeFamily(ctx: ServiceContext, familyId: string): Promise<void> {
   await ctx.db().update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+/**
+ * Ends every session of the user: all refresh tokens are revoked, so every access token issued
+ * with them is refused by `authenticate` on its next call. A refresh racing with this cannot
+ * keep a session alive: its successor is inserted before the old token is revoked, and a token
+ * revoked here (no successor named) is outside the reuse grace, so the refresh ends its family.
+ */
+export async function revokeAllSessions(tx: Transaction, userId: string): Promise<number> {
+  const revoked = await tx
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  return revoked.length;
 }
 
 /** Logout by refresh token: its family ends; unknown tokens are ignored (logout is idempotent). */

@@ -1,0 +1,26 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ApiHono } from "../../app.ts";
+import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
+import { limitPasswordResetRequests, sendPasswordReset } from "../../services/auth/request-password-reset.ts";
+import { emailSchema } from "./schemas.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/api/auth/forgot-password",
+  tags: ["auth"],
+  summary: "E-mail a password-reset link to the address, if it has an account",
+  description:
+    "Answers 202 `{accepted: true}` whether or not the address has an account, and sends the e-mail after answering, so neither the answer nor its timing " +
+    "tells. The link (`${SITE_URL}/reset-password?token=…`) works once, for 1 hour. Limited per address and per IP (policies forgotPasswordPerEmail, forgotPasswordPerIp).",
+  request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
+  responses: { 202: jsonResponse("Accepted; an e-mail is on its way if the address has an account", z.object({ accepted: z.literal(true) })), ...errorResponses() },
+});
+
+export const forgotPasswordRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
+  const ctx = c.get("ctx");
+  const { email } = c.req.valid("json");
+  // Cloudflare sets cf-connecting-ip to the client's address; locally there is none.
+  await limitPasswordResetRequests(ctx, { email, ip: c.req.header("cf-connecting-ip") });
+  c.executionCtx.waitUntil(sendPasswordReset(ctx, email));
+  return c.json({ accepted: true as const }, 202);
+});

@@ -1,0 +1,140 @@
+/**
+ * "Forgot password" end to end: the request, the e-mail read from the local inbox, the reset with
+ * its link's token, and every earlier session ended; the identical answer for unknown addresses;
+ * single use, replacement and expiry of links; the limits per address and per IP.
+ */
+import { describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { accountTokens, auditLog } from "@xr2/db/schema";
+import { sha256Hex } from "@xr2/shared";
+import { testContext } from "../../testing/fixtures.ts";
+import { call, registerUser, TEST_PASSWORD, uniqueEmail } from "../../testing/http.ts";
+import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
+
+const SUBJECT = /Reset your xR2 password/;
+const NEW_PASSWORD = "a brand new passphrase for xr2";
+const INVALID = "This reset link is invalid or has expired; ask for a new one";
+
+const forgot = (email: string, opts: { ip?: string; env?: Record<string, unknown> } = {}) =>
+  call("POST", "/api/auth/forgot-password", { body: { email }, ...(opts.ip ? { headers: { "cf-connecting-ip": opts.ip } } : {}), ...(opts.env ? { env: opts.env } : {}) });
+const reset = (token: string, password = NEW_PASSWORD) => call("POST", "/api/auth/reset-password", { body: { token, password } });
+const login = (email: string, password: string) => call("POST", "/api/auth/login", { body: { email, password } });
+
+/** The token of the newest reset e-mail to `email` (newer than `after`). */
+async function resetToken(email: string, after?: string): Promise<{ token: string; messageId: string }> {
+  const message = await waitForMail(email, { subject: SUBJECT, ...(after === undefined ? {} : { after }) });
+  const link = linkIn(message, "/reset-password");
+  expect(link.origin).toBe("https://site.test");
+  return { token: link.searchParams.get("token")!, messageId: message.id };
+}
+
+/** Unique per run: with TEST_REDIS_URL the counters outlive the test process. */
+const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+
+describe("password reset", () => {
+  it("e-mails a link; the new password works, the old one and every earlier session are refused", async () => {
+    const first = await registerUser();
+    const email = first.user.email;
+    const secondLogin = await login(email, TEST_PASSWORD);
+    expect(secondLogin.status).toBe(200);
+    const second = secondLogin.body as typeof first;
+
+    const requested = await forgot(email.toUpperCase());
+    expect(requested.status).toBe(202);
+    expect(requested.body).toEqual({ accepted: true });
+    const { token } = await resetToken(email);
+    const ctx = testContext();
+    const [row] = await ctx.http().select().from(accountTokens).where(eq(accountTokens.tokenHash, sha256Hex(token)));
+    expect(row).toMatchObject({ purpose: "reset_password", userId: first.user.id, usedAt: null });
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeLessThanOrEqual(3600_000 + 1000);
+
+    const done = await reset(token);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toEqual({ reset: true });
+
+    expect((await login(email, TEST_PASSWORD)).status).toBe(401);
+    const fresh = await login(email, NEW_PASSWORD);
+    expect(fresh.status).toBe(200);
+    for (const earlier of [first, second]) {
+      const refreshed = await call("POST", "/api/auth/refresh", { body: { refresh_token: earlier.refresh_token } });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(401);
+      const me = await call("GET", "/api/auth/me", { token: earlier.access_token });
+      expect(me.status).toBe(401);
+      expect(me.body!.error.code).toBe("UNAUTHENTICATED");
+    }
+    // The e-mail proved the address; the new session works.
+    const me = await call("GET", "/api/auth/me", { token: fresh.body!.access_token });
+    expect(me.body).toMatchObject({ id: first.user.id, email_verified: true });
+
+    const reused = await reset(token, "yet another passphrase here");
+    expect(reused.status).toBe(400);
+    expect(reused.body!.error).toMatchObject({ code: "BAD_REQUEST", message: INVALID });
+    expect((await login(email, NEW_PASSWORD)).status).toBe(200);
+
+    const audit = await ctx.http().select().from(auditLog).where(and(eq(auditLog.targetId, first.user.id), eq(auditLog.action, "user.password_reset")));
+    expect(audit).toEqual([expect.objectContaining({ workspaceId: null, actorUserId: first.user.id, after: { refresh_tokens_revoked: 2 } })]);
+    expect(JSON.stringify(audit)).not.toContain(token);
+    await ctx.dispose();
+  });
+
+  it("answers an unknown address exactly as a known one, and sends it nothing", async () => {
+    const known = await registerUser();
+    const unknown = uniqueEmail();
+    const forUnknown = await forgot(unknown);
+    const forKnown = await forgot(known.user.email);
+    expect(forUnknown.status).toBe(202);
+    expect(forUnknown.body).toEqual(forKnown.body);
+    expect([...forUnknown.headers.keys()].sort()).toEqual([...forKnown.headers.keys()].sort());
+    // Once the known address's e-mail has arrived, the unknown one's would have too.
+    await resetToken(known.user.email);
+    expect(await listMail(unknown)).toEqual([]);
+  });
+
+  it("only the newest link works; an expired one is refused", async () => {
+    const session = await registerUser();
+    await forgot(session.user.email);
+    const first = await resetToken(session.user.email);
+    await forgot(session.user.email);
+    const second = await resetToken(session.user.email, first.messageId);
+    expect((await reset(first.token)).body!.error).toMatchObject({ code: "BAD_REQUEST", message: INVALID });
+
+    const ctx = testContext();
+    await ctx.db().update(accountTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(accountTokens.tokenHash, sha256Hex(second.token)));
+    await ctx.dispose();
+    expect((await reset(second.token)).body!.error).toMatchObject({ code: "BAD_REQUEST", message: INVALID });
+    expect((await login(session.user.email, TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it("refuses a weak password and leaves the link usable", async () => {
+    const session = await registerUser();
+    await forgot(session.user.email);
+    const { token } = await resetToken(session.user.email);
+    const weak = await reset(token, "short");
+    expect(weak.status).toBe(400);
+    expect(weak.body!.error.code).toBe("VALIDATION_FAILED");
+    expect((await call("GET", "/api/auth/me", { token: session.access_token })).status).toBe(200);
+    expect((await reset(token)).status).toBe(200);
+  });
+
+  it("is limited per address, known or not: past the limit, 429 with Retry-After", async () => {
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerEmail: { requests: 2 } }) };
+    const known = await registerUser();
+    for (const email of [known.user.email, uniqueEmail()]) {
+      for (let attempt = 0; attempt < 2; attempt++) expect((await forgot(email, { env: lowLimit })).status).toBe(202);
+      const limited = await forgot(email.toUpperCase(), { env: lowLimit });
+      expect(limited.status).toBe(429);
+      expect(limited.body!.error.code).toBe("RATE_LIMITED");
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(await listMail(known.user.email).then((messages) => messages.filter((message) => SUBJECT.test(message.subject)))).toHaveLength(2);
+  });
+
+  it("is limited per IP across addresses", async () => {
+    const ip = uniqueIp();
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerIp: { requests: 3 } }) };
+    for (let attempt = 0; attempt < 3; attempt++) expect((await forgot(uniqueEmail(), { ip, env: lowLimit })).status).toBe(202);
+    const limited = await forgot(uniqueEmail(), { ip, env: lowLimit });
+    expect(limited.status).toBe(429);
+    expect((await forgot(uniqueEmail(), { ip: uniqueIp(), env: lowLimit })).status).toBe(202);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * "Forgot password" (OWASP Forgot Password Cheat Sheet): the caller learns nothing about whether
+ * the address has an account. The limits (per hashed address and per IP) are checked up front,
+ * the same for every address; everything that depends on the account — the lookup, the token,
+ * the e-mail — runs after the answer (the route hands sendPasswordReset to waitUntil), so
+ * neither the body nor the time taken tells.
+ */
+import { sql } from "drizzle-orm";
+import { users } from "@xr2/db/schema";
+import { describeError, log, sha256Hex } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import { assertRateLimit, type RateLimitCheck } from "../rate-limit/assert-rate-limit.ts";
+import { sendAccountEmail } from "./send-account-email.ts";
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function limitPasswordResetRequests(ctx: ServiceContext, input: { email: string; ip: string | undefined }): Promise<void> {
+  const checks: RateLimitCheck[] = [{ policy: "forgotPasswordPerEmail", identifier: sha256Hex(normalizeEmail(input.email)) }];
+  if (input.ip) checks.push({ policy: "forgotPasswordPerIp", identifier: input.ip });
+  await assertRateLimit(ctx, checks, "Too many password reset requests");
+}
+
+/**
+ * The reset e-mail, when the address has an account that is not disabled; nothing otherwise.
+ * Runs after the answer was sent, so it never rejects: a failure is logged (never the address).
+ */
+export async function sendPasswordReset(ctx: ServiceContext, email: string): Promise<void> {
+  try {
+    const address = normalizeEmail(email);
+    const [user] = await ctx
+      .http()
+      .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${address}`)
+      .limit(1);
+    if (!user || user.disabledAt !== null) return;
+    await sendAccountEmail(ctx, user, "reset_password");
+  } catch (error) {
+    log("error", "password reset e-mail not sent", { request_id: ctx.requestId, error: describeError(error) });
+  }
+}

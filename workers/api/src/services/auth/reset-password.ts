@@ -1,0 +1,35 @@
+/**
+ * Setting a new password with the link of the reset e-mail. In one transaction: the token is
+ * used, the password replaced, every session of the user ended (refresh tokens revoked, and with
+ * them every access token: see revokeAllSessions), and the address marked verified — the e-mail
+ * proved it. A refused password leaves the token unused, so the user can try another.
+ */
+import { eq, sql } from "drizzle-orm";
+import { users } from "@xr2/db/schema";
+import { ApiError } from "@xr2/shared";
+import type { ServiceContext } from "../../context.ts";
+import { recordAudit } from "../audit/record-audit.ts";
+import { consumeAccountToken } from "./account-tokens.ts";
+import { hashPassword } from "./password.ts";
+import { revokeAllSessions } from "./tokens.ts";
+
+export async function resetPassword({ ctx, input }: { ctx: ServiceContext; input: { token: string; password: string } }): Promise<{ reset: true }> {
+  await ctx.db().transaction(async (tx) => {
+    const used = await consumeAccountToken(tx, "reset_password", input.token);
+    if (!used) throw new ApiError("BAD_REQUEST", "This reset link is invalid or has expired; ask for a new one");
+    await tx
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.password), emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+      .where(eq(users.id, used.userId));
+    const sessionsRevoked = await revokeAllSessions(tx, used.userId);
+    await recordAudit(tx, ctx, {
+      workspaceId: null,
+      actorUserId: used.userId,
+      action: "user.password_reset",
+      targetType: "user",
+      targetId: used.userId,
+      after: { refresh_tokens_revoked: sessionsRevoked },
+    });
+  });
+  return { reset: true };
+}
