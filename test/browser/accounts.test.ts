@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, poll, type WatchedPage } from "./support/browser.ts";
-import { inbox } from "./support/inbox.ts";
+import { latestMailId, linkIn, waitForMail } from "../../local/mail/read-inbox.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
   let harness: SiteHarness;
-  let mail: ReturnType<typeof inbox>;
+  let inboxUrl = "";
   const watched: WatchedPage[] = [];
   const stamp = Date.now();
   const password = "correct horse battery staple 42";
@@ -26,7 +26,8 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
 
   beforeAll(async () => {
     harness = await startSiteHarness();
-    mail = inbox(harness.stack.urls.mail);
+    if (!harness.stack.urls.mail) throw new Error("the test stack started no local inbox (is RESEND_API_KEY set in .dev.vars?)");
+    inboxUrl = harness.stack.urls.mail;
     ({ workspaceId, token: adminToken } = await harness.signUp({ email: adminEmail, password, name: "Ada Admin" }, "Growth team"));
   }, 180_000);
   afterAll(async () => {
@@ -45,6 +46,11 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     await page.getByLabel("Password").fill(secret);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
   };
+  const VERIFICATION = /Confirm your e-mail address/;
+  const RESET = /Reset your xR2 password/;
+  const INVITATION = /invited you to .* on xR2/;
+  /** The link to `path` in the newest e-mail to `to` with a subject matching `subject` (newer than the message `after`). */
+  const mailedLink = async (to: string, subject: RegExp, path: string, after?: string) => linkIn(await waitForMail(inboxUrl, to, { subject, after, timeoutMs: 15_000 }), path);
   /** A link from the inbox points at this stack's site, and the page opens it. */
   const follow = async (page: Page, link: URL) => {
     expect(link.origin).toBe(new URL(harness.site).origin);
@@ -67,13 +73,13 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     await page.getByRole("heading", { name: "New workspace" }).waitFor();
     await banner(page).waitFor();
     expect(await banner(page).textContent()).toContain(userEmail);
-    await mail.waitForLink(userEmail, "/verify-email");
+    await mailedLink(userEmail, VERIFICATION, "/verify-email");
 
     // "Resend e-mail" sends another one; asked too often, the API's limit says when to try again.
-    const seen = await mail.idsFor(userEmail);
+    const first = await latestMailId(inboxUrl, userEmail);
     await banner(page).getByRole("button", { name: "Resend e-mail" }).click();
     await poll(() => banner(page).getByRole("status").textContent()).toContain(`We sent a new link to ${userEmail}`);
-    await mail.waitForLink(userEmail, "/verify-email", seen);
+    await mailedLink(userEmail, VERIFICATION, "/verify-email", first);
     for (let attempt = 0; attempt < 5; attempt++) {
       await banner(page).getByRole("button", { name: "Resend e-mail" }).click();
       await poll(() => banner(page).getByRole("button", { name: "Resend e-mail" }).isEnabled()).toBe(true);
@@ -82,8 +88,8 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     expect(await banner(page).getByRole("status").textContent()).toMatch(/Too many .*\. Try again in \d+ minutes?\./);
     expect(await captureViews(page, "verify-banner", (current) => banner(current).waitFor())).toEqual([]);
 
-    // The newest e-mail's link verifies the address.
-    const { link } = await mail.waitForLink(userEmail, "/verify-email");
+    // The newest e-mail's link (only the newest works) verifies the address.
+    const link = await mailedLink(userEmail, VERIFICATION, "/verify-email");
     expect(link.searchParams.get("token")).toBeTruthy();
     await follow(page, link);
     await page.getByRole("heading", { name: "E-mail address verified" }).waitFor();
@@ -131,7 +137,7 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     await page.getByRole("button", { name: "Send reset link" }).click();
     await poll(() => page.getByRole("status").textContent()).toContain(`If an account exists for ${userEmail}, we sent a link to it.`);
 
-    const { link } = await mail.waitForLink(userEmail, "/reset-password");
+    const link = await mailedLink(userEmail, RESET, "/reset-password");
     await follow(page, link);
     await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
     expect(await captureViews(page, "reset-password", (current) => current.getByLabel("New password").waitFor())).toEqual([]);
@@ -174,13 +180,13 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     expect(invited.status, JSON.stringify(invited.body)).toBe(201);
 
     const page = await open();
-    const { link } = await mail.waitForLink(inviteeEmail, "/invitations/");
+    const link = await mailedLink(inviteeEmail, INVITATION, "/invitations/");
     expect(link.pathname).toBe(`/invitations/${invited.body.invite_token}`);
     await follow(page, link);
     await page.getByRole("heading", { name: "You have been invited to xR2" }).waitFor();
     const card = page.locator(".auth-card");
     await poll(() => card.textContent()).toContain("“Growth team”");
-    expect(await card.textContent()).toMatch(new RegExp(`Ada Admin \\(${adminEmail.replace(/[.]/g, "\\.")}\\) invited ${inviteeEmail.replace(/[.]/g, "\\.")} to join the workspace “Growth team” as Member`));
+    expect(await card.textContent()).toContain(`Ada Admin (${adminEmail}) invited ${inviteeEmail} to join the workspace “Growth team” as Member`);
     expect(await captureViews(page, "invitation-preview", (current) => current.getByRole("link", { name: "Create an account" }).waitFor())).toEqual([]);
 
     await page.getByRole("link", { name: "Create an account" }).click();
@@ -193,8 +199,7 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
 
     // The address is verified from the e-mail, then the invitation accepted.
-    const verification = await mail.waitForLink(inviteeEmail, "/verify-email");
-    await follow(page, verification.link);
+    await follow(page, await mailedLink(inviteeEmail, VERIFICATION, "/verify-email"));
     await page.getByRole("heading", { name: "E-mail address verified" }).waitFor();
     await follow(page, link);
     await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
