@@ -93,7 +93,7 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     expect(link.searchParams.get("token")).toBeTruthy();
     await follow(page, link);
     await page.getByRole("heading", { name: "E-mail address verified" }).waitFor();
-    expect(await page.locator(".auth-card").textContent()).toContain(userEmail);
+    expect(await page.locator(".auth-card").textContent()).toContain(`${userEmail} is verified. Thank you.`);
     expect(await captureViews(page, "verify-email", (current) => current.getByRole("link", { name: "Continue to xR2" }).waitFor())).toEqual([]);
     await page.getByRole("link", { name: "Continue to xR2" }).click();
     await page.getByRole("heading", { name: "New workspace" }).waitFor();
@@ -201,6 +201,7 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     // The address is verified from the e-mail, then the invitation accepted.
     await follow(page, await mailedLink(inviteeEmail, VERIFICATION, "/verify-email"));
     await page.getByRole("heading", { name: "E-mail address verified" }).waitFor();
+    expect(await page.locator(".auth-card").textContent()).toContain(`${inviteeEmail} is verified. Thank you.`);
     // Signed in still (the page renewed the session on arrival): it links into the app.
     await page.getByRole("link", { name: "Continue to xR2" }).waitFor();
     await follow(page, link);

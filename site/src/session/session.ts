@@ -1,7 +1,7 @@
 // The signed-in session: the user, the access token (memory only), the refresh token (kept in
 // localStorage so a reload stays signed in; rotated on every use by the API), the user's
 // workspaces and the one currently chosen. Everything reactive the shell and pages read.
-import { createMemo, createRoot, createSignal } from "solid-js";
+import { createMemo, createRoot, createSignal, untrack } from "solid-js";
 import { api, installCredentials } from "~/api/client";
 import type { MyWorkspace, Role, Session, User } from "~/api/types";
 
@@ -141,8 +141,9 @@ async function loadProfile(): Promise<void> {
 
 /** The signed-in user's address was just verified (on the verification page, or found so by the API). */
 export function markEmailVerified(email: string): void {
-  const user = store.user();
-  if (user && user.email.toLowerCase() === email.toLowerCase()) store.setUser({ ...user, email_verified: true });
+  // Untracked: called from effects, which must not come to depend on the user they change.
+  const user = untrack(store.user);
+  if (user && user.email_verified !== true && user.email.toLowerCase() === email.toLowerCase()) store.setUser({ ...user, email_verified: true });
 }
 
 /** On start: a stored refresh token signs the user back in. */
