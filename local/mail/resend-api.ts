@@ -57,10 +57,11 @@ export class ResendApiError extends Error {
   }
 }
 
-/** The first issue, worded as Resend words it; a missing field is `missing_required_field`. */
-export function validationError(error: z.ZodError): ResendApiError {
+/** The first issue of `body`, worded as Resend words it; a missing field is `missing_required_field`. */
+export function validationError(body: unknown, error: z.ZodError): ResendApiError {
   const issue = error.issues[0]!;
   const field = String(issue.path[0] ?? "body");
-  const missing = issue.code === "invalid_type" && issue.input === undefined;
+  // A field's own check failing on an absent value; the html-or-text rule (custom) has its own message.
+  const missing = issue.code !== "custom" && issue.path.length === 1 && typeof body === "object" && body !== null && (body as Record<string, unknown>)[field] === undefined;
   return missing ? new ResendApiError(422, "missing_required_field", `Missing \`${field}\` field.`) : new ResendApiError(422, "validation_error", issue.message);
 }

@@ -35,7 +35,7 @@ export function createInboxServer(options: InboxServerOptions): Server {
         throw new ResendApiError(422, "validation_error", "The request body is not valid JSON.");
       }
       const parsed = sendEmailSchema.safeParse(json);
-      if (!parsed.success) throw validationError(parsed.error);
+      if (!parsed.success) throw validationError(json, parsed.error);
       const email = parsed.data;
       const saved = store.add({ from: email.from, to: email.to, cc: email.cc ?? [], bcc: email.bcc ?? [], reply_to: email.reply_to ?? [], subject: email.subject, text: email.text ?? null, html: email.html ?? null });
       // The subject and addressee only: bodies carry one-time tokens.

@@ -1,9 +1,10 @@
 /**
  * The one table of rate-limit policies (E3). Every limited operation names its policies here;
  * nothing else in the code base states a limit. Each policy is a sliding window counted in
- * Upstash Redis under its own key prefix, for one subject: the calling API key, its workspace,
- * or (for sign-in and e-mails sent on request) the e-mail address, the caller's IP address, the
- * signed-in user or the invitation.
+ * Redis under its own key prefix, for one subject: the calling API key, its workspace, the
+ * caller's IP address, the e-mail address tried (always hashed in keys), both together, the
+ * signed-in user or an invitation. Sign-in counts failures only
+ * (services/auth/throttle-login-attempts.ts); the others count calls.
  *
  * A deployment (or a test) changes limits without a code change through one variable,
  * RATE_LIMIT_OVERRIDES, a JSON object from policy name to `{ requests?, windowSeconds? }`, e.g.
@@ -12,7 +13,7 @@
  */
 import * as z from "zod";
 
-export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "user" | "invitation";
+export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "ip_and_email" | "user" | "invitation";
 
 export interface RateLimitPolicy {
   subject: RateLimitSubject;
@@ -29,9 +30,16 @@ export const RATE_LIMIT_POLICIES = {
   // Events arrive in bursts (a batch counts as one request); twice get-prompt's budget.
   eventsPerKey: { subject: "api_key", requests: 1_200, windowSeconds: 60, keyPrefix: "rl:events:key" },
   eventsPerWorkspace: { subject: "workspace", requests: 6_000, windowSeconds: 60, keyPrefix: "rl:events:workspace" },
-  // Password guessing: a handful of tries per account, more per address (offices share one).
-  loginPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login:email" },
-  loginPerIp: { subject: "ip", requests: 50, windowSeconds: 900, keyPrefix: "rl:login:ip" },
+  // Password guessing (OWASP: throttle the source, never lock the owner out). Failed sign-ins
+  // from one IP for one address, then from one IP for any address (offices share one), refuse
+  // that source for the rest of the window; the owner elsewhere is not affected.
+  loginFailuresPerIpAndEmail: { subject: "ip_and_email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:ip-email" },
+  loginFailuresPerIp: { subject: "ip", requests: 50, windowSeconds: 900, keyPrefix: "rl:login-failures:ip" },
+  // Guessing one address from many IPs: past `requests` failures in the window each further
+  // attempt at that address is answered after a growing delay (at most 2 s), never refused.
+  loginSlowdownPerEmail: { subject: "email", requests: 10, windowSeconds: 900, keyPrefix: "rl:login-failures:email" },
+  // Mass account creation: a household or office creates a few accounts an hour, a script many.
+  signUpPerIp: { subject: "ip", requests: 5, windowSeconds: 3_600, keyPrefix: "rl:sign-up:ip" },
   // E-mails sent on request: enough to retry a lost message, too few to flood an inbox.
   forgotPasswordPerEmail: { subject: "email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
   forgotPasswordPerIp: { subject: "ip", requests: 20, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip" },

@@ -30,6 +30,20 @@ export function errorResponses(...codes: ErrorCode[]) {
   return responses;
 }
 
+/**
+ * A route's own account of one error status from `errorResponses`, for routes whose refusals need
+ * explaining (what a 400 means, when a 429 comes and its Retry-After). Spread after `errorResponses(...)`.
+ */
+export function explainedErrorResponse(code: ErrorCode, description: string) {
+  const status = ERROR_STATUS[code];
+  const response: { description: string; content: { "application/json": { schema: typeof errorSchema } }; headers?: Record<string, { description: string; schema: { type: "integer"; minimum: number } }> } = {
+    description: `${code}: ${description}`,
+    content: { "application/json": { schema: errorSchema } },
+  };
+  if (status === 429) response.headers = { "Retry-After": { description: "Seconds until a retry can succeed", schema: { type: "integer", minimum: 1 } } };
+  return { [status]: response } as Record<number, typeof response>;
+}
+
 export function jsonBody<S extends z.ZodType>(schema: S) {
   return { required: true, content: { "application/json": { schema } } } as const;
 }

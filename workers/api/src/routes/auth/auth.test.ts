@@ -4,7 +4,7 @@ import { decodeJwt, SignJWT } from "jose";
 import { eq } from "drizzle-orm";
 import { refreshTokens } from "@xr2/db/schema";
 import { sha256Hex } from "@xr2/shared";
-import { call, registerUser, TEST_PASSWORD, uniqueEmail, type TestSession } from "../../testing/http.ts";
+import { call, registerUser, TEST_PASSWORD, uniqueEmail, uniqueIp, type TestSession } from "../../testing/http.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { REFRESH_REUSE_GRACE_SECONDS } from "../../services/auth/tokens.ts";
 
@@ -58,34 +58,126 @@ describe("register, login, me", () => {
 });
 
 describe("sign-in attempts", () => {
-  it("are limited per e-mail address: past the limit even the right password gets 429 with Retry-After", async () => {
+  const overrides = (value: Record<string, { requests?: number; windowSeconds?: number }>) => ({ RATE_LIMIT_OVERRIDES: JSON.stringify(value) });
+  const login = (email: string, password: string, ip?: string, env?: Record<string, unknown>) =>
+    call("POST", "/api/auth/login", { body: { email, password }, ...(ip ? { headers: { "cf-connecting-ip": ip } } : {}), ...(env ? { env } : {}) });
+
+  it("eleven wrong passwords from one source: that source gets 429 with Retry-After, the owner signs in from another", async () => {
     const email = uniqueEmail();
     await register(email);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      expect((await call("POST", "/api/auth/login", { body: { email, password: "wrong password" } })).status).toBe(401);
-    }
-    const limited = await call("POST", "/api/auth/login", { body: { email, password: PASSWORD } });
+    const attacker = uniqueIp();
+    for (let attempt = 0; attempt < 10; attempt++) expect((await login(email, "wrong password", attacker)).status).toBe(401);
+    const refused = await login(email, "wrong password", attacker);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/failed sign-in attempts.*retry in \d+ s/) } });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Guessing at speed stays refused from that source, even with the right password.
+    expect((await login(email, PASSWORD, attacker)).status).toBe(429);
+
+    const owner = await login(email, PASSWORD, uniqueIp());
+    expect(owner.status).toBe(200);
+    expect(owner.body).toMatchObject({ access_token: expect.any(String), user: { email } });
+  });
+
+  it("count failures, not sign-ins: a source that signs in successfully starts afresh for that address", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const office = uniqueIp();
+    const lowLimit = overrides({ loginFailuresPerIpAndEmail: { requests: 3 }, loginFailuresPerIp: { requests: 5 } });
+    for (let attempt = 0; attempt < 2; attempt++) expect((await login(email, "wrong password", office, lowLimit)).status).toBe(401);
+    expect((await login(email, PASSWORD, office, lowLimit)).status).toBe(200);
+    // The success cleared the two failures for the address, and successes never count.
+    for (let attempt = 0; attempt < 5; attempt++) expect((await login(email, PASSWORD, office, lowLimit)).status).toBe(200);
+    for (let attempt = 0; attempt < 2; attempt++) expect((await login(email, "wrong password", office, lowLimit)).status).toBe(401);
+    // Two failures before the success, two after, one more: the IP's own budget (5) holds five failures: the next one is refused, whatever the address.
+    expect((await login(email, "wrong password", office, lowLimit)).status).toBe(401);
+    expect((await login(uniqueEmail(), "wrong password", office, lowLimit)).status).toBe(429);
+  });
+
+  it("are limited per IP address across e-mail addresses", async () => {
+    const ip = uniqueIp();
+    const lowLimit = overrides({ loginFailuresPerIp: { requests: 3 } });
+    for (let attempt = 0; attempt < 3; attempt++) expect((await login(uniqueEmail(), PASSWORD, ip, lowLimit)).status).toBe(401);
+    const limited = await login(uniqueEmail(), PASSWORD, ip, lowLimit);
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ error: { code: "RATE_LIMITED" } });
   });
 
-  it("are limited per IP address across e-mail addresses", async () => {
-    // Unique per run: with TEST_REDIS_URL the counters outlive the test process.
-    const ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ loginPerIp: { requests: 3 } }) };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const response = await call("POST", "/api/auth/login", { body: { email: uniqueEmail(), password: PASSWORD }, headers: { "cf-connecting-ip": ip }, env: lowLimit });
-      expect(response.status).toBe(401);
-    }
-    const limited = await call("POST", "/api/auth/login", { body: { email: uniqueEmail(), password: PASSWORD }, headers: { "cf-connecting-ip": ip }, env: lowLimit });
-    expect(limited.status).toBe(429);
+  it("guessing one address from many sources slows it down but never locks the owner out", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    // Past two failures for the address each attempt waits (250 ms, 500 ms, …); none is refused.
+    const slowSoon = overrides({ loginSlowdownPerEmail: { requests: 2 } });
+    for (let attempt = 0; attempt < 4; attempt++) expect((await login(email, "wrong password", uniqueIp(), slowSoon)).status).toBe(401);
+    expect((await login(email, PASSWORD, uniqueIp(), slowSoon)).status).toBe(200);
   });
 
   it("go through when Redis is unreachable rather than locking everyone out", async () => {
     const email = uniqueEmail();
     await register(email);
-    const response = await call("POST", "/api/auth/login", { body: { email, password: PASSWORD }, env: { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" } });
-    expect(response.status).toBe(200);
+    const noRedis = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
+    expect((await login(email, "wrong password", uniqueIp(), noRedis)).status).toBe(401);
+    expect((await login(email, PASSWORD, uniqueIp(), noRedis)).status).toBe(200);
+    expect((await login(email, PASSWORD, undefined, noRedis)).status).toBe(200);
+  });
+});
+
+describe("sign-up", () => {
+  const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpPerIp: { requests: 2 } }) };
+  const signUp = (ip: string, env: Record<string, unknown> = lowLimit, password = PASSWORD) =>
+    call("POST", "/api/auth/register", { body: { email: uniqueEmail(), password, name: "Pat PM" }, headers: { "cf-connecting-ip": ip }, env });
+
+  it("is limited per IP: past the limit 429 with Retry-After and a clear message; other IPs go on", async () => {
+    const ip = uniqueIp();
+    for (let attempt = 0; attempt < 2; attempt++) expect((await signUp(ip)).status).toBe(201);
+    const refused = await signUp(ip);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/Too many accounts were created from your network; retry in \d+ s/) } });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await signUp(uniqueIp())).status).toBe(201);
+  });
+
+  it("allows five an hour per IP by default", async () => {
+    const ip = uniqueIp();
+    for (let attempt = 0; attempt < 5; attempt++) expect((await signUp(ip, {})).status).toBe(201);
+    expect((await signUp(ip, {})).status).toBe(429);
+  });
+
+  it("does not spend the limit on a refused weak password", async () => {
+    const ip = uniqueIp();
+    for (let attempt = 0; attempt < 3; attempt++) expect((await signUp(ip, lowLimit, "password12")).status).toBe(400);
+    expect((await signUp(ip)).status).toBe(201);
+  });
+
+  it("goes through when Redis is unreachable", async () => {
+    expect((await signUp(uniqueIp(), { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" })).status).toBe(201);
+  });
+});
+
+describe("password strength", () => {
+  const signUp = (password: string, email = uniqueEmail()) => call("POST", "/api/auth/register", { body: { email, password, name: "Pat PM" } });
+
+  it.each([
+    ["password12", /too easy to guess: .*commonly used password/i],
+    ["aaaaaaaaaa", /too easy to guess: .*repeated characters/i],
+  ])("refuses %s with 400 saying why", async (password, reason) => {
+    const response = await signUp(password);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringMatching(reason), details: { field: "password" } } });
+  });
+
+  it("refuses a password that is the e-mail address", async () => {
+    const email = uniqueEmail();
+    const response = await signUp(email, email);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringMatching(/too easy to guess: .*personal/i) } });
+  });
+
+  it("accepts a passphrase of uncommon words, and the account signs in with it", async () => {
+    const email = uniqueEmail();
+    const password = "correct horse battery staple violin";
+    expect((await signUp(password, email)).status).toBe(201);
+    expect((await call("POST", "/api/auth/login", { body: { email, password } })).status).toBe(200);
   });
 });
 

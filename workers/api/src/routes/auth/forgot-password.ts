@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
-import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
+import { errorResponses, explainedErrorResponse, jsonBody, jsonResponse } from "../../openapi/responses.ts";
 import { limitPasswordResetRequests, sendPasswordReset } from "../../services/auth/request-password-reset.ts";
 import { emailSchema } from "./schemas.ts";
 
@@ -13,7 +13,11 @@ const route = createRoute({
     "Answers 202 `{accepted: true}` whether or not the address has an account, and sends the e-mail after answering, so neither the answer nor its timing " +
     "tells. The link (`${SITE_URL}/reset-password?token=…`) works once, for 1 hour. Limited per address and per IP (policies forgotPasswordPerEmail, forgotPasswordPerIp).",
   request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
-  responses: { 202: jsonResponse("Accepted; an e-mail is on its way if the address has an account", z.object({ accepted: z.literal(true) })), ...errorResponses() },
+  responses: {
+    202: jsonResponse("Accepted; an e-mail is on its way if the address has an account", z.object({ accepted: z.literal(true) })),
+    ...errorResponses(),
+    ...explainedErrorResponse("RATE_LIMITED", "too many requests for this address (policy forgotPasswordPerEmail, 3 an hour) or from this IP (forgotPasswordPerIp, 20 an hour), whether or not the address has an account"),
+  },
 });
 
 export const forgotPasswordRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {

@@ -109,9 +109,12 @@ describe("password reset", () => {
     const session = await registerUser();
     await forgot(session.user.email);
     const { token } = await resetToken(session.user.email);
-    const weak = await reset(token, "short");
-    expect(weak.status).toBe(400);
-    expect(weak.body!.error.code).toBe("VALIDATION_FAILED");
+    for (const password of ["short", "password12", `${session.user.email}1`]) {
+      const weak = await reset(token, password);
+      expect(weak.status, password).toBe(400);
+      expect(weak.body!.error.code, password).toBe("VALIDATION_FAILED");
+    }
+    expect((await reset(token, "password12")).body!.error.message).toMatch(/^This password is too easy to guess: /);
     expect((await call("GET", "/api/auth/me", { token: session.access_token })).status).toBe(200);
     expect((await reset(token)).status).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { authenticate } from "../../middleware/authenticate.ts";
-import { errorResponses, jsonResponse } from "../../openapi/responses.ts";
+import { errorResponses, explainedErrorResponse, jsonResponse } from "../../openapi/responses.ts";
 import { resendVerification } from "../../services/auth/resend-verification.ts";
 
 const route = createRoute({
@@ -15,6 +15,7 @@ const route = createRoute({
   responses: {
     202: jsonResponse("The e-mail was sent", z.object({ sent: z.literal(true) })),
     ...errorResponses("UNAUTHENTICATED", "CONFLICT", "DEPENDENCY_UNAVAILABLE"),
+    ...explainedErrorResponse("RATE_LIMITED", "too many e-mails asked for by this user (policy resendVerificationPerUser, 3 an hour)"),
   },
 });
 

@@ -12,7 +12,7 @@ async function invitationToken(email: string, after?: string): Promise<{ token: 
   const message = await waitForMail(email, { subject: INVITATION_SUBJECT, ...(after === undefined ? {} : { after }) });
   const link = linkIn(message, "/invitations/");
   expect(link.origin).toBe("https://site.test");
-  return { token: decodeURIComponent(link.pathname.slice("/invitations/".length)), messageId: message.id, text: message.text };
+  return { token: decodeURIComponent(link.pathname.slice("/invitations/".length)), messageId: message.id, text: message.text ?? "" };
 }
 
 describe("pending invitations", () => {

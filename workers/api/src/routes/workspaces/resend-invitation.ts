@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { authenticate } from "../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../middleware/workspace-access.ts";
-import { errorResponses, jsonResponse } from "../../openapi/responses.ts";
+import { errorResponses, explainedErrorResponse, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { resendInvitation } from "../../services/workspaces/resend-invitation.ts";
 import { issuedInvitationSchema, workspaceIdParam } from "./schemas.ts";
@@ -16,7 +16,11 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("members.manage")] as const,
   request: { params: workspaceIdParam.extend({ invitationId: z.string().max(64).openapi({ param: { name: "invitationId", in: "path" } }) }) },
-  responses: { 200: jsonResponse("The invitation with its new link", issuedInvitationSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
+  responses: {
+    200: jsonResponse("The invitation with its new link", issuedInvitationSchema),
+    ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT"),
+    ...explainedErrorResponse("RATE_LIMITED", "this invitation was resent too often (policy resendInvitationPerInvitation, 3 an hour)"),
+  },
 });
 
 export const resendInvitationRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {

@@ -9,15 +9,16 @@ import { sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
 import { describeError, log, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { assertRateLimit, type RateLimitCheck } from "../rate-limit/assert-rate-limit.ts";
+import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function limitPasswordResetRequests(ctx: ServiceContext, input: { email: string; ip: string | undefined }): Promise<void> {
-  const checks: RateLimitCheck[] = [{ policy: "forgotPasswordPerEmail", identifier: sha256Hex(normalizeEmail(input.email)) }];
-  if (input.ip) checks.push({ policy: "forgotPasswordPerIp", identifier: input.ip });
-  await assertRateLimit(ctx, checks, "Too many password reset requests");
+  const refusal = (retryAfter: number) => `Too many password reset requests; retry in ${retryAfter} s`;
+  // The address is hashed: Redis keys must not hold who asked.
+  await assertRateLimit(ctx, { policy: "forgotPasswordPerEmail", identifier: sha256Hex(normalizeEmail(input.email)), refusal });
+  if (input.ip) await assertRateLimit(ctx, { policy: "forgotPasswordPerIp", identifier: input.ip, refusal });
 }
 
 /**

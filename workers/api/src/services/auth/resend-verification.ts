@@ -14,7 +14,7 @@ export async function resendVerification({ ctx, input }: { ctx: ServiceContext; 
   const [user] = await ctx.http().select({ id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, input.userId)).limit(1);
   if (!user) throw new ApiError("UNAUTHENTICATED", "This account no longer exists or is disabled");
   if (user.emailVerifiedAt !== null) throw new ApiError("CONFLICT", "This e-mail address is already verified");
-  await assertRateLimit(ctx, [{ policy: "resendVerificationPerUser", identifier: user.id }], "Too many verification e-mails asked for");
+  await assertRateLimit(ctx, { policy: "resendVerificationPerUser", identifier: user.id, refusal: (retryAfter) => `Too many verification e-mails asked for; retry in ${retryAfter} s` });
   if (!(await sendAccountEmail(ctx, user, "verify_email"))) {
     throw new ApiError("DEPENDENCY_UNAVAILABLE", "The verification e-mail could not be sent; try again in a few minutes");
   }

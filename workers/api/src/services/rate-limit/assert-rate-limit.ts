@@ -1,9 +1,8 @@
 /**
- * The management API's check against a policy of the shared rate-limit table: 429 RATE_LIMITED
- * with Retry-After once any of the given (policy, identifier) pairs is over its window. Redis
- * being down or slow must not stop sign-in and account recovery for everyone, so the check then
- * lets the request through and logs it. Identifiers that would name a person (e-mail addresses)
- * are hashed by the caller: Redis keys must not hold them.
+ * The API worker's limit on calls (sign-up per IP and the like): one policy of the shared table,
+ * a sliding window in Upstash Redis per identifier, and a 429 with Retry-After past it. These
+ * guard accounts, not Redis: when Redis is down or slow the call goes through and the outage is
+ * logged, so an outage never stops people signing up.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import { ApiError, describeError, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
@@ -11,36 +10,29 @@ import type { ServiceContext } from "../../context.ts";
 
 const TIMEOUT_MS = 500;
 
-export interface RateLimitCheck {
-  policy: RateLimitPolicyName;
-  identifier: string;
-}
-
-export async function assertRateLimit(ctx: ServiceContext, checks: RateLimitCheck[], refusal: string): Promise<void> {
-  const policies = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES);
-  let verdicts;
+export async function assertRateLimit(
+  ctx: ServiceContext,
+  input: { policy: RateLimitPolicyName; identifier: string; refusal: (retryAfterSeconds: number) => string },
+): Promise<void> {
+  const policy = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES)[input.policy];
+  const limiter = new Ratelimit({
+    redis: ctx.redis(),
+    limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
+    prefix: policy.keyPrefix,
+    ephemeralCache: false,
+    analytics: false,
+    timeout: TIMEOUT_MS,
+  });
+  let verdict;
   try {
-    verdicts = await Promise.all(
-      checks.map(({ policy, identifier }) => {
-        const { requests, windowSeconds, keyPrefix } = policies[policy];
-        const limiter = new Ratelimit({
-          redis: ctx.redis(),
-          limiter: Ratelimit.slidingWindow(requests, `${windowSeconds} s`),
-          prefix: keyPrefix,
-          ephemeralCache: false,
-          analytics: false,
-          timeout: TIMEOUT_MS,
-        });
-        return limiter.limit(identifier);
-      }),
-    );
+    verdict = await limiter.limit(input.identifier);
   } catch (error) {
-    log("warn", "rate limit unavailable; letting the request through", { policies: checks.map((check) => check.policy), error: describeError(error) });
+    log("warn", "rate limit unavailable; letting the call through", { policy: input.policy, error: describeError(error) });
     return;
   }
-  const refused = verdicts.find((verdict) => !verdict.success && verdict.reason !== "timeout");
-  if (refused) {
-    const retryAfter = Math.max(1, Math.ceil((refused.reset - Date.now()) / 1000));
-    throw new ApiError("RATE_LIMITED", `${refusal}; retry in ${retryAfter} s`, { headers: { "retry-after": String(retryAfter) } });
-  }
+  // On a timeout the library answers success with reason "timeout".
+  if (verdict.reason === "timeout") log("warn", "rate limit timed out; letting the call through", { policy: input.policy });
+  if (verdict.success) return;
+  const retryAfter = Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000));
+  throw new ApiError("RATE_LIMITED", input.refusal(retryAfter), { headers: { "retry-after": String(retryAfter) } });
 }

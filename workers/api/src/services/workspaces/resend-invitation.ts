@@ -17,7 +17,7 @@ export async function resendInvitation({ ctx, input }: { ctx: ServiceContext; in
   const scope = and(eq(workspaceInvitations.id, input.invitationId), eq(workspaceInvitations.workspaceId, input.workspaceId));
   const [known] = await ctx.http().select({ id: workspaceInvitations.id }).from(workspaceInvitations).where(scope).limit(1);
   if (!known) throw new ApiError("NOT_FOUND", "Invitation not found");
-  await assertRateLimit(ctx, [{ policy: "resendInvitationPerInvitation", identifier: known.id }], "This invitation was resent too often");
+  await assertRateLimit(ctx, { policy: "resendInvitationPerInvitation", identifier: known.id, refusal: (retryAfter) => `This invitation was resent too often; retry in ${retryAfter} s` });
 
   const token = `inv_${randomToken()}`;
   const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
