@@ -41,8 +41,11 @@ export interface TestSession {
 
 export const TEST_PASSWORD = "correct horse battery";
 export const uniqueEmail = () => `pm-${crypto.randomUUID()}@example.com`;
-/** A client IP (cf-connecting-ip) of its own, so per-IP counters start empty even in a Redis that outlives the run. */
-export const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+/**
+ * A client IP (cf-connecting-ip) in a /64 of its own (per-IP limits count IPv6 by /64), so per-IP
+ * counters start empty even in a Redis that outlives the run.
+ */
+export const uniqueIp = () => `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
 
 export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Promise<TestSession> {
   const response = await call("POST", "/api/auth/register", { body: { email, password: TEST_PASSWORD, name } });

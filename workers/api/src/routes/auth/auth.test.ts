@@ -79,6 +79,15 @@ describe("sign-in attempts", () => {
     expect(owner.body).toMatchObject({ access_token: expect.any(String), user: { email } });
   });
 
+  it("a burst of parallel guesses from one source gets no more tries than one after another", async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const attacker = uniqueIp();
+    const answers = await Promise.all(Array.from({ length: 14 }, () => login(email, "wrong password", attacker)));
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(10);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(4);
+  });
+
   it("count failures, not sign-ins: a source that signs in successfully starts afresh for that address", async () => {
     const email = uniqueEmail();
     await register(email);

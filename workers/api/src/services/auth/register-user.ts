@@ -10,6 +10,7 @@ import { users } from "@xr2/db/schema";
 import { ApiError, newId } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
+import { clientSource } from "../rate-limit/client-source.ts";
 import { hashPassword } from "./password.ts";
 import { assertStrongPassword } from "./password-strength.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
@@ -29,7 +30,7 @@ export async function registerUser({
   if (input.ip) {
     await assertRateLimit(ctx, {
       policy: "signUpPerIp",
-      identifier: input.ip,
+      identifier: clientSource(input.ip),
       refusal: (retryAfter) => `Too many accounts were created from your network; retry in ${retryAfter} s`,
     });
   }

@@ -1,8 +1,8 @@
 /**
  * Password guessing is slowed down at its source, and the owner is never locked out (OWASP's
- * authentication guidance): failed sign-ins are counted per (IP, address) and per IP, and a
- * source past either policy of the shared table is refused with 429 until its window ends, while
- * the same address from anywhere else signs in as usual. Guessing one address from many IPs
+ * authentication guidance): failed sign-ins are counted per (IP, address) and per IP (IPv6 by
+ * its /64, client-source.ts), and a source past either policy of the shared table is refused
+ * with 429 until its window ends, while the same address from anywhere else signs in as usual. Guessing one address from many IPs
  * meets a growing delay (loginSlowdownPerEmail, at most 2 s) instead of a lock. Addresses are
  * hashed in Redis keys.
  *
@@ -14,6 +14,7 @@
  */
 import { ApiError, describeError, log, resolveRateLimitPolicies, sha256Hex, type RateLimitPolicy, type Redis } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { clientSource } from "../rate-limit/client-source.ts";
 
 const TIMEOUT_MS = 500;
 const FIRST_DELAY_MS = 250;
@@ -34,10 +35,11 @@ export async function beginLoginAttempt(ctx: ServiceContext, input: { email: str
   const policies = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES);
   const address = sha256Hex(input.email.trim().toLowerCase());
   // Cloudflare always names the client; without an IP (local calls) only the address is counted.
-  const sourceCounters: Counter[] = input.ip
+  const source = input.ip ? clientSource(input.ip) : undefined;
+  const sourceCounters: Counter[] = source
     ? [
-        { policy: policies.loginFailuresPerIpAndEmail, key: `${policies.loginFailuresPerIpAndEmail.keyPrefix}:${input.ip}:${address}` },
-        { policy: policies.loginFailuresPerIp, key: `${policies.loginFailuresPerIp.keyPrefix}:${input.ip}` },
+        { policy: policies.loginFailuresPerIpAndEmail, key: `${policies.loginFailuresPerIpAndEmail.keyPrefix}:${source}:${address}` },
+        { policy: policies.loginFailuresPerIp, key: `${policies.loginFailuresPerIp.keyPrefix}:${source}` },
       ]
     : [];
   const addressCounter: Counter = { policy: policies.loginSlowdownPerEmail, key: `${policies.loginSlowdownPerEmail.keyPrefix}:${address}` };
