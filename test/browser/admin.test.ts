@@ -1,11 +1,11 @@
-// The account and admin pages in the browser. An Admin invites a teammate from Members (the
-// link shown once) and withdraws a seeded invitation; the teammate opens the link signed out in
-// a second browser, sees the workspace and the inviter, signs in through it (the address filled
-// in) and lands in the workspace; a bad link says why it fails. The Admin makes the teammate a
-// Viewer, who then sees the pages read-only. The Admin creates an API key (seen once, never
-// again), revokes it, defines an event, finds all of it in the audit log (filtered, expanded,
-// exported) and renames the workspace. Members, API keys, audit log and settings pass axe in
-// light, dark and at 375 px.
+// The account and admin pages in the browser. An Admin invites a teammate from Members (the link
+// shown once), e-mails a seeded invitation again and withdraws it; the teammate opens the link
+// signed out in a second browser, sees the workspace and the inviter, signs in through it (the
+// address filled in) and lands in the workspace; a bad link says why it fails. The Admin makes the
+// teammate a Viewer, who then sees the pages read-only. The Admin creates an API key (seen once,
+// never again), revokes it, defines an event, finds all of it in the audit log (filtered, expanded,
+// exported) and renames the workspace. Members, API keys, audit log and settings pass axe in light,
+// dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
@@ -52,7 +52,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await check(page);
   };
 
-  it("invites a teammate from Members: the link is shown once; a seeded invitation is withdrawn", async () => {
+  it("invites a teammate from Members: the link is shown once; a seeded invitation is e-mailed again, then withdrawn", async () => {
     const { page } = admin;
     await page.goto(`${harness.site}/members`);
     await page.waitForURL(/\/sign-in\?next=%2Fmembers/);
@@ -62,9 +62,11 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     const self = row(page, adminEmail);
     await poll(() => self.textContent()).toMatch(/Ada Admin.*You.*Owner/);
 
-    // The seeded invitation is pending; withdraw it.
+    // The seeded invitation is pending; e-mail it again (a new link), then withdraw it.
     const seeded = row(page, seededInviteEmail);
     await poll(() => seeded.textContent()).toMatch(/Viewer.*Ada Admin/);
+    await seeded.getByRole("button", { name: `Resend the invitation to ${seededInviteEmail}` }).click();
+    await poll(() => toast(page).last().textContent()).toBe(`The invitation was e-mailed again to ${seededInviteEmail}`);
     await seeded.getByRole("button", { name: `Withdraw the invitation to ${seededInviteEmail}` }).click();
     await dialog(page).getByRole("button", { name: "Withdraw" }).click();
     await poll(() => toast(page).last().textContent()).toMatch(/invitation to .* was withdrawn/);
