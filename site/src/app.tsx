@@ -1,7 +1,7 @@
-// Root of the site. Public pages (sign-in, sign-up, password reset, e-mail verification, the Google hand-off,
-// invitation links) render on their own; every other page needs a session and a workspace and renders inside the
-// app shell. The site is rendered in the browser only (ssr: false in app.config.ts): every page
-// is behind a sign-in whose tokens live in the browser.
+// Root of the site. Public pages (sign-in, sign-up, password reset, e-mail verification, the
+// Google hand-off, invitation links) render on their own; every other page needs a session and a
+// workspace and renders inside the app shell. The site is rendered in the browser only (ssr: false
+// in app.config.ts): every page is behind a sign-in whose tokens live in the browser.
 import { Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { FileRoutes } from "@solidjs/start/router";
 import { createEffect, Match, onMount, Suspense, Switch } from "solid-js";
