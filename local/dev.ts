@@ -3,7 +3,8 @@
  * where everything is, and stops everything on Ctrl-C.
  *
  * Ports: EDGE_PORT (8787), API_PORT (8788), SITE_PORT (3000), DB_PORT (5488),
- * REDIS_REST_PORT (8079), QSTASH_PORT (8080), MAIL_PORT (8025, the local inbox). XR2_DATA_DIR (.data) holds the local state.
+ * REDIS_REST_PORT (8079), QSTASH_PORT (8080), MAIL_PORT (8025, the local inbox).
+ * XR2_DATA_DIR (.data) holds the local state.
  * LOCAL_REDIS_URL=redis://… backs the Redis REST endpoint with that Redis; "memory" forces the
  * in-memory backend (the default tries 127.0.0.1:6379, then falls back to memory).
  */

@@ -34,6 +34,14 @@ describe("local stack", () => {
     }
   });
 
+  it("runs the local mail inbox, empty, at urls.mail", async () => {
+    expect(stack.backends.mail).toBe("local inbox");
+    expect(stack.urls.mail).toBe(stack.services.mail?.url);
+    const listing = await fetch(`${stack.urls.mail}/api/messages`);
+    expect(listing.status).toBe(200);
+    expect(await listing.json()).toEqual([]);
+  });
+
   it("serves a version published through the API worker from the edge, and records the exposure", async () => {
     const slug = demo.prompt_slugs[0]!;
     const response = await fetch(`${stack.urls.edge}/api/v1/get-prompt/${slug}?source=e2e&var.name=Ada&var.product=xR2&var.plan=pro`, { headers: { authorization: `Bearer ${demo.api_key}` } });

@@ -30,7 +30,8 @@ export default defineProject({
             compatibilityFlags: ["nodejs_compat"],
             kvNamespaces: { PROMPTS_KV: "xr2-prompts" },
             queueConsumers: { "xr2-events": { maxBatchTimeout: 0.05, deadLetterQueue: "xr2-events-dlq" }, "xr2-events-dlq": { maxBatchTimeout: 0.05 } },
-            bindings: { ...inject("services"), ...secrets },
+            // Mail as in the API project's tests: to the shared local inbox.
+            bindings: { ...inject("services"), RESEND_BASE_URL: inject("mail").RESEND_BASE_URL, RESEND_API_KEY: inject("mail").RESEND_API_KEY, MAIL_FROM: inject("mail").MAIL_FROM, ...secrets },
           },
         ],
       },

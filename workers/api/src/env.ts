@@ -86,11 +86,21 @@ function checkMailSettings(env: { RESEND_API_KEY?: string | undefined; MAIL_FROM
     ctx.addIssue({ code: "custom", path: [missing], message: "is needed too: set both RESEND_API_KEY and MAIL_FROM to send e-mail, or neither" });
   }
   // The API key travels in every request: plain http only to this machine (the local inbox).
-  if (env.RESEND_BASE_URL !== undefined) {
-    const url = new URL(env.RESEND_BASE_URL);
+  // (A value that is not a URL at all is the field's own issue, reported there.)
+  const url = parsedUrl(env.RESEND_BASE_URL);
+  if (url !== undefined) {
     if (url.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
       ctx.addIssue({ code: "custom", path: ["RESEND_BASE_URL"], message: "must be https (plain http only on 127.0.0.1 or localhost)" });
     }
+  }
+}
+
+/** The URL, or undefined when unset or not a URL (zod reports that on the field). */
+function parsedUrl(value: string | undefined): URL | undefined {
+  try {
+    return value === undefined ? undefined : new URL(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,15 +1,16 @@
 /**
  * "Forgot password" (OWASP Forgot Password Cheat Sheet): the caller learns nothing about whether
- * the address has an account. The limits (per hashed address and per IP) are checked up front,
- * the same for every address; everything that depends on the account — the lookup, the token,
- * the e-mail — runs after the answer (the route hands sendPasswordReset to waitUntil), so
- * neither the body nor the time taken tells.
+ * the address has an account. The limits (per hashed address, and per IP — an IPv6 client by
+ * its /64, client-source.ts) are checked up front, the same for every address; everything that
+ * depends on the account — the lookup, the token, the e-mail — runs after the answer (the route
+ * hands sendPasswordReset to waitUntil), so neither the body nor the time taken tells.
  */
 import { sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
 import { describeError, log, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
+import { clientSource } from "../rate-limit/client-source.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -18,7 +19,7 @@ export async function limitPasswordResetRequests(ctx: ServiceContext, input: { e
   const refusal = (retryAfter: number) => `Too many password reset requests; retry in ${retryAfter} s`;
   // The address is hashed: Redis keys must not hold who asked.
   await assertRateLimit(ctx, { policy: "forgotPasswordPerEmail", identifier: sha256Hex(normalizeEmail(input.email)), refusal });
-  if (input.ip) await assertRateLimit(ctx, { policy: "forgotPasswordPerIp", identifier: input.ip, refusal });
+  if (input.ip) await assertRateLimit(ctx, { policy: "forgotPasswordPerIp", identifier: clientSource(input.ip), refusal });
 }
 
 /**

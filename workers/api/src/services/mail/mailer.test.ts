@@ -36,6 +36,7 @@ describe("ctx.mailer()", () => {
     ["MAIL_FROM without RESEND_API_KEY", { RESEND_API_KEY: undefined }, "RESEND_API_KEY"],
     ["a MAIL_FROM that is not an address", { MAIL_FROM: "xR2 no-reply" }, "MAIL_FROM"],
     ["a plain-http RESEND_BASE_URL off this machine", { RESEND_BASE_URL: "http://mail.example" }, "RESEND_BASE_URL"],
+    ["a RESEND_BASE_URL that is not a URL", { RESEND_BASE_URL: "api.resend.com" }, "RESEND_BASE_URL"],
   ])("%s: every request answers 500 MISCONFIGURED naming it, the key never shown", async (_name, overrides, variable) => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(String(line)));
