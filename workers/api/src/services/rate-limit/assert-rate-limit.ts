@@ -14,6 +14,19 @@ export async function assertRateLimit(
   ctx: ServiceContext,
   input: { policy: RateLimitPolicyName; identifier: string; refusal: (retryAfterSeconds: number) => string },
 ): Promise<void> {
+  const verdict = await checkRateLimit(ctx, input);
+  if (verdict.allowed) return;
+  throw new ApiError("RATE_LIMITED", input.refusal(verdict.retryAfterSeconds), { headers: { "retry-after": String(verdict.retryAfterSeconds) } });
+}
+
+/**
+ * Counts the call and says whether it is within the policy, without refusing: for limits whose
+ * caller answers the same either way (forgot-password's per-address cap sends nothing past it).
+ */
+export async function checkRateLimit(
+  ctx: ServiceContext,
+  input: { policy: RateLimitPolicyName; identifier: string },
+): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   const policy = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES)[input.policy];
   const limiter = new Ratelimit({
     redis: ctx.redis(),
@@ -28,11 +41,10 @@ export async function assertRateLimit(
     verdict = await limiter.limit(input.identifier);
   } catch (error) {
     log("warn", "rate limit unavailable; letting the call through", { policy: input.policy, error: describeError(error) });
-    return;
+    return { allowed: true };
   }
   // On a timeout the library answers success with reason "timeout".
   if (verdict.reason === "timeout") log("warn", "rate limit timed out; letting the call through", { policy: input.policy });
-  if (verdict.success) return;
-  const retryAfter = Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000));
-  throw new ApiError("RATE_LIMITED", input.refusal(retryAfter), { headers: { "retry-after": String(retryAfter) } });
+  if (verdict.success) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000)) };
 }
