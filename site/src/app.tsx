@@ -1,7 +1,7 @@
-// Root of the site. Public pages (sign-in, sign-up, the Google hand-off, invitation links)
-// render on their own; every other page needs a session and a workspace and renders inside the
-// app shell. The site is rendered in the browser only (ssr: false in app.config.ts): every page
-// is behind a sign-in whose tokens live in the browser.
+// Root of the site. Public pages (sign-in, sign-up, password reset, e-mail verification, the
+// Google hand-off, invitation links) render on their own; every other page needs a session and a
+// workspace and renders inside the app shell. The site is rendered in the browser only (ssr: false
+// in app.config.ts): every page is behind a sign-in whose tokens live in the browser.
 import { Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { FileRoutes } from "@solidjs/start/router";
 import { createEffect, Match, onMount, Suspense, Switch } from "solid-js";
@@ -10,7 +10,7 @@ import { Loading } from "~/components/async-state";
 import { currentWorkspace, restoreSession, sessionState } from "~/session/session";
 import "./app.css";
 
-const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/auth/", "/invitations/"];
+const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/verify-email", "/auth/", "/invitations/"];
 const NO_WORKSPACE_NEEDED = ["/workspaces/new", "/status"];
 
 const isPublic = (path: string) => PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));

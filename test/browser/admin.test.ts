@@ -1,10 +1,11 @@
-// The account and admin pages in the browser. An Admin invites a teammate from Members (the
-// link shown once) and withdraws a seeded invitation; the teammate opens the link signed out in
-// a second browser, signs in through it and lands in the workspace; a bad link says why it
-// fails. The Admin makes the teammate a Viewer, who then sees the pages read-only. The Admin
-// creates an API key (seen once, never again), revokes it, defines an event, finds all of it in
-// the audit log (filtered, expanded, exported) and renames the workspace. Members, API keys,
-// audit log and settings pass axe in light, dark and at 375 px.
+// The account and admin pages in the browser. An Admin invites a teammate from Members (the link
+// shown once), e-mails a seeded invitation again and withdraws it; the teammate opens the link
+// signed out in a second browser, sees the workspace and the inviter, signs in through it (the
+// address filled in) and lands in the workspace; a bad link says why it fails. The Admin makes the
+// teammate a Viewer, who then sees the pages read-only. The Admin creates an API key (seen once,
+// never again), revokes it, defines an event, finds all of it in the audit log (filtered, expanded,
+// exported) and renames the workspace. Members, API keys, audit log and settings pass axe in light,
+// dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
@@ -51,7 +52,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await check(page);
   };
 
-  it("invites a teammate from Members: the link is shown once; a seeded invitation is withdrawn", async () => {
+  it("invites a teammate from Members: the link is shown once; a seeded invitation is e-mailed again, then withdrawn", async () => {
     const { page } = admin;
     await page.goto(`${harness.site}/members`);
     await page.waitForURL(/\/sign-in\?next=%2Fmembers/);
@@ -61,9 +62,11 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     const self = row(page, adminEmail);
     await poll(() => self.textContent()).toMatch(/Ada Admin.*You.*Owner/);
 
-    // The seeded invitation is pending; withdraw it.
+    // The seeded invitation is pending; e-mail it again (a new link), then withdraw it.
     const seeded = row(page, seededInviteEmail);
     await poll(() => seeded.textContent()).toMatch(/Viewer.*Ada Admin/);
+    await seeded.getByRole("button", { name: `Resend the invitation to ${seededInviteEmail}` }).click();
+    await poll(() => toast(page).last().textContent()).toBe(`The invitation was e-mailed again to ${seededInviteEmail}`);
     await seeded.getByRole("button", { name: `Withdraw the invitation to ${seededInviteEmail}` }).click();
     await dialog(page).getByRole("button", { name: "Withdraw" }).click();
     await poll(() => toast(page).last().textContent()).toMatch(/invitation to .* was withdrawn/);
@@ -93,20 +96,24 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     teammate = await openPage(harness.browser);
     const { page } = teammate;
 
-    // A bad link first, signed out: the page offers sign-in that comes back to it.
+    // A bad link first, signed out: the page says at once that it does not work.
     await page.goto(`${harness.site}/invitations/inv_not_a_real_token`);
+    await page.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
+    expect(await page.getByRole("alert").textContent()).toMatch(/does not exist/);
+
+    // The real link, signed out: it names the workspace and who invited, and sign-in comes back
+    // to it with the invited address filled in.
+    await page.goto(invitationLink);
     await page.getByRole("heading", { name: "You have been invited to xR2" }).waitFor();
+    await poll(() => page.locator(".auth-card").textContent()).toContain(`Ada Admin (${adminEmail}) invited ${teammateEmail} to join the workspace “Growth team” as Member`);
     expect(await captureViews(page, "invitation", settled((current) => current.getByRole("link", { name: "Sign in to accept" }).waitFor()))).toEqual([]);
     await page.getByRole("link", { name: "Sign in to accept" }).click();
-    await page.waitForURL(/\/sign-in\?next=%2Finvitations%2Finv_not_a_real_token/);
+    await page.waitForURL(/\/sign-in\?next=%2Finvitations%2Finv_/);
+    expect(await page.getByLabel("E-mail").inputValue()).toBe(teammateEmail);
     await signIn(page, teammateEmail);
-    await page.waitForURL(/\/invitations\/inv_not_a_real_token$/);
-    await page.getByRole("button", { name: "Accept invitation" }).click();
-    await page.getByRole("heading", { name: "This invitation link does not work" }).waitFor();
-    expect(await page.getByRole("alert").textContent()).toMatch(/does not exist or was withdrawn/);
+    await page.waitForURL(new RegExp(`${invitationLink.replace(/[.]/g, "\\.")}$`));
 
-    // The real link, signed in already: accept, and the workspace becomes the current one.
-    await page.goto(invitationLink);
+    // Signed in now: accept, and the workspace becomes the current one.
     await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
     expect(await page.locator(".auth-card").textContent()).toContain(teammateEmail);
     await page.getByRole("button", { name: "Accept invitation" }).click();
@@ -114,10 +121,8 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await poll(() => page.getByLabel("Workspace").inputValue()).toBe(workspaceId);
     await poll(() => toast(page).last().textContent()).toMatch(/You joined “Growth team” as Member/);
 
-    // The link worked once. (Accept only once the page has restored the session, as above.)
+    // The link worked once: opened again, the page says so before anyone clicks.
     await page.goto(invitationLink);
-    await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
-    await page.getByRole("button", { name: "Accept invitation" }).click();
     await page.getByRole("heading", { name: "This invitation was already used" }).waitFor();
   });
 

@@ -1,5 +1,6 @@
-// Invite someone by e-mail with a role. The API answers with the invitation's token once: the
-// link is shown here, with a copy button, and never again (only its hash is kept).
+// Invite someone by e-mail with a role. The API e-mails the invitation and answers with its
+// token once: the link is also shown here, with a copy button, and never again (only its hash
+// is kept), for sharing it another way or when the e-mail could not be sent.
 import { createSignal, For, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { inviteMember, invitationLink, ROLE_HINT, ROLE_LABEL, ROLES, type CreatedInvitation } from "~/api/admin";
@@ -81,9 +82,19 @@ export function InviteDialog(props: { open: boolean; workspaceId: string; onClos
       >
         {(invitation) => (
           <div class="stack">
-            <p>
-              Send this link to <strong>{invitation().email}</strong>. They join as {ROLE_LABEL[invitation().role]} after signing in with that address.
-            </p>
+            <Show
+              when={invitation().email_sent}
+              fallback={
+                <p class="notice" data-kind="bad" role="alert">
+                  The invitation e-mail could not be sent. Send this link to <strong>{invitation().email}</strong> yourself.
+                </p>
+              }
+            >
+              <p>
+                We e-mailed the invitation to <strong>{invitation().email}</strong>. You can also share its link yourself.
+              </p>
+            </Show>
+            <p>They join as {ROLE_LABEL[invitation().role]} after signing in with that address.</p>
             <div class="secret-box">
               <code class="secret-value" data-testid="invitation-link">
                 {invitationLink(invitation().invite_token)}

@@ -24,6 +24,8 @@ export interface CreatedInvitation {
   role: Role;
   invite_token: string;
   expires_at: string;
+  /** Whether the invitation e-mail was handed to the mail provider; when false, the Admin shares the link. */
+  email_sent: boolean;
 }
 
 export interface JoinedWorkspace {
@@ -50,6 +52,9 @@ export const removeMember = (workspaceId: string, userId: string) => api<void>("
 export const transferOwnership = (workspaceId: string, userId: string) => api<{ id: string; owner_id: string }>("POST", workspacePath(workspaceId, "/transfer"), { body: { user_id: userId } });
 export const inviteMember = (workspaceId: string, email: string, role: Role) => api<CreatedInvitation>("POST", workspacePath(workspaceId, "/invite"), { body: { email, role } });
 export const listInvitations = (workspaceId: string) => api<{ invitations: Invitation[] }>("GET", workspacePath(workspaceId, "/invitations")).then((answer) => answer.invitations);
+/** A new link for a pending invitation, e-mailed again (the earlier links stop working); limited, 429 past it. */
+export const resendInvitation = (workspaceId: string, invitationId: string) =>
+  api<CreatedInvitation>("POST", workspacePath(workspaceId, `/invitations/${encodeURIComponent(invitationId)}/resend`));
 export const revokeInvitation = (workspaceId: string, invitationId: string) => api<void>("DELETE", workspacePath(workspaceId, `/invitations/${encodeURIComponent(invitationId)}`));
 export const acceptInvitation = (token: string) => api<JoinedWorkspace>("POST", "/api/workspaces/invitations/accept", { body: { invite_token: token }, workspaceId: null });
 

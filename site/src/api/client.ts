@@ -9,14 +9,17 @@ export class ApiRequestError extends Error {
   readonly code: string;
   readonly requestId: string | null;
   readonly details: unknown;
+  /** Seconds the API asked to wait before trying again (its Retry-After header), when it said. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, code: string, message: string, requestId: string | null, details?: unknown) {
+  constructor(status: number, code: string, message: string, requestId: string | null, details?: unknown, retryAfterSeconds: number | null = null) {
     super(message);
     this.name = "ApiRequestError";
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The message with the first validation issue's path, e.g. "slug: must be lowercase". */
@@ -123,13 +126,23 @@ async function fetchOnce(method: string, path: string, options: RequestOptions):
 
 async function toError(response: Response): Promise<ApiRequestError> {
   const requestId = response.headers.get("x-request-id");
+  const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
   try {
     const body = (await response.json()) as { error?: { code?: string; message?: string; request_id?: string; details?: unknown } };
-    if (body.error?.message) return new ApiRequestError(response.status, body.error.code ?? "ERROR", body.error.message, body.error.request_id ?? requestId, body.error.details);
+    if (body.error?.message) return new ApiRequestError(response.status, body.error.code ?? "ERROR", body.error.message, body.error.request_id ?? requestId, body.error.details, retryAfter);
   } catch {
     // Not JSON: fall through to a generic message.
   }
-  return new ApiRequestError(response.status, "ERROR", `The API answered HTTP ${response.status}.`, requestId);
+  return new ApiRequestError(response.status, "ERROR", `The API answered HTTP ${response.status}.`, requestId, undefined, retryAfter);
+}
+
+/** Retry-After as seconds: the API sends a number of seconds; an HTTP date is read too. */
+function retryAfterSeconds(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** A human sentence for any error a page catches. */

@@ -9,6 +9,8 @@ export interface User {
   email: string;
   name: string;
   is_platform_admin?: boolean;
+  /** From GET /api/auth/me (sessions carry the user without it); the shell asks unverified users to verify. */
+  email_verified?: boolean;
 }
 
 export interface Session {

@@ -1,10 +1,12 @@
 // The frame around every signed-in page: navigation (a sidebar on wide screens, a menu button
-// on narrow ones), the workspace switcher, the theme choice and the account menu.
+// on narrow ones), the workspace switcher, the theme choice, the account menu and, until the
+// address is verified, the banner asking to verify it.
 import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, For, Show, type JSX } from "solid-js";
 import { currentUser, currentWorkspace, selectWorkspace, signOut, workspaces } from "~/session/session";
 import { setTheme, theme, type ThemeChoice } from "~/lib/theme";
 import { ToastRegion } from "./toasts";
+import { VerifyEmailBanner } from "./verify-email-banner";
 
 export const NAVIGATION: ReadonlyArray<{ href: string; label: string }> = [
   { href: "/prompts", label: "Prompts" },
@@ -101,6 +103,7 @@ export function AppShell(props: { children: JSX.Element }) {
           </p>
         </nav>
         <main id="main" tabindex="-1">
+          <VerifyEmailBanner />
           {props.children}
         </main>
       </div>

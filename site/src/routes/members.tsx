@@ -1,5 +1,6 @@
 // Members (P1): who is in the workspace with which role. Admins change roles, remove members,
-// invite by e-mail (the link shown once) and withdraw pending invitations; the owner hands
+// invite by e-mail (the link shown once), e-mail a pending invitation again (a new link; the API
+// limits how often) and withdraw it; the owner hands
 // ownership to another member. Everyone else reads the list.
 import { useNavigate } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from "solid-js";
@@ -8,6 +9,7 @@ import {
   listInvitations,
   listMembers,
   removeMember,
+  resendInvitation,
   revokeInvitation,
   ROLE_LABEL,
   ROLES,
@@ -20,6 +22,7 @@ import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { InviteDialog } from "~/admin/invite-dialog";
 import { RoleBadge } from "~/admin/role-badge";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { describeRefusal } from "~/api/accounts";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { formatDate, formatDateTime, formatRelative } from "~/lib/format";
@@ -78,6 +81,23 @@ export default function MembersPage() {
       return;
     }
     void refetchMembers();
+  };
+
+  const [resending, setResending] = createSignal<string | null>(null);
+  const resend = async (invitation: Invitation) => {
+    const id = workspaceId();
+    if (!id) return;
+    setResending(invitation.id);
+    try {
+      const resent = await resendInvitation(id, invitation.id);
+      if (resent.email_sent) notify(`The invitation was e-mailed again to ${invitation.email}`);
+      else notify(`The invitation e-mail to ${invitation.email} could not be sent; invite the address again to get a link to share`, "error");
+      void refetchInvitations();
+    } catch (caught) {
+      notify(describeRefusal(caught), "error");
+    } finally {
+      setResending(null);
+    }
   };
 
   const closePending = () => {
@@ -252,6 +272,10 @@ export default function MembersPage() {
                                 </Show>
                               </td>
                               <td class="row-actions">
+                                <button type="button" class="secondary small" onClick={() => void resend(invitation)} disabled={resending() === invitation.id}>
+                                  {resending() === invitation.id ? "Sending…" : "Resend"}
+                                  <span class="visually-hidden"> the invitation to {invitation.email}</span>
+                                </button>
                                 <button type="button" class="secondary small danger-text" onClick={() => setPending({ kind: "revoke", invitation })}>
                                   Withdraw<span class="visually-hidden"> the invitation to {invitation.email}</span>
                                 </button>

@@ -1,15 +1,16 @@
-// Sign-in with e-mail and password; `?next=` brings the user back to where they were sent from.
+// Sign-in with e-mail and password; `?next=` brings the user back to where they were sent from,
+// `?email=` fills in the address (an invitation knows it), `?reset=done` says the password changed.
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { GoogleSignInButton } from "~/admin/google-button";
 import { AuthCard } from "~/components/auth-card";
 import { TextField } from "~/components/field";
-import { safeNextPath } from "~/lib/redirect";
+import { authLink, safeNextPath } from "~/lib/redirect";
 import { signIn } from "~/session/session";
 
 export default function SignInPage() {
-  const [params] = useSearchParams<{ next?: string }>();
+  const [params] = useSearchParams<{ next?: string; email?: string; reset?: string }>();
   const navigate = useNavigate();
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -34,13 +35,21 @@ export default function SignInPage() {
       title="Sign in"
       footer={
         <p class="muted">
-          New to xR2? <A href={`/sign-up${params.next ? `?next=${encodeURIComponent(params.next)}` : ""}`}>Create an account</A>
+          New to xR2? <A href={authLink("/sign-up", params)}>Create an account</A>
         </p>
       }
     >
       <form class="stack" onSubmit={submit} novalidate={false}>
-        <TextField label="E-mail" name="email" type="email" autocomplete="email" required />
+        <Show when={params.reset === "done"}>
+          <p class="notice" role="status">
+            Your password was changed and every earlier session was signed out. Sign in with the new password.
+          </p>
+        </Show>
+        <TextField label="E-mail" name="email" type="email" autocomplete="email" required value={params.email ?? ""} />
         <TextField label="Password" name="password" type="password" autocomplete="current-password" required />
+        <p class="small forgot-password">
+          <A href={params.email ? `/forgot-password?email=${encodeURIComponent(params.email)}` : "/forgot-password"}>Forgot password?</A>
+        </p>
         <Show when={error()}>
           <p class="form-error" role="alert">
             {error()}

@@ -1,15 +1,17 @@
-// Account creation; a new user then creates (or is invited to) a workspace.
+// Account creation; a new user then creates (or is invited to) a workspace. `?email=` fills in
+// the address (an invitation knows it). The API sends the verification e-mail and says why it
+// refuses a password (too short, too easy to guess).
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { GoogleSignInButton } from "~/admin/google-button";
 import { AuthCard } from "~/components/auth-card";
 import { TextField } from "~/components/field";
-import { safeNextPath } from "~/lib/redirect";
+import { authLink, safeNextPath } from "~/lib/redirect";
 import { signUp } from "~/session/session";
 
 export default function SignUpPage() {
-  const [params] = useSearchParams<{ next?: string }>();
+  const [params] = useSearchParams<{ next?: string; email?: string }>();
   const navigate = useNavigate();
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -34,14 +36,14 @@ export default function SignUpPage() {
       title="Create your account"
       footer={
         <p class="muted">
-          Already have an account? <A href={`/sign-in${params.next ? `?next=${encodeURIComponent(params.next)}` : ""}`}>Sign in</A>
+          Already have an account? <A href={authLink("/sign-in", params)}>Sign in</A>
         </p>
       }
     >
       <form class="stack" onSubmit={submit}>
         <TextField label="Name" name="name" autocomplete="name" required maxLength={100} />
-        <TextField label="E-mail" name="email" type="email" autocomplete="email" required />
-        <TextField label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} hint="At least 10 characters." />
+        <TextField label="E-mail" name="email" type="email" autocomplete="email" required value={params.email ?? ""} />
+        <TextField label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} hint="At least 10 characters and hard to guess: a few unrelated words work well." />
         <Show when={error()}>
           <p class="form-error" role="alert">
             {error()}

@@ -1,7 +1,7 @@
 // The signed-in session: the user, the access token (memory only), the refresh token (kept in
 // localStorage so a reload stays signed in; rotated on every use by the API), the user's
 // workspaces and the one currently chosen. Everything reactive the shell and pages read.
-import { createMemo, createRoot, createSignal } from "solid-js";
+import { createMemo, createRoot, createSignal, untrack } from "solid-js";
 import { api, installCredentials } from "~/api/client";
 import type { MyWorkspace, Role, Session, User } from "~/api/types";
 
@@ -93,7 +93,8 @@ installCredentials({
 
 function adopt(session: Session): void {
   store.setAccessToken(session.access_token);
-  store.setUser(session.user);
+  // A refresh keeps what /api/auth/me added (email_verified) for the same user.
+  store.setUser((previous) => (previous?.id === session.user.id ? { ...previous, ...session.user } : session.user));
   storage()?.setItem(REFRESH_KEY, session.refresh_token);
   adoptedRefreshToken = session.refresh_token;
 }
@@ -123,6 +124,28 @@ export function selectWorkspace(id: string | null): void {
   else storage()?.removeItem(WORKSPACE_KEY);
 }
 
+/**
+ * The user as GET /api/auth/me describes them (whether the address is verified, among others),
+ * read before the shell shows so that its verification banner does not push the page down later.
+ * A failure leaves the user as the session described them: the banner then stays away.
+ */
+async function loadProfile(): Promise<void> {
+  try {
+    const profile = await api<User>("GET", "/api/auth/me", { workspaceId: null });
+    const user = store.user();
+    if (user && user.id === profile.id) store.setUser({ ...user, ...profile });
+  } catch {
+    // The session itself is fine; only the extra details are missing.
+  }
+}
+
+/** The signed-in user's address was just verified (on the verification page, or found so by the API). */
+export function markEmailVerified(email: string): void {
+  // Untracked: called from effects, which must not come to depend on the user they change.
+  const user = untrack(store.user);
+  if (user && user.email_verified !== true && user.email.toLowerCase() === email.toLowerCase()) store.setUser({ ...user, email_verified: true });
+}
+
 /** On start: a stored refresh token signs the user back in. */
 export async function restoreSession(): Promise<void> {
   if (store.state() !== "unknown") return;
@@ -131,7 +154,7 @@ export async function restoreSession(): Promise<void> {
     return;
   }
   try {
-    await reloadWorkspaces();
+    await Promise.all([reloadWorkspaces(), loadProfile()]);
     store.setState("signed-in");
   } catch {
     clearSession();
@@ -140,7 +163,7 @@ export async function restoreSession(): Promise<void> {
 
 export async function startSession(session: Session): Promise<void> {
   adopt(session);
-  await reloadWorkspaces();
+  await Promise.all([reloadWorkspaces(), loadProfile()]);
   store.setState("signed-in");
 }
 
