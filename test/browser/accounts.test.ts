@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, poll, type WatchedPage } from "./support/browser.ts";
 import { latestMailId, linkIn, waitForMail } from "../../local/mail/read-inbox.ts";
+import { verifyAddressThroughInbox } from "../support/verify-address.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
@@ -29,6 +30,8 @@ describe.skipIf(!HAS_CHROMIUM)("accounts through the local inbox", () => {
     if (!harness.stack.urls.mail) throw new Error("the test stack started no local inbox (is RESEND_API_KEY set in .dev.vars?)");
     inboxUrl = harness.stack.urls.mail;
     ({ workspaceId, token: adminToken } = await harness.signUp({ email: adminEmail, password, name: "Ada Admin" }, "Growth team"));
+    // Only a verified Admin e-mails invitations and is named with their address.
+    await verifyAddressThroughInbox(harness.api, inboxUrl, adminEmail);
   }, 180_000);
   afterAll(async () => {
     for (const { context } of watched) await context.close();

@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
+import { linkIn, waitForMail } from "../../local/mail/read-inbox.ts";
+import { verifyAddressThroughInbox } from "../support/verify-address.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () => {
@@ -28,6 +30,8 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     const { api } = harness;
     const { token, workspaceId: created } = await harness.signUp({ email: adminEmail, password, name: "Ada Admin" }, "Growth team");
     workspaceId = created;
+    // Only a verified Admin e-mails invitations and is named with their address.
+    await verifyAddressThroughInbox(api, harness.stack.urls.mail!, adminEmail);
     const teammateAccount = await api("POST", "/api/auth/register", { body: { email: teammateEmail, password, name: "Ben Builder" } });
     expect(teammateAccount.status, JSON.stringify(teammateAccount.body)).toBe(201);
     const seeded = await api("POST", `/api/workspaces/${workspaceId}/invite`, { token, body: { email: seededInviteEmail, role: "viewer" } });
@@ -113,7 +117,14 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     await signIn(page, teammateEmail);
     await page.waitForURL(new RegExp(`${invitationLink.replace(/[.]/g, "\\.")}$`));
 
-    // Signed in now: accept, and the workspace becomes the current one.
+    // Accepting needs a verified address: the teammate opens the verification e-mail's link, then the invitation again.
+    await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
+    const verification = linkIn(await waitForMail(harness.stack.urls.mail!, teammateEmail, { subject: /Confirm your e-mail address/ }), "/verify-email");
+    await page.goto(`${harness.site}${verification.pathname}${verification.search}`);
+    await page.getByRole("heading", { name: "E-mail address verified" }).waitFor();
+    await page.goto(invitationLink);
+
+    // Signed in and verified now: accept, and the workspace becomes the current one.
     await page.getByRole("heading", { name: "Join the workspace" }).waitFor();
     expect(await page.locator(".auth-card").textContent()).toContain(teammateEmail);
     await page.getByRole("button", { name: "Accept invitation" }).click();

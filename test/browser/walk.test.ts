@@ -8,6 +8,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, poll, screenshot, type WatchedPage } from "./support/browser.ts";
+import { linkIn, waitForMail } from "../../local/mail/read-inbox.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 const PASSWORD = "correct horse battery staple";
@@ -200,6 +201,12 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     await guest.getByLabel("E-mail").fill(viewerEmail);
     await guest.getByLabel("Password").fill(PASSWORD);
     await guest.getByRole("button", { name: "Sign in" }).click();
+    // Accepting needs a verified address: the Viewer opens the verification e-mail's link first.
+    await guest.getByRole("heading", { name: "Join the workspace" }).waitFor();
+    const verification = linkIn(await waitForMail(harness.stack.urls.mail!, viewerEmail, { subject: /Confirm your e-mail address/ }), "/verify-email");
+    await guest.goto(`${harness.site}${verification.pathname}${verification.search}`);
+    await guest.getByRole("heading", { name: "E-mail address verified" }).waitFor();
+    await guest.goto(link);
     await guest.getByRole("button", { name: "Accept invitation" }).click();
     await guest.waitForURL(/\/prompts$/);
     expect(await guest.getByLabel("Workspace").locator("option:checked").textContent()).toBe("Checkout team");

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.ts";
 import { apiClient } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
+import { verifyAddressThroughInbox } from "../support/verify-address.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 /** Runs per operation: 92 operations × 16 ≈ 1,500 requests, about a minute on two cores. */
@@ -120,6 +121,8 @@ async function createFixtures(): Promise<void> {
   // A second member, whose role the fuzzer may change and who may be removed.
   const memberEmail = `member-${crypto.randomUUID()}@example.com`;
   const member = await api("POST", "/api/auth/register", { body: { email: memberEmail, password: "correct horse battery", name: "Fuzz Member" } });
+  // Accepting an invitation needs a verified address.
+  await verifyAddressThroughInbox(api, stack.urls.mail!, memberEmail);
   const invitation = await api("POST", `/api/workspaces/${ws.workspaceId}/invite`, { token, body: { email: memberEmail, role: "member" } });
   expect((await api("POST", "/api/workspaces/invitations/accept", { token: member.body.access_token, body: { invite_token: invitation.body.invite_token } })).status).toBe(200);
   const memberId = (await api("GET", "/api/auth/me", { token: member.body.access_token })).body.id as string;

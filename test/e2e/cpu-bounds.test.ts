@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack.ts";
 import { apiClient } from "../support/http-client.ts";
 import { startTestStack } from "../support/test-stack.ts";
+import { verifyAddressThroughInbox } from "../support/verify-address.ts";
 
 let stack: LocalStack;
 let stopStack: () => Promise<void>;
@@ -31,6 +32,8 @@ beforeAll(async () => {
   const workspace = await api("POST", "/api/workspaces", { token: admin.token, body: { name: "Bounds" } });
   owner = { token: admin.token, workspaceId: workspace.body.id as string };
   const person = await register("viewer");
+  // Accepting an invitation needs a verified address.
+  await verifyAddressThroughInbox(api, stack.urls.mail!, person.email);
   const invitation = await api("POST", `/api/workspaces/${owner.workspaceId}/invite`, { ...owner, body: { email: person.email, role: "viewer" } });
   expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
   const accepted = await api("POST", "/api/workspaces/invitations/accept", { token: person.token, body: { invite_token: invitation.body.invite_token } });

@@ -30,8 +30,16 @@ export default defineProject({
             compatibilityFlags: ["nodejs_compat"],
             kvNamespaces: { PROMPTS_KV: "xr2-prompts" },
             queueConsumers: { "xr2-events": { maxBatchTimeout: 0.05, deadLetterQueue: "xr2-events-dlq" }, "xr2-events-dlq": { maxBatchTimeout: 0.05 } },
-            // Mail as in the API project's tests: to the shared local inbox.
-            bindings: { ...inject("services"), RESEND_BASE_URL: inject("mail").RESEND_BASE_URL, RESEND_API_KEY: inject("mail").RESEND_API_KEY, MAIL_FROM: inject("mail").MAIL_FROM, ...secrets },
+            // Mail as in the API project's tests: to the shared local inbox, its links on SITE_URL
+            // (mail without SITE_URL is a misconfiguration the API worker refuses).
+            bindings: {
+              ...inject("services"),
+              RESEND_BASE_URL: inject("mail").RESEND_BASE_URL,
+              RESEND_API_KEY: inject("mail").RESEND_API_KEY,
+              MAIL_FROM: inject("mail").MAIL_FROM,
+              SITE_URL: "https://site.test",
+              ...secrets,
+            },
           },
         ],
       },

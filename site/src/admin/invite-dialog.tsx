@@ -86,7 +86,7 @@ export function InviteDialog(props: { open: boolean; workspaceId: string; onClos
               when={invitation().email_sent}
               fallback={
                 <p class="notice" data-kind="bad" role="alert">
-                  The invitation e-mail could not be sent. Send this link to <strong>{invitation().email}</strong> yourself.
+                  {invitation().email_not_sent_reason ?? "The invitation e-mail could not be sent."} Send this link to <strong>{invitation().email}</strong> yourself.
                 </p>
               }
             >

@@ -15,7 +15,8 @@ export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
 /** What the invite page shows before anyone signs in. */
 export interface InvitationPreview {
   workspace: { id: string; name: string };
-  invited_by: { name: string; email: string } | null;
+  /** The inviter's address only when verified (null otherwise). */
+  invited_by: { name: string; email: string | null } | null;
   email: string;
   role: Role;
   expires_at: string;

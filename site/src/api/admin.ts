@@ -26,6 +26,8 @@ export interface CreatedInvitation {
   expires_at: string;
   /** Whether the invitation e-mail was handed to the mail provider; when false, the Admin shares the link. */
   email_sent: boolean;
+  /** Why no e-mail was sent (the Admin's own address is not verified yet, or the provider failed); null when it was. */
+  email_not_sent_reason: string | null;
 }
 
 export interface JoinedWorkspace {

@@ -91,7 +91,7 @@ export default function MembersPage() {
     try {
       const resent = await resendInvitation(id, invitation.id);
       if (resent.email_sent) notify(`The invitation was e-mailed again to ${invitation.email}`);
-      else notify(`The invitation e-mail to ${invitation.email} could not be sent; invite the address again to get a link to share`, "error");
+      else notify(`The invitation to ${invitation.email} was not e-mailed: ${resent.email_not_sent_reason ?? "the e-mail could not be sent"}`, "error");
       void refetchInvitations();
     } catch (caught) {
       notify(describeRefusal(caught), "error");

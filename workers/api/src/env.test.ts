@@ -77,3 +77,18 @@ describe("malformed secrets", () => {
     expect(logged[0]).not.toContain(value);
   });
 });
+
+describe("mail settings", () => {
+  it("e-mail configured without SITE_URL is 500 MISCONFIGURED naming SITE_URL: no e-mail link could be built", async () => {
+    const googleOff = { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined, GOOGLE_REDIRECT_URI: undefined };
+    const answer = await liveWith({ ENVIRONMENT: "development", ...DEVELOPMENT_SECRETS, ...googleOff, RESEND_API_KEY: "re_some_key", MAIL_FROM: "xR2 <no-reply@example.com>", SITE_URL: undefined });
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toMatchObject({ code: "MISCONFIGURED", message: expect.stringContaining("SITE_URL: is needed when e-mail is configured") });
+    expect(answer.body.error!.message).not.toContain("re_some_key");
+    expect(answer.errors.filter((line) => line.includes("worker configuration is invalid"))).toHaveLength(1);
+  });
+
+  it("neither e-mail nor SITE_URL is fine (no e-mail is sent)", async () => {
+    expect((await liveWith({ ENVIRONMENT: "development", ...DEVELOPMENT_SECRETS, RESEND_API_KEY: undefined, MAIL_FROM: undefined, SITE_URL: undefined, GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined, GOOGLE_REDIRECT_URI: undefined })).status).toBe(200);
+  });
+});

@@ -80,10 +80,17 @@ export const apiEnvSchema = z.object({
  * Half a mail configuration is a deployment mistake, refused like a weak secret rather than found
  * at the first sign-up. The messages name the variables, never their values.
  */
-function checkMailSettings(env: { RESEND_API_KEY?: string | undefined; MAIL_FROM?: string | undefined; RESEND_BASE_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+function checkMailSettings(
+  env: { RESEND_API_KEY?: string | undefined; MAIL_FROM?: string | undefined; RESEND_BASE_URL?: string | undefined; SITE_URL?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if ((env.RESEND_API_KEY === undefined) !== (env.MAIL_FROM === undefined)) {
     const missing = env.RESEND_API_KEY === undefined ? "RESEND_API_KEY" : "MAIL_FROM";
     ctx.addIssue({ code: "custom", path: [missing], message: "is needed too: set both RESEND_API_KEY and MAIL_FROM to send e-mail, or neither" });
+  }
+  // Every e-mail we send carries a link to the site; without its origin none can be built.
+  if (env.RESEND_API_KEY !== undefined && env.MAIL_FROM !== undefined && env.SITE_URL === undefined) {
+    ctx.addIssue({ code: "custom", path: ["SITE_URL"], message: "is needed when e-mail is configured (RESEND_API_KEY and MAIL_FROM): the e-mails' links are built on it" });
   }
   // The API key travels in every request: plain http only to this machine (the local inbox).
   // (A value that is not a URL at all is the field's own issue, reported there.)

@@ -13,7 +13,7 @@
  */
 import * as z from "zod";
 
-export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "ip_and_email" | "user" | "invitation";
+export type RateLimitSubject = "api_key" | "workspace" | "email" | "ip" | "ip_and_email" | "user" | "invitation" | "workspace_and_email";
 
 export interface RateLimitPolicy {
   subject: RateLimitSubject;
@@ -47,10 +47,18 @@ export const RATE_LIMIT_POLICIES = {
   // Every sign-up attempt, counted before the password estimator runs (it costs tens of ms).
   signUpAttemptsPerIp: { subject: "ip", requests: 30, windowSeconds: 3_600, keyPrefix: "rl:sign-up-attempts:ip" },
   // E-mails sent on request: enough to retry a lost message, too few to flood an inbox.
-  forgotPasswordPerEmail: { subject: "email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
+  // Forgot-password: the IP limits refuse (429); the per-address cap is looser and, once reached,
+  // the request is answered the same 202 without an e-mail, so nobody can block another's reset.
   forgotPasswordPerIp: { subject: "ip", requests: 20, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip" },
+  forgotPasswordPerIpAndEmail: { subject: "ip_and_email", requests: 5, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:ip-email" },
+  forgotPasswordPerEmail: { subject: "email", requests: 10, windowSeconds: 3_600, keyPrefix: "rl:forgot-password:email" },
   resendVerificationPerUser: { subject: "user", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-verification:user" },
   resendInvitationPerInvitation: { subject: "invitation", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:resend-invitation:invitation" },
+  // Invitation e-mails (invites and resends together): per inviting user, per workspace, and per
+  // invited address in a workspace (so re-inviting cannot get around the per-invitation limit).
+  invitationEmailsPerUser: { subject: "user", requests: 30, windowSeconds: 3_600, keyPrefix: "rl:invitation-email:user" },
+  invitationEmailsPerWorkspace: { subject: "workspace", requests: 30, windowSeconds: 3_600, keyPrefix: "rl:invitation-email:workspace" },
+  invitationEmailsPerWorkspaceAndEmail: { subject: "workspace_and_email", requests: 3, windowSeconds: 3_600, keyPrefix: "rl:invitation-email:workspace-email" },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 /**

@@ -108,7 +108,8 @@ export default function InvitationPage() {
       <Show when={details.invited_by} fallback="You were invited">
         {(inviter) => (
           <>
-            <strong>{inviter().name}</strong> ({inviter().email}) invited
+            <strong>{inviter().name}</strong>
+            <Show when={inviter().email}>{(email) => <> ({email()})</>}</Show> invited
           </>
         )}
       </Show>{" "}

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
 import { createApiApp } from "../app.ts";
+import { linkIn, waitForMail } from "./inbox.ts";
 
 export interface CallOptions {
   body?: unknown;
@@ -57,19 +58,34 @@ export async function registerUser(email = uniqueEmail(), name = "Pat PM"): Prom
   return response.body as TestSession;
 }
 
+/** Verifies the session's address as its owner would: the link of the verification e-mail in the inbox, used through the real route. */
+export async function verifyAddress(session: TestSession): Promise<void> {
+  const message = await waitForMail(session.user.email, { subject: /Confirm your e-mail address/ });
+  const token = linkIn(message, "/verify-email").searchParams.get("token");
+  const verified = await call("POST", "/api/auth/verify-email", { body: { token } });
+  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+}
+
+/** A registered user whose address is verified (who may send invitation e-mail and accept invitations). */
+export async function registerVerifiedUser(email = uniqueEmail(), name = "Pat PM"): Promise<TestSession> {
+  const session = await registerUser(email, name);
+  await verifyAddress(session);
+  return session;
+}
+
 export async function createWorkspace(owner: TestSession, name = "Growth team") {
   const created = await call("POST", "/api/workspaces", { token: owner.access_token, body: { name } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body as { id: string; name: string; role: string };
 }
 
-/** A workspace with an Admin owner plus a member with each of `roles`, joined through invitations. */
+/** A workspace with an Admin owner plus a member with each of `roles`, joined through invitations; everyone's address is verified. */
 export async function createTeam(roles: Array<"admin" | "member" | "viewer">) {
-  const owner = await registerUser();
+  const owner = await registerVerifiedUser();
   const workspace = await createWorkspace(owner);
   const members: TestSession[] = [];
   for (const role of roles) {
-    const person = await registerUser();
+    const person = await registerVerifiedUser();
     const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role } });
     expect(invite.status, JSON.stringify(invite.body)).toBe(201);
     const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } });

@@ -11,12 +11,14 @@ const route = createRoute({
   summary: "E-mail a password-reset link to the address, if it has an account",
   description:
     "Answers 202 `{accepted: true}` whether or not the address has an account, and sends the e-mail after answering, so neither the answer nor its timing " +
-    "tells. The link (`${SITE_URL}/reset-password?token=…`) works once, for 1 hour. Limited per address and per IP (policies forgotPasswordPerEmail, forgotPasswordPerIp).",
+    "tells. The link (`${SITE_URL}/reset-password?token=…`) works once, for 1 hour; the three newest unused links of an account work. " +
+    "Limited per IP and per IP and address (policies forgotPasswordPerIp, forgotPasswordPerIpAndEmail: 429 past them); past the per-address cap " +
+    "(forgotPasswordPerEmail) the answer is the same 202 and no e-mail is sent.",
   request: { body: jsonBody(z.strictObject({ email: emailSchema })) },
   responses: {
     202: jsonResponse("Accepted; an e-mail is on its way if the address has an account", z.object({ accepted: z.literal(true) })),
     ...errorResponses(),
-    ...explainedErrorResponse("RATE_LIMITED", "too many requests for this address (policy forgotPasswordPerEmail, 3 an hour) or from this IP (forgotPasswordPerIp, 20 an hour), whether or not the address has an account"),
+    ...explainedErrorResponse("RATE_LIMITED", "too many requests from this IP (policy forgotPasswordPerIp, 20 an hour) or from this IP for this address (forgotPasswordPerIpAndEmail, 5 an hour), whether or not the address has an account"),
   },
 });
 
@@ -24,7 +26,7 @@ export const forgotPasswordRoute = new OpenAPIHono<ApiHono>().openapi(route, asy
   const ctx = c.get("ctx");
   const { email } = c.req.valid("json");
   // Cloudflare sets cf-connecting-ip to the client's address; locally there is none.
-  await limitPasswordResetRequests(ctx, { email, ip: c.req.header("cf-connecting-ip") });
-  c.executionCtx.waitUntil(sendPasswordReset(ctx, email));
+  const { send } = await limitPasswordResetRequests(ctx, { email, ip: c.req.header("cf-connecting-ip") });
+  if (send) c.executionCtx.waitUntil(sendPasswordReset(ctx, email));
   return c.json({ accepted: true as const }, 202);
 });

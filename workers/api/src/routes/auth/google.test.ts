@@ -14,7 +14,7 @@ import { s256Challenge } from "../../services/auth/google-hand-off.ts";
 import { sealSignInState } from "../../services/auth/google-sign-in-state.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail } from "../../testing/http.ts";
-import { linkIn, waitForMail } from "../../testing/inbox.ts";
+import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
 import { productionSecrets } from "../../testing/production-secrets.ts";
 
 const bindings = env as unknown as Record<string, string>;
@@ -189,6 +189,11 @@ describe("Google sign-in through the fake provider", () => {
     expect((await call("GET", "/api/auth/me", { token: owner.access_token })).status).toBe(200);
     expect((await signIn(victim)).user.id).toBe(owner.user.id);
     expect(await db().select().from(auditLog).where(and(eq(auditLog.targetId, owner.user.id), eq(auditLog.action, "user.taken_over_by_address_owner")))).toHaveLength(1);
+    // The address is told once, with what to do if it was not them.
+    const notices = (await listMail(victim.email)).filter((message) => /Your xR2 password sign-in was removed/.test(message.subject));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain("signed in to xR2 with Google");
+    expect(notices[0]!.text).toContain("If it was not");
   });
 
   it("takes over an unverified account linked before addresses were verified, on its next sign-in", async () => {
@@ -362,7 +367,9 @@ describe("the hand-off code", () => {
 });
 
 describe("Google sign-in configuration", () => {
-  const off = { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined, GOOGLE_REDIRECT_URI: undefined, SITE_URL: undefined };
+  // Without SITE_URL e-mail cannot be configured either (its links are built on it): both off.
+  const mailOff = { RESEND_API_KEY: undefined, MAIL_FROM: undefined };
+  const off = { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined, GOOGLE_REDIRECT_URI: undefined, SITE_URL: undefined, ...mailOff };
 
   it("answers 404 on every Google route when it is not configured", async () => {
     const challenge = await s256Challenge(randomVerifier());
@@ -393,11 +400,11 @@ describe("Google sign-in configuration", () => {
     };
     expect(await read()).toEqual({ password: true, google: true });
     expect(await read(off)).toEqual({ password: true, google: false });
-    expect(await read({ SITE_URL: undefined })).toEqual({ password: true, google: false });
+    expect(await read({ SITE_URL: undefined, ...mailOff })).toEqual({ password: true, google: false });
   });
 
   it.each([
-    ["half-configured", { GOOGLE_CLIENT_SECRET: undefined, SITE_URL: undefined }, "set GOOGLE_CLIENT_SECRET, SITE_URL"],
+    ["half-configured", { GOOGLE_CLIENT_SECRET: undefined, SITE_URL: undefined, ...mailOff }, "set GOOGLE_CLIENT_SECRET, SITE_URL"],
     ["pointed at another provider in production", productionSecrets(), "must not be set in production"],
     ["given only some endpoint overrides", { GOOGLE_ISSUER: undefined }, "Set all of"],
     ["given a plain-http callback off this machine", { GOOGLE_REDIRECT_URI: "http://api.example/api/auth/google/callback" }, "must be https"],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditLog, globalLimits, workspaceInvitations, workspaceLimits } from "@xr2/db/schema";
+import { auditLog, globalLimits, users, workspaceInvitations, workspaceLimits } from "@xr2/db/schema";
 import { testContext } from "../../testing/fixtures.ts";
-import { call, createTeam as team, registerUser, uniqueEmail } from "../../testing/http.ts";
+import { call, createTeam as team, createWorkspace, registerUser, registerVerifiedUser, uniqueEmail, verifyAddress } from "../../testing/http.ts";
 import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
 
 const INVITATION_SUBJECT = /invited you to .* on xR2/;
@@ -56,9 +56,9 @@ describe("pending invitations", () => {
   it("refuses to withdraw an accepted invitation, and another workspace's invitations are not found", async () => {
     const { workspace, owner } = await team([]);
     const other = await team([]);
-    const person = await registerUser();
+    const person = await registerVerifiedUser();
     const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role: "member" } });
-    await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } });
+    expect((await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } })).status).toBe(200);
     expect((await call("DELETE", `/api/workspaces/${workspace.id}/invitations/${invite.body!.id}`, { token: owner.access_token })).status).toBe(409);
     expect((await call("DELETE", `/api/workspaces/${other.workspace.id}/invitations/${invite.body!.id}`, { token: other.owner.access_token })).status).toBe(404);
     expect((await call("GET", `/api/workspaces/${workspace.id}/invitations`, { token: other.owner.access_token })).status).toBe(404);
@@ -90,7 +90,7 @@ describe("invitations by e-mail", () => {
       status: "pending",
     });
 
-    const invitee = await registerUser(email);
+    const invitee = await registerVerifiedUser(email);
     const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: mailed.token } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(accepted.body).toEqual({ workspace_id: workspace.id, name: workspace.name, role: "viewer" });
@@ -143,7 +143,7 @@ describe("invitations by e-mail", () => {
     expect(await listMail(email)).toHaveLength(mailsBefore);
 
     const latest = await invitationToken(email);
-    const invitee = await registerUser(email);
+    const invitee = await registerVerifiedUser(email);
     expect((await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: first.token } })).status).toBe(404);
     expect((await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: latest.token } })).status).toBe(200);
     expect((await call("POST", resendPath, { token: owner.access_token })).status).toBe(409);
@@ -156,8 +156,114 @@ describe("invitations by e-mail", () => {
     const email = uniqueEmail();
     const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "member" }, env: { RESEND_API_KEY: "re_not_the_inbox_key" } });
     expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-    expect(invite.body).toMatchObject({ email_sent: false, invite_url: expect.stringContaining(invite.body!.invite_token) });
+    expect(invite.body).toMatchObject({ email_sent: false, email_not_sent_reason: expect.stringContaining("could not be sent"), invite_url: expect.stringContaining(invite.body!.invite_token) });
     expect(await listMail(email)).toEqual([]);
+  });
+});
+
+describe("who may send invitation e-mail, and how many", () => {
+  const invite = (workspaceId: string, token: string, email: string, env?: Record<string, unknown>) =>
+    call("POST", `/api/workspaces/${workspaceId}/invite`, { token, body: { email, role: "member" }, ...(env ? { env } : {}) });
+  const pendingFor = async (workspaceId: string, token: string, email: string) =>
+    (await call("GET", `/api/workspaces/${workspaceId}/invitations`, { token })).body!.invitations.filter((invitation: { email: string }) => invitation.email === email);
+
+  it("re-inviting one address counts with its resends: past the limit, 429 and nothing is created or sent", async () => {
+    const { workspace, owner } = await team([]);
+    const other = await team([]);
+    const email = uniqueEmail();
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspaceAndEmail: { requests: 2 } }) };
+    expect((await invite(workspace.id, owner.access_token, email, lowLimit)).status).toBe(201);
+    const second = await invite(workspace.id, owner.access_token, email, lowLimit);
+    expect(second.status).toBe(201);
+    await invitationToken(email);
+
+    const third = await invite(workspace.id, owner.access_token, email, lowLimit);
+    expect(third.status).toBe(429);
+    expect(third.body!.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/^Too many invitation e-mails to this address from this workspace in the last hour; the invitation was not created\. Retry in \d+ s$/) });
+    expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+    const resent = await call("POST", `/api/workspaces/${workspace.id}/invitations/${second.body!.id}/resend`, { token: owner.access_token, env: lowLimit });
+    expect(resent.status).toBe(429);
+    expect(await listMail(email)).toHaveLength(2);
+    // The second invitation is still the pending one, its link unchanged.
+    expect((await pendingFor(workspace.id, owner.access_token, email)).map((invitation: { id: string }) => invitation.id)).toEqual([second.body!.id]);
+    expect((await call("GET", `/api/invitations/${second.body!.invite_token}`)).body).toMatchObject({ status: "pending" });
+    // Another workspace inviting the same address has its own count.
+    expect((await invite(other.workspace.id, other.owner.access_token, email, lowLimit)).status).toBe(201);
+  });
+
+  it("is limited per inviting user and per workspace", async () => {
+    const { workspace, owner, members } = await team(["admin"]);
+    // The owner's invitation of the team's Admin counted already.
+    const perUser = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerUser: { requests: 2 } }) };
+    expect((await invite(workspace.id, owner.access_token, uniqueEmail(), perUser)).status).toBe(201);
+    const refused = uniqueEmail();
+    const overUser = await invite(workspace.id, owner.access_token, refused, perUser);
+    expect(overUser.status).toBe(429);
+    expect(overUser.body!.error.message).toMatch(/^Too many invitation e-mails sent by you in the last hour/);
+    expect(await pendingFor(workspace.id, owner.access_token, refused)).toEqual([]);
+    expect(await listMail(refused)).toEqual([]);
+
+    // The team's own invitation and the owner's first one counted for the workspace already.
+    const perWorkspace = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspace: { requests: 2 } }) };
+    const overWorkspace = await invite(workspace.id, members[0]!.access_token, uniqueEmail(), perWorkspace);
+    expect(overWorkspace.status).toBe(429);
+    expect(overWorkspace.body!.error.message).toMatch(/^Too many invitation e-mails sent from this workspace in the last hour/);
+  });
+
+  it("an unverified Admin's invitation is created without e-mail, saying why; the preview names them without their address", async () => {
+    const owner = await registerUser(uniqueEmail(), "Una Verified");
+    const workspace = await createWorkspace(owner);
+    const email = uniqueEmail();
+    const invited = await invite(workspace.id, owner.access_token, email);
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    expect(invited.body).toMatchObject({
+      email_sent: false,
+      email_not_sent_reason: "Verify your e-mail address to send invitations by e-mail; until then, share the invitation link yourself",
+      invite_url: `https://site.test/invitations/${invited.body!.invite_token}`,
+    });
+    const preview = await call("GET", `/api/invitations/${invited.body!.invite_token}`);
+    expect(preview.body!.invited_by).toEqual({ name: "Una Verified", email: null });
+    // Resending does not send either.
+    const resent = await call("POST", `/api/workspaces/${workspace.id}/invitations/${invited.body!.id}/resend`, { token: owner.access_token });
+    expect(resent.body).toMatchObject({ email_sent: false, email_not_sent_reason: expect.stringContaining("Verify your e-mail address") });
+    expect(await listMail(email)).toEqual([]);
+
+    await verifyAddress(owner);
+    const again = await call("POST", `/api/workspaces/${workspace.id}/invitations/${invited.body!.id}/resend`, { token: owner.access_token });
+    expect(again.body).toMatchObject({ email_sent: true, email_not_sent_reason: null });
+    const mailed = await invitationToken(email);
+    expect(mailed.text).toContain(owner.user.email);
+    expect((await call("GET", `/api/invitations/${mailed.token}`)).body!.invited_by).toEqual({ name: "Una Verified", email: owner.user.email });
+  });
+
+  it("the preview stops showing an inviter's address that is no longer verified", async () => {
+    const { workspace, owner } = await team([]);
+    const ctx = testContext();
+    const email = uniqueEmail();
+    const invited = await invite(workspace.id, owner.access_token, email);
+    const mailed = await invitationToken(email);
+    expect(mailed.text).toContain(owner.user.email);
+    await ctx.db().update(users).set({ emailVerifiedAt: null }).where(eq(users.id, owner.user.id));
+    await ctx.dispose();
+    expect((await call("GET", `/api/invitations/${invited.body!.invite_token}`)).body!.invited_by).toEqual({ name: owner.user.name, email: null });
+  });
+});
+
+describe("accepting needs a verified address", () => {
+  it("an unverified invitee is refused with 403 saying to verify first; once verified, the same link joins", async () => {
+    const { workspace, owner } = await team([]);
+    const invitee = await registerUser();
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: invitee.user.email, role: "member" } });
+    const refused = await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: invite.body!.invite_token } });
+    expect(refused.status).toBe(403);
+    expect(refused.body!.error).toMatchObject({
+      code: "FORBIDDEN",
+      message: `Verify your e-mail address first: open the link we sent to ${invitee.user.email} (or resend it), then accept the invitation`,
+    });
+    expect((await call("GET", `/api/invitations/${invite.body!.invite_token}`)).body).toMatchObject({ status: "pending" });
+    await verifyAddress(invitee);
+    const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: invitee.access_token, body: { invite_token: invite.body!.invite_token } });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   });
 });
 

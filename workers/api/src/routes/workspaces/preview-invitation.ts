@@ -7,7 +7,9 @@ import { roleSchema } from "./schemas.ts";
 const invitationPreviewSchema = z
   .object({
     workspace: z.object({ id: z.string(), name: z.string() }),
-    invited_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    invited_by: z
+      .object({ name: z.string(), email: z.string().nullable().openapi({ description: "The inviter's address, only when verified (null otherwise)" }) })
+      .nullable(),
     email: z.string().openapi({ description: "The invited address: only an account with it can accept" }),
     role: roleSchema,
     expires_at: z.string(),

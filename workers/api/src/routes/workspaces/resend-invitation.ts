@@ -12,14 +12,14 @@ const route = createRoute({
   path: "/api/workspaces/{workspaceId}/invitations/{invitationId}/resend",
   tags: ["workspaces"],
   summary: "Send a pending invitation's e-mail again with a new link (Admin); the earlier links stop working",
-  description: "The token is rotated and the expiry starts again. Limited per invitation (policy resendInvitationPerInvitation: 3 an hour by default); past it, 429 with Retry-After.",
+  description: "The token is rotated and the expiry starts again. Limited per invitation (policy resendInvitationPerInvitation: 3 an hour by default) and as every invitation e-mail (see inviting); past a limit, 429 with Retry-After and the link is not rotated.",
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("members.manage")] as const,
   request: { params: workspaceIdParam.extend({ invitationId: z.string().max(64).openapi({ param: { name: "invitationId", in: "path" } }) }) },
   responses: {
     200: jsonResponse("The invitation with its new link", issuedInvitationSchema),
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT"),
-    ...explainedErrorResponse("RATE_LIMITED", "this invitation was resent too often (policy resendInvitationPerInvitation, 3 an hour)"),
+    ...explainedErrorResponse("RATE_LIMITED", "this invitation was resent too often (policy resendInvitationPerInvitation, 3 an hour), or too many invitation e-mails from this user, workspace, or to this address"),
   },
 });
 

@@ -23,5 +23,9 @@ export const issuedInvitationSchema = z
     invite_url: z.string().nullable().openapi({ description: "`${SITE_URL}/invitations/{invite_token}`, the link the e-mail carries; null when SITE_URL is not set" }),
     expires_at: z.string(),
     email_sent: z.boolean().openapi({ description: "Whether the invitation e-mail was handed to the mail provider; when false, share the link yourself" }),
+    email_not_sent_reason: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why no e-mail was sent (null when it was): the inviting account's address is not verified yet, or the mail provider failed" }),
   })
   .openapi("IssuedInvitation");

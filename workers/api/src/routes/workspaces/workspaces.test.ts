@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog } from "@xr2/db/schema";
 import { testContext } from "../../testing/fixtures.ts";
-import { call, createTeam as team, createWorkspace as workspaceOf, registerUser, type TestSession } from "../../testing/http.ts";
+import { call, createTeam as team, createWorkspace as workspaceOf, registerUser, registerVerifiedUser, type TestSession } from "../../testing/http.ts";
 
 describe("workspaces", () => {
   it("creates a workspace whose creator is owner and Admin, lists and renames it, and audits both", async () => {
@@ -58,8 +58,8 @@ describe("invitations", () => {
   it("add the invited person with the invited role; the token works once and only for the invited address", async () => {
     const owner = await registerUser();
     const workspace = await workspaceOf(owner);
-    const invited = await registerUser();
-    const stranger = await registerUser();
+    const invited = await registerVerifiedUser();
+    const stranger = await registerVerifiedUser();
     const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: invited.user.email.toUpperCase(), role: "viewer" } });
     expect(invite.body).toMatchObject({ role: "viewer", invite_token: expect.stringMatching(/^inv_/) });
 
@@ -84,7 +84,7 @@ describe("invitations", () => {
     const first = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "member" } });
     const second = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "admin" } });
     expect(second.status).toBe(201);
-    const late = await registerUser(email);
+    const late = await registerVerifiedUser(email);
     expect((await call("POST", "/api/workspaces/invitations/accept", { token: late.access_token, body: { invite_token: first.body!.invite_token } })).status).toBe(404);
     expect((await call("POST", "/api/workspaces/invitations/accept", { token: late.access_token, body: { invite_token: second.body!.invite_token } })).body).toMatchObject({ role: "admin" });
 

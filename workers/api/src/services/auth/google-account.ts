@@ -12,7 +12,8 @@
  *   every session and unused e-mailed token ends, and the address is marked verified.
  * The same holds for an identity linked before addresses were verified (the account still
  * unverified with a password): its next Google sign-in with that address takes it over.
- * Linking and taking over are recorded in the audit log.
+ * Linking and taking over are recorded in the audit log, and a takeover that removed a password
+ * is told to the address after the commit (send-password-change-notice.ts).
  */
 import { and, eq, sql } from "drizzle-orm";
 import { oauthAccounts, users, type User } from "@xr2/db/schema";
@@ -21,11 +22,17 @@ import type { ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { discardAccountTokens } from "./account-tokens.ts";
 import type { GoogleIdentity } from "./google-id-token.ts";
+import { sendPasswordChangeNotice } from "./send-password-change-notice.ts";
 import { revokeAllSessions } from "./tokens.ts";
 
 export async function findOrCreateGoogleUser(ctx: ServiceContext, identity: GoogleIdentity): Promise<User> {
   // Two first sign-ins racing for one identity or address meet a unique index: one gets 409.
+  let passwordRemoved = false;
   const user = await ctx.db().transaction(async (tx) => {
+    const claim = async (account: User, accountId: string) => {
+      passwordRemoved = account.passwordHash !== null;
+      return claimAddress(tx, ctx, account, accountId, identity);
+    };
     const [linked] = await tx
       .select({ user: users, linkedEmail: oauthAccounts.email, accountId: oauthAccounts.id })
       .from(oauthAccounts)
@@ -34,7 +41,7 @@ export async function findOrCreateGoogleUser(ctx: ServiceContext, identity: Goog
       .limit(1);
     if (linked) {
       if (linked.linkedEmail !== identity.email) await tx.update(oauthAccounts).set({ email: identity.email }).where(eq(oauthAccounts.id, linked.accountId));
-      if (linked.user.emailVerifiedAt === null && linked.user.email.toLowerCase() === identity.email) return claimAddress(tx, ctx, linked.user, linked.accountId, identity);
+      if (linked.user.emailVerifiedAt === null && linked.user.email.toLowerCase() === identity.email) return claim(linked.user, linked.accountId);
       return linked.user;
     }
 
@@ -46,7 +53,7 @@ export async function findOrCreateGoogleUser(ctx: ServiceContext, identity: Goog
     }
     const accountId = newId("oauthAccount");
     await tx.insert(oauthAccounts).values({ id: accountId, userId: existing.id, provider: "google", providerAccountId: identity.sub, email: identity.email });
-    if (existing.emailVerifiedAt === null) return claimAddress(tx, ctx, existing, accountId, identity);
+    if (existing.emailVerifiedAt === null) return claim(existing, accountId);
     await recordAudit(tx, ctx, {
       workspaceId: null,
       actorUserId: existing.id,
@@ -57,6 +64,7 @@ export async function findOrCreateGoogleUser(ctx: ServiceContext, identity: Goog
     });
     return existing;
   });
+  if (passwordRemoved) await sendPasswordChangeNotice(ctx, { userId: user.id, email: user.email, change: "removed_by_google_sign_in" });
   if (user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
   return user;
 }

@@ -1,25 +1,35 @@
 /**
  * "Forgot password" (OWASP Forgot Password Cheat Sheet): the caller learns nothing about whether
- * the address has an account. The limits (per hashed address, and per IP — an IPv6 client by
- * its /64, client-source.ts) are checked up front, the same for every address; everything that
- * depends on the account — the lookup, the token, the e-mail — runs after the answer (the route
- * hands sendPasswordReset to waitUntil), so neither the body nor the time taken tells.
+ * the address has an account. The limits are checked up front, the same for every address:
+ * per IP (an IPv6 client by its /64, client-source.ts) and per IP and address, refused with 429;
+ * then per (hashed) address, looser, and never refused — past it the answer is the same 202 and
+ * no e-mail goes out, so nobody can stop an address's owner from resetting by asking for them.
+ * Everything that depends on the account — the lookup, the token, the e-mail — runs after the
+ * answer (the route hands sendPasswordReset to waitUntil), so neither the body nor the time
+ * taken tells.
  */
 import { sql } from "drizzle-orm";
 import { users } from "@xr2/db/schema";
 import { describeError, log, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
+import { assertRateLimit, checkRateLimit } from "../rate-limit/assert-rate-limit.ts";
 import { clientSource } from "../rate-limit/client-source.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export async function limitPasswordResetRequests(ctx: ServiceContext, input: { email: string; ip: string | undefined }): Promise<void> {
-  const refusal = (retryAfter: number) => `Too many password reset requests; retry in ${retryAfter} s`;
+/** 429 past the IP-based limits; otherwise whether the reset e-mail may go out (false past the per-address cap). */
+export async function limitPasswordResetRequests(ctx: ServiceContext, input: { email: string; ip: string | undefined }): Promise<{ send: boolean }> {
+  const refusal = (retryAfter: number) => `Too many password reset requests from your network; retry in ${retryAfter} s`;
   // The address is hashed: Redis keys must not hold who asked.
-  await assertRateLimit(ctx, { policy: "forgotPasswordPerEmail", identifier: sha256Hex(normalizeEmail(input.email)), refusal });
-  if (input.ip) await assertRateLimit(ctx, { policy: "forgotPasswordPerIp", identifier: clientSource(input.ip), refusal });
+  const address = sha256Hex(normalizeEmail(input.email));
+  if (input.ip) {
+    const source = clientSource(input.ip);
+    await assertRateLimit(ctx, { policy: "forgotPasswordPerIp", identifier: source, refusal });
+    await assertRateLimit(ctx, { policy: "forgotPasswordPerIpAndEmail", identifier: `${source}:${address}`, refusal });
+  }
+  const verdict = await checkRateLimit(ctx, { policy: "forgotPasswordPerEmail", identifier: address });
+  return { send: verdict.allowed };
 }
 
 /**
@@ -31,7 +41,7 @@ export async function sendPasswordReset(ctx: ServiceContext, email: string): Pro
     const address = normalizeEmail(email);
     const [user] = await ctx
       .http()
-      .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
+      .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
       .from(users)
       .where(sql`lower(${users.email}) = ${address}`)
       .limit(1);

@@ -1,6 +1,6 @@
 /**
  * Another verification e-mail for the signed-in user (the first was lost, or its link expired);
- * the earlier links stop working. Limited per user (resendVerificationPerUser), since each call
+ * the earlier links stop working once it was sent (a provider failure leaves them working). Limited per user (resendVerificationPerUser), since each call
  * sends an e-mail.
  */
 import { eq } from "drizzle-orm";
@@ -11,7 +11,7 @@ import { assertRateLimit } from "../rate-limit/assert-rate-limit.ts";
 import { sendAccountEmail } from "./send-account-email.ts";
 
 export async function resendVerification({ ctx, input }: { ctx: ServiceContext; input: { userId: string } }): Promise<{ sent: true }> {
-  const [user] = await ctx.http().select({ id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, input.userId)).limit(1);
+  const [user] = await ctx.http().select({ id: users.id, email: users.email, emailVerifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, input.userId)).limit(1);
   if (!user) throw new ApiError("UNAUTHENTICATED", "This account no longer exists or is disabled");
   if (user.emailVerifiedAt !== null) throw new ApiError("CONFLICT", "This e-mail address is already verified");
   await assertRateLimit(ctx, { policy: "resendVerificationPerUser", identifier: user.id, refusal: (retryAfter) => `Too many verification e-mails asked for; retry in ${retryAfter} s` });

@@ -9,7 +9,10 @@
  * detection), so they stop at once instead of living out their 15 minutes. Rotation therefore
  * inserts the new token before it revokes the old one: a live family never has a moment with
  * no live token. Ending every session of a user (password reset, an account taken back by its
- * address's owner) is the same step for all the user's families: revokeAllSessions.
+ * address's owner) is the same step for all the user's families: revokeAllSessions. It locks the
+ * user's row (FOR UPDATE) and rotation holds it shared (FOR SHARE) while it writes a successor,
+ * so a rotation either commits before the revocation (which then revokes its successor too) or
+ * runs after it and sees the family ended.
  */
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
@@ -79,13 +82,12 @@ export async function verifyAccessToken(ctx: ServiceContext, token: string): Pro
 export async function issueSession(
   ctx: ServiceContext,
   user: { id: string; email: string; name: string },
-  opts: { familyId?: string; userAgent?: string | undefined } = {},
+  opts: { familyId?: string; userAgent?: string | undefined; tx?: Transaction } = {},
 ): Promise<Session & { refreshTokenId: string }> {
   const refreshToken = `rt_${randomToken()}`;
   const refreshTokenId = newId("refreshToken");
   const familyId = opts.familyId ?? newId("refreshToken");
-  await ctx
-    .db()
+  await (opts.tx ?? ctx.db())
     .insert(refreshTokens)
     .values({
       id: refreshTokenId,
@@ -117,38 +119,40 @@ export async function issueSession(
  */
 export async function rotateRefreshToken(ctx: ServiceContext, refreshToken: string, userAgent?: string): Promise<Session> {
   const tokenHash = sha256Hex(refreshToken);
-  const [row] = await ctx
-    .db()
-    .select({ token: refreshTokens, user: users })
-    .from(refreshTokens)
-    .innerJoin(users, eq(users.id, refreshTokens.userId))
-    .where(eq(refreshTokens.tokenHash, tokenHash))
-    .limit(1);
-  if (!row) throw new ApiError("UNAUTHENTICATED", "Unknown refresh token");
-  if (row.token.revokedAt !== null && !withinReuseGrace(row.token)) await refuseReuse(ctx, row.token.familyId);
-  if (row.token.expiresAt.getTime() <= Date.now()) throw new ApiError("UNAUTHENTICATED", "The refresh token has expired; sign in again");
-  if (row.user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
+  // Refusals that end the family are decided inside and carried out after the transaction, which
+  // would otherwise roll the revocation back with it.
+  const outcome = await ctx.db().transaction(async (tx): Promise<{ session: Session } | { reuseOf: string }> => {
+    const [found] = await tx.select({ userId: refreshTokens.userId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+    if (!found) throw new ApiError("UNAUTHENTICATED", "Unknown refresh token");
+    // Waits for a revokeAllSessions in progress (see the top); what follows reads after it.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, found.userId)).for("share");
+    const [row] = await tx.select({ token: refreshTokens, user: users }).from(refreshTokens).innerJoin(users, eq(users.id, refreshTokens.userId)).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+    if (!row) throw new ApiError("UNAUTHENTICATED", "Unknown refresh token");
+    if (row.token.revokedAt !== null && !withinReuseGrace(row.token)) return { reuseOf: row.token.familyId };
+    if (row.token.expiresAt.getTime() <= Date.now()) throw new ApiError("UNAUTHENTICATED", "The refresh token has expired; sign in again");
+    if (row.user.disabledAt !== null) throw new ApiError("UNAUTHENTICATED", "This account is disabled");
 
-  // The successor first, so that the family's access tokens keep working throughout (see the top).
-  const session = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent });
-  const { refreshTokenId, ...publicSession } = session;
-  if (row.token.revokedAt === null) {
-    // Then revoke, conditionally: of two concurrent refreshes with the same token, one wins.
-    const revoked = await ctx
-      .db()
-      .update(refreshTokens)
-      .set({ revokedAt: new Date(), replacedById: refreshTokenId })
-      .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
-      .returning({ id: refreshTokens.id });
-    if (revoked.length === 1) return publicSession;
-    // The other one rotated it a moment ago (the grace applies), or a logout revoked it (it does not).
-    const [now] = await ctx.db().select().from(refreshTokens).where(eq(refreshTokens.id, row.token.id)).limit(1);
-    if (!now || !withinReuseGrace(now)) await refuseReuse(ctx, row.token.familyId);
-  }
-  // A grace successor: it stands only while another token of the family is live. Checked after the
-  // insert, so a logout that ran meanwhile is seen (and one that runs later revokes this one too).
-  if (!(await familyLiveBesides(ctx, row.token.familyId, refreshTokenId))) await refuseReuse(ctx, row.token.familyId);
-  return publicSession;
+    // The successor first, so that the family's access tokens keep working throughout (see the top).
+    const { refreshTokenId, ...session } = await issueSession(ctx, row.user, { familyId: row.token.familyId, userAgent, tx });
+    if (row.token.revokedAt === null) {
+      // Then revoke, conditionally: of two concurrent refreshes with the same token, one wins.
+      const revoked = await tx
+        .update(refreshTokens)
+        .set({ revokedAt: new Date(), replacedById: refreshTokenId })
+        .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
+        .returning({ id: refreshTokens.id });
+      if (revoked.length === 1) return { session };
+      // The other one rotated it a moment ago (the grace applies), or a logout revoked it (it does not).
+      const [now] = await tx.select().from(refreshTokens).where(eq(refreshTokens.id, row.token.id)).limit(1);
+      if (!now || !withinReuseGrace(now)) return { reuseOf: row.token.familyId };
+    }
+    // A grace successor: it stands only while another token of the family is live. Checked after the
+    // insert, so a logout that ran meanwhile is seen (and one that runs later revokes this one too).
+    if (!(await familyLiveBesides(tx, row.token.familyId, refreshTokenId))) return { reuseOf: row.token.familyId };
+    return { session };
+  });
+  if ("reuseOf" in outcome) return refuseReuse(ctx, outcome.reuseOf);
+  return outcome.session;
 }
 
 /** Revoked by rotation (a successor named), not by logout or reuse detection, and less than the grace window ago. */
@@ -156,9 +160,8 @@ function withinReuseGrace(token: { revokedAt: Date | null; replacedById: string 
   return token.revokedAt !== null && token.replacedById !== null && Date.now() - token.revokedAt.getTime() < REFRESH_REUSE_GRACE_SECONDS * 1000;
 }
 
-async function familyLiveBesides(ctx: ServiceContext, familyId: string, exceptId: string): Promise<boolean> {
-  const live = await ctx
-    .db()
+async function familyLiveBesides(tx: Transaction, familyId: string, exceptId: string): Promise<boolean> {
+  const live = await tx
     .select({ id: refreshTokens.id })
     .from(refreshTokens)
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt), ne(refreshTokens.id, exceptId)))
@@ -180,10 +183,13 @@ export async function revokeFamily(ctx: ServiceContext, familyId: string): Promi
 /**
  * Ends every session of the user: all refresh tokens are revoked, so every access token issued
  * with them is refused by `authenticate` on its next call. A refresh racing with this cannot
- * keep a session alive: its successor is inserted before the old token is revoked, and a token
- * revoked here (no successor named) is outside the reuse grace, so the refresh ends its family.
+ * keep a session alive: the user's row is locked first, so a rotation holding it (FOR SHARE)
+ * has committed its successor, which is revoked here, and a later one waits for this
+ * transaction and then finds its token revoked without a successor (outside the reuse grace)
+ * or its family without a live token, and ends the family.
  */
 export async function revokeAllSessions(tx: Transaction, userId: string): Promise<number> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
   const revoked = await tx
     .update(refreshTokens)
     .set({ revokedAt: new Date() })

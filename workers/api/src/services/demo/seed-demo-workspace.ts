@@ -62,6 +62,8 @@ export async function seedDemoWorkspace({ ctx }: { ctx: ServiceContext }): Promi
   const db = ctx.db();
   const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${DEMO.email}`).limit(1);
   const workspaceId = existing ? await findDemoWorkspace(ctx, existing.id) : await createDemoWorkspace(ctx);
+  // A demo user seeded before addresses were verified is verified now, as a new one is.
+  if (existing) await db.update(users).set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` }).where(eq(users.id, existing.id));
 
   // The demo key lives in KV like any key: put it there (for a while) so the edge finds it.
   await resolveApiKey({ ctx, input: { keyHash: sha256Hex(DEMO.apiKey) } });
@@ -89,7 +91,8 @@ async function createDemoWorkspace(ctx: ServiceContext): Promise<string> {
   const passwordHash = await hashPassword(DEMO.password);
   const published: Array<{ promptId: string; versionId: string }> = [];
   await ctx.db().transaction(async (tx) => {
-    await tx.insert(users).values({ id: userId, email: DEMO.email, name: DEMO.name, passwordHash });
+    // Verified, so the demo Admin's invitations go out by e-mail (unverified accounts send none).
+    await tx.insert(users).values({ id: userId, email: DEMO.email, name: DEMO.name, passwordHash, emailVerifiedAt: new Date() });
     await tx.insert(workspaces).values({ id: workspaceId, name: DEMO.workspace, ownerId: userId });
     await tx.insert(workspaceMembers).values({ workspaceId, userId, role: "admin" });
     for (const demoPrompt of DEMO_PROMPTS) {

@@ -16,6 +16,19 @@ export async function assertRateLimit(
   ctx: ServiceContext,
   input: { policy: RateLimitPolicyName; identifier: string; refusal: (retryAfterSeconds: number) => string },
 ): Promise<void> {
+  const verdict = await checkRateLimit(ctx, input);
+  if (verdict.allowed) return;
+  throw new ApiError("RATE_LIMITED", input.refusal(verdict.retryAfterSeconds), { headers: { "retry-after": String(verdict.retryAfterSeconds) } });
+}
+
+/**
+ * Counts the call and says whether it is within the policy, without refusing: for limits whose
+ * caller answers the same either way (forgot-password's per-address cap sends nothing past it).
+ */
+export async function checkRateLimit(
+  ctx: ServiceContext,
+  input: { policy: RateLimitPolicyName; identifier: string },
+): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   const policy = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES)[input.policy];
   const site = policy.subject === "ip" ? widerClientSource(input.identifier) : undefined;
   const tiers = [{ identifier: input.identifier, requests: policy.requests }];
@@ -36,12 +49,11 @@ export async function assertRateLimit(
     );
   } catch (error) {
     log("warn", "rate limit unavailable; letting the call through", { policy: input.policy, error: describeError(error) });
-    return;
+    return { allowed: true };
   }
   // On a timeout the library answers success with reason "timeout".
   if (verdicts.some((verdict) => verdict.reason === "timeout")) log("warn", "rate limit timed out; letting the call through", { policy: input.policy });
   const refused = verdicts.filter((verdict) => !verdict.success);
-  if (refused.length === 0) return;
-  const retryAfter = Math.max(1, ...refused.map((verdict) => Math.ceil((verdict.reset - Date.now()) / 1000)));
-  throw new ApiError("RATE_LIMITED", input.refusal(retryAfter), { headers: { "retry-after": String(retryAfter) } });
+  if (refused.length === 0) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, ...refused.map((verdict) => Math.ceil((verdict.reset - Date.now()) / 1000))) };
 }

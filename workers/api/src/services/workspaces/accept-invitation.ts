@@ -1,11 +1,15 @@
-/** Joining a workspace from an invitation link. The link only works for the invited address. */
+/**
+ * Joining a workspace from an invitation link. The link only works for the invited address, and
+ * only once the account has proven it owns that address (verified): otherwise whoever registered
+ * the address first, without owning it, could join with a forwarded or leaked link.
+ */
 import { and, eq, isNull } from "drizzle-orm";
 import { workspaceInvitations, workspaceMembers, workspaces } from "@xr2/db/schema";
 import { ApiError, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 
-export async function acceptInvitation({ ctx, input }: { ctx: ServiceContext; input: { token: string; user: { id: string; email: string } } }) {
+export async function acceptInvitation({ ctx, input }: { ctx: ServiceContext; input: { token: string; user: { id: string; email: string; emailVerified: boolean } } }) {
   const tokenHash = sha256Hex(input.token);
   return ctx.db().transaction(async (tx) => {
     const [invitation] = await tx.select().from(workspaceInvitations).where(eq(workspaceInvitations.tokenHash, tokenHash)).for("update").limit(1);
@@ -14,6 +18,9 @@ export async function acceptInvitation({ ctx, input }: { ctx: ServiceContext; in
     if (invitation.expiresAt.getTime() <= Date.now()) throw new ApiError("CONFLICT", "This invitation has expired; ask for a new one");
     if (invitation.email.toLowerCase() !== input.user.email.toLowerCase()) {
       throw new ApiError("FORBIDDEN", "This invitation was sent to another e-mail address; sign in with that address to accept it");
+    }
+    if (!input.user.emailVerified) {
+      throw new ApiError("FORBIDDEN", `Verify your e-mail address first: open the link we sent to ${input.user.email} (or resend it), then accept the invitation`);
     }
     const joined = await tx
       .insert(workspaceMembers)

@@ -1,7 +1,8 @@
 /**
  * What the invitation page shows before anyone signs in: the workspace, who invited, the
  * invited address and role, and whether the link can still be used. Found by the link's token
- * only (its SHA-256), so it reveals nothing to whoever does not hold the link.
+ * only (its SHA-256), so it reveals nothing to whoever does not hold the link. The inviter's
+ * address is shown only when verified: an unverified one proves nobody's identity.
  */
 import { eq } from "drizzle-orm";
 import { users, workspaceInvitations, workspaces } from "@xr2/db/schema";
@@ -13,7 +14,7 @@ export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
 export async function previewInvitation({ ctx, input }: { ctx: ServiceContext; input: { token: string } }) {
   const [row] = await ctx
     .http()
-    .select({ invitation: workspaceInvitations, workspaceName: workspaces.name, inviterName: users.name, inviterEmail: users.email })
+    .select({ invitation: workspaceInvitations, workspaceName: workspaces.name, inviterName: users.name, inviterEmail: users.email, inviterVerifiedAt: users.emailVerifiedAt })
     .from(workspaceInvitations)
     .innerJoin(workspaces, eq(workspaces.id, workspaceInvitations.workspaceId))
     .leftJoin(users, eq(users.id, workspaceInvitations.invitedById))
@@ -25,7 +26,7 @@ export async function previewInvitation({ ctx, input }: { ctx: ServiceContext; i
     invitation.acceptedAt !== null ? "accepted" : invitation.revokedAt !== null ? "revoked" : invitation.expiresAt.getTime() <= Date.now() ? "expired" : "pending";
   return {
     workspace: { id: invitation.workspaceId, name: row.workspaceName },
-    invited_by: row.inviterName !== null && row.inviterEmail !== null ? { name: row.inviterName, email: row.inviterEmail } : null,
+    invited_by: row.inviterName !== null ? { name: row.inviterName, email: row.inviterVerifiedAt !== null ? row.inviterEmail : null } : null,
     email: invitation.email,
     role: invitation.role,
     expires_at: invitation.expiresAt.toISOString(),

@@ -1,8 +1,9 @@
 /**
  * The invitation e-mail: who invites, to which workspace, with which role, and the link
  * (`${SITE_URL}/invitations/{token}`). The same link is in the inviting Admin's answer, so a
- * mail that could not be sent is logged (without the token) and reported as `false`; the Admin
- * can copy the link or resend.
+ * mail that could not be sent is logged (without the token) and reported with its reason; the
+ * Admin can copy the link or resend. The inviter's address is named only when verified: an
+ * unverified one proves nobody's identity.
  */
 import { describeError, log } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
@@ -17,8 +18,16 @@ export interface InvitationEmail {
   role: Role;
   expiresAt: Date;
   workspaceName: string;
-  inviter: { name: string; email: string } | null;
+  inviter: { name: string; email: string; emailVerified: boolean } | null;
 }
+
+/** What the Admin's answer says about the e-mail: sent, or why not. */
+export interface InvitationEmailOutcome {
+  email_sent: boolean;
+  email_not_sent_reason: string | null;
+}
+
+const PROVIDER_FAILED_REASON = "The e-mail could not be sent; share the invitation link yourself or resend it later";
 
 const ROLE_NAMES: Record<Role, string> = { admin: "an Admin", member: "a Member", viewer: "a Viewer" };
 
@@ -32,10 +41,10 @@ export function invitationLink(ctx: ServiceContext, token: string): string | nul
   return ctx.env.SITE_URL === undefined ? null : siteLink(ctx.env, invitationPath(token));
 }
 
-export async function sendInvitationEmail(ctx: ServiceContext, invitation: InvitationEmail): Promise<boolean> {
+export async function sendInvitationEmail(ctx: ServiceContext, invitation: InvitationEmail): Promise<InvitationEmailOutcome> {
   const workspace = oneLine(invitation.workspaceName);
   const inviterName = invitation.inviter ? oneLine(invitation.inviter.name) : "An Admin";
-  const inviter = invitation.inviter ? `${inviterName} (${invitation.inviter.email})` : inviterName;
+  const inviter = invitation.inviter?.emailVerified ? `${inviterName} (${invitation.inviter.email})` : inviterName;
   try {
     await ctx.mailer().send(
       composeMail({
@@ -49,9 +58,9 @@ export async function sendInvitationEmail(ctx: ServiceContext, invitation: Invit
         footer: `The invitation expires on ${invitation.expiresAt.toISOString().slice(0, 10)}. If you did not expect it, ignore this e-mail.`,
       }),
     );
-    return true;
+    return { email_sent: true, email_not_sent_reason: null };
   } catch (error) {
     log("error", "invitation e-mail not sent", { request_id: ctx.requestId, invitation_id: invitation.invitationId, error: describeError(error) });
-    return false;
+    return { email_sent: false, email_not_sent_reason: PROVIDER_FAILED_REASON };
   }
 }
