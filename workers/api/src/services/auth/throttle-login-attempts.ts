@@ -22,9 +22,9 @@
  * failure), because @upstash/ratelimit counts calls and cannot take one back. Redis being down or
  * slow must not stop sign-in: the attempt then goes through unthrottled and the outage is logged.
  */
-import { ApiError, describeError, IPV6_SITE_LIMIT_FACTOR, log, resolveRateLimitPolicies, sha256Hex, type Redis } from "@xr2/shared";
+import { ApiError, describeError, log, resolveRateLimitPolicies, sha256Hex, type Redis } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { clientSource, widerClientSource } from "../rate-limit/client-source.ts";
+import { clientSource, sourceTiers } from "../rate-limit/client-source.ts";
 
 const TIMEOUT_MS = 500;
 
@@ -89,14 +89,12 @@ export async function beginLoginAttempt(ctx: ServiceContext, input: { email: str
   const address = sha256Hex(input.email.trim().toLowerCase());
   // Cloudflare always names the client; without an IP (local calls) only the address is counted.
   const source = input.ip ? clientSource(input.ip) : undefined;
-  const site = source ? widerClientSource(source) : undefined;
   const { loginFailuresPerIpAndEmail: perIpAndEmail, loginFailuresPerIp: perIp, loginFailuresPerEmail: perEmail, loginSpacingPerEmail: spacing } = policies;
   const sourceCounters: Counter[] = [];
   if (source) {
     sourceCounters.push({ key: `${perIpAndEmail.keyPrefix}:${source}:${address}`, requests: perIpAndEmail.requests, windowSeconds: perIpAndEmail.windowSeconds });
-    sourceCounters.push({ key: `${perIp.keyPrefix}:${source}`, requests: perIp.requests, windowSeconds: perIp.windowSeconds });
+    for (const tier of sourceTiers(source, perIp.requests)) sourceCounters.push({ key: `${perIp.keyPrefix}:${tier.identifier}`, requests: tier.requests, windowSeconds: perIp.windowSeconds });
   }
-  if (site) sourceCounters.push({ key: `${perIp.keyPrefix}:${site}`, requests: perIp.requests * IPV6_SITE_LIMIT_FACTOR, windowSeconds: perIp.windowSeconds });
   const addressCounter: Counter = { key: `${perEmail.keyPrefix}:${address}`, requests: perEmail.requests, windowSeconds: perEmail.windowSeconds };
   const longestSpacingMs = spacing.windowSeconds * 1000;
   let verdict: [number, number];

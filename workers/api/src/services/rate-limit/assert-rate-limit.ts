@@ -6,9 +6,9 @@
  * slow the call goes through and the outage is logged, so an outage never stops people signing up.
  */
 import { Ratelimit } from "@upstash/ratelimit";
-import { ApiError, describeError, IPV6_SITE_LIMIT_FACTOR, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
+import { ApiError, describeError, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { widerClientSource } from "./client-source.ts";
+import { sourceTiers } from "./client-source.ts";
 
 const TIMEOUT_MS = 500;
 
@@ -30,9 +30,7 @@ export async function checkRateLimit(
   input: { policy: RateLimitPolicyName; identifier: string },
 ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   const policy = resolveRateLimitPolicies(ctx.env.RATE_LIMIT_OVERRIDES)[input.policy];
-  const site = policy.subject === "ip" ? widerClientSource(input.identifier) : undefined;
-  const tiers = [{ identifier: input.identifier, requests: policy.requests }];
-  if (site) tiers.push({ identifier: site, requests: policy.requests * IPV6_SITE_LIMIT_FACTOR });
+  const tiers = policy.subject === "ip" ? sourceTiers(input.identifier, policy.requests) : [{ identifier: input.identifier, requests: policy.requests }];
   let verdicts;
   try {
     verdicts = await Promise.all(

@@ -8,6 +8,7 @@
  * IPv4 client; anything else with a ':' is read as one whole IPv6 address (a dotted quad in its
  * last 32 bits included), and what does not parse is its own bucket, the value as it is.
  */
+import { IPV6_SITE_LIMIT_FACTOR } from "@xr2/shared";
 
 /** The bucket an address is counted in: "a.b.c.d", "a:b:c:d::/64", or the unparsed value itself. */
 export function clientSource(ip: string): string {
@@ -72,4 +73,10 @@ function parseIpv6(text: string): number[] | undefined {
     groups.push(...headGroups);
   }
   return groups.length === 8 ? groups : undefined;
+}
+
+/** The buckets a per-IP limit counts a source in: its own at `requests`, and an IPv6 source's /48 at IPV6_SITE_LIMIT_FACTOR times that. */
+export function sourceTiers(source: string, requests: number): Array<{ identifier: string; requests: number }> {
+  const site = widerClientSource(source);
+  return site ? [{ identifier: source, requests }, { identifier: site, requests: requests * IPV6_SITE_LIMIT_FACTOR }] : [{ identifier: source, requests }];
 }
