@@ -27,6 +27,7 @@ export default defineProject({
   test: {
     name: "api",
     include: ["src/**/*.test.ts"],
+    setupFiles: ["../shared/src/testing/drain-console.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -7,6 +7,7 @@ import { eventDefinitions, events } from "@xr2/db/schema";
 import { kvKeys, newId, PRODUCT_API_LIMITS, type EventBatchMessage, type EventDefinitionsRecord, type ExposureBatchMessage } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
 import { createPublishedPrompt, database, pollUntil, type PublishedFixture } from "../testing/fixtures.ts";
+import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
 
 const queue = (env as unknown as { EVENTS_QUEUE: Queue<unknown> }).EVENTS_QUEUE;
 
@@ -279,7 +280,7 @@ describe("POST /api/v1/events", () => {
 
   it("limits requests per key with 429 and Retry-After", async () => {
     const fixture = await createPublishedPrompt();
-    const limited = { ...env, RATE_LIMIT_OVERRIDES: JSON.stringify({ eventsPerKey: { requests: 2, windowSeconds: 60 } }) };
+    const limited = { ...env, RATE_LIMIT_OVERRIDES: JSON.stringify({ eventsPerKey: { requests: 2, windowSeconds: windowSecondsAwayFromBoundary(60) } }) };
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let index = 0; index < 3; index++) {

@@ -1,7 +1,8 @@
 /**
  * Rate limits through get-prompt, against the Redis REST stand-in. Low limits come in the way a
- * deployment would set them, through RATE_LIMIT_OVERRIDES; the windows are an hour long so a
- * test never straddles a window boundary (the sliding window would then count differently).
+ * deployment would set them, through RATE_LIMIT_OVERRIDES; the windows are about an hour long and
+ * chosen so that their next boundary is minutes away (a test straddling one would see the
+ * sliding window round the previous window's count down).
  * Tests that need Redis's answer give it a second instead of 50 ms: an isolate's first check
  * also loads the Lua script, and a busy test machine must not turn it into a fail-open.
  */
@@ -11,9 +12,10 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import type { RateLimitOverrides } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
 import { createApiKey, createPublishedPrompt, newApiKey } from "../testing/fixtures.ts";
+import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
 
 const app = createEdgeApp();
-const HOUR = 3_600;
+const HOUR = windowSecondsAwayFromBoundary(3_600);
 
 /** One env object per scenario: workerd gives every request of an isolate the same one. */
 function envWith(vars: Record<string, string>) {

@@ -7,6 +7,10 @@ import { sha256Hex } from "@xr2/shared";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail, uniqueIp, type TestSession } from "../../testing/http.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { REFRESH_REUSE_GRACE_SECONDS } from "../../services/auth/tokens.ts";
+import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
+
+/** Counting tests finish inside one window (see the helper). */
+const STEADY_WINDOW = windowSecondsAwayFromBoundary(3_600);
 
 type Session = TestSession;
 const PASSWORD = TEST_PASSWORD;
@@ -92,7 +96,7 @@ describe("sign-in attempts", () => {
     const email = uniqueEmail();
     await register(email);
     const office = uniqueIp();
-    const lowLimit = overrides({ loginFailuresPerIpAndEmail: { requests: 3 }, loginFailuresPerIp: { requests: 5 } });
+    const lowLimit = overrides({ loginFailuresPerIpAndEmail: { requests: 3, windowSeconds: STEADY_WINDOW }, loginFailuresPerIp: { requests: 5, windowSeconds: STEADY_WINDOW } });
     for (let attempt = 0; attempt < 2; attempt++) expect((await login(email, "wrong password", office, lowLimit)).status).toBe(401);
     expect((await login(email, PASSWORD, office, lowLimit)).status).toBe(200);
     // The success cleared the two failures for the address, and successes never count.
@@ -105,7 +109,7 @@ describe("sign-in attempts", () => {
 
   it("are limited per IP address across e-mail addresses", async () => {
     const ip = uniqueIp();
-    const lowLimit = overrides({ loginFailuresPerIp: { requests: 3 } });
+    const lowLimit = overrides({ loginFailuresPerIp: { requests: 3, windowSeconds: STEADY_WINDOW } });
     for (let attempt = 0; attempt < 3; attempt++) expect((await login(uniqueEmail(), PASSWORD, ip, lowLimit)).status).toBe(401);
     const limited = await login(uniqueEmail(), PASSWORD, ip, lowLimit);
     expect(limited.status).toBe(429);
@@ -114,7 +118,7 @@ describe("sign-in attempts", () => {
 
   // Two free failures for the address, then one attempt per spacing: 4 s (long enough for the next
   // two requests to arrive within it on a busy machine), doubling to at most 16 s.
-  const spacedSoon = overrides({ loginFailuresPerEmail: { requests: 2 }, loginSpacingPerEmail: { windowSeconds: 16 } });
+  const spacedSoon = overrides({ loginFailuresPerEmail: { requests: 2, windowSeconds: STEADY_WINDOW }, loginSpacingPerEmail: { windowSeconds: 16 } });
 
   /** Signs in as a person would: on 429 waits the Retry-After it was given, once, and tries again. */
   async function signInPatiently(email: string, ip: string, env?: Record<string, unknown>) {
@@ -148,7 +152,7 @@ describe("sign-in attempts", () => {
     const email = uniqueEmail();
     await register(email);
     // A first spacing of 15 s: longer than the burst takes, however slow the machine.
-    const longSpacing = overrides({ loginFailuresPerEmail: { requests: 2 }, loginSpacingPerEmail: { windowSeconds: 60 } });
+    const longSpacing = overrides({ loginFailuresPerEmail: { requests: 2, windowSeconds: STEADY_WINDOW }, loginSpacingPerEmail: { windowSeconds: 60 } });
     const answers = await Promise.all(Array.from({ length: 40 }, () => login(email, "wrong password", uniqueIp(), longSpacing)));
     expect(answers.filter((answer) => answer.status === 401)).toHaveLength(3);
     const refused = answers.filter((answer) => answer.status === 429);
@@ -162,7 +166,7 @@ describe("sign-in attempts", () => {
 
   it("counts an IPv6 client's failures by its /48 too: new /64s of one /48 do not start afresh", async () => {
     const site = uniqueIp().split(":").slice(0, 3).join(":");
-    const lowLimit = overrides({ loginFailuresPerIp: { requests: 2 } });
+    const lowLimit = overrides({ loginFailuresPerIp: { requests: 2, windowSeconds: STEADY_WINDOW } });
     // Four /64s of the /48, two failures each: the /48 holds 4 × 2 = 8.
     for (let network = 1; network <= 4; network++) {
       for (let attempt = 0; attempt < 2; attempt++) expect((await login(uniqueEmail(), PASSWORD, `${site}:${network}::1`, lowLimit)).status).toBe(401);
@@ -184,7 +188,7 @@ describe("sign-in attempts", () => {
 });
 
 describe("sign-up", () => {
-  const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpPerIp: { requests: 2 } }) };
+  const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpPerIp: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
   const signUp = (ip: string, env: Record<string, unknown> = lowLimit, password = PASSWORD) =>
     call("POST", "/api/auth/register", { body: { email: uniqueEmail(), password, name: "Pat PM" }, headers: { "cf-connecting-ip": ip }, env });
 
@@ -216,7 +220,7 @@ describe("sign-up", () => {
 
   it("counts every attempt per IP before checking the password, refused ones included", async () => {
     const ip = uniqueIp();
-    const fewAttempts = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpAttemptsPerIp: { requests: 3 } }) };
+    const fewAttempts = { RATE_LIMIT_OVERRIDES: JSON.stringify({ signUpAttemptsPerIp: { requests: 3, windowSeconds: STEADY_WINDOW } }) };
     for (let attempt = 0; attempt < 3; attempt++) expect((await signUp(ip, fewAttempts, "password12")).status).toBe(400);
     // The fourth is refused before its password is looked at: a weak one gets 429, not 400.
     const refused = await signUp(ip, fewAttempts, "password12");

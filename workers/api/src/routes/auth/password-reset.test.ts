@@ -14,6 +14,10 @@ import { createApiApp } from "../../app.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail } from "../../testing/http.ts";
 import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
+import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
+
+/** Counting tests finish inside one window (see the helper). */
+const STEADY_WINDOW = windowSecondsAwayFromBoundary(3_600);
 
 const SUBJECT = /Reset your xR2 password/;
 const NOTICE = /Your xR2 password was changed/;
@@ -164,7 +168,7 @@ describe("password reset", () => {
   });
 
   it("past the per-address cap, answers the same 202 and sends nothing, known address or not", async () => {
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerEmail: { requests: 2 } }) };
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerEmail: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
     const known = await registerUser();
     for (const email of [known.user.email, uniqueEmail()]) {
       for (let attempt = 0; attempt < 4; attempt++) {
@@ -178,7 +182,7 @@ describe("password reset", () => {
   });
 
   it("is limited per IP and address: past it, 429 with Retry-After for that pair only", async () => {
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerIpAndEmail: { requests: 2 } }) };
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerIpAndEmail: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
     const ip = uniqueIp();
     const email = uniqueEmail();
     for (let attempt = 0; attempt < 2; attempt++) expect((await forgot(email, { ip, env: lowLimit })).status).toBe(202);
@@ -192,7 +196,7 @@ describe("password reset", () => {
 
   it("is limited per IP across addresses", async () => {
     const ip = uniqueIp();
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerIp: { requests: 3 } }) };
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ forgotPasswordPerIp: { requests: 3, windowSeconds: STEADY_WINDOW } }) };
     // Addresses of one /64 count as one source.
     const sameNetwork = (host: number) => ip.replace(/::1$/, `::${host}`);
     for (let attempt = 0; attempt < 3; attempt++) expect((await forgot(uniqueEmail(), { ip: sameNetwork(attempt + 1), env: lowLimit })).status).toBe(202);

@@ -4,6 +4,10 @@ import { auditLog, globalLimits, users, workspaceInvitations, workspaceLimits } 
 import { testContext } from "../../testing/fixtures.ts";
 import { call, createTeam as team, createWorkspace, registerUser, registerVerifiedUser, uniqueEmail, verifyAddress } from "../../testing/http.ts";
 import { linkIn, listMail, waitForMail } from "../../testing/inbox.ts";
+import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
+
+/** Counting tests finish inside one window (see the helper). */
+const STEADY_WINDOW = windowSecondsAwayFromBoundary(3_600);
 
 const INVITATION_SUBJECT = /invited you to .* on xR2/;
 
@@ -120,7 +124,7 @@ describe("invitations by e-mail", () => {
     const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email, role: "member" } });
     const first = await invitationToken(email);
     const resendPath = `/api/workspaces/${workspace.id}/invitations/${invite.body!.id}/resend`;
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ resendInvitationPerInvitation: { requests: 2 } }) };
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ resendInvitationPerInvitation: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
 
     expect((await call("POST", resendPath, { token: members[0]!.access_token, env: lowLimit })).status).toBe(403);
     const elsewhere = await call("POST", `/api/workspaces/${other.workspace.id}/invitations/${invite.body!.id}/resend`, { token: other.owner.access_token, env: lowLimit });
@@ -171,7 +175,7 @@ describe("who may send invitation e-mail, and how many", () => {
     const { workspace, owner } = await team([]);
     const other = await team([]);
     const email = uniqueEmail();
-    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspaceAndEmail: { requests: 2 } }) };
+    const lowLimit = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspaceAndEmail: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
     expect((await invite(workspace.id, owner.access_token, email, lowLimit)).status).toBe(201);
     const second = await invite(workspace.id, owner.access_token, email, lowLimit);
     expect(second.status).toBe(201);
@@ -194,7 +198,7 @@ describe("who may send invitation e-mail, and how many", () => {
   it("is limited per inviting user and per workspace", async () => {
     const { workspace, owner, members } = await team(["admin"]);
     // The owner's invitation of the team's Admin counted already.
-    const perUser = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerUser: { requests: 2 } }) };
+    const perUser = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerUser: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
     expect((await invite(workspace.id, owner.access_token, uniqueEmail(), perUser)).status).toBe(201);
     const refused = uniqueEmail();
     const overUser = await invite(workspace.id, owner.access_token, refused, perUser);
@@ -204,7 +208,7 @@ describe("who may send invitation e-mail, and how many", () => {
     expect(await listMail(refused)).toEqual([]);
 
     // The team's own invitation and the owner's first one counted for the workspace already.
-    const perWorkspace = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspace: { requests: 2 } }) };
+    const perWorkspace = { RATE_LIMIT_OVERRIDES: JSON.stringify({ invitationEmailsPerWorkspace: { requests: 2, windowSeconds: STEADY_WINDOW } }) };
     const overWorkspace = await invite(workspace.id, members[0]!.access_token, uniqueEmail(), perWorkspace);
     expect(overWorkspace.status).toBe(429);
     expect(overWorkspace.body!.error.message).toMatch(/^Too many invitation e-mails sent from this workspace in the last hour/);

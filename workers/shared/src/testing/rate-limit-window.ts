@@ -1,0 +1,15 @@
+/**
+ * A sliding window counts the previous window's requests, weighted by how much of it still
+ * overlaps and rounded down (@upstash/ratelimit), so a test whose requests straddle a window
+ * boundary sees one request fewer counted. Windows are aligned to the Unix epoch; this picks a
+ * window length (in seconds) whose next boundary is at least `marginSeconds` away, so a test
+ * that counts exactly finishes inside one window however slow the machine.
+ */
+export function windowSecondsAwayFromBoundary(minimumSeconds: number, marginSeconds = 600): number {
+  const now = Date.now();
+  for (let seconds = Math.max(minimumSeconds, marginSeconds * 2); seconds <= 86_400; seconds++) {
+    const windowMs = seconds * 1000;
+    if (windowMs - (now % windowMs) >= marginSeconds * 1000) return seconds;
+  }
+  throw new Error(`no window of at least ${minimumSeconds} s keeps ${marginSeconds} s from its boundary`);
+}
