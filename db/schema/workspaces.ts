@@ -27,6 +27,11 @@ export const workspaces = pgTable("workspaces", {
     .references(() => users.id),
   /** When true, publishing to production waits for an Admin's approval (P4). */
   requireProductionApproval: boolean("require_production_approval").notNull().default(false),
+  /**
+   * Set when an Admin deletes the workspace: from then on it answers 404 to everyone and its keys
+   * no longer authenticate, while a background job removes its rows (the row itself goes last).
+   */
+  deletedAt: timestamptz("deleted_at"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

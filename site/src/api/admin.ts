@@ -193,3 +193,13 @@ export const listAuditLog = (filters: AuditFilters, cursor: string | null, limit
 export const signInProviders = () => api<{ password: true; google: boolean }>("GET", "/api/auth/providers", { anonymous: true });
 export const exchangeGoogleCode = (code: string, codeVerifier: string) =>
   api<Session & { redirect_to: string }>("POST", "/api/auth/google/exchange", { body: { code, code_verifier: codeVerifier }, anonymous: true });
+
+/** DELETE /api/workspaces/{id}: the workspace goes at once, its rows in the background. */
+export interface DeletedWorkspace {
+  id: string;
+  name: string;
+  deleted_at: string;
+  purge_queued: boolean;
+}
+export const deleteWorkspace = (workspaceId: string, confirmName: string) =>
+  api<DeletedWorkspace>("DELETE", workspacePath(workspaceId), { body: { confirm_name: confirmName } });

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   "workspace.read": EVERYONE,
   "workspace.update": ADMINS,
   "workspace.transfer": ADMINS,
+  /** Deleting the workspace and everything in it, after typing its name (issue #15). */
+  "workspace.delete": ADMINS,
   "members.read": EVERYONE,
   "members.manage": ADMINS,
   "prompts.read": EVERYONE,

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   BUDGET_EXCEEDED: 422,
   /** An answer would be larger than the endpoint serves in one document (the SDK bundle): ask for less. */
   RESPONSE_TOO_LARGE: 422,
+  /** A destructive action's typed confirmation (a workspace's name) does not match. */
+  CONFIRMATION_MISMATCH: 422,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,9 +1,11 @@
 // Workspace settings: its name, whether publishing to production waits for an Admin's
 // approval (P4), and the limits and quotas in force (E3, set by the platform admin). Admins
-// edit; everyone else reads. LLM provider keys have their own tab.
+// edit, and may delete the workspace (its danger zone); everyone else reads. LLM provider keys
+// have their own tab.
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { describeError } from "~/api/client";
 import { getWorkspace, listLimits, listMembers, updateWorkspace, type LimitName, type WorkspaceDetails, type WorkspaceLimit } from "~/api/admin";
+import { DeleteWorkspaceZone } from "~/admin/delete-workspace-zone";
 import { SettingsTabs } from "~/admin/settings-tabs";
 import { ErrorNotice, Loading } from "~/components/async-state";
 import { CopyButton } from "~/components/copy-button";
@@ -223,6 +225,11 @@ export default function SettingsPage() {
           </Switch>
           <p class="muted small">The platform admin sets these; ask them to change one.</p>
         </section>
+
+        {/* Last on the page, and keyed on the id so that switching workspace clears the typed name. */}
+        <Show when={isAdmin() && workspace.latest}>
+          {(details) => <For each={[details().id]}>{() => <DeleteWorkspaceZone workspace={details()} />}</For>}
+        </Show>
       </div>
     </>
   );

@@ -5,13 +5,14 @@
  * parameter the header is not consulted, because clients send it on every call. The field is a
  * selector, consumed here: it is removed from the query and the body before the route validates
  * them, so the routes' strict schemas need not declare it. The caller must be a member; for anyone
- * else the workspace does not exist (404), so ids of other tenants cannot be probed. Runs after
+ * else the workspace does not exist (404), so ids of other tenants cannot be probed; a deleted
+ * workspace does not exist for anyone. Runs after
  * `authenticate`.
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import { and, eq } from "drizzle-orm";
-import { workspaceMembers } from "@xr2/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { workspaceMembers, workspaces } from "@xr2/db/schema";
 import { ApiError, JSON_MEDIA_TYPE } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 
@@ -34,6 +35,8 @@ export const workspaceAccess = createMiddleware<ApiHono>(async (c, next) => {
     .http()
     .select({ role: workspaceMembers.role })
     .from(workspaceMembers)
+    // A deleted workspace (its rows awaiting the purge job) exists for nobody.
+    .innerJoin(workspaces, and(eq(workspaces.id, workspaceMembers.workspaceId), isNull(workspaces.deletedAt)))
     .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, user.id)))
     .limit(1);
   if (!membership) throw new ApiError("NOT_FOUND", "Workspace not found");

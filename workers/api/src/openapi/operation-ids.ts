@@ -26,6 +26,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/workspaces/invitations/accept": "acceptInvitation",
   "GET /api/workspaces/{workspaceId}": "getWorkspace",
   "PATCH /api/workspaces/{workspaceId}": "updateWorkspace",
+  "DELETE /api/workspaces/{workspaceId}": "deleteWorkspace",
   "GET /api/workspaces/{workspaceId}/limits": "getWorkspaceLimits",
   "GET /api/workspaces/{workspaceId}/members": "listMembers",
   "PATCH /api/workspaces/{workspaceId}/members/{userId}": "updateMemberRole",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { env, exports } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { apiKeys, exposures } from "@xr2/db/schema";
+import { apiKeys, exposures, workspaces } from "@xr2/db/schema";
 import { assignVariant, kvKeys, sha256Hex } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
 import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, readProjection, startExperiment } from "../testing/fixtures.ts";
@@ -114,6 +114,19 @@ describe("GET /api/v1/get-prompt/{slug}", () => {
     const fixture = await createPublishedPrompt();
     await database().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, fixture.keyId));
     const response = await getPrompt(fixture.slug, fixture.apiKey);
+    expect(response.status).toBe(401);
+    expect(await env.PROMPTS_KV.get(kvKeys.apiKey(sha256Hex(fixture.apiKey)))).toBeNull();
+  });
+
+  it("refuses the key of a deleted workspace once its KV entry is gone, and the miss path does not bring it back", async () => {
+    const fixture = await createPublishedPrompt();
+    expect((await getPrompt(fixture.slug, fixture.apiKey)).status).toBe(200);
+    // What a workspace deletion does: deleted_at in Postgres (the key itself is not revoked), then
+    // the projection's entries go.
+    await database().update(workspaces).set({ deletedAt: new Date() }).where(eq(workspaces.id, fixture.workspaceId));
+    await env.PROMPTS_KV.delete(kvKeys.apiKey(sha256Hex(fixture.apiKey)));
+
+    const response = await pollUntil(() => getPrompt(fixture.slug, fixture.apiKey), (seen) => seen.status === 401);
     expect(response.status).toBe(401);
     expect(await env.PROMPTS_KV.get(kvKeys.apiKey(sha256Hex(fixture.apiKey)))).toBeNull();
   });

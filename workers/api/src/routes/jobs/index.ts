@@ -1,8 +1,9 @@
-/** Jobs (A2): the aggregation as QStash runs it, and the platform admin's controls over it. */
+/** Jobs: the aggregation (A2) as QStash runs it and the platform admin's controls over it; the purge of deleted workspaces. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { aggregateNowRoute } from "./aggregate-now.ts";
 import { aggregationJobRoute } from "./aggregation-job.ts";
+import { purgeWorkspaceJobRoute } from "./purge-workspace-job.ts";
 import { scheduleAggregationRoute } from "./schedule-aggregation.ts";
 
-export const jobRoutes = new OpenAPIHono<ApiHono>().route("/", aggregationJobRoute).route("/", aggregateNowRoute).route("/", scheduleAggregationRoute);
+export const jobRoutes = new OpenAPIHono<ApiHono>().route("/", aggregationJobRoute).route("/", aggregateNowRoute).route("/", scheduleAggregationRoute).route("/", purgeWorkspaceJobRoute);

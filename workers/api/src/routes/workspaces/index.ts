@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { acceptInvitationRoute } from "./accept-invitation.ts";
 import { createWorkspaceRoute } from "./create-workspace.ts";
+import { deleteWorkspaceRoute } from "./delete-workspace.ts";
 import { getWorkspaceRoute } from "./get-workspace.ts";
 import { invitationRoutes } from "./invitations.ts";
 import { inviteMemberRoute } from "./invite-member.ts";
@@ -20,6 +21,7 @@ export const workspaceRoutes = new OpenAPIHono<ApiHono>()
   .route("/", listWorkspacesRoute)
   .route("/", getWorkspaceRoute)
   .route("/", updateWorkspaceRoute)
+  .route("/", deleteWorkspaceRoute)
   .route("/", listMembersRoute)
   .route("/", listLimitsRoute)
   .route("/", inviteMemberRoute)

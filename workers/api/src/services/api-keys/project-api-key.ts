@@ -4,7 +4,7 @@
  * key has committed; revocation deletes it. KV can always be rebuilt from these functions.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { apiKeys, type ApiKey } from "@xr2/db/schema";
+import { apiKeys, workspaces, type ApiKey } from "@xr2/db/schema";
 import { kvKeys, type ApiKeyRecord } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
@@ -13,15 +13,19 @@ export function apiKeyRecord(key: Pick<ApiKey, "id" | "workspaceId" | "scopes" |
   return { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null };
 }
 
-/** The record of a key that is not revoked (expired keys are returned: the edge checks expiry on every request). */
+/**
+ * The record of a key that is not revoked, of a workspace that is not deleted (expired keys are
+ * returned: the edge checks expiry on every request).
+ */
 async function readLiveApiKey(ctx: ServiceContext, keyHash: string): Promise<ApiKeyRecord | null> {
-  const [key] = await ctx
+  const [row] = await ctx
     .http()
-    .select()
+    .select({ key: apiKeys })
     .from(apiKeys)
+    .innerJoin(workspaces, and(eq(workspaces.id, apiKeys.workspaceId), isNull(workspaces.deletedAt)))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return key ? apiKeyRecord(key) : null;
+  return row ? apiKeyRecord(row.key) : null;
 }
 
 /**

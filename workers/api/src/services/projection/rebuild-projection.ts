@@ -2,16 +2,17 @@
  * Rebuilds the KV projection of a workspace (or of every workspace) from Postgres: every served
  * environment of an active prompt, every live API key and the workspace's event definitions
  * are written; entries for anything that should no longer be served (archived prompts, revoked
- * keys) are deleted. KV is a projection, so this is always safe to run — after an incident, a
+ * keys) are deleted, and a deleted workspace's entries all go. KV is a projection, so this is always safe to run — after an incident, a
  * restore, or a KV write that failed.
  */
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
 import { kvKeys } from "@xr2/shared";
 import { apiKeyRecord } from "../api-keys/project-api-key.ts";
 import type { ServiceContext } from "../../context.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
 import { projectEventDefinitions } from "../event-definitions/project-event-definitions.ts";
+import { removeWorkspaceProjection } from "../workspaces/remove-workspace-projection.ts";
 
 export interface RebuildReport {
   workspaces: number;
@@ -27,8 +28,19 @@ export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; i
     ? [input.workspaceId]
     : (await db.select({ id: workspaces.id }).from(workspaces)).map((row) => row.id);
   const report: RebuildReport = { workspaces: workspaceIds.length, prompts_written: 0, prompt_entries_deleted: 0, api_keys_written: 0, api_keys_deleted: 0 };
+  const deleted = new Set(
+    workspaceIds.length === 0
+      ? []
+      : (await db.select({ id: workspaces.id }).from(workspaces).where(and(inArray(workspaces.id, workspaceIds), isNotNull(workspaces.deletedAt)))).map((row) => row.id),
+  );
 
   for (const workspaceId of workspaceIds) {
+    if (deleted.has(workspaceId)) {
+      const removed = await removeWorkspaceProjection({ ctx, input: { workspaceId } });
+      report.prompt_entries_deleted += removed.prompt_entries_deleted;
+      report.api_keys_deleted += removed.api_keys_deleted;
+      continue;
+    }
     const served = await db
       .select({ slug: prompts.slug, environment: environments.environment })
       .from(environments)

@@ -14,6 +14,9 @@ export async function acceptInvitation({ ctx, input }: { ctx: ServiceContext; in
   return ctx.db().transaction(async (tx) => {
     const [invitation] = await tx.select().from(workspaceInvitations).where(eq(workspaceInvitations.tokenHash, tokenHash)).for("update").limit(1);
     if (!invitation || invitation.revokedAt !== null) throw new ApiError("NOT_FOUND", "This invitation does not exist or was withdrawn");
+    // Shared with the deletion's lock on the row: nobody joins a workspace being deleted.
+    const [live] = await tx.select({ deletedAt: workspaces.deletedAt }).from(workspaces).where(eq(workspaces.id, invitation.workspaceId)).for("share");
+    if (!live || live.deletedAt !== null) throw new ApiError("NOT_FOUND", "This invitation does not exist or was withdrawn");
     if (invitation.acceptedAt !== null) throw new ApiError("CONFLICT", "This invitation was already used");
     if (invitation.expiresAt.getTime() <= Date.now()) throw new ApiError("CONFLICT", "This invitation has expired; ask for a new one");
     if (invitation.email.toLowerCase() !== input.user.email.toLowerCase()) {

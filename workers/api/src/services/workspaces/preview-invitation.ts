@@ -4,7 +4,7 @@
  * only (its SHA-256), so it reveals nothing to whoever does not hold the link. The inviter's
  * address is shown only when verified: an unverified one proves nobody's identity.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { users, workspaceInvitations, workspaces } from "@xr2/db/schema";
 import { ApiError, sha256Hex } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
@@ -16,7 +16,7 @@ export async function previewInvitation({ ctx, input }: { ctx: ServiceContext; i
     .http()
     .select({ invitation: workspaceInvitations, workspaceName: workspaces.name, inviterName: users.name, inviterEmail: users.email, inviterVerifiedAt: users.emailVerifiedAt })
     .from(workspaceInvitations)
-    .innerJoin(workspaces, eq(workspaces.id, workspaceInvitations.workspaceId))
+    .innerJoin(workspaces, and(eq(workspaces.id, workspaceInvitations.workspaceId), isNull(workspaces.deletedAt)))
     .leftJoin(users, eq(users.id, workspaceInvitations.invitedById))
     .where(eq(workspaceInvitations.tokenHash, sha256Hex(input.token)))
     .limit(1);
