@@ -28,7 +28,10 @@ export const METRICS_KEYS = {
 let counters = new Map<string, number>();
 let sumsMicros = new Map<string, number>();
 let gauges = new Map<string, number>();
-let flushScheduled = false;
+/** When the pending flush was scheduled; null when none is. */
+let flushScheduledAt: number | null = null;
+/** A flush whose request context vanished (its waitUntil cut short) is given up after this long. */
+const STALE_FLUSH_MS = 10_000;
 
 function add(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -59,11 +62,12 @@ export interface FlushTarget {
 
 /** Schedules this isolate's next flush in the caller's waitUntil, unless one is already scheduled. */
 export function scheduleMetricsFlush(target: FlushTarget): void {
-  if (flushScheduled) return;
-  flushScheduled = true;
+  const now = Date.now();
+  if (flushScheduledAt !== null && now - flushScheduledAt < target.flushAfterMs + STALE_FLUSH_MS) return;
+  flushScheduledAt = now;
   target.waitUntil(
     new Promise((resolve) => (target.flushAfterMs > 0 ? setTimeout(resolve, target.flushAfterMs) : resolve(undefined))).then(async () => {
-      flushScheduled = false;
+      if (flushScheduledAt === now) flushScheduledAt = null;
       await flushMetrics(target.redis());
     }),
   );
