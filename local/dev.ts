@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { FAKE_LLM_KEYS, type FakeProviderName } from "./llm-providers/index.ts";
 import { readDevVars, ROOT, seedDemo, startLocalStack, type DemoSeed, type LocalStack } from "./stack.ts";
+import { DEVELOPMENT_SECRETS } from "../workers/api/src/development-secrets.ts";
 
 const port = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -80,6 +81,7 @@ xR2 is running locally (ready in ${seconds} s). Ctrl-C stops everything.
   Postgres            ${stack.backends.database}  ${stack.urls.database}${stack.urls.neonEndpoint ? `  (Neon endpoint ${stack.urls.neonEndpoint})` : ""}
   Redis REST          ${stack.backends.redis}  ${stack.urls.redis}
   QStash              ${stack.backends.qstash}  ${stack.urls.qstash}
+  Metrics             ${stack.urls.api}/metrics  (Prometheus; Authorization: Bearer ${devVars.METRICS_TOKEN ?? DEVELOPMENT_SECRETS.METRICS_TOKEN})
   Mail                ${stack.urls.mail ? `local inbox  ${stack.urls.mail}  (every e-mail the workers send lands here)` : stack.backends.mail}
 ${demoLines}`);
 }

@@ -16,3 +16,4 @@ export * from "./limits";
 export * from "./llm";
 export * from "./webhooks";
 export * from "./dead-letters";
+export * from "./request-log";

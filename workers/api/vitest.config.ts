@@ -19,6 +19,8 @@ export default defineProject({
           MAIL_FROM: inject("mail").MAIL_FROM,
           SITE_URL: "https://site.test",
           ENVIRONMENT: "test",
+          // Each request's metrics reach Redis in its own waitUntil, which call() waits for.
+          METRICS_FLUSH_MS: "0",
           ...DEVELOPMENT_SECRETS,
         },
       },

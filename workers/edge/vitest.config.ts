@@ -9,6 +9,7 @@ import { DEVELOPMENT_SECRETS } from "../api/src/development-secrets.ts";
 
 const secrets = {
   ENVIRONMENT: "test",
+  METRICS_FLUSH_MS: "0",
   ...DEVELOPMENT_SECRETS,
 };
 

@@ -126,6 +126,41 @@ export const createApiKey = (input: { name: string; scopes: ApiKeyScope[]; envir
   api<CreatedApiKey>("POST", "/api/product-api-keys", { body: input });
 export const revokeApiKey = (keyId: string) => api<void>("DELETE", `/api/product-api-keys/${encodeURIComponent(keyId)}`);
 
+/** One Product API request made with a key (GET /api/product-api-keys/{id}/requests). */
+export interface ApiRequestLogEntry {
+  id: string;
+  key_prefix: string;
+  method: string;
+  route: string;
+  slug: string | null;
+  status: number;
+  latency_ms: number;
+  error_code: string | null;
+  source: "sdk" | "http";
+  client: string;
+  user_agent: string | null;
+  trace_id: string | null;
+  request_id: string;
+  received_at: string;
+}
+
+export interface RequestLogFilters {
+  /** An exact status ("429") or a class ("4xx"). */
+  status?: string;
+  route?: string;
+  slug?: string;
+  trace_id?: string;
+  error_code?: string;
+  source?: "sdk" | "http";
+  from?: string;
+  to?: string;
+}
+
+export const listApiKeyRequests = (keyId: string, filters: RequestLogFilters, cursor: string | null, limit = 50) =>
+  api<{ requests: ApiRequestLogEntry[]; next_cursor: string | null; retention_days: number }>("GET", `/api/product-api-keys/${encodeURIComponent(keyId)}/requests`, {
+    query: { ...filters, cursor, limit } as Query,
+  });
+
 // Event definitions (/api/event-definitions)
 
 export type EventFieldType = "string" | "number" | "boolean";

@@ -1,6 +1,7 @@
 // Product API keys (E2), Admins only: the workspace's keys (prefix, scopes, environment,
 // expiry, last use), a new key shown once, and revocation, which the edge honours within
 // seconds. Revoked keys stay listed (greyed) behind a toggle, for the record.
+import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { listApiKeys, revokeApiKey, type ApiKey } from "~/api/admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
@@ -120,6 +121,9 @@ export default function ApiKeysPage() {
                               </span>
                             </td>
                             <td class="row-actions">
+                              <A class="button secondary small" href={`/request-log?key=${encodeURIComponent(key.id)}`}>
+                                Requests<span class="visually-hidden"> of {key.name}</span>
+                              </A>
                               <Show when={!key.revoked_at}>
                                 <button type="button" class="secondary small danger-text" onClick={() => setRevoking(key)}>
                                   Revoke<span class="visually-hidden"> {key.name}</span>

@@ -28,6 +28,8 @@ import { liveCountsRoute } from "./routes/analytics/live.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { llmRoutes } from "./routes/llm/index.ts";
 import { docsRoute } from "./routes/docs.ts";
+import { metricsRoute } from "./routes/metrics.ts";
+import { recordMetrics } from "./middleware/record-metrics.ts";
 import { registerProductApi } from "./openapi/product-api.ts";
 import { serveOpenApiDocument } from "./openapi/document.ts";
 
@@ -82,8 +84,10 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
       c.executionCtx.waitUntil(ctx.dispose());
     }
   });
+  app.use("*", recordMetrics());
   installErrorHandling(app);
   app.route("/", healthRoutes);
+  app.route("/", metricsRoute);
   app.route("/", devRoutes);
   app.route("/", authRoutes);
   app.route("/", workspaceRoutes);

@@ -9,6 +9,8 @@ export const DEVELOPMENT_SECRETS = {
   JWT_SECRET: "local-development-jwt-secret-not-for-production-use",
   // 32 bytes of 7, base64.
   ENCRYPTION_KEY: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
+  /** The bearer token of GET /metrics (`npm run dev` prints it). */
+  METRICS_TOKEN: "local-development-metrics-token-not-for-production",
 } as const;
 
 /**

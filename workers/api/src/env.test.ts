@@ -41,6 +41,8 @@ describe("secrets in production", () => {
     ["an ENCRYPTION_KEY of one repeated byte", "ENCRYPTION_KEY", { ENCRYPTION_KEY: btoa("\u0009".repeat(32)) }, "not random"],
     // Public (QStash's CLI development server uses them): anyone could sign a job delivery with them.
     ["QStash's development current signing key", "QSTASH_CURRENT_SIGNING_KEY", { QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEVELOPMENT_SIGNING_KEYS.current }, "development signing key"],
+    ["the development METRICS_TOKEN", "METRICS_TOKEN", { METRICS_TOKEN: DEVELOPMENT_SECRETS.METRICS_TOKEN }, "development token"],
+    ["a 20-character METRICS_TOKEN", "METRICS_TOKEN", { METRICS_TOKEN: random.METRICS_TOKEN.slice(0, 20) }, "too short or too repetitive"],
     ["QStash's development next signing key", "QSTASH_NEXT_SIGNING_KEY", { QSTASH_NEXT_SIGNING_KEY: QSTASH_DEVELOPMENT_SIGNING_KEYS.next }, "development signing key"],
   ])("%s is refused: 500 MISCONFIGURED naming it, logged without its value", async (_name, variable, weak, reason) => {
     const value = Object.values(weak)[0]!;

@@ -74,6 +74,13 @@ export const apiEnvSchema = z.object({
   MAIL_FROM: z.string().max(320).regex(MAIL_FROM_PATTERN, 'must be an address or "Name <address>"').optional(),
   /** Unset means https://api.resend.com; the local stack and tests point it at the local inbox. */
   RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The bearer token of GET /metrics (Prometheus). Unset: /metrics answers 404, metrics are still
+   * counted. In production it must be 32+ random characters, not the development one.
+   */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
+  /** How long an isolate gathers metrics before adding them to Redis in one call (0: at each request's end). */
+  METRICS_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
 }).superRefine(refuseWeakSecretsInProduction).superRefine(checkMailSettings);
 
 /**
@@ -141,9 +148,10 @@ function isRepetitive(bytes: string | undefined): boolean {
  * The messages name the variable, never its value.
  */
 export const PRODUCTION_JWT_SECRET_MIN_LENGTH = 43;
+export const PRODUCTION_METRICS_TOKEN_MIN_LENGTH = 32;
 
 function refuseWeakSecretsInProduction(
-  env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string; QSTASH_CURRENT_SIGNING_KEY: string; QSTASH_NEXT_SIGNING_KEY: string },
+  env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string; QSTASH_CURRENT_SIGNING_KEY: string; QSTASH_NEXT_SIGNING_KEY: string; METRICS_TOKEN?: string | undefined },
   ctx: z.RefinementCtx,
 ): void {
   if (env.ENVIRONMENT !== "production") return;
@@ -158,6 +166,13 @@ function refuseWeakSecretsInProduction(
   } else if (isRepetitive(decoded(env.ENCRYPTION_KEY))) {
     // Not base64 at all is the field's own issue, reported there.
     refuse("ENCRYPTION_KEY", "is not random (too few distinct bytes); set a random one in production (openssl rand -base64 32)");
+  }
+  if (env.METRICS_TOKEN !== undefined) {
+    if (env.METRICS_TOKEN === DEVELOPMENT_SECRETS.METRICS_TOKEN) {
+      refuse("METRICS_TOKEN", "is the development token from the repository; set a random one in production (openssl rand -base64 32), or leave it unset to disable /metrics");
+    } else if (env.METRICS_TOKEN.length < PRODUCTION_METRICS_TOKEN_MIN_LENGTH || new Set(env.METRICS_TOKEN).size < 10) {
+      refuse("METRICS_TOKEN", `is too short or too repetitive for production: at least ${PRODUCTION_METRICS_TOKEN_MIN_LENGTH} random characters (openssl rand -base64 32), or leave it unset to disable /metrics`);
+    }
   }
   const developmentSigningKeys: string[] = Object.values(QSTASH_DEVELOPMENT_SIGNING_KEYS);
   for (const name of ["QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"] as const) {

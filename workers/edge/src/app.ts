@@ -7,6 +7,7 @@ import { getPromptRoute } from "./routes/get-prompt.ts";
 import { eventsRoute } from "./routes/events.ts";
 import { exposuresRoute } from "./routes/exposures.ts";
 import { promptsRoute } from "./routes/prompts.ts";
+import { recordRequests } from "./services/request-log.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -20,6 +21,8 @@ export function createEdgeApp(): Hono<EdgeHono> {
     c.set("env", parseEnv(edgeEnvSchema, c.env));
     await next();
   });
+  // After the env is read, before the routes: it sees every answer, errors included.
+  app.use("/api/v1/*", recordRequests());
   installErrorHandling(app);
   app.route("/", healthRoute);
   app.route("/", getPromptRoute);

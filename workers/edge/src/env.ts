@@ -26,5 +26,5 @@ export type EdgeEnv = z.infer<typeof edgeEnvSchema>;
 
 export type EdgeHono = {
   Bindings: Record<string, unknown>;
-  Variables: RequestVariables & { env: EdgeEnv };
+  Variables: RequestVariables & { env: EdgeEnv; /** The trace id a get-prompt minted, also when it was refused (for the request log). */ traceId?: string };
 };

@@ -13,6 +13,8 @@ import { newId } from "./ids.ts";
 export interface RequestVariables {
   requestId: string;
   workspaceId?: string;
+  /** The error code of the answer, set by the error handler (the edge's request log reads it). */
+  errorCode?: string;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -77,7 +79,10 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler {
 }
 
 export function installErrorHandling<E extends { Variables: RequestVariables }>(app: Hono<E>): void {
-  app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, requestIdOf(c)), 404));
+  app.notFound((c) => {
+    c.set("errorCode", "NOT_FOUND");
+    return c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`, requestIdOf(c)), 404);
+  });
   app.onError((error, c) => toErrorResponse(error, c));
 }
 
@@ -85,19 +90,26 @@ export function toErrorResponse(error: unknown, c: Context): Response {
   const requestId = requestIdOf(c);
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    c.set("errorCode", error.code);
     return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);
   }
   const conflict = databaseConflict(error);
-  if (conflict) return c.json(errorBody("CONFLICT", conflict, requestId), 409);
+  if (conflict) {
+    c.set("errorCode", "CONFLICT");
+    return c.json(errorBody("CONFLICT", conflict, requestId), 409);
+  }
   if (sqlStateOf(error)?.startsWith("22")) {
     // Class 22, data exceptions: a value the database cannot take (a malformed timestamp in a forged cursor, say).
+    c.set("errorCode", "VALIDATION_FAILED");
     return c.json(errorBody("VALIDATION_FAILED", "A value in the request is not valid for the database", requestId), 400);
   }
   if (error instanceof HTTPException && error.status < 500) {
     const code = CODE_FOR_STATUS.get(error.status) ?? "BAD_REQUEST";
+    c.set("errorCode", code);
     return c.json(errorBody(code, error.message || "Bad request", requestId), ERROR_STATUS[code]);
   }
   log("error", "unhandled error", { request_id: requestId, error: describeError(error) });
+  c.set("errorCode", "INTERNAL");
   return c.json(errorBody("INTERNAL", "Internal error", requestId), 500);
 }
 

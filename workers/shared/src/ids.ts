@@ -49,6 +49,7 @@ export const ID_PREFIX = {
   webhook: "wh",
   deadLetter: "dl",
   request: "req",
+  requestLog: "rlog",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

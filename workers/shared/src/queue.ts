@@ -105,9 +105,38 @@ export const eventBatchMessageSchema = z.object({
 });
 export type EventBatchMessage = z.infer<typeof eventBatchMessageSchema>;
 
+/**
+ * One Product API request made with an API key, for the key's request log (db/schema/request-log.ts).
+ * The edge knows the key only by its SHA-256 when it refused it (revoked: no record), so the
+ * consumer resolves the key, its workspace and its prefix from `key_hash`; an unknown hash is dropped.
+ */
+export const requestLogEntrySchema = z.object({
+  id: z.string().min(1).max(64),
+  key_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  method: z.string().min(1).max(16),
+  route: z.string().min(1).max(200),
+  slug: z.string().max(200).nullable(),
+  status: z.number().int().min(100).max(599),
+  latency_ms: z.number().nonnegative().max(3_600_000),
+  error_code: z.string().max(64).nullable(),
+  source: z.enum(["sdk", "http"]),
+  client: z.string().min(1).max(32),
+  user_agent: z.string().max(256).nullable(),
+  trace_id: z.string().max(64).nullable(),
+  request_id: z.string().min(1).max(128),
+  received_at: z.iso.datetime({ offset: true }),
+});
+export type RequestLogEntry = z.infer<typeof requestLogEntrySchema>;
+
+export const requestLogBatchMessageSchema = z.object({
+  type: z.literal("request_log_batch"),
+  entries: z.array(requestLogEntrySchema).min(1).max(QUEUE_LIMITS.exposuresPerMessage),
+});
+export type RequestLogBatchMessage = z.infer<typeof requestLogBatchMessageSchema>;
+
 /** Sent by the edge's /health to prove the producer binding works; the consumer drops it. */
 export const healthProbeMessageSchema = z.object({ type: z.literal("health_probe"), sent_at: z.string() });
 export type HealthProbeMessage = z.infer<typeof healthProbeMessageSchema>;
 
-export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, fallbackBatchMessageSchema, eventBatchMessageSchema, healthProbeMessageSchema]);
+export const queueMessageSchema = z.discriminatedUnion("type", [exposureMessageSchema, exposureBatchMessageSchema, fallbackBatchMessageSchema, eventBatchMessageSchema, requestLogBatchMessageSchema, healthProbeMessageSchema]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

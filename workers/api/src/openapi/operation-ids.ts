@@ -78,6 +78,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "GET /api/product-api-keys": "listApiKeys",
   "POST /api/product-api-keys": "createApiKey",
   "DELETE /api/product-api-keys/{keyId}": "revokeApiKey",
+  "GET /api/product-api-keys/{keyId}/requests": "listApiKeyRequests",
   // Audit log
   "GET /api/audit-log": "listAuditLog",
   // Analytics

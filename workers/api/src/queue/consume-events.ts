@@ -39,6 +39,8 @@ import {
   QUEUE_LIMITS,
   queuedEventSchema,
   queueMessageSchema,
+  requestLogEntrySchema,
+  type RequestLogEntry,
   sqlStateOf,
   fallbackUseSchema,
   type FallbackUse,
@@ -50,6 +52,8 @@ import { apiEnvSchema } from "../env.ts";
 import { insertDeadLetters, type DeadLetterInput } from "./dead-letters.ts";
 import { LiveCounts, recordLiveCounts } from "../services/live-counters/live-counts.ts";
 import { recordEventFirsts } from "../services/analytics/event-firsts.ts";
+import { incrementCounter } from "../services/metrics/metrics-buffer.ts";
+import { statusClass } from "../services/metrics/registry.ts";
 
 interface EventBatch {
   workspaceId: string;
@@ -61,6 +65,8 @@ interface Work {
   exposures: ParsedExposure[];
   fallbacks: FallbackUse[];
   events: EventBatch | null;
+  /** Product API requests for the keys' request logs. */
+  requestLog: RequestLogEntry[];
   /** Set for a message (or the malformed part of one) that is kept in dead_letters. */
   deadLetter: string | null;
 }
@@ -101,13 +107,15 @@ function parse(queue: string, message: Message<unknown>): Work | null {
         message.ack();
         return null;
       case "exposure":
-        return { message, exposures: [parsed.data], fallbacks: [], events: null, deadLetter: null };
+        return { message, exposures: [parsed.data], fallbacks: [], events: null, requestLog: [], deadLetter: null };
       case "exposure_batch":
-        return { message, exposures: parsed.data.exposures, fallbacks: [], events: null, deadLetter: null };
+        return { message, exposures: parsed.data.exposures, fallbacks: [], events: null, requestLog: [], deadLetter: null };
       case "fallback_batch":
-        return { message, exposures: [], fallbacks: parsed.data.fallbacks, events: null, deadLetter: null };
+        return { message, exposures: [], fallbacks: parsed.data.fallbacks, events: null, requestLog: [], deadLetter: null };
       case "event_batch":
-        return { message, exposures: [], fallbacks: [], events: { workspaceId: parsed.data.workspace_id, events: parsed.data.events }, deadLetter: null };
+        return { message, exposures: [], fallbacks: [], events: { workspaceId: parsed.data.workspace_id, events: parsed.data.events }, requestLog: [], deadLetter: null };
+      case "request_log_batch":
+        return { message, exposures: [], fallbacks: [], events: null, requestLog: parsed.data.entries, deadLetter: null };
     }
   }
   const issues = parsed.error.issues.slice(0, 3);
@@ -118,8 +126,8 @@ function parse(queue: string, message: Message<unknown>): Work | null {
   return { message, ...salvaged, deadLetter: reason };
 }
 
-function salvage(body: unknown): Pick<Work, "exposures" | "fallbacks" | "events"> {
-  const candidate = body as { type?: unknown; exposures?: unknown; fallbacks?: unknown; events?: unknown } | null;
+function salvage(body: unknown): Pick<Work, "exposures" | "fallbacks" | "events" | "requestLog"> {
+  const candidate = body as { type?: unknown; exposures?: unknown; fallbacks?: unknown; events?: unknown; entries?: unknown } | null;
   const valid = <T>(items: unknown, schema: { safeParse(item: unknown): { success: true; data: T } | { success: false } }, max: number): T[] =>
     Array.isArray(items)
       ? items.slice(0, max).flatMap((item) => {
@@ -127,18 +135,19 @@ function salvage(body: unknown): Pick<Work, "exposures" | "fallbacks" | "events"
           return parsed.success ? [parsed.data] : [];
         })
       : [];
-  if (candidate?.type === "exposure_batch") return { exposures: valid(candidate.exposures, exposureSchema, QUEUE_LIMITS.exposuresPerMessage), fallbacks: [], events: null };
-  if (candidate?.type === "fallback_batch") return { exposures: [], fallbacks: valid(candidate.fallbacks, fallbackUseSchema, QUEUE_LIMITS.exposuresPerMessage), events: null };
+  if (candidate?.type === "exposure_batch") return { exposures: valid(candidate.exposures, exposureSchema, QUEUE_LIMITS.exposuresPerMessage), fallbacks: [], events: null, requestLog: [] };
+  if (candidate?.type === "fallback_batch") return { exposures: [], fallbacks: valid(candidate.fallbacks, fallbackUseSchema, QUEUE_LIMITS.exposuresPerMessage), events: null, requestLog: [] };
+  if (candidate?.type === "request_log_batch") return { exposures: [], fallbacks: [], events: null, requestLog: valid(candidate.entries, requestLogEntrySchema, QUEUE_LIMITS.exposuresPerMessage) };
   if (candidate?.type === "event_batch") {
     const envelope = eventBatchMessageSchema.pick({ workspace_id: true }).safeParse(body);
     const events = valid(candidate.events, queuedEventSchema, QUEUE_LIMITS.eventsPerMessage);
-    return { exposures: [], fallbacks: [], events: envelope.success && events.length > 0 ? { workspaceId: envelope.data.workspace_id, events } : null };
+    return { exposures: [], fallbacks: [], events: envelope.success && events.length > 0 ? { workspaceId: envelope.data.workspace_id, events } : null, requestLog: [] };
   }
-  return { exposures: [], fallbacks: [], events: null };
+  return { exposures: [], fallbacks: [], events: null, requestLog: [] };
 }
 
 function rowsOf(work: Work): number {
-  return work.exposures.length + work.fallbacks.length + (work.events?.events.length ?? 0) + (work.deadLetter ? 1 : 0);
+  return work.exposures.length + work.fallbacks.length + (work.events?.events.length ?? 0) + work.requestLog.length + (work.deadLetter ? 1 : 0);
 }
 
 function* chunks(works: Work[]): Generator<Work[]> {
@@ -180,7 +189,7 @@ async function storeChunk(ctx: ServiceContext, queue: string, chunk: Work[], cou
       if (sqlState?.startsWith("22")) {
         try {
           const reason = `Postgres refused it (${sqlState}): ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`.slice(0, 2_000);
-          await insertDeadLetters(ctx, [{ queue, messageId: work.message.id, body: work.message.body, attempts: work.message.attempts, error: reason }]);
+          await insertDeadLetters(ctx, [{ queue, messageId: work.message.id, body: work.message.body, attempts: work.message.attempts, error: reason }], "refused");
           log("warn", "queue message refused by Postgres kept as a dead letter", { queue, message_id: work.message.id, sql_state: sqlState });
           work.message.ack();
           continue;
@@ -203,15 +212,27 @@ async function store(ctx: ServiceContext, queue: string, works: Work[], counts: 
   const deadLetters: DeadLetterInput[] = works.flatMap((work) =>
     work.deadLetter === null ? [] : [{ queue, messageId: work.message.id, body: work.message.body, attempts: work.message.attempts, error: work.deadLetter }],
   );
-  if (deadLetters.length > 0) await insertDeadLetters(ctx, deadLetters);
+  if (deadLetters.length > 0) await insertDeadLetters(ctx, deadLetters, "invalid");
 
   const exposures = works.flatMap((work) => work.exposures);
   const events = works.flatMap((work) => (work.events ? work.events.events.map((event) => ({ ...event, workspace_id: work.events!.workspaceId })) : []));
   if (exposures.length > 0) {
-    for (const row of await insertExposures(ctx, exposures)) counts.add(row, "requests");
+    for (const row of await insertExposures(ctx, exposures)) {
+      counts.add(row, "requests");
+      incrementCounter("xr2_edge_exposures_stored_total", {}, row.count);
+    }
   }
   if (events.length > 0) {
-    for (const row of await insertEvents(ctx, events)) counts.add(row, "events");
+    for (const row of await insertEvents(ctx, events)) {
+      counts.add(row, "events");
+      incrementCounter("xr2_edge_events_stored_total", {}, row.count);
+    }
+  }
+  const requestLog = works.flatMap((work) => work.requestLog);
+  if (requestLog.length > 0) {
+    for (const row of await insertRequestLog(ctx, requestLog)) {
+      incrementCounter("xr2_edge_requests_total", { route: row.route, status: String(row.status), status_class: statusClass(row.status) }, row.count);
+    }
   }
   const fallbacks = works.flatMap((work) => work.fallbacks);
   if (fallbacks.length > 0) await insertFallbackUses(ctx, fallbacks);
@@ -254,6 +275,26 @@ async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[])
       unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz, origin text)
     on conflict (workspace_id, trace_id) do nothing
     returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`));
+  return result.rows;
+}
+
+/**
+ * Request-log entries whose key hash names a key (revoked and expired ones included), with that
+ * key's workspace and prefix; entries of unknown keys are dropped. Answers what went in, grouped
+ * by route and status, for xr2_edge_requests_total.
+ */
+async function insertRequestLog(ctx: ServiceContext, entries: RequestLogEntry[]): Promise<Array<{ route: string; status: number; count: number }>> {
+  const result = await ctx.http().execute<{ route: string; status: number; count: number }>(sql`
+    with stored as (
+      insert into api_request_log (id, workspace_id, api_key_id, key_prefix, method, route, slug, status, latency_ms, error_code, source, client, user_agent, trace_id, request_id, received_at)
+      select r.id, k.workspace_id, k.id, k.prefix, r.method, r.route, r.slug, r.status, r.latency_ms, r.error_code, r.source, r.client, r.user_agent, r.trace_id, r.request_id, r.received_at
+      from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as r(
+        id text, key_hash text, method text, route text, slug text, status integer, latency_ms real, error_code text, source text, client text,
+        user_agent text, trace_id text, request_id text, received_at timestamptz)
+      join api_keys k on k.key_hash = r.key_hash
+      on conflict (id) do nothing
+      returning route, status)
+    select route, status, count(*)::int as count from stored group by route, status`);
   return result.rows;
 }
 

@@ -10,6 +10,7 @@ import { deadLetters } from "@xr2/db/schema";
 import { describeError, log, newId, parseEnv, QUEUE_NAMES, UNSTORABLE_CHARACTERS } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "../context.ts";
 import { apiEnvSchema } from "../env.ts";
+import { incrementCounter } from "../services/metrics/metrics-buffer.ts";
 
 export interface DeadLetterInput {
   queue: string;
@@ -19,12 +20,17 @@ export interface DeadLetterInput {
   error: string;
 }
 
-export async function insertDeadLetters(ctx: ServiceContext, letters: DeadLetterInput[]): Promise<void> {
-  await ctx
+/** Why a message became a dead letter, as xr2_dead_letters_total's `reason` label says it. */
+export type DeadLetterReason = "invalid" | "refused" | "retries_exhausted";
+
+export async function insertDeadLetters(ctx: ServiceContext, letters: DeadLetterInput[], reason: DeadLetterReason): Promise<void> {
+  const inserted = await ctx
     .http()
     .insert(deadLetters)
     .values(letters.map((letter) => ({ id: newId("deadLetter"), queue: letter.queue, messageId: letter.messageId, body: storable(letter.body ?? null), attempts: letter.attempts, error: storable(letter.error) })))
-    .onConflictDoNothing({ target: [deadLetters.queue, deadLetters.messageId] });
+    .onConflictDoNothing({ target: [deadLetters.queue, deadLetters.messageId] })
+    .returning({ queue: deadLetters.queue });
+  for (const row of inserted) incrementCounter("xr2_dead_letters_total", { queue: row.queue, reason });
 }
 
 /**
@@ -50,13 +56,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, rawEnv: R
   });
   try {
     try {
-      await insertDeadLetters(ctx, batch.messages.map(letter));
+      await insertDeadLetters(ctx, batch.messages.map(letter), "retries_exhausted");
       for (const message of batch.messages) message.ack();
     } catch (batchError) {
       log("warn", "storing dead letters failed; storing them one by one", { queue: batch.queue, count: batch.messages.length, error: describeError(batchError) });
       for (const message of batch.messages) {
         try {
-          await insertDeadLetters(ctx, [letter(message)]);
+          await insertDeadLetters(ctx, [letter(message)], "retries_exhausted");
           message.ack();
         } catch (error) {
           log("error", "storing a dead letter failed; will retry", { queue: batch.queue, message_id: message.id, attempts: message.attempts, error: describeError(error) });

@@ -62,6 +62,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
 
   const chosen = chooseVersion(prompt, query.data.unit_id);
   const traceId = newId("trace");
+  c.set("traceId", traceId);
   const expose = (status: "success" | "error", errorCode: string | null) => {
     const exposure: Exposure = {
       trace_id: traceId,

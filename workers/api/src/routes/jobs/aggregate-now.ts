@@ -11,6 +11,7 @@ import { authenticate } from "../../middleware/authenticate.ts";
 import { requirePlatformAdmin } from "../../middleware/require-platform-admin.ts";
 import { errorResponses, jsonResponse } from "../../openapi/responses.ts";
 import { AGGREGATION_LIMITS, runAggregation } from "../../services/aggregation/run-aggregation.ts";
+import { countAggregationRun } from "../../services/metrics/count-aggregation-run.ts";
 import { aggregationReportSchema } from "./schemas.ts";
 
 const DAY_MS = 86_400_000;
@@ -35,7 +36,7 @@ const route = createRoute({
 export const aggregateNowRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const body = c.req.valid("json") ?? {};
   const range = body.from === undefined && body.to === undefined ? undefined : rangeOf(body.from, body.to);
-  return c.json(await runAggregation({ ctx: c.get("ctx"), input: { range, actorUserId: c.get("user")!.id, workspaceIds: body.workspace_ids } }), 200);
+  return c.json(await countAggregationRun("admin", () => runAggregation({ ctx: c.get("ctx"), input: { range, actorUserId: c.get("user")!.id, workspaceIds: body.workspace_ids } })), 200);
 });
 
 function rangeOf(from: string | undefined, to: string | undefined): { from: string; to: string } {

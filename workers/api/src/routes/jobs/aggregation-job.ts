@@ -8,7 +8,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { verifyQStashSignature } from "../../middleware/verify-qstash-signature.ts";
 import { runAggregation } from "../../services/aggregation/run-aggregation.ts";
+import { countAggregationRun } from "../../services/metrics/count-aggregation-run.ts";
+import { pruneRequestLog } from "../../services/request-log/prune-request-log.ts";
 
-export const aggregationJobRoute = new OpenAPIHono<ApiHono>().post("/api/jobs/aggregate", verifyQStashSignature, async (c) =>
-  c.json(await runAggregation({ ctx: c.get("ctx"), input: {} }), 200),
-);
+export const aggregationJobRoute = new OpenAPIHono<ApiHono>().post("/api/jobs/aggregate", verifyQStashSignature, async (c) => {
+  const report = await countAggregationRun("schedule", () => runAggregation({ ctx: c.get("ctx"), input: {} }));
+  // The request log's retention rides on the same schedule (one old batch per run).
+  const pruned = await pruneRequestLog({ ctx: c.get("ctx") });
+  return c.json({ ...report, request_log_pruned: pruned.deleted }, 200);
+});
