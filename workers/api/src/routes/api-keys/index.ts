@@ -4,5 +4,6 @@ import type { ApiHono } from "../../app.ts";
 import { createApiKeyRoute } from "./create-api-key.ts";
 import { listApiKeysRoute } from "./list-api-keys.ts";
 import { revokeApiKeyRoute } from "./revoke-api-key.ts";
+import { updateApiKeyRoute } from "./update-api-key.ts";
 
-export const apiKeyRoutes = new OpenAPIHono<ApiHono>().route("/", createApiKeyRoute).route("/", listApiKeysRoute).route("/", revokeApiKeyRoute);
+export const apiKeyRoutes = new OpenAPIHono<ApiHono>().route("/", createApiKeyRoute).route("/", listApiKeysRoute).route("/", revokeApiKeyRoute).route("/", updateApiKeyRoute);

@@ -3,14 +3,22 @@
  * key's SHA-256. Built from the Postgres row and written after the transaction that created the
  * key has committed; revocation deletes it. KV can always be rebuilt from these functions.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, type ApiKey } from "@xr2/db/schema";
 import { kvKeys, type ApiKeyRecord } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { edgeLimits, loadLimitRows, resolveLimits, type LimitRows } from "../workspaces/list-limits.ts";
 
-/** What the edge needs of a key, and nothing more (never its hash, name or creator). */
-export function apiKeyRecord(key: Pick<ApiKey, "id" | "workspaceId" | "scopes" | "environment" | "expiresAt">): ApiKeyRecord {
-  return { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null };
+type ProjectedKey = Pick<ApiKey, "id" | "workspaceId" | "scopes" | "environment" | "expiresAt" | "rateLimitRequests" | "rateLimitWindowSeconds">;
+
+/**
+ * What the edge needs of a key, and nothing more (never its hash, name or creator): with `rows`,
+ * the limits in force for it where they differ from the edge's built-in ones.
+ */
+export function apiKeyRecord(ctx: ServiceContext, key: ProjectedKey, rows: LimitRows): ApiKeyRecord {
+  const own = key.rateLimitRequests !== null && key.rateLimitWindowSeconds !== null ? { requests: key.rateLimitRequests, windowSeconds: key.rateLimitWindowSeconds } : null;
+  const limits = edgeLimits(resolveLimits({ rows, workspaceId: key.workspaceId, key: own, overrides: ctx.env.RATE_LIMIT_OVERRIDES }));
+  return { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null, ...(limits ? { limits } : {}) };
 }
 
 /** The record of a key that is not revoked (expired keys are returned: the edge checks expiry on every request). */
@@ -21,7 +29,7 @@ async function readLiveApiKey(ctx: ServiceContext, keyHash: string): Promise<Api
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return key ? apiKeyRecord(key) : null;
+  return key ? apiKeyRecord(ctx, key, await loadLimitRows(ctx, [key.workspaceId])) : null;
 }
 
 /**
@@ -39,4 +47,26 @@ export async function projectApiKey({ ctx, input }: { ctx: ServiceContext; input
     return null;
   }
   return record;
+}
+
+/**
+ * Writes the records of every live key of a workspace (or of every workspace) again, with the
+ * limits in force now: what a change of limits does so the edge applies it within its cache
+ * TTL. Keys revoked while this ran are deleted again afterwards, as projectApiKey does.
+ */
+export async function reprojectApiKeys({ ctx, input }: { ctx: ServiceContext; input: { workspaceId?: string } }): Promise<number> {
+  const db = ctx.http();
+  const live = await db
+    .select()
+    .from(apiKeys)
+    .where(input.workspaceId ? and(eq(apiKeys.workspaceId, input.workspaceId), isNull(apiKeys.revokedAt)) : isNull(apiKeys.revokedAt));
+  if (live.length === 0) return 0;
+  const rows = await loadLimitRows(ctx, [...new Set(live.map((key) => key.workspaceId))]);
+  for (const key of live) await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(apiKeyRecord(ctx, key, rows)));
+  const revokedMeanwhile = await db
+    .select({ keyHash: apiKeys.keyHash })
+    .from(apiKeys)
+    .where(and(inArray(apiKeys.id, live.map((key) => key.id)), isNotNull(apiKeys.revokedAt)));
+  for (const key of revokedMeanwhile) await ctx.kv.delete(kvKeys.apiKey(key.keyHash));
+  return live.length;
 }
