@@ -209,7 +209,8 @@ export default function SettingsPage() {
             </Match>
             <Match when={limits.latest}>
               {(list) => (
-                <div class="table-scroll">
+                // Focusable: at 375 px the table scrolls sideways, and keyboard users must reach it.
+                <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="limits-title">
                   <table class="admin-table limits-table">
                     <caption class="visually-hidden">Limits and quotas in force</caption>
                     <thead>
