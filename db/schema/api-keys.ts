@@ -1,7 +1,7 @@
 // Product API keys (E2). The key is shown once; only its SHA-256 (hex) is stored. The edge looks
 // keys up by hash in KV and, on a miss, the API worker reads them here by key_hash.
-import { relations } from "drizzle-orm";
-import { index, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { relations, sql } from "drizzle-orm";
+import { check, index, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
 import { createdAt, timestamptz } from "./columns";
 import { environmentEnum } from "./enums";
 import { users } from "./users";
@@ -29,6 +29,9 @@ export const apiKeys = pgTable(
     revokedAt: timestamptz("revoked_at"),
     /** Approximate: written in batches by the queue consumer from exposures, not per request. */
     lastUsedAt: timestamptz("last_used_at"),
+    /** The key's own rate limit (E3): `rate_limit_requests` per `rate_limit_window_seconds`, for each kind of Product API call; null: the workspace's. */
+    rateLimitRequests: integer("rate_limit_requests"),
+    rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
     createdById: text("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
@@ -36,6 +39,8 @@ export const apiKeys = pgTable(
     // Edge-miss path: key hash → key.
     unique("api_keys_key_hash_unique").on(t.keyHash),
     index("api_keys_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt),
+    check("api_keys_rate_limit_pair", sql`(${t.rateLimitRequests} is null) = (${t.rateLimitWindowSeconds} is null)`),
+    check("api_keys_rate_limit_positive", sql`${t.rateLimitRequests} > 0 and ${t.rateLimitWindowSeconds} > 0`),
   ],
 );
 

@@ -17,6 +17,8 @@ export const limitNameEnum = pgEnum("limit_name", [
   "prompts_per_workspace",
   "members_per_workspace",
   "workspaces_per_user",
+  "api_key_events_per_minute",
+  "workspace_events_per_minute",
 ]);
 export type LimitName = (typeof limitNameEnum.enumValues)[number];
 

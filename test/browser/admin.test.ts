@@ -301,7 +301,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
     expect(await page.getByRole("link", { name: "LLM providers" }).getAttribute("href")).toBe("/settings/providers");
     const name = page.getByLabel("Workspace name");
     await poll(() => name.inputValue()).toBe("Growth team");
-    await poll(() => page.locator("tr[data-limit]").count()).toBe(9);
+    await poll(() => page.locator("tr[data-limit]").count()).toBe(11);
     await name.fill("Growth & retention");
     await page.getByRole("button", { name: "Save name" }).click();
     await poll(() => toast(page).last().textContent()).toBe("Workspace renamed");

@@ -9,6 +9,7 @@ import { CopyButton } from "~/components/copy-button";
 import { Dialog } from "~/components/dialog";
 import { SelectField, TextField } from "~/components/field";
 import { formatDate } from "~/lib/format";
+import { createRateLimitState, describeRateLimit, RateLimitFields } from "./rate-limit-fields";
 
 const EXPIRY_CHOICES = [
   { value: "never", label: "Never" },
@@ -38,6 +39,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [created, setCreated] = createSignal<CreatedApiKey | null>(null);
+  const rateLimit = createRateLimitState();
 
   const reset = () => {
     setScopes(new Set(API_KEY_SCOPES));
@@ -46,6 +48,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
     setCustomDay("");
     setError(null);
     setCreated(null);
+    rateLimit.reset();
   };
   const close = () => {
     reset();
@@ -63,6 +66,8 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
     const name = String(new FormData(event.currentTarget as HTMLFormElement).get("name")).trim();
     if (scopes().size === 0) return setError("Choose at least one scope.");
     if (expiry() === "custom" && !customDay()) return setError("Choose the day the key expires.");
+    const limit = rateLimit.value();
+    if (!limit.ok) return setError(limit.error);
     setBusy(true);
     setError(null);
     try {
@@ -72,6 +77,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
           scopes: API_KEY_SCOPES.filter((scope) => scopes().has(scope)),
           environment: environment() || null,
           expires_at: expiryFrom(expiry(), customDay()),
+          rate_limit: limit.rateLimit,
         }),
       );
       props.onCreated();
@@ -149,6 +155,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
                 hint="The key stops working at the end of this day."
               />
             </Show>
+            <RateLimitFields state={rateLimit} />
             <Show when={error()}>
               <p class="form-error" role="alert">
                 {error()}
@@ -177,6 +184,8 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
               <dd>{key().environment ?? "Any"}</dd>
               <dt>Expires</dt>
               <dd>{key().expires_at ? formatDate(key().expires_at) : "Never"}</dd>
+              <dt>Rate limit</dt>
+              <dd>{describeRateLimit(key().rate_limit)}</dd>
             </dl>
           </div>
         )}

@@ -78,12 +78,20 @@ export type LimitName =
   | "llm_cost_micros_per_month"
   | "prompts_per_workspace"
   | "members_per_workspace"
-  | "workspaces_per_user";
+  | "workspaces_per_user"
+  | "api_key_events_per_minute"
+  | "workspace_events_per_minute";
 
+/** A limit in force (E3): where it comes from (key → workspace → global → built-in) and this period's usage. */
 export interface WorkspaceLimit {
   name: LimitName;
   value: number | null;
-  source: "workspace" | "platform" | "none";
+  source: "key" | "workspace" | "global" | "default";
+  unit: "requests" | "usd_micros" | "prompts" | "members" | "workspaces";
+  window_seconds?: number;
+  description: string;
+  inherited: { value: number | null; source: "global" | "default" };
+  usage?: { used: number | null; period_start: string; resets_at: string };
 }
 
 export const listLimits = (workspaceId: string) => api<{ limits: WorkspaceLimit[] }>("GET", workspacePath(workspaceId, "/limits")).then((answer) => answer.limits);
@@ -106,8 +114,15 @@ export interface ApiKey {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** The key's own rate limit; null: the workspace's applies. */
+  rate_limit: KeyRateLimit | null;
   created_by_id: string | null;
   created_at: string;
+}
+
+export interface KeyRateLimit {
+  requests: number;
+  window_seconds: number;
 }
 
 export interface CreatedApiKey {
@@ -118,12 +133,15 @@ export interface CreatedApiKey {
   scopes: ApiKeyScope[];
   environment: Environment | null;
   expires_at: string | null;
+  rate_limit: KeyRateLimit | null;
   created_at: string;
 }
 
 export const listApiKeys = () => api<{ api_keys: ApiKey[] }>("GET", "/api/product-api-keys").then((answer) => answer.api_keys);
-export const createApiKey = (input: { name: string; scopes: ApiKeyScope[]; environment: Environment | null; expires_at: string | null }) =>
+export const createApiKey = (input: { name: string; scopes: ApiKeyScope[]; environment: Environment | null; expires_at: string | null; rate_limit?: KeyRateLimit | null }) =>
   api<CreatedApiKey>("POST", "/api/product-api-keys", { body: input });
+export const updateApiKey = (keyId: string, changes: { name?: string; rate_limit?: KeyRateLimit | null }) =>
+  api<ApiKey>("PATCH", `/api/product-api-keys/${encodeURIComponent(keyId)}`, { body: changes });
 export const revokeApiKey = (keyId: string) => api<void>("DELETE", `/api/product-api-keys/${encodeURIComponent(keyId)}`);
 
 /** One Product API request made with a key (GET /api/product-api-keys/{id}/requests). */

@@ -1,11 +1,13 @@
-// Product API keys (E2), Admins only: the workspace's keys (prefix, scopes, environment,
-// expiry, last use), a new key shown once, and revocation, which the edge honours within
-// seconds. Revoked keys stay listed (greyed) behind a toggle, for the record.
+// Product API keys (E2), Admins only: the workspace's keys (prefix, scopes, environment, own
+// rate limit, expiry, last use), a new key shown once, a rate-limit change and revocation, which
+// the edge honours within seconds. Revoked keys stay listed (greyed) behind a toggle, for the record.
 import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { listApiKeys, revokeApiKey, type ApiKey } from "~/api/admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { CreateApiKeyDialog } from "~/admin/create-api-key-dialog";
+import { EditRateLimitDialog } from "~/admin/edit-rate-limit-dialog";
+import { describeRateLimit } from "~/admin/rate-limit-fields";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -28,6 +30,7 @@ export default function ApiKeysPage() {
   const [keys, { refetch }] = createResource(() => (isAdmin() ? currentWorkspace()?.id : undefined), () => listApiKeys());
   const [createOpen, setCreateOpen] = createSignal(false);
   const [revoking, setRevoking] = createSignal<ApiKey | null>(null);
+  const [editing, setEditing] = createSignal<ApiKey | null>(null);
   const [showRevoked, setShowRevoked] = createSignal(false);
 
   const revokedCount = () => keys.latest?.filter((key) => key.revoked_at).length ?? 0;
@@ -87,6 +90,7 @@ export default function ApiKeysPage() {
                         <th scope="col">Key</th>
                         <th scope="col">Scopes</th>
                         <th scope="col">Environment</th>
+                        <th scope="col">Rate limit</th>
                         <th scope="col">Expires</th>
                         <th scope="col">Last used</th>
                         <th scope="col">Created</th>
@@ -110,6 +114,9 @@ export default function ApiKeysPage() {
                               </span>
                             </td>
                             <td>{key.environment ? <span class="badge">{key.environment}</span> : <span class="muted">Any</span>}</td>
+                            <td class="nowrap" data-rate-limit>
+                              {key.rate_limit ? describeRateLimit(key.rate_limit) : <span class="muted">Workspace default</span>}
+                            </td>
                             <td class="nowrap" title={key.expires_at ? formatDateTime(key.expires_at) : undefined}>{key.expires_at ? formatDate(key.expires_at) : <span class="muted">Never</span>}</td>
                             <td title={key.last_used_at ? formatDateTime(key.last_used_at) : "Not used yet (updated every few minutes)"}>
                               {key.last_used_at ? formatRelative(key.last_used_at) : <span class="muted">Never</span>}
@@ -125,6 +132,9 @@ export default function ApiKeysPage() {
                                 Requests<span class="visually-hidden"> of {key.name}</span>
                               </A>
                               <Show when={!key.revoked_at}>
+                                <button type="button" class="secondary small" onClick={() => setEditing(key)}>
+                                  Rate limit<span class="visually-hidden"> of {key.name}</span>
+                                </button>
                                 <button type="button" class="secondary small danger-text" onClick={() => setRevoking(key)}>
                                   Revoke<span class="visually-hidden"> {key.name}</span>
                                 </button>
@@ -144,6 +154,7 @@ export default function ApiKeysPage() {
       </Show>
 
       <CreateApiKeyDialog open={createOpen()} onClose={() => setCreateOpen(false)} onCreated={() => void refetch()} />
+      <EditRateLimitDialog apiKey={editing()} onClose={() => setEditing(null)} onSaved={() => void refetch()} />
       <ConfirmDialog
         open={revoking() !== null}
         title="Revoke API key"

@@ -65,12 +65,34 @@ export const publishedPromptSchema = z.object({
 });
 export type PublishedPrompt = z.infer<typeof publishedPromptSchema>;
 
+/** A rate limit as the edge applies it: `requests` per sliding window of `window_seconds`. */
+export const windowLimitSchema = z.object({ requests: z.number().int().positive(), window_seconds: z.number().int().positive() });
+export type WindowLimit = z.infer<typeof windowLimitSchema>;
+
+/**
+ * The limits in force for a key that differ from the edge's built-in policies, resolved by the API
+ * worker (key → workspace → global; services/workspaces/list-limits.ts). Absent: the edge's own
+ * default (rate-limit-policies.ts with RATE_LIMIT_OVERRIDES); null: no limit (exempt). Monthly
+ * quotas are counts per calendar month (UTC) for the key's workspace.
+ */
+export const apiKeyLimitsSchema = z.object({
+  get_prompt_per_key: windowLimitSchema.nullable().optional(),
+  get_prompt_per_workspace: windowLimitSchema.nullable().optional(),
+  events_per_key: windowLimitSchema.nullable().optional(),
+  events_per_workspace: windowLimitSchema.nullable().optional(),
+  get_prompt_per_month: z.number().int().nonnegative().nullable().optional(),
+  events_per_month: z.number().int().nonnegative().nullable().optional(),
+});
+export type ApiKeyLimits = z.infer<typeof apiKeyLimitsSchema>;
+
 export const apiKeyRecordSchema = z.object({
   key_id: z.string(),
   workspace_id: z.string(),
   scopes: z.array(z.enum(["prompts:read", "events:write"])),
   environment: z.enum(ENVIRONMENTS).nullable(),
   expires_at: z.string().nullable(),
+  /** Only when some limit differs from the built-in defaults. */
+  limits: apiKeyLimitsSchema.optional(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 

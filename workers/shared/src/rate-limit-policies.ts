@@ -23,13 +23,17 @@ export interface RateLimitPolicy {
 }
 
 export const RATE_LIMIT_POLICIES = {
-  // Apps call get-prompt on their own request path; 10 per second per key covers a busy
-  // backend, and a workspace's keys together get five times that.
-  getPromptPerKey: { subject: "api_key", requests: 600, windowSeconds: 60, keyPrefix: "rl:get-prompt:key" },
-  getPromptPerWorkspace: { subject: "workspace", requests: 3_000, windowSeconds: 60, keyPrefix: "rl:get-prompt:workspace" },
-  // Events arrive in bursts (a batch counts as one request); twice get-prompt's budget.
-  eventsPerKey: { subject: "api_key", requests: 1_200, windowSeconds: 60, keyPrefix: "rl:events:key" },
-  eventsPerWorkspace: { subject: "workspace", requests: 6_000, windowSeconds: 60, keyPrefix: "rl:events:workspace" },
+  // Apps call get-prompt on their own request path, so a limit here must never be what an app
+  // meets first under real traffic (Langfuse does not limit prompt fetches at all): 1,000 per
+  // second per key, 5,000 per second per workspace. These stop runaway loops and abuse, not
+  // customers; a platform admin lowers them per workspace (or globally), an Admin per key.
+  // The edge amortises Redis calls with leases, so high limits cost no more Redis than low ones
+  // (README, "Limits and quotas").
+  getPromptPerKey: { subject: "api_key", requests: 60_000, windowSeconds: 60, keyPrefix: "rl:get-prompt:key" },
+  getPromptPerWorkspace: { subject: "workspace", requests: 300_000, windowSeconds: 60, keyPrefix: "rl:get-prompt:workspace" },
+  // Events arrive in bursts (a batch of up to 100 counts as one request); the same budget.
+  eventsPerKey: { subject: "api_key", requests: 60_000, windowSeconds: 60, keyPrefix: "rl:events:key" },
+  eventsPerWorkspace: { subject: "workspace", requests: 300_000, windowSeconds: 60, keyPrefix: "rl:events:workspace" },
   // Password guessing (OWASP: throttle the source, never lock the owner out). Failed sign-ins
   // from one IP for one address, then from one IP for any address (offices share one), refuse
   // that source for the rest of the window; the owner elsewhere is not affected.
@@ -95,4 +99,32 @@ export function resolveRateLimitPolicies(overrides: RateLimitOverrides): Record<
   const resolved = {} as Record<RateLimitPolicyName, RateLimitPolicy>;
   for (const name of POLICY_NAMES) resolved[name] = { ...RATE_LIMIT_POLICIES[name], ...overrides[name] };
   return resolved;
+}
+
+/**
+ * Monthly quotas counted at the edge (E3, S4): calls per workspace per calendar month (UTC), one
+ * Redis counter per workspace and month under `keyPrefix`, counted in the same pipelined round
+ * trip as the rate limits (and on the same leases). There is no built-in quota: the platform
+ * admin sets one (global_limits / workspace_limits, `limit`); the edge counts either way, so
+ * usage is shown against a quota set later.
+ */
+export const QUOTA_POLICIES = {
+  getPromptPerMonth: { subject: "workspace", limit: "workspace_requests_per_month", keyPrefix: "quota:get-prompt:workspace" },
+  eventsPerMonth: { subject: "workspace", limit: "workspace_events_per_month", keyPrefix: "quota:events:workspace" },
+} as const;
+export type QuotaPolicyName = keyof typeof QUOTA_POLICIES;
+
+/** "2026-12": the calendar month (UTC) a quota counter belongs to. */
+export function quotaMonth(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
+/** Start of the next calendar month (UTC): when a monthly quota resets. */
+export function quotaResetsAt(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+}
+
+/** The Redis key of a workspace's counter for `month`. */
+export function quotaCounterKey(policy: QuotaPolicyName, workspaceId: string, month: string): string {
+  return `${QUOTA_POLICIES[policy].keyPrefix}:${workspaceId}:${month}`;
 }

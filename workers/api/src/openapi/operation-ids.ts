@@ -79,6 +79,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/product-api-keys": "createApiKey",
   "DELETE /api/product-api-keys/{keyId}": "revokeApiKey",
   "GET /api/product-api-keys/{keyId}/requests": "listApiKeyRequests",
+  "PATCH /api/product-api-keys/{keyId}": "updateApiKey",
   // Audit log
   "GET /api/audit-log": "listAuditLog",
   // Analytics
@@ -100,6 +101,10 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/experiments/{experimentId}/stop": "stopExperiment",
   // Platform administration
   "POST /api/admin/kv/rebuild": "rebuildProjection",
+  "GET /api/admin/limits": "getGlobalLimits",
+  "PUT /api/admin/limits": "setGlobalLimits",
+  "GET /api/admin/workspaces/{workspaceId}/limits": "getWorkspaceLimitsAsAdmin",
+  "PUT /api/admin/workspaces/{workspaceId}/limits": "setWorkspaceLimits",
   "GET /api/admin/dead-letters": "listDeadLetters",
   "POST /api/admin/dead-letters/{deadLetterId}/replay": "replayDeadLetter",
   "POST /api/admin/jobs/aggregate": "runAggregation",

@@ -48,7 +48,7 @@ export function registerProductApi(app: OpenAPIHono<ApiHono>): void {
         content: { "application/json": { schema: getPromptResponseSchema }, "text/plain": { schema: z.string() } },
         headers: { "x-trace-id": { schema: { type: "string" as const } }, "ratelimit-remaining": { schema: { type: "integer" as const } } },
       },
-      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
+      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE", "QUOTA_EXCEEDED"),
     },
   };
   const query = getPromptQuerySchema.extend({
@@ -89,7 +89,7 @@ function registerEvents(app: OpenAPIHono<ApiHono>): void {
     request: { body: { required: true, content: { "application/json": { schema: eventInputSchema } } } },
     responses: {
       202: jsonResponse("Accepted: queued for storage", eventAcceptedResponseSchema),
-      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
+      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE", "QUOTA_EXCEEDED"),
     },
   });
   app.openAPIRegistry.registerPath({
@@ -101,7 +101,7 @@ function registerEvents(app: OpenAPIHono<ApiHono>): void {
     request: { body: { required: true, content: { "application/json": { schema: eventsBatchDocumentedBodySchema } } } },
     responses: {
       202: jsonResponse("Processed: see each result's accepted and error", eventsBatchResponseSchema),
-      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE"),
+      ...errorResponses("BAD_REQUEST", "UNAUTHENTICATED", "FORBIDDEN", "DEPENDENCY_UNAVAILABLE", "QUOTA_EXCEEDED"),
     },
   });
 }
@@ -125,7 +125,7 @@ function registerSdkApi(app: OpenAPIHono<ApiHono>): void {
     responses: {
       200: { description: "The published prompt, unrendered", content: { "application/json": { schema: promptDocumentSchema } }, headers: etagHeaders },
       ...notModified,
-      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
+      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "DEPENDENCY_UNAVAILABLE", "QUOTA_EXCEEDED"),
     },
   });
   app.openAPIRegistry.registerPath({
@@ -138,7 +138,7 @@ function registerSdkApi(app: OpenAPIHono<ApiHono>): void {
     responses: {
       200: { description: "The bundle", content: { "application/json": { schema: promptBundleSchema } }, headers: etagHeaders },
       ...notModified,
-      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "RESPONSE_TOO_LARGE", "DEPENDENCY_UNAVAILABLE"),
+      ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "RESPONSE_TOO_LARGE", "DEPENDENCY_UNAVAILABLE", "QUOTA_EXCEEDED"),
     },
   });
   app.openAPIRegistry.registerPath({

@@ -281,7 +281,8 @@ describe("POST /api/v1/events", () => {
 
   it("limits requests per key with 429 and Retry-After", async () => {
     const fixture = await createPublishedPrompt();
-    const limited = { ...env, RATE_LIMIT_OVERRIDES: JSON.stringify({ eventsPerKey: { requests: 2, windowSeconds: windowSecondsAwayFromBoundary(60) } }) };
+    // A second for Redis, not 50 ms: the isolate's first check loads the scripts, and a busy machine must not turn it into a fail-open.
+    const limited = { ...env, RATE_LIMIT_TIMEOUT_MS: "1000", RATE_LIMIT_OVERRIDES: JSON.stringify({ eventsPerKey: { requests: 2, windowSeconds: windowSecondsAwayFromBoundary(60) } }) };
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let index = 0; index < 3; index++) {

@@ -40,7 +40,7 @@ async function admit(c: Context<EdgeHono>): Promise<{ key: ApiKeyRecord; definit
   const key = await authenticateApiKey(env, c.req.header("authorization"), "events:write");
   c.set("workspaceId", key.workspace_id);
   const [limit, definitions] = await Promise.allSettled([
-    assertRateLimit(c, { policies: ["eventsPerKey", "eventsPerWorkspace"], apiKey: key }),
+    assertRateLimit(c, { policies: ["eventsPerKey", "eventsPerWorkspace"], quota: "eventsPerMonth", apiKey: key }),
     loadEventDefinitions(env, key.workspace_id),
   ]);
   if (limit.status === "rejected") throw limit.reason;

@@ -52,7 +52,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
 
   // Redis and the prompt's lookup overlap; a refusal still wins over whatever the lookup found.
   const [limit, loaded] = await Promise.allSettled([
-    assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key }),
+    assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], quota: "getPromptPerMonth", apiKey: key }),
     loadPublishedPrompt(env, { workspaceId: key.workspace_id, environment: query.data.env, slug: slug.data }),
   ]);
   if (limit.status === "rejected") throw limit.reason;

@@ -76,7 +76,7 @@ async function getPromptDocument(c: Context<EdgeHono>): Promise<Response> {
   const key = await admit(c, query.data.env);
 
   const [limit, loaded] = await Promise.allSettled([
-    assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key }),
+    assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], quota: "getPromptPerMonth", apiKey: key }),
     loadPublishedPrompt(c.get("env"), { workspaceId: key.workspace_id, environment: query.data.env, slug: slug.data }),
   ]);
   if (limit.status === "rejected") throw limit.reason;
@@ -98,7 +98,7 @@ async function getPromptBundle(c: Context<EdgeHono>): Promise<Response> {
   const wanted = query.data.slug === undefined ? undefined : [...new Set(query.data.slug)].sort();
   const key = await admit(c, environment);
 
-  await assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], apiKey: key });
+  await assertRateLimit(c, { policies: ["getPromptPerKey", "getPromptPerWorkspace"], quota: "getPromptPerMonth", apiKey: key });
   const cacheKey = `${key.workspace_id}:${environment}:${wanted?.join(",") ?? "*"}`;
   const tooLarge = (prompts: number, bytes: number) =>
     new ApiError(

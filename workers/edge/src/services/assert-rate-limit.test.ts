@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import type { RateLimitOverrides } from "@xr2/shared";
+import { RATE_LIMIT_POLICIES, type RateLimitOverrides } from "@xr2/shared";
 import { createEdgeApp } from "../app.ts";
 import { createApiKey, createPublishedPrompt, newApiKey } from "../testing/fixtures.ts";
 import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
@@ -114,7 +114,8 @@ describe("rate limits on get-prompt", () => {
     const response = await getPrompt(envWith({}), fixture.slug, fixture.apiKey, "?format=text");
     expect(response.status).toBe(200);
     const headers = rateLimitHeaders(response);
-    expect(headers).toMatchObject({ limit: "600", remaining: "599" });
+    const { requests } = RATE_LIMIT_POLICIES.getPromptPerKey;
+    expect(headers).toMatchObject({ limit: String(requests), remaining: String(requests - 1) });
     expect(headers.reset).toBeGreaterThanOrEqual(0);
     expect(headers.reset).toBeLessThanOrEqual(60);
   });

@@ -25,20 +25,52 @@
  * to expiry) reports what is owed in its `waitUntil`, after its answer, so under steady traffic
  * no request waits for Redis. Only that request's own context does the I/O; the others read
  * and write plain data (workerd forbids I/O on behalf of another request).
+ *
+ * Limits come from the key's record where the API worker resolved one (key → workspace → global,
+ * `ApiKeyRecord.limits`), else from the policy table; null exempts. Blocks and leases are
+ * remembered per limit value, so a raised limit applies as soon as the new record is read.
+ *
+ * Monthly quotas (QUOTA_POLICIES) ride along: one more command in the same pipelined round trip,
+ * on the same leases, a counter per workspace and calendar month (UTC). Over its quota a
+ * workspace gets 429 QUOTA_EXCEEDED until the month ends; the edge counts even without a quota,
+ * so Settings can show usage. Redis trouble lets requests through, as for rate limits.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
-import { ApiError, createRedis, describeError, log, resolveRateLimitPolicies, type ApiKeyRecord, type RateLimitPolicy, type RateLimitPolicyName } from "@xr2/shared";
+import {
+  ApiError,
+  createRedis,
+  describeError,
+  log,
+  QUOTA_POLICIES,
+  quotaCounterKey,
+  quotaMonth,
+  quotaResetsAt,
+  resolveRateLimitPolicies,
+  type ApiKeyLimits,
+  type ApiKeyRecord,
+  type QuotaPolicyName,
+  type RateLimitPolicy,
+  type RateLimitPolicyName,
+  type Redis,
+} from "@xr2/shared";
 import type { EdgeEnv, EdgeHono } from "../env.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
+/** A policy as checked: a rate limit, or a monthly quota (`quota` names it; `requests` is its value, Infinity for none). */
+interface CheckedPolicy extends RateLimitPolicy {
+  quota?: string;
+}
+
 interface Verdict {
-  policy: RateLimitPolicy;
+  policy: CheckedPolicy;
   success: boolean;
   limit: number;
   remaining: number;
   /** Unix time in ms at which the current window ends. */
   reset: number;
+  /** Quotas: what the workspace has used this month. */
+  used?: number;
 }
 
 const LEASE_MAX = 100;
@@ -54,15 +86,30 @@ interface Lease {
   renewing: boolean;
 }
 
+interface LimitResult {
+  success: boolean;
+  limit: number;
+  remaining: number;
+  reset: number;
+  used?: number;
+  pending: Promise<unknown>;
+}
+
 interface Check {
-  policy: RateLimitPolicy;
-  ratelimit: Ratelimit;
+  policy: CheckedPolicy;
+  ratelimit: { limit(identifier: string, options: { rate: number }): Promise<LimitResult> };
   identifier: string;
+  /** The Redis counter's subject: what is owed to it is reported whatever the limit. */
+  counterKey: string;
+  /** The counter under this limit: blocks and leases are remembered per limit value. */
   blockKey: string;
 }
 
 interface Limiters {
-  policies: Record<RateLimitPolicyName, { policy: RateLimitPolicy; ratelimit: Ratelimit }>;
+  redis: Redis;
+  policies: Record<RateLimitPolicyName, RateLimitPolicy>;
+  /** One Ratelimit per policy and limit value in use (keys carry their own). */
+  ratelimits: Map<string, Ratelimit>;
   /** Refusals, keyed by Redis key, until their window resets; bounded like the other caches. */
   blocked: TtlCache<Verdict>;
   /** Set while Redis is unavailable, so an outage is logged once, not once per request. */
@@ -82,35 +129,88 @@ function limitersFor(env: EdgeEnv): Limiters {
   if (limiters) return limiters;
   // No retries: the hot path has one short deadline, and a retry could not finish within it.
   const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, retries: 0 });
-  const resolved = resolveRateLimitPolicies(env.RATE_LIMIT_OVERRIDES);
-  const policies = {} as Limiters["policies"];
-  for (const [name, policy] of Object.entries(resolved) as Array<[RateLimitPolicyName, RateLimitPolicy]>) {
-    const ratelimit = new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
-      prefix: policy.keyPrefix,
-      ephemeralCache: false,
-      // The deadline is ours (one for all policies of a request); 0 turns the library's off.
-      timeout: 0,
-      analytics: false,
-      enableTelemetry: false,
-    });
-    policies[name] = { policy, ratelimit };
-  }
+  const policies = resolveRateLimitPolicies(env.RATE_LIMIT_OVERRIDES);
   // Each entry is set with its own TTL (until its window resets); the default is never used.
-  limiters = { policies, blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false, retryAfter: 0, leases: new Map(), owed: new Map() };
+  limiters = { redis, policies, ratelimits: new Map(), blocked: new TtlCache({ ttlMs: 0, maxEntries: 1_000 }), unavailable: false, retryAfter: 0, leases: new Map(), owed: new Map() };
   limitersByEnv.set(env, limiters);
   return limiters;
 }
 
-export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: readonly [RateLimitPolicyName, ...RateLimitPolicyName[]]; apiKey: ApiKeyRecord }): Promise<void> {
+function ratelimitFor(limiters: Limiters, policy: RateLimitPolicy): Ratelimit {
+  const id = `${policy.keyPrefix}|${policy.requests}|${policy.windowSeconds}`;
+  let ratelimit = limiters.ratelimits.get(id);
+  if (ratelimit) return ratelimit;
+  if (limiters.ratelimits.size >= 1_000) limiters.ratelimits.clear();
+  ratelimit = new Ratelimit({
+    redis: limiters.redis,
+    limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
+    prefix: policy.keyPrefix,
+    ephemeralCache: false,
+    // The deadline is ours (one for all policies of a request); 0 turns the library's off.
+    timeout: 0,
+    analytics: false,
+    enableTelemetry: false,
+  });
+  limiters.ratelimits.set(id, ratelimit);
+  return ratelimit;
+}
+
+const RECORD_FIELDS: Partial<Record<RateLimitPolicyName, keyof ApiKeyLimits>> = {
+  getPromptPerKey: "get_prompt_per_key",
+  getPromptPerWorkspace: "get_prompt_per_workspace",
+  eventsPerKey: "events_per_key",
+  eventsPerWorkspace: "events_per_workspace",
+};
+const QUOTA_FIELDS = { getPromptPerMonth: "get_prompt_per_month", eventsPerMonth: "events_per_month" } as const satisfies Record<QuotaPolicyName, keyof ApiKeyLimits>;
+
+/** The check of a rate-limit policy for this key, with the key's resolved limit; null when exempt. */
+function rateCheck(limiters: Limiters, name: RateLimitPolicyName, apiKey: ApiKeyRecord): Check | null {
+  const field = RECORD_FIELDS[name];
+  const own = field ? (apiKey.limits?.[field] as { requests: number; window_seconds: number } | null | undefined) : undefined;
+  if (own === null) return null;
+  const policy = own ? { ...limiters.policies[name], requests: own.requests, windowSeconds: own.window_seconds } : limiters.policies[name];
+  const identifier = policy.subject === "api_key" ? apiKey.key_id : apiKey.workspace_id;
+  const counterKey = `${policy.keyPrefix}:${identifier}`;
+  return { policy, ratelimit: ratelimitFor(limiters, policy), identifier, counterKey, blockKey: `${counterKey}|${policy.requests}/${policy.windowSeconds}` };
+}
+
+// Counts `rate` unless that would pass the limit (a negative limit: none); answers [used, admitted].
+const QUOTA_SCRIPT = `local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local rate = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+if limit >= 0 and used + rate > limit then return {used, 0} end
+used = redis.call('INCRBY', KEYS[1], rate)
+if used == rate then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
+return {used, 1}`;
+
+/** The check of a monthly quota: the workspace's counter for this month, against the key record's value (none: count only). */
+function quotaCheck(limiters: Limiters, name: QuotaPolicyName, apiKey: ApiKeyRecord, now: Date): Check {
+  const value = apiKey.limits?.[QUOTA_FIELDS[name]] ?? null;
+  const counterKey = quotaCounterKey(name, apiKey.workspace_id, quotaMonth(now));
+  const reset = quotaResetsAt(now).getTime();
+  // Kept for a month after it ends, so last month's usage can still be read.
+  const ttlSeconds = Math.ceil((reset - now.getTime()) / 1000) + 32 * 86_400;
+  const policy: CheckedPolicy = { subject: "workspace", requests: value ?? Infinity, windowSeconds: Math.ceil((reset - now.getTime()) / 1000), keyPrefix: QUOTA_POLICIES[name].keyPrefix, quota: QUOTA_POLICIES[name].limit };
+  return {
+    policy,
+    identifier: apiKey.workspace_id,
+    counterKey,
+    blockKey: `${counterKey}|${value ?? "none"}`,
+    ratelimit: {
+      async limit(_identifier, { rate }) {
+        const [used, admitted] = await limiters.redis.eval<[number, number, number], [number, number]>(QUOTA_SCRIPT, [counterKey], [rate, value ?? -1, ttlSeconds]);
+        return { success: admitted === 1, limit: value ?? Infinity, remaining: value === null ? Infinity : Math.max(0, value - used), reset, used, pending: Promise.resolve() };
+      },
+    },
+  };
+}
+
+export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: readonly RateLimitPolicyName[]; quota?: QuotaPolicyName; apiKey: ApiKeyRecord }): Promise<void> {
   const env = c.get("env");
   const limiters = limitersFor(env);
-  const checks = input.policies.map((name): Check => {
-    const { policy, ratelimit } = limiters.policies[name];
-    const identifier = policy.subject === "api_key" ? input.apiKey.key_id : input.apiKey.workspace_id;
-    return { policy, ratelimit, identifier, blockKey: `${policy.keyPrefix}:${identifier}` };
-  });
+  const checks = input.policies.map((name) => rateCheck(limiters, name, input.apiKey)).filter((check): check is Check => check !== null);
+  if (input.quota) checks.push(quotaCheck(limiters, input.quota, input.apiKey, new Date()));
+  if (checks.length === 0) return;
 
   for (const check of checks) {
     const blocked = limiters.blocked.get(check.blockKey);
@@ -123,11 +223,10 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
   if (leases.every((lease): lease is Lease => lease !== undefined && lease.expires > now && lease.remaining > 0)) {
     for (const [index, lease] of leases.entries()) {
       lease.remaining--;
-      const key = checks[index]!.blockKey;
+      const key = checks[index]!.counterKey;
       limiters.owed.set(key, (limiters.owed.get(key) ?? 0) + 1);
     }
-    const tightest = leases.map((lease) => ({ ...lease.verdict, remaining: Math.max(0, lease.verdict.remaining - (lease.granted - lease.remaining)) })).reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
-    for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
+    setRateLimitHeaders(c, leases.map((lease) => ({ ...lease.verdict, remaining: Math.max(0, lease.verdict.remaining - (lease.granted - lease.remaining)) })));
     const due = leases.some((lease) => !lease.renewing && (lease.remaining <= lease.granted / 2 || lease.expires - now <= env.RATE_LIMIT_LEASE_MS / 2));
     if (due && limiters.retryAfter <= now) {
       for (const lease of leases) lease.renewing = true;
@@ -138,8 +237,8 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
 
   if (limiters.retryAfter > now) return unavailable(env);
 
-  const owed = checks.map((check) => limiters.owed.get(check.blockKey) ?? 0);
-  for (const check of checks) limiters.owed.delete(check.blockKey);
+  const owed = checks.map((check) => limiters.owed.get(check.counterKey) ?? 0);
+  for (const check of checks) limiters.owed.delete(check.counterKey);
   const answer = await withinDeadline(
     Promise.all(checks.map((check, index) => check.ratelimit.limit(check.identifier, { rate: 1 + owed[index]! }))),
     env.RATE_LIMIT_TIMEOUT_MS,
@@ -156,7 +255,14 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
   const refusal = verdicts.filter((verdict) => !verdict.success).reduce<Verdict | undefined>((longest, verdict) => (!longest || verdict.reset > longest.reset ? verdict : longest), undefined);
   // The refusal that lasts longest decides when a retry can succeed.
   if (refusal) throw rateLimited(refusal);
-  const tightest = verdicts.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
+  setRateLimitHeaders(c, verdicts);
+}
+
+/** RateLimit-* for the tightest rate limit (quotas answer with their own code and details, not these headers). */
+function setRateLimitHeaders(c: Context<EdgeHono>, verdicts: Verdict[]): void {
+  const rates = verdicts.filter((verdict) => !verdict.policy.quota);
+  if (rates.length === 0) return;
+  const tightest = rates.reduce((least, verdict) => (verdict.remaining < least.remaining ? verdict : least));
   for (const [name, value] of Object.entries(rateLimitHeaders(tightest))) c.header(name, value);
 }
 
@@ -165,10 +271,10 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
  * Redis's answer. On failure the debt is kept for the next check, and the leases run out.
  */
 async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): Promise<void> {
-  const owed = checks.map((check) => limiters.owed.get(check.blockKey) ?? 0);
+  const owed = checks.map((check) => limiters.owed.get(check.counterKey) ?? 0);
   const due = checks.filter((_, index) => owed[index]! > 0);
   const debts = owed.filter((count) => count > 0);
-  for (const check of due) limiters.owed.delete(check.blockKey);
+  for (const check of due) limiters.owed.delete(check.counterKey);
   const answer = await withinDeadline(
     Promise.all(due.map((check, index) => check.ratelimit.limit(check.identifier, { rate: debts[index]! }))),
     env.RATE_LIMIT_TIMEOUT_MS,
@@ -178,7 +284,7 @@ async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): P
     if (lease) lease.renewing = false;
   }
   if (!answer.ok) {
-    for (const [index, check] of due.entries()) limiters.owed.set(check.blockKey, (limiters.owed.get(check.blockKey) ?? 0) + debts[index]!);
+    for (const [index, check] of due.entries()) limiters.owed.set(check.counterKey, (limiters.owed.get(check.counterKey) ?? 0) + debts[index]!);
     noteUnavailable(env, limiters, answer.error);
     return;
   }
@@ -193,10 +299,10 @@ async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): P
  * admitted on the old lease while Redis answered are still owed, so the new lease's budget
  * leaves them out.
  */
-function recordVerdicts(env: EdgeEnv, limiters: Limiters, checks: Check[], results: Array<{ success: boolean; limit: number; remaining: number; reset: number }>): Verdict[] {
+function recordVerdicts(env: EdgeEnv, limiters: Limiters, checks: Check[], results: Array<{ success: boolean; limit: number; remaining: number; reset: number; used?: number }>): Verdict[] {
   const verdicts = results.map((result, index): Verdict => {
-    const admittedMeanwhile = limiters.owed.get(checks[index]!.blockKey) ?? 0;
-    return { policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: Math.max(0, result.remaining - admittedMeanwhile), reset: result.reset };
+    const admittedMeanwhile = limiters.owed.get(checks[index]!.counterKey) ?? 0;
+    return { policy: checks[index]!.policy, success: result.success, limit: result.limit, remaining: Math.max(0, result.remaining - admittedMeanwhile), reset: result.reset, ...(result.used === undefined ? {} : { used: result.used }) };
   });
   if (verdicts.some((verdict) => !verdict.success)) {
     for (const [index, verdict] of verdicts.entries()) if (!verdict.success) limiters.blocked.set(checks[index]!.blockKey, verdict, verdict.reset - Date.now());
@@ -243,6 +349,14 @@ function rateLimitHeaders(verdict: Verdict): Record<string, string> {
 
 function rateLimited(verdict: Verdict): ApiError {
   const retryAfter = Math.max(1, secondsUntil(verdict.reset));
+  if (verdict.policy.quota) {
+    const resetsAt = new Date(verdict.reset).toISOString();
+    const used = verdict.used ?? verdict.limit - verdict.remaining;
+    return new ApiError("QUOTA_EXCEEDED", `This workspace's monthly quota (${verdict.policy.quota}) of ${verdict.limit} is used up; it resets at ${resetsAt}`, {
+      headers: { "Retry-After": String(retryAfter) },
+      details: { quota: verdict.policy.quota, limit: verdict.limit, used, resets_at: resetsAt },
+    });
+  }
   const subject = verdict.policy.subject === "api_key" ? "API key" : "workspace";
   return new ApiError("RATE_LIMITED", `This ${subject} is limited to ${verdict.limit} requests per ${verdict.policy.windowSeconds} s; retry in ${retryAfter} s`, {
     headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders({ ...verdict, remaining: 0 }) },

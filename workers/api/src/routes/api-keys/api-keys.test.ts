@@ -43,6 +43,7 @@ describe("POST /api/product-api-keys", () => {
       scopes: ["prompts:read", "events:write"],
       environment: null,
       expires_at: null,
+      rate_limit: null,
       created_at: expect.any(String),
     });
 
@@ -97,6 +98,12 @@ describe("POST /api/product-api-keys", () => {
       { name: "k", expires_at: "tomorrow" },
       { name: "k", workspace_id: "ws_x" },
       { name: "k", key: "xr2_live_chosen_by_the_client_0000000000000" },
+      { name: "k", rate_limit: { requests: 0, window_seconds: 60 } },
+      { name: "k", rate_limit: { requests: 5 } },
+      { name: "k", rate_limit: { requests: 5, window_seconds: 86_401 } },
+      { name: "k", rate_limit: { requests: 1.5, window_seconds: 60 } },
+      { name: "k", rate_limit: { requests: 5, window_seconds: 60, burst: 2 } },
+      { name: "k", rate_limit: "5/min" },
     ]) {
       const response = await call("POST", "/api/product-api-keys", { token: owner.access_token, workspaceId: workspace.id, body });
       expect(response.status, JSON.stringify(body)).toBe(400);
@@ -155,6 +162,7 @@ describe("GET /api/product-api-keys", () => {
       expires_at: null,
       revoked_at: expect.any(String),
       last_used_at: null,
+      rate_limit: null,
       created_by_id: owner.user.id,
       created_at: second.created_at,
     });
@@ -239,5 +247,63 @@ describe("API key routes: tenancy and roles", () => {
     expect(await kvRecord(key.key)).not.toBeNull();
     await createKey(admin, workspace.id, { name: "by another admin" });
     expect((await call("DELETE", `/api/product-api-keys/${key.id}`, { token: admin.access_token, workspaceId: workspace.id })).status).toBe(204);
+  });
+});
+
+describe("a key's own rate limit", () => {
+  it("is chosen at creation, shown in the answer and the list, and carried to the edge in the key's KV record", async () => {
+    const { owner, workspace } = await createTeam([]);
+    const created = await createKey(owner, workspace.id, { name: "Tight", rate_limit: { requests: 5, window_seconds: 60 } });
+    expect(created).toMatchObject({ rate_limit: { requests: 5, window_seconds: 60 } });
+    const list = await call("GET", "/api/product-api-keys", { token: owner.access_token, workspaceId: workspace.id });
+    expect(list.body!.api_keys[0]).toMatchObject({ id: created.id, rate_limit: { requests: 5, window_seconds: 60 } });
+    expect(await kvRecord(created.key)).toMatchObject({
+      key_id: created.id,
+      limits: { get_prompt_per_key: { requests: 5, window_seconds: 60 }, events_per_key: { requests: 5, window_seconds: 60 } },
+    });
+    const audit = await withContext((ctx) => ctx.db().select().from(auditLog).where(and(eq(auditLog.targetId, created.id), eq(auditLog.action, "api_key.create"))));
+    expect(audit[0]!.after).toMatchObject({ rate_limit: { requests: 5, window_seconds: 60 } });
+  });
+
+  it("is changed (and cleared) by an Admin with PATCH, audited, and the KV record follows", async () => {
+    const { owner, workspace } = await createTeam([]);
+    const created = await createKey(owner, workspace.id, { name: "Tight", rate_limit: { requests: 5, window_seconds: 60 } });
+    const raised = await call("PATCH", `/api/product-api-keys/${created.id}`, { token: owner.access_token, workspaceId: workspace.id, body: { rate_limit: { requests: 100, window_seconds: 60 } } });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    expect(raised.body).toMatchObject({ id: created.id, name: "Tight", rate_limit: { requests: 100, window_seconds: 60 }, revoked_at: null });
+    expect((await kvRecord(created.key))!.limits).toMatchObject({ get_prompt_per_key: { requests: 100, window_seconds: 60 } });
+
+    const renamed = await call("PATCH", `/api/product-api-keys/${created.id}`, { token: owner.access_token, workspaceId: workspace.id, body: { name: "  Roomy  " } });
+    expect(renamed.body).toMatchObject({ name: "Roomy", rate_limit: { requests: 100, window_seconds: 60 } });
+
+    const cleared = await call("PATCH", `/api/product-api-keys/${created.id}`, { token: owner.access_token, workspaceId: workspace.id, body: { rate_limit: null } });
+    expect(cleared.body).toMatchObject({ rate_limit: null });
+    expect((await kvRecord(created.key))!.limits).toBeUndefined();
+
+    const audit = await withContext((ctx) => ctx.db().select().from(auditLog).where(and(eq(auditLog.targetId, created.id), eq(auditLog.action, "api_key.update"))));
+    expect(audit.map((row) => [row.before!.rate_limit, row.after!.rate_limit])).toEqual(
+      expect.arrayContaining([
+        [{ requests: 5, window_seconds: 60 }, { requests: 100, window_seconds: 60 }],
+        [{ requests: 100, window_seconds: 60 }, null],
+      ]),
+    );
+  });
+
+  it("PATCH refuses bad bodies (400), revoked keys (409), other workspaces' keys (404) and non-Admins (403)", async () => {
+    const { owner, workspace, members } = await createTeam(["member"]);
+    const other = await createTeam([]);
+    const key = await createKey(owner, workspace.id);
+    const theirs = await createKey(other.owner, other.workspace.id);
+    for (const body of [{}, { rate_limit: { requests: 0, window_seconds: 60 } }, { rate_limit: { requests: 5 } }, { name: "" }, { scopes: ["events:write"] }, { rate_limit: 5 }]) {
+      const response = await call("PATCH", `/api/product-api-keys/${key.id}`, { token: owner.access_token, workspaceId: workspace.id, body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    const rateLimit = { rate_limit: { requests: 5, window_seconds: 60 } };
+    expect((await call("PATCH", `/api/product-api-keys/${theirs.id}`, { token: owner.access_token, workspaceId: workspace.id, body: rateLimit })).status).toBe(404);
+    expect((await call("PATCH", `/api/product-api-keys/${key.id}`, { token: members[0]!.access_token, workspaceId: workspace.id, body: rateLimit })).status).toBe(403);
+    expect((await call("DELETE", `/api/product-api-keys/${key.id}`, { token: owner.access_token, workspaceId: workspace.id })).status).toBe(204);
+    expect((await call("PATCH", `/api/product-api-keys/${key.id}`, { token: owner.access_token, workspaceId: workspace.id, body: rateLimit })).status).toBe(409);
+    expect(await kvRecord(key.key)).toBeNull();
+    expect((await kvRecord(theirs.key))!.limits).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { workspaceAccess } from "../../middleware/workspace-access.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { createApiKey } from "../../services/api-keys/create-api-key.ts";
-import { apiKeyScopeSchema, createdApiKeySchema, environmentSchema } from "./schemas.ts";
+import { apiKeyScopeSchema, createdApiKeySchema, environmentSchema, rateLimitSchema } from "./schemas.ts";
 
 /** Keys for longer than this should be rotated rather than minted for ever. */
 const MAX_KEY_LIFETIME_MS = 10 * 366 * 24 * 60 * 60 * 1000;
@@ -27,6 +27,7 @@ const bodySchema = z.strictObject({
     .refine((value) => Date.parse(value) <= Date.now() + MAX_KEY_LIFETIME_MS, "expires_at must be within ten years")
     .nullable()
     .optional(),
+  rate_limit: rateLimitSchema.nullable().optional().openapi({ description: "The key's own rate limit; null or absent: the workspace's" }),
 });
 
 const route = createRoute({
@@ -51,6 +52,7 @@ export const createApiKeyRoute = new OpenAPIHono<ApiHono>().openapi(route, async
       scopes: body.scopes ?? [...apiKeyScopes],
       environment: body.environment ?? null,
       expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+      rateLimit: body.rate_limit ?? null,
     },
   });
   return c.json(created, 201);

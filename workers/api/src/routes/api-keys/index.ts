@@ -5,5 +5,6 @@ import { createApiKeyRoute } from "./create-api-key.ts";
 import { listApiKeysRoute } from "./list-api-keys.ts";
 import { revokeApiKeyRoute } from "./revoke-api-key.ts";
 import { listRequestLogRoute } from "./list-request-log.ts";
+import { updateApiKeyRoute } from "./update-api-key.ts";
 
-export const apiKeyRoutes = new OpenAPIHono<ApiHono>().route("/", createApiKeyRoute).route("/", listApiKeysRoute).route("/", revokeApiKeyRoute).route("/", listRequestLogRoute);
+export const apiKeyRoutes = new OpenAPIHono<ApiHono>().route("/", createApiKeyRoute).route("/", listApiKeysRoute).route("/", revokeApiKeyRoute).route("/", updateApiKeyRoute).route("/", listRequestLogRoute);

@@ -272,7 +272,7 @@ describe("accepting needs a verified address", () => {
 });
 
 describe("workspace limits", () => {
-  it("shows every limit: the workspace's own, else the platform default, else none", async () => {
+  it("shows every limit: the workspace's own, else the platform default, else the built-in one", async () => {
     const { workspace, members } = await team(["viewer"]);
     const ctx = testContext();
     await ctx.db().insert(workspaceLimits).values([
@@ -286,9 +286,9 @@ describe("workspace limits", () => {
     const listed = await call("GET", `/api/workspaces/${workspace.id}/limits`, { token: members[0]!.access_token });
     expect(listed.status).toBe(200);
     const byName = Object.fromEntries(listed.body!.limits.map((limit: { name: string }) => [limit.name, limit]));
-    expect(byName.llm_requests_per_day).toEqual({ name: "llm_requests_per_day", value: 25, source: "workspace" });
-    expect(byName.prompts_per_workspace).toEqual({ name: "prompts_per_workspace", value: null, source: "workspace" });
-    expect(byName.members_per_workspace).toEqual({ name: "members_per_workspace", value: platform!.value, source: "platform" });
-    expect(listed.body!.limits).toHaveLength(9);
+    expect(byName.llm_requests_per_day).toMatchObject({ name: "llm_requests_per_day", value: 25, source: "workspace", unit: "requests", usage: { used: 0 } });
+    expect(byName.prompts_per_workspace).toMatchObject({ name: "prompts_per_workspace", value: null, source: "workspace" });
+    expect(byName.members_per_workspace).toMatchObject({ name: "members_per_workspace", value: platform!.value, source: "global", usage: { used: 2 } });
+    expect(listed.body!.limits).toHaveLength(11);
   });
 });

@@ -4,7 +4,7 @@
  * same hash. The audit row names the key by id and prefix, never by key or hash.
  */
 import { and, count, eq, isNull } from "drizzle-orm";
-import { apiKeys, workspaces, type ApiKeyScope } from "@xr2/db/schema";
+import { apiKeys, workspaces, type ApiKey, type ApiKeyScope } from "@xr2/db/schema";
 import { ApiError, newId, randomToken, sha256Hex, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -16,6 +16,11 @@ export const API_KEY_VISIBLE_CHARS = 12;
 /** Revoked keys do not count; a workspace needing more live keys than this is misusing them. */
 export const MAX_LIVE_API_KEYS = 100;
 
+/** A key's own rate limit, or null when the workspace's applies. */
+export function rateLimitView(key: Pick<ApiKey, "rateLimitRequests" | "rateLimitWindowSeconds">) {
+  return key.rateLimitRequests !== null && key.rateLimitWindowSeconds !== null ? { requests: key.rateLimitRequests, window_seconds: key.rateLimitWindowSeconds } : null;
+}
+
 export interface CreateApiKeyInput {
   workspaceId: string;
   actorUserId: string;
@@ -23,6 +28,8 @@ export interface CreateApiKeyInput {
   scopes: ApiKeyScope[];
   environment: Environment | null;
   expiresAt: Date | null;
+  /** The key's own rate limit for each kind of Product API call; null: the workspace's. */
+  rateLimit: { requests: number; window_seconds: number } | null;
 }
 
 export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input: CreateApiKeyInput }) {
@@ -47,6 +54,8 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
         scopes: input.scopes,
         environment: input.environment,
         expiresAt: input.expiresAt,
+        rateLimitRequests: input.rateLimit?.requests ?? null,
+        rateLimitWindowSeconds: input.rateLimit?.window_seconds ?? null,
         createdById: input.actorUserId,
       })
       .returning();
@@ -57,7 +66,7 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
       action: "api_key.create",
       targetType: "api_key",
       targetId: created.id,
-      after: { name: created.name, prefix: created.prefix, scopes: created.scopes, environment: created.environment, expires_at: created.expiresAt?.toISOString() ?? null },
+      after: { name: created.name, prefix: created.prefix, scopes: created.scopes, environment: created.environment, expires_at: created.expiresAt?.toISOString() ?? null, rate_limit: rateLimitView(created) },
     });
     return created;
   });
@@ -72,6 +81,7 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
     scopes: row.scopes,
     environment: row.environment,
     expires_at: row.expiresAt?.toISOString() ?? null,
+    rate_limit: rateLimitView(row),
     created_at: row.createdAt.toISOString(),
   };
 }

@@ -2,7 +2,7 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { apiKeys, type ApiKey } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
-import { MAX_LIVE_API_KEYS } from "./create-api-key.ts";
+import { MAX_LIVE_API_KEYS, rateLimitView } from "./create-api-key.ts";
 
 /** Every live key (at most MAX_LIVE_API_KEYS) fits, followed by the most recently revoked ones. */
 export const MAX_LISTED_API_KEYS = MAX_LIVE_API_KEYS * 2;
@@ -17,6 +17,7 @@ export function apiKeyView(key: ApiKey) {
     expires_at: key.expiresAt?.toISOString() ?? null,
     revoked_at: key.revokedAt?.toISOString() ?? null,
     last_used_at: key.lastUsedAt?.toISOString() ?? null,
+    rate_limit: rateLimitView(key),
     created_by_id: key.createdById,
     created_at: key.createdAt.toISOString(),
   };

@@ -3,14 +3,22 @@
  * key's SHA-256. Built from the Postgres row and written after the transaction that created the
  * key has committed; revocation deletes it. KV can always be rebuilt from these functions.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import { apiKeys, workspaces, type ApiKey } from "@xr2/db/schema";
 import { kvKeys, type ApiKeyRecord } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { edgeLimits, loadLimitRows, resolveLimits, type LimitRows } from "../workspaces/list-limits.ts";
 
-/** What the edge needs of a key, and nothing more (never its hash, name or creator). */
-export function apiKeyRecord(key: Pick<ApiKey, "id" | "workspaceId" | "scopes" | "environment" | "expiresAt">): ApiKeyRecord {
-  return { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null };
+type ProjectedKey = Pick<ApiKey, "id" | "workspaceId" | "scopes" | "environment" | "expiresAt" | "rateLimitRequests" | "rateLimitWindowSeconds">;
+
+/**
+ * What the edge needs of a key, and nothing more (never its hash, name or creator): with `rows`,
+ * the limits in force for it where they differ from the edge's built-in ones.
+ */
+export function apiKeyRecord(ctx: ServiceContext, key: ProjectedKey, rows: LimitRows): ApiKeyRecord {
+  const own = key.rateLimitRequests !== null && key.rateLimitWindowSeconds !== null ? { requests: key.rateLimitRequests, windowSeconds: key.rateLimitWindowSeconds } : null;
+  const limits = edgeLimits(resolveLimits({ rows, workspaceId: key.workspaceId, key: own, overrides: ctx.env.RATE_LIMIT_OVERRIDES }));
+  return { key_id: key.id, workspace_id: key.workspaceId, scopes: key.scopes, environment: key.environment, expires_at: key.expiresAt?.toISOString() ?? null, ...(limits ? { limits } : {}) };
 }
 
 /**
@@ -25,7 +33,7 @@ async function readLiveApiKey(ctx: ServiceContext, keyHash: string): Promise<Api
     .innerJoin(workspaces, and(eq(workspaces.id, apiKeys.workspaceId), isNull(workspaces.deletedAt)))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return row ? apiKeyRecord(row.key) : null;
+  return row ? apiKeyRecord(ctx, row.key, await loadLimitRows(ctx, [row.key.workspaceId])) : null;
 }
 
 /**
@@ -43,4 +51,32 @@ export async function projectApiKey({ ctx, input }: { ctx: ServiceContext; input
     return null;
   }
   return record;
+}
+
+/**
+ * Writes the records of every live key of a workspace (or of every workspace) again, with the
+ * limits in force now: what a change of limits does so the edge applies it within its cache
+ * TTL. Keys revoked (or whose workspace was deleted) while this ran are deleted again
+ * afterwards, as projectApiKey does.
+ */
+export async function reprojectApiKeys({ ctx, input }: { ctx: ServiceContext; input: { workspaceId?: string } }): Promise<number> {
+  const db = ctx.http();
+  const live = (
+    await db
+      .select({ key: apiKeys })
+      .from(apiKeys)
+      // A deleted workspace's keys stay out of KV (its purge job may not have run yet).
+      .innerJoin(workspaces, and(eq(workspaces.id, apiKeys.workspaceId), isNull(workspaces.deletedAt)))
+      .where(input.workspaceId ? and(eq(apiKeys.workspaceId, input.workspaceId), isNull(apiKeys.revokedAt)) : isNull(apiKeys.revokedAt))
+  ).map((row) => row.key);
+  if (live.length === 0) return 0;
+  const rows = await loadLimitRows(ctx, [...new Set(live.map((key) => key.workspaceId))]);
+  for (const key of live) await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(apiKeyRecord(ctx, key, rows)));
+  const endedMeanwhile = await db
+    .select({ keyHash: apiKeys.keyHash })
+    .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+    .where(and(inArray(apiKeys.id, live.map((key) => key.id)), or(isNotNull(apiKeys.revokedAt), isNotNull(workspaces.deletedAt))));
+  for (const key of endedMeanwhile) await ctx.kv.delete(kvKeys.apiKey(key.keyHash));
+  return live.length;
 }

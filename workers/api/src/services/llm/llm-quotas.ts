@@ -7,9 +7,10 @@
  * months are UTC.
  */
 import { and, eq, gte, sql, type SQL } from "drizzle-orm";
-import { globalLimits, llmUsage, userLimits, workspaceLimits, type LimitName } from "@xr2/db/schema";
+import { llmUsage, userLimits, type LimitName } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { loadLimitRows, resolveLimits } from "../workspaces/list-limits.ts";
 
 type LlmLimit = Extract<LimitName, "llm_requests_per_day" | "llm_cost_micros_per_month">;
 
@@ -19,16 +20,15 @@ interface EffectiveLimit {
 }
 
 async function effectiveLimit(ctx: ServiceContext, name: LlmLimit, workspaceId: string, userId: string): Promise<EffectiveLimit | undefined> {
-  const db = ctx.http();
-  const [[user], [workspace], [global]] = await Promise.all([
-    db.select({ value: userLimits.value }).from(userLimits).where(and(eq(userLimits.userId, userId), eq(userLimits.name, name))).limit(1),
-    db.select({ value: workspaceLimits.value }).from(workspaceLimits).where(and(eq(workspaceLimits.workspaceId, workspaceId), eq(workspaceLimits.name, name))).limit(1),
-    db.select({ value: globalLimits.value }).from(globalLimits).where(eq(globalLimits.name, name)).limit(1),
+  const [[user], rows] = await Promise.all([
+    ctx.http().select({ value: userLimits.value }).from(userLimits).where(and(eq(userLimits.userId, userId), eq(userLimits.name, name))).limit(1),
+    loadLimitRows(ctx, [workspaceId]),
   ]);
   if (user) return { value: user.value, scope: "user" };
-  if (workspace) return { value: workspace.value, scope: "workspace" };
-  if (global) return { value: global.value, scope: "workspace" };
-  return undefined;
+  // The workspace's and the platform's, through the one resolution (services/workspaces/list-limits.ts).
+  const limit = resolveLimits({ rows, workspaceId, overrides: ctx.env.RATE_LIMIT_OVERRIDES }).find((candidate) => candidate.name === name)!;
+  if (limit.source === "default") return undefined;
+  return { value: limit.value, scope: "workspace" };
 }
 
 function startOfUtcDay(now: Date) {
@@ -54,7 +54,7 @@ export async function assertLlmQuota(ctx: ServiceContext, input: { workspaceId: 
       const reset = new Date(dayStart.getTime() + 86_400_000);
       throw new ApiError("QUOTA_EXCEEDED", `LLM quota reached: ${whose(requestLimit)} limit is ${requestLimit.value} requests per day (${used?.count ?? 0} used today, UTC); it resets at ${reset.toISOString()}`, {
         headers: { "Retry-After": String(Math.max(1, Math.ceil((reset.getTime() - now.getTime()) / 1000))) },
-        details: { limit: "llm_requests_per_day", value: requestLimit.value, used: used?.count ?? 0, resets_at: reset.toISOString() },
+        details: { quota: "llm_requests_per_day", limit: "llm_requests_per_day", value: requestLimit.value, used: used?.count ?? 0, resets_at: reset.toISOString() },
       });
     }
   }
@@ -65,7 +65,7 @@ export async function assertLlmQuota(ctx: ServiceContext, input: { workspaceId: 
       const reset = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
       throw new ApiError("QUOTA_EXCEEDED", `LLM quota reached: ${whose(costLimit)} limit is $${(costLimit.value / 1e6).toFixed(2)} per month (spent $${((spent?.micros ?? 0) / 1e6).toFixed(4)}); it resets at ${reset.toISOString()}`, {
         headers: { "Retry-After": String(Math.max(1, Math.ceil((reset.getTime() - now.getTime()) / 1000))) },
-        details: { limit: "llm_cost_micros_per_month", value: costLimit.value, used: spent?.micros ?? 0, resets_at: reset.toISOString() },
+        details: { quota: "llm_cost_micros_per_month", limit: "llm_cost_micros_per_month", value: costLimit.value, used: spent?.micros ?? 0, resets_at: reset.toISOString() },
       });
     }
   }

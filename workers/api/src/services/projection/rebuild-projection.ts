@@ -9,6 +9,7 @@ import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
 import { kvKeys } from "@xr2/shared";
 import { apiKeyRecord } from "../api-keys/project-api-key.ts";
+import { loadLimitRows } from "../workspaces/list-limits.ts";
 import type { ServiceContext } from "../../context.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
 import { projectEventDefinitions } from "../event-definitions/project-event-definitions.ts";
@@ -67,8 +68,9 @@ export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; i
     } while (cursor);
 
     const live = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)));
+    const limitRows = await loadLimitRows(ctx, [workspaceId]);
     for (const key of live) {
-      await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(apiKeyRecord(key)));
+      await ctx.kv.put(kvKeys.apiKey(key.keyHash), JSON.stringify(apiKeyRecord(ctx, key, limitRows)));
       report.api_keys_written++;
     }
     const revoked = await db.select({ keyHash: apiKeys.keyHash }).from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), isNotNull(apiKeys.revokedAt)));
