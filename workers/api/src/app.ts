@@ -24,6 +24,7 @@ import { lifecycleRoutes } from "./routes/prompts/lifecycle/index.ts";
 import { rebuildProjectionRoutes } from "./routes/admin/rebuild-projection.ts";
 import { listDeadLettersRoute } from "./routes/admin/list-dead-letters.ts";
 import { replayDeadLetterRoute } from "./routes/admin/replay-dead-letter.ts";
+import { adminConsoleRoutes } from "./routes/admin/index.ts";
 import { liveCountsRoute } from "./routes/analytics/live.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { llmRoutes } from "./routes/llm/index.ts";
@@ -100,6 +101,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", rebuildProjectionRoutes);
   app.route("/", listDeadLettersRoute);
   app.route("/", replayDeadLetterRoute);
+  app.route("/", adminConsoleRoutes);
   app.route("/", liveCountsRoute);
   app.route("/", jobRoutes);
   app.route("/", llmRoutes);
