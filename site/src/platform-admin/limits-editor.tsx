@@ -55,7 +55,7 @@ export function LimitsEditor(props: { scope: "global" | "workspace"; load: () =>
       </Show>
       <Show when={(limits.latest?.length ?? 0) > 0}>
         <form class="stack" onSubmit={save} aria-label={props.scope === "global" ? "Global limits" : "This workspace's limits"}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Limits and quotas, scrolls sideways">
             <table class="admin-table limits-table">
               <caption class="visually-hidden">Limits and quotas</caption>
               <thead>

@@ -93,7 +93,7 @@ function DeadLettersSection() {
           <EmptyState title={status() === "pending" ? "Nothing waits for a replay" : "No dead letter"}>Every message the consumer received was stored.</EmptyState>
         </Show>
         <Show when={loaded() && letters().length > 0}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Dead letters, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Dead letters, newest first</caption>
               <thead>

@@ -110,7 +110,7 @@ function UsersSection() {
           <EmptyState title="No user matches">Try part of the e-mail address or the name.</EmptyState>
         </Show>
         <Show when={loaded() && users().length > 0}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Users, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Users, newest first</caption>
               <thead>

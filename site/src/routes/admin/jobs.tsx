@@ -87,7 +87,7 @@ function JobsSection() {
           <EmptyState title="No run yet">The schedule's first run, or one you start, appears here.</EmptyState>
         </Show>
         <Show when={loaded() && runs().length > 0}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Aggregation runs, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Aggregation runs, newest first</caption>
               <thead>

@@ -115,7 +115,7 @@ function UsageSection() {
           />
         </Show>
         <Show when={sortedTotals().length > 0}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Totals per workspace, scrolls sideways">
             <table class="admin-table">
               <caption>Totals per workspace, {usage.latest?.from} to {usage.latest?.to}</caption>
               <thead>

@@ -71,7 +71,7 @@ function WorkspaceSection() {
             </section>
             <section class="panel" aria-labelledby="members-title">
               <h2 id="members-title">Members</h2>
-              <div class="table-scroll">
+              <div class="table-scroll" tabindex="0" role="region" aria-label="Members, scrolls sideways">
                 <table class="admin-table">
                   <caption class="visually-hidden">Members of {loaded().name}</caption>
                   <thead>

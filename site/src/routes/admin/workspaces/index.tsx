@@ -77,7 +77,7 @@ function WorkspacesSection() {
           <EmptyState title="No workspace matches" />
         </Show>
         <Show when={loaded() && rows().length > 0}>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Workspaces, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Workspaces, newest first</caption>
               <thead>

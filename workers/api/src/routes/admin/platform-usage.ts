@@ -11,6 +11,8 @@ import { exportableContent, formatQuery } from "../analytics/schemas.ts";
 import { usageRowSchema, usageWorkspaceSchema } from "./schemas.ts";
 
 const DAY_MS = 86_400_000;
+const EARLIEST_DAY = "2000-01-01";
+const LATEST_DAY = "2999-12-31";
 
 const route = createRoute({
   method: "get",
@@ -41,6 +43,8 @@ export const platformUsageRoute = new OpenAPIHono<ApiHono>().openapi(route, asyn
   const to = query.to ?? new Date().toISOString().slice(0, 10);
   const from = query.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
   if (from > to) throw new ApiError("VALIDATION_FAILED", "`from` must not be after `to`");
+  // Postgres has no year 0, and JavaScript writes years past 9999 in a form it does not read.
+  if (from < EARLIEST_DAY || to > LATEST_DAY) throw new ApiError("VALIDATION_FAILED", `Days run from ${EARLIEST_DAY} to ${LATEST_DAY}`);
   if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > PLATFORM_USAGE_MAX_DAYS) throw new ApiError("VALIDATION_FAILED", `The range may span at most ${PLATFORM_USAGE_MAX_DAYS} days`);
   const input = { from, to, workspaceId: query.workspace_id };
   const exportFormat = requestedExportFormat(format, c.req.header("accept"));

@@ -1,5 +1,8 @@
 /** Schemas shared by the admin console's routes (S4). */
 import { z } from "@hono/zod-openapi";
+import { UNSTORABLE_CHARACTERS } from "@xr2/shared";
+
+const UNSTORABLE = new RegExp(UNSTORABLE_CHARACTERS.source);
 
 export const userIdParam = z.object({ userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" }, example: "usr_01j…" }) });
 
@@ -8,7 +11,14 @@ export const pageQuery = {
   cursor: z.string().min(1).max(200).optional().openapi({ description: "next_cursor of the previous page" }),
 };
 
-export const searchQuery = z.string().trim().min(1).max(200).optional();
+/** Search text; NUL and lone surrogates are refused here, as Postgres would refuse them. */
+export const searchQuery = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((text) => !UNSTORABLE.test(text), "must be Unicode text without NUL characters")
+  .optional();
 
 export const adminUserSchema = z
   .object({

@@ -57,7 +57,7 @@ describe("admin: users", () => {
     expect(byName.body!.users.map((user: { id: string }) => user.id)).toEqual([named.user.id]);
     expect((await call("GET", `/api/admin/users?q=found_${tag}`, as(admin))).body!.users).toEqual([]);
     expect((await call("GET", "/api/admin/users?q=%25%25%25", as(admin))).body!.users).toEqual([]);
-    for (const query of ["limit=0", "status=gone", "cursor=garbage", "unknown=1", `q=${"x".repeat(201)}`]) {
+    for (const query of ["limit=0", "status=gone", "cursor=garbage", "unknown=1", `q=${"x".repeat(201)}`, "q=a%00b", "q=%20%20"]) {
       expect((await call("GET", `/api/admin/users?${query}`, as(admin))).status, query).toBe(400);
     }
   });

@@ -119,7 +119,7 @@ describe("admin: workspaces and usage", () => {
       ["2025-06-10", first.workspace.id, "Growth team", "7", "2", "0", "0", "1000"],
       ["2025-06-12", first.workspace.id, "Growth team", "3", "1", "1", "2500", "0"],
     ]);
-    for (const query of ["from=2025-06-30&to=2025-06-01", "from=2020-01-01&to=2025-01-01", "from=yesterday", "unknown=1"]) {
+    for (const query of ["from=2025-06-30&to=2025-06-01", "from=2020-01-01&to=2025-01-01", "from=yesterday", "unknown=1", "from=0000-01-01&to=0000-01-02", "from=9999-12-30&to=9999-12-31"]) {
       expect((await call("GET", `/api/admin/usage?${query}`, as(admin))).status, query).toBe(400);
     }
   });
