@@ -1,7 +1,7 @@
 // The platform admin console in the browser. The first admin is made with `npm run make-admin`'s
 // function against the stack's database; they find the Platform admin link (no one else has it),
 // search a user and disable them — whose access token is then refused by the API — see usage
-// over time and download it as CSV, and see the aggregation runs. A user who is not a platform
+// over time and download it as CSV, see the aggregation runs and the platform's audit log. A user who is not a platform
 // admin has no link, and /admin answers them the not-found page. Users, usage and jobs pass axe
 // in light, dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +94,11 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
     const csv = await downloadedFile(page, () => page.getByRole("button", { name: "Download CSV" }).click());
     expect(csv.name).toMatch(/^platform-usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.text.split("\r\n")[0]).toBe("day,workspace_id,workspace_name,requests,events,llm_requests,llm_cost_micros,reported_cost_micros");
+
+    // The disabling and the run are in the platform's audit log.
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("heading", { name: "Platform audit log", level: 1 }).waitFor();
+    await poll(() => page.locator("tbody.audit-entry").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Olga Operator.*stats\.aggregate/), expect.stringMatching(/Olga Operator.*user\.disable/)]));
     expect(operator.errors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
 // Shapes as the API's zod schemas define them (workers/api/src/routes/admin/**). No workspace
 // header: these act across workspaces.
 import { api, sendRaw } from "./client";
+import type { AuditEntry } from "./admin";
 import type { Role } from "./types";
 
 const admin = { workspaceId: null } as const;
@@ -141,3 +142,7 @@ export const setGlobalLimits = (limits: Record<string, number | null>) => api<{ 
 export const getWorkspaceLimits = (workspaceId: string) => api<{ limits: Limit[] }>("GET", `/api/admin/workspaces/${id(workspaceId)}/limits`, admin).then((answer) => answer.limits);
 export const setWorkspaceLimits = (workspaceId: string, limits: Record<string, number | null>) =>
   api<{ limits: Limit[] }>("PUT", `/api/admin/workspaces/${id(workspaceId)}/limits`, { ...admin, body: { limits } }).then((answer) => answer.limits);
+
+// The platform's own audit log (workspace_id null): what admins did here.
+export const listPlatformAuditLog = (cursor: string | null, limit = 50) =>
+  api<{ entries: AuditEntry[]; next_cursor: string | null }>("GET", "/api/admin/audit-log", { ...admin, query: { limit, cursor } });

@@ -21,6 +21,7 @@ export function AdminGate(props: { children: JSX.Element }) {
         <A href="/admin/usage">Usage</A>
         <A href="/admin/dead-letters">Dead letters</A>
         <A href="/admin/jobs">Jobs and KV</A>
+        <A href="/admin/audit">Audit log</A>
       </nav>
       {props.children}
     </Show>

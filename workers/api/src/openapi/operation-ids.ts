@@ -110,6 +110,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "GET /api/admin/workspaces": "listAllWorkspaces",
   "GET /api/admin/workspaces/{workspaceId}": "getWorkspaceOverview",
   "GET /api/admin/usage": "getPlatformUsage",
+  "GET /api/admin/audit-log": "listPlatformAuditLog",
   // LLM providers
   "GET /api/llm/providers": "listLlmProviders",
   "GET /api/llm/keys": "listProviderKeys",

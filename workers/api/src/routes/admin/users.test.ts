@@ -82,6 +82,13 @@ describe("admin: users", () => {
     expect((await call("POST", `/api/admin/users/${user.user.id}/disable`, as(admin))).status).toBe(200);
     const audit = await auditRows(user.user.id, "user.disable");
     expect(audit).toEqual([expect.objectContaining({ workspaceId: null, actorUserId: admin.user.id, targetType: "user", after: expect.objectContaining({ sessions_ended: 1 }) })]);
+    // The platform's audit log shows it, and no workspace's rows.
+    const platformLog = await call("GET", `/api/admin/audit-log?target_id=${user.user.id}`, as(admin));
+    expect(platformLog.status, JSON.stringify(platformLog.body)).toBe(200);
+    expect(platformLog.body!.entries).toEqual([expect.objectContaining({ action: "user.disable", target_type: "user", actor: { id: admin.user.id, email: admin.user.email, name: admin.user.name } })]);
+    const everything = await call("GET", "/api/admin/audit-log?limit=200", as(admin));
+    expect(everything.body!.entries.map((entry: { action: string }) => entry.action)).not.toContain("workspace.create");
+    expect((await call("GET", "/api/admin/audit-log?cursor=garbage", as(admin))).status).toBe(400);
     const listed = await call("GET", `/api/admin/users?q=${encodeURIComponent(email)}&status=disabled`, as(admin));
     expect(listed.body!.users.map((row: { id: string }) => row.id)).toEqual([user.user.id]);
     expect((await call("GET", `/api/admin/users?q=${encodeURIComponent(email)}&status=active`, as(admin))).body!.users).toEqual([]);
