@@ -7,10 +7,11 @@
 // Postgres treats NULLs as distinct and a nullable key column would let duplicates in.
 // prompt_id and version_id are plain references, like in exposures.ts.
 import { relations } from "drizzle-orm";
-import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { createdAt, timestamptz, updatedAt } from "./columns";
 import { environmentEnum } from "./enums";
 import { prompts } from "./prompts";
+import { users } from "./users";
 import { promptVersions } from "./versions";
 import { workspaces } from "./workspaces";
 
@@ -107,3 +108,33 @@ export const aggregationPendingBuckets = pgTable(
 export const aggregationPendingBucketsRelations = relations(aggregationPendingBuckets, ({ one }) => ({
   workspace: one(workspaces, { fields: [aggregationPendingBuckets.workspaceId], references: [workspaces.id] }),
 }));
+
+export const aggregationTriggerEnum = pgEnum("aggregation_trigger", ["schedule", "admin"]);
+
+/**
+ * One row per call of the aggregation job (QStash's schedule or an admin's "run now"), for the
+ * admin console's job list: when it ran, what it did, and the error when it failed. Written at
+ * the start of the call and completed at its end, so a run that never finished shows as such.
+ */
+export const aggregationRuns = pgTable(
+  "aggregation_runs",
+  {
+    id: text("id").primaryKey(), // "agr_…"
+    trigger: aggregationTriggerEnum("trigger").notNull(),
+    /** The platform admin who asked; null for scheduled runs and once the admin is erased. */
+    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    startedAt: timestamptz("started_at").notNull().defaultNow(),
+    finishedAt: timestamptz("finished_at"),
+    batches: integer("batches").notNull().default(0),
+    hoursRecomputed: integer("hours_recomputed").notNull().default(0),
+    daysRecomputed: integer("days_recomputed").notNull().default(0),
+    rowsChanged: integer("rows_changed").notNull().default(0),
+    /** Work was left for the next run. */
+    more: boolean("more"),
+    error: text("error"),
+  },
+  // The console's list, newest first (read backwards, see audit.ts).
+  (t) => [index("aggregation_runs_started_at_idx").on(t.startedAt)],
+);
+
+export type AggregationRun = typeof aggregationRuns.$inferSelect;

@@ -12,6 +12,8 @@ import "./app.css";
 
 const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/verify-email", "/auth/", "/invitations/"];
 const NO_WORKSPACE_NEEDED = ["/workspaces/new", "/status"];
+/** The platform admin console works across workspaces: an operator without one of their own can use it. */
+const needsWorkspace = (path: string) => !NO_WORKSPACE_NEEDED.includes(path) && path !== "/admin" && !path.startsWith("/admin/");
 
 const isPublic = (path: string) => PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
 
@@ -24,7 +26,7 @@ function Layout(props: RouteSectionProps) {
     const path = location.pathname;
     if (isPublic(path)) return;
     if (sessionState() === "signed-out") navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
-    else if (sessionState() === "signed-in" && !currentWorkspace() && !NO_WORKSPACE_NEEDED.includes(path)) navigate("/workspaces/new", { replace: true });
+    else if (sessionState() === "signed-in" && !currentWorkspace() && needsWorkspace(path)) navigate("/workspaces/new", { replace: true });
   });
 
   return (

@@ -97,6 +97,12 @@ export function AppShell(props: { children: JSX.Element }) {
                 </li>
               )}
             </For>
+            {/* Only for platform operators (GET /api/auth/me); everyone else is answered "not found" there. */}
+            <Show when={currentUser()?.is_platform_admin}>
+              <li>
+                <A href="/admin">Platform admin</A>
+              </li>
+            </Show>
           </ul>
           <p class="sidebar-foot">
             <A href="/status">API status</A>

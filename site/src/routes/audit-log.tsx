@@ -17,13 +17,13 @@ const PAGE_SIZE = 50;
 /** The actions and target types the API records, offered as suggestions (any text still filters). */
 const KNOWN_ACTIONS = [
   "api_key.create", "api_key.revoke", "approval.request", "event_definition.create", "event_definition.delete", "event_definition.update",
-  "experiment.create", "experiment.delete", "experiment.start", "experiment.stop", "experiment.update", "llm_key.delete",
+  "experiment.create", "experiment.delete", "experiment.start", "experiment.stop", "experiment.update", "kv.rebuild", "llm_key.delete",
   "member.invite", "member.invite_revoke", "member.join", "member.remove", "member.role_change", "promote", "rollback",
   "prompt.create", "prompt.copy_in", "prompt.copy_out", "prompt.import", "prompt.move_in", "prompt.move_out",
   "tag.create", "tag.delete", "tag.update", "version.create", "version.delete", "version.update",
   "workspace.create", "workspace.transfer", "workspace.update",
 ];
-const TARGET_TYPES = ["api_key", "approval_request", "event_definition", "experiment", "invitation", "llm_provider_key", "member", "prompt", "tag", "user", "version", "workspace"];
+const TARGET_TYPES = ["api_key", "approval_request", "event_definition", "experiment", "invitation", "kv_projection", "llm_provider_key", "member", "prompt", "tag", "user", "version", "workspace"];
 
 /** A local calendar day (yyyy-mm-dd) as the instant it starts, optionally the next day's. */
 function dayStart(day: string, plusDays = 0): string | undefined {

@@ -25,6 +25,7 @@ import { rebuildProjectionRoutes } from "./routes/admin/rebuild-projection.ts";
 import { listDeadLettersRoute } from "./routes/admin/list-dead-letters.ts";
 import { replayDeadLetterRoute } from "./routes/admin/replay-dead-letter.ts";
 import { adminLimitRoutes } from "./routes/admin/limits.ts";
+import { adminConsoleRoutes } from "./routes/admin/index.ts";
 import { liveCountsRoute } from "./routes/analytics/live.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { llmRoutes } from "./routes/llm/index.ts";
@@ -106,6 +107,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", listDeadLettersRoute);
   app.route("/", replayDeadLetterRoute);
   app.route("/", adminLimitRoutes);
+  app.route("/", adminConsoleRoutes);
   app.route("/", liveCountsRoute);
   app.route("/", jobRoutes);
   app.route("/", llmRoutes);

@@ -48,6 +48,7 @@ export const ID_PREFIX = {
   usage: "use",
   webhook: "wh",
   deadLetter: "dl",
+  aggregationRun: "agr",
   request: "req",
   requestLog: "rlog",
 } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { apiKeys, prompts, users } from "@xr2/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { apiKeys, auditLog, prompts, users } from "@xr2/db/schema";
 import { kvKeys, newId, sha256Hex } from "@xr2/shared";
 import { addPrompt, testContext } from "../../testing/fixtures.ts";
 import { call, createTeam } from "../../testing/http.ts";
@@ -34,6 +34,8 @@ describe("KV projection rebuild", () => {
     expect(await ctx.kv.get(kvKeys.publishedPrompt(workspace.id, "production", archived.slug))).toBeNull();
     expect(await ctx.kv.get(kvKeys.apiKey(liveHash), "json")).toMatchObject({ workspace_id: workspace.id, scopes: ["prompts:read"] });
     expect(await ctx.kv.get(kvKeys.apiKey(revokedHash))).toBeNull();
+    const audit = await ctx.db().select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "kv.rebuild")));
+    expect(audit).toEqual([expect.objectContaining({ actorUserId: owner.user.id, targetType: "kv_projection", after: expect.objectContaining({ prompts_written: 1 }) })]);
     await ctx.dispose();
   });
 
@@ -46,5 +48,9 @@ describe("KV projection rebuild", () => {
     const rebuilt = await call("POST", "/api/admin/kv/rebuild", { token: owner.access_token });
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.body!.workspaces).toBeGreaterThanOrEqual(1);
+    const check = testContext();
+    const audit = await check.db().select().from(auditLog).where(and(isNull(auditLog.workspaceId), eq(auditLog.action, "kv.rebuild"), eq(auditLog.actorUserId, owner.user.id)));
+    await check.dispose();
+    expect(audit).toEqual([expect.objectContaining({ targetId: null, after: expect.objectContaining({ workspaces: rebuilt.body!.workspaces }) })]);
   });
 });

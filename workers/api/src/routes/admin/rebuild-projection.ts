@@ -9,7 +9,9 @@ import { requirePlatformAdmin } from "../../middleware/require-platform-admin.ts
 import { workspaceAccess } from "../../middleware/workspace-access.ts";
 import { errorResponses, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
+import { recordAudit } from "../../services/audit/record-audit.ts";
 import { rebuildProjection } from "../../services/projection/rebuild-projection.ts";
+import type { ServiceContext } from "../../context.ts";
 import { workspaceIdParam } from "../workspaces/schemas.ts";
 
 const reportSchema = z
@@ -37,6 +39,13 @@ const oneWorkspace = createRoute({
   responses: { 200: jsonResponse("What was written and deleted", reportSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
 });
 
+/** Rebuilds, then records who did it and what it changed (a platform-level row when it covered every workspace). */
+async function rebuildAndAudit(ctx: ServiceContext, actorUserId: string, workspaceId: string | null) {
+  const report = await rebuildProjection({ ctx, input: { workspaceId: workspaceId ?? undefined } });
+  await ctx.db().transaction((tx) => recordAudit(tx, ctx, { workspaceId, actorUserId, action: "kv.rebuild", targetType: "kv_projection", targetId: workspaceId, after: { ...report } }));
+  return report;
+}
+
 export const rebuildProjectionRoutes = new OpenAPIHono<ApiHono>()
-  .openapi(everything, async (c) => c.json(await rebuildProjection({ ctx: c.get("ctx"), input: {} }), 200))
-  .openapi(oneWorkspace, async (c) => c.json(await rebuildProjection({ ctx: c.get("ctx"), input: { workspaceId: c.get("workspace")!.id } }), 200));
+  .openapi(everything, async (c) => c.json(await rebuildAndAudit(c.get("ctx"), c.get("user")!.id, null), 200))
+  .openapi(oneWorkspace, async (c) => c.json(await rebuildAndAudit(c.get("ctx"), c.get("user")!.id, c.get("workspace")!.id), 200));

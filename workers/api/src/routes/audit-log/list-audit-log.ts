@@ -9,7 +9,7 @@ import { listAuditLog } from "../../services/audit/list-audit-log.ts";
 
 export const MAX_AUDIT_PAGE = 200;
 
-const querySchema = z.strictObject({
+export const auditQuerySchema = z.strictObject({
   action: z.string().min(1).max(100).optional().openapi({ example: "api_key.revoke" }),
   target_type: z.string().min(1).max(100).optional().openapi({ example: "api_key" }),
   target_id: z.string().min(1).max(200).optional(),
@@ -20,7 +20,7 @@ const querySchema = z.strictObject({
   cursor: z.string().min(1).max(200).optional().openapi({ description: "next_cursor of the previous page" }),
 });
 
-const entrySchema = z
+export const auditEntrySchema = z
   .object({
     id: z.string(),
     action: z.string(),
@@ -42,9 +42,9 @@ const route = createRoute({
   summary: "The workspace's audit log, newest first, with filters and cursor pagination",
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("audit.read")] as const,
-  request: { query: querySchema },
+  request: { query: auditQuerySchema },
   responses: {
-    200: jsonResponse("A page of entries; next_cursor is null on the last page", z.object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() })),
+    200: jsonResponse("A page of entries; next_cursor is null on the last page", z.object({ entries: z.array(auditEntrySchema), next_cursor: z.string().nullable() })),
     ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"),
   },
 });

@@ -11,8 +11,9 @@
  * rows. Work is bounded per batch and per call; `more` tells the caller there is more to do
  * (the next scheduled run continues where this one stopped).
  */
-import { inArray, sql } from "drizzle-orm";
-import { aggregationPendingBuckets } from "@xr2/db/schema";
+import { eq, inArray, sql } from "drizzle-orm";
+import { aggregationPendingBuckets, aggregationRuns } from "@xr2/db/schema";
+import { describeError, newId } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { isoText, lockWatermark, markRange, markReceivedRows } from "./mark-pending-buckets.ts";
@@ -50,7 +51,21 @@ export interface AggregationInput {
   workspaceIds?: readonly string[] | undefined;
 }
 
+/** Runs the job and records the call in aggregation_runs (the admin console's job list), failed ones with their error. */
 export async function runAggregation({ ctx, input }: { ctx: ServiceContext; input: AggregationInput }): Promise<AggregationReport> {
+  const runId = newId("aggregationRun");
+  await ctx.http().insert(aggregationRuns).values({ id: runId, trigger: input.actorUserId ? "admin" : "schedule", actorUserId: input.actorUserId ?? null });
+  try {
+    const report = await aggregate(ctx, input);
+    await ctx.http().update(aggregationRuns).set({ finishedAt: new Date(), batches: report.batches, hoursRecomputed: report.hours_recomputed, daysRecomputed: report.days_recomputed, rowsChanged: report.rows_changed, more: report.more }).where(eq(aggregationRuns.id, runId));
+    return report;
+  } catch (error) {
+    await ctx.http().update(aggregationRuns).set({ finishedAt: new Date(), error: errorText(error) }).where(eq(aggregationRuns.id, runId));
+    throw error;
+  }
+}
+
+async function aggregate(ctx: ServiceContext, input: AggregationInput): Promise<AggregationReport> {
   const report: AggregationReport = { batches: 0, hours_recomputed: 0, days_recomputed: 0, rows_changed: 0, more: true };
   while (report.more && report.batches < AGGREGATION_LIMITS.batchesPerCall) {
     const first = report.batches === 0;
@@ -99,4 +114,10 @@ async function recomputePending(tx: Transaction, workspaceIds: readonly string[]
   }
   const left = await tx.execute<{ pending: boolean }>(sql`select exists (select 1 from ${aggregationPendingBuckets} where ${scope}) as pending`);
   return { hours: hours.length, days: days.length, rowsChanged: hourly.rowsChanged + daily.rowsChanged, pendingLeft: left.rows[0]?.pending ?? false };
+}
+
+/** What the run list shows of a failure: the error's name and message (a failed query's text, not its parameters). */
+function errorText(error: unknown): string {
+  const described = describeError(error);
+  return (typeof described === "string" ? described : `${String(described.name)}: ${String(described.message)}`).slice(0, 2000);
 }

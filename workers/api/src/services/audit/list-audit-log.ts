@@ -4,7 +4,7 @@
  * compared in SQL so the timestamps keep their microseconds. Rows are never updated and new ones
  * are newer, so pages neither repeat nor skip rows while the log grows.
  */
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { auditLog, users } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
@@ -14,7 +14,8 @@ import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
 export interface ListAuditLogInput {
-  workspaceId: string;
+  /** The workspace's log, or null for the platform's own (the admin console's actions, S4). */
+  workspaceId: string | null;
   action?: string | undefined;
   targetType?: string | undefined;
   targetId?: string | undefined;
@@ -30,7 +31,8 @@ export interface ListAuditLogInput {
 export async function listAuditLog({ ctx, input }: { ctx: ServiceContext; input: ListAuditLogInput }) {
   if (input.from && input.to && input.from >= input.to) throw new ApiError("VALIDATION_FAILED", "'from' must be before 'to'");
   const db = ctx.http();
-  const conditions: SQL[] = [eq(auditLog.workspaceId, input.workspaceId)];
+  const inLog = input.workspaceId === null ? isNull(auditLog.workspaceId) : eq(auditLog.workspaceId, input.workspaceId);
+  const conditions: SQL[] = [inLog];
   if (input.action !== undefined) conditions.push(eq(auditLog.action, input.action));
   if (input.targetType !== undefined) conditions.push(eq(auditLog.targetType, input.targetType));
   if (input.targetId !== undefined) conditions.push(eq(auditLog.targetId, input.targetId));
@@ -43,7 +45,7 @@ export async function listAuditLog({ ctx, input }: { ctx: ServiceContext; input:
     const [anchor] = await db
       .select({ id: auditLog.id })
       .from(auditLog)
-      .where(and(eq(auditLog.id, id), eq(auditLog.workspaceId, input.workspaceId)))
+      .where(and(eq(auditLog.id, id), inLog))
       .limit(1);
     if (!anchor) throw new ApiError("VALIDATION_FAILED", "cursor does not belong to this list");
     conditions.push(sql`(${auditLog.createdAt}, ${auditLog.id}) < (select anchor.created_at, anchor.id from ${auditLog} anchor where anchor.id = ${id})`);

@@ -1,0 +1,118 @@
+// The platform admin console in the browser. The first admin is made with `npm run make-admin`'s
+// function against the stack's database; they find the Platform admin link (no one else has it),
+// search a user and disable them — whose access token is then refused by the API — see usage
+// over time and download it as CSV, see the aggregation runs and the platform's audit log. A user who is not a platform
+// admin has no link, and /admin answers them the not-found page. Users, usage and jobs pass axe
+// in light, dark and at 375 px.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { captureViews, downloadedFile, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
+import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
+import { makeAdmin } from "../../scripts/make-admin.ts";
+
+describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () => {
+  let harness: SiteHarness;
+  let operator: WatchedPage;
+  let regular: WatchedPage | undefined;
+  const stamp = Date.now();
+  const password = "correct horse battery staple";
+  const operatorEmail = `olga-${stamp}@example.com`;
+  const targetEmail = `tom-${stamp}@example.com`;
+  const regularEmail = `rita-${stamp}@example.com`;
+  let targetToken = "";
+
+  beforeAll(async () => {
+    harness = await startSiteHarness();
+    await harness.signUp({ email: operatorEmail, password, name: "Olga Operator" }, "Ops");
+    const made = await makeAdmin({ email: operatorEmail, revoke: false, databaseUrl: harness.stack.urls.database, dataDir: "/nonexistent" });
+    expect(made.isPlatformAdmin).toBe(true);
+    targetToken = (await harness.signUp({ email: targetEmail, password, name: "Tom Target" }, "Tom's team")).token;
+    await harness.signUp({ email: regularEmail, password, name: "Rita Regular" }, "Rita's team");
+    operator = await openPage(harness.browser);
+  }, 180_000);
+  afterAll(async () => {
+    await regular?.context.close();
+    await operator?.context.close();
+    await harness?.stop();
+  });
+
+  const signIn = async (page: Page, email: string) => {
+    await page.goto(`${harness.site}/sign-in`);
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(/\/prompts/);
+  };
+  const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
+  const settled = (check: (page: Page) => Promise<unknown>) => async (page: Page) => {
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await check(page);
+  };
+
+  it("lets a platform admin find a user and disable them: their access token is refused at once", async () => {
+    const { page } = operator;
+    await signIn(page, operatorEmail);
+    await nav(page).getByRole("link", { name: "Platform admin" }).click();
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+
+    expect((await harness.api("GET", "/api/auth/me", { token: targetToken })).status).toBe(200);
+    await page.getByRole("searchbox", { name: "Search" }).fill(`TOM-${stamp}`);
+    const target = page.locator("tbody tr").filter({ hasText: targetEmail });
+    await poll(() => page.locator("tbody tr").count()).toBe(1);
+    await poll(() => target.textContent()).toMatch(/Tom Target.*Active/);
+    expect(await captureViews(page, "platform-admin-users", settled((current) => current.getByRole("button", { name: `Disable ${targetEmail}` }).waitFor()))).toEqual([]);
+
+    await target.getByRole("button", { name: `Disable ${targetEmail}` }).click();
+    expect(await dialog(page).textContent()).toMatch(/signed out everywhere at once/);
+    await dialog(page).getByRole("button", { name: "Disable" }).click();
+    await poll(() => toast(page).last().textContent()).toBe(`${targetEmail} is disabled; their sessions have ended`);
+    await poll(() => target.textContent()).toMatch(/Disabled/);
+    await target.getByRole("button", { name: `Enable ${targetEmail}` }).waitFor();
+
+    const refused = await harness.api("GET", "/api/auth/me", { token: targetToken });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe("UNAUTHENTICATED");
+    // The operator cannot disable or delete themselves from the page.
+    await page.getByRole("searchbox", { name: "Search" }).fill(operatorEmail);
+    await poll(() => page.locator("tbody tr").filter({ hasText: operatorEmail }).textContent()).toMatch(/Platform admin.*You/);
+  });
+
+  it("shows usage over time with a CSV download, and the aggregation runs", async () => {
+    const { page } = operator;
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Jobs and KV" }).click();
+    await page.getByRole("heading", { name: "Jobs and KV", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Run aggregation now" }).click();
+    await poll(() => toast(page).last().textContent()).toMatch(/^Aggregation ran/);
+    await poll(() => page.locator("tbody tr").filter({ hasText: operatorEmail }).first().textContent()).toMatch(/succeeded/);
+    expect(await captureViews(page, "platform-admin-jobs", settled((current) => current.getByRole("button", { name: "Rebuild KV" }).waitFor()))).toEqual([]);
+
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Usage" }).click();
+    await page.getByRole("heading", { name: "Usage", level: 1 }).waitFor();
+    await poll(() => page.locator(".panel").first().textContent()).toMatch(/No usage in this range|Totals per workspace/);
+    expect(await captureViews(page, "platform-admin-usage", settled((current) => current.getByRole("button", { name: "Download CSV" }).waitFor()))).toEqual([]);
+    const csv = await downloadedFile(page, () => page.getByRole("button", { name: "Download CSV" }).click());
+    expect(csv.name).toMatch(/^platform-usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.text.split("\r\n")[0]).toBe("day,workspace_id,workspace_name,requests,events,llm_requests,llm_cost_micros,reported_cost_micros");
+
+    // The disabling and the run are in the platform's audit log.
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("heading", { name: "Platform audit log", level: 1 }).waitFor();
+    await poll(() => page.locator("tbody.audit-entry").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Olga Operator.*stats\.aggregate/), expect.stringMatching(/Olga Operator.*user\.disable/)]));
+    expect(operator.errors).toEqual([]);
+  });
+
+  it("shows no console to a user who is not a platform admin: no link, and /admin is not found", async () => {
+    regular = await openPage(harness.browser);
+    const { page } = regular;
+    await signIn(page, regularEmail);
+    await nav(page).getByRole("link", { name: "Prompts" }).waitFor();
+    expect(await nav(page).getByRole("link", { name: "Platform admin" }).count()).toBe(0);
+    await page.goto(`${harness.site}/admin`);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    expect(await page.getByRole("navigation", { name: "Platform admin sections" }).count()).toBe(0);
+    await page.goto(`${harness.site}/admin/usage`);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    expect(regular.errors).toEqual([]);
+  });
+});
