@@ -34,6 +34,8 @@ export const apiEnvSchema = z.object({
     .pipe(z.array(z.url())),
   /** JSON overrides of the shared rate-limit policy table (here: the login policies). */
   RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional().default({}),
+  /** How long the API's limits (sign-up, sign-in, e-mails) wait for Redis before letting the call through. */
+  API_RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
   ENCRYPTION_KEY: z.base64().refine((value) => decodedLength(value) === 32, "must be 32 bytes, base64-encoded"),
   /**

@@ -26,8 +26,6 @@ import { ApiError, describeError, log, resolveRateLimitPolicies, sha256Hex, type
 import type { ServiceContext } from "../../context.ts";
 import { clientSource, sourceTiers } from "../rate-limit/client-source.ts";
 
-const TIMEOUT_MS = 500;
-
 interface Counter {
   key: string;
   requests: number;
@@ -113,6 +111,7 @@ export async function beginLoginAttempt(ctx: ServiceContext, input: { email: str
           longestSpacingMs,
         ],
       ),
+      ctx.env.API_RATE_LIMIT_TIMEOUT_MS,
     );
   } catch (error) {
     log("warn", "sign-in throttling unavailable; letting the attempt through", { error: describeError(error) });
@@ -125,11 +124,11 @@ export async function beginLoginAttempt(ctx: ServiceContext, input: { email: str
     throw new ApiError("RATE_LIMITED", `${reason}; retry in ${retryAfter} s, or reset your password`, { headers: { "retry-after": String(retryAfter) } });
   }
   const counted = [...sourceCounters, addressCounter];
-  return { succeeded: () => takeBack(ctx.redis(), counted, sourceCounters[0]) };
+  return { succeeded: () => takeBack(ctx.redis(), counted, sourceCounters[0], ctx.env.API_RATE_LIMIT_TIMEOUT_MS) };
 }
 
 /** Undoes this attempt's counts; the source's counter for the address starts afresh. */
-async function takeBack(redis: Redis, counted: Counter[], sourceAndAddress: Counter | undefined): Promise<void> {
+async function takeBack(redis: Redis, counted: Counter[], sourceAndAddress: Counter | undefined, timeoutMs: number): Promise<void> {
   if (counted.length === 0) return;
   try {
     const pipeline = redis.pipeline();
@@ -137,19 +136,19 @@ async function takeBack(redis: Redis, counted: Counter[], sourceAndAddress: Coun
       if (key === sourceAndAddress?.key) pipeline.del(key);
       else pipeline.decr(key);
     }
-    const replies = await withTimeout(pipeline.exec());
+    const replies = await withTimeout(pipeline.exec(), timeoutMs);
     // A counter whose window ended meanwhile was recreated by DECR, without an expiry: remove it.
     const emptied = counted.filter(({ key }, index) => key !== sourceAndAddress?.key && Number(replies[index]) <= 0).map(({ key }) => key);
-    if (emptied.length > 0) await withTimeout(redis.del(...emptied));
+    if (emptied.length > 0) await withTimeout(redis.del(...emptied), timeoutMs);
   } catch (error) {
     log("warn", "could not take back a successful sign-in's count", { error: describeError(error) });
   }
 }
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,14 +3,13 @@
  * a sliding window in Upstash Redis per identifier, and a 429 with Retry-After past it. A policy
  * for the subject "ip" takes clientSource's bucket and also counts an IPv6 client's /48, under
  * IPV6_SITE_LIMIT_FACTOR times the limit. These guard accounts, not Redis: when Redis is down or
- * slow the call goes through and the outage is logged, so an outage never stops people signing up.
+ * slow (API_RATE_LIMIT_TIMEOUT_MS, 500 ms by default) the call goes through and the outage is
+ * logged, so an outage never stops people signing up.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import { ApiError, describeError, log, resolveRateLimitPolicies, type RateLimitPolicyName } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { sourceTiers } from "./client-source.ts";
-
-const TIMEOUT_MS = 500;
 
 export async function assertRateLimit(
   ctx: ServiceContext,
@@ -41,7 +40,7 @@ export async function checkRateLimit(
           prefix: policy.keyPrefix,
           ephemeralCache: false,
           analytics: false,
-          timeout: TIMEOUT_MS,
+          timeout: ctx.env.API_RATE_LIMIT_TIMEOUT_MS,
         }).limit(identifier),
       ),
     );
