@@ -1,7 +1,9 @@
 // The platform admin console in the browser. The first admin is made with `npm run make-admin`'s
 // function against the stack's database; they find the Platform admin link (no one else has it),
 // search a user and disable them — whose access token is then refused by the API — see usage
-// over time and download it as CSV, see the aggregation runs and the platform's audit log. A user who is not a platform
+// over time and download it as CSV, see the aggregation runs and the platform's audit log. They
+// set a workspace's monthly get-prompt quota on its page (shown with source "workspace", and so in
+// the workspace's own limits), and a global value on the global limits page. A user who is not a platform
 // admin has no link, and /admin answers them the not-found page. Users, usage and jobs pass axe
 // in light, dark and at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +22,7 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
   const targetEmail = `tom-${stamp}@example.com`;
   const regularEmail = `rita-${stamp}@example.com`;
   let targetToken = "";
+  let regularAccount = { token: "", workspaceId: "" };
 
   beforeAll(async () => {
     harness = await startSiteHarness();
@@ -27,7 +30,7 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
     const made = await makeAdmin({ email: operatorEmail, revoke: false, databaseUrl: harness.stack.urls.database, dataDir: "/nonexistent" });
     expect(made.isPlatformAdmin).toBe(true);
     targetToken = (await harness.signUp({ email: targetEmail, password, name: "Tom Target" }, "Tom's team")).token;
-    await harness.signUp({ email: regularEmail, password, name: "Rita Regular" }, "Rita's team");
+    regularAccount = await harness.signUp({ email: regularEmail, password, name: "Rita Regular" }, "Rita's team");
     operator = await openPage(harness.browser);
   }, 180_000);
   afterAll(async () => {
@@ -99,6 +102,66 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
     await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Audit log" }).click();
     await page.getByRole("heading", { name: "Platform audit log", level: 1 }).waitFor();
     await poll(() => page.locator("tbody.audit-entry").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Olga Operator.*stats\.aggregate/), expect.stringMatching(/Olga Operator.*user\.disable/)]));
+    expect(operator.errors).toEqual([]);
+  });
+
+  /** The limit `name` as the workspace's own members see it (GET /api/workspaces/{id}/limits). */
+  const limitSeenByWorkspace = async (name: string) => {
+    const answer = await harness.api("GET", `/api/workspaces/${regularAccount.workspaceId}/limits`, { token: regularAccount.token });
+    expect(answer.status).toBe(200);
+    return (answer.body.limits as Array<{ name: string; value: number | null; source: string }>).find((limit) => limit.name === name);
+  };
+
+  it("sets a workspace's monthly get-prompt quota on its page: it shows with source workspace, for the admin and the workspace", async () => {
+    const { page } = operator;
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Workspaces" }).click();
+    await page.getByRole("heading", { name: "Workspaces", level: 1 }).waitFor();
+    await page.getByRole("searchbox", { name: "Search" }).fill(regularEmail);
+    await poll(() => page.locator("tbody tr").count()).toBe(1);
+    await page.getByRole("link", { name: "Rita's team" }).click();
+    await page.waitForURL(new RegExp(`/admin/workspaces/${regularAccount.workspaceId}$`));
+    await page.getByRole("heading", { name: "Limits and quotas" }).waitFor();
+
+    const quota = page.locator('tr[data-limit="workspace_requests_per_month"]');
+    await poll(() => quota.getAttribute("data-source")).toBe("default");
+    expect(await quota.textContent()).toMatch(/get-prompt calls per month.*Unlimited.*Built-in default.*Built-in: Unlimited.*0/);
+    expect(await captureViews(page, "platform-admin-workspace-limits", settled((current) => current.getByRole("button", { name: "Save limits" }).waitFor()))).toEqual([]);
+
+    await page.getByLabel("get-prompt calls per month, this workspace's value").fill("250000");
+    await page.getByRole("button", { name: "Save limits" }).click();
+    await poll(() => toast(page).last().textContent()).toBe("Limits saved; the edge applies them within a second");
+    await poll(() => quota.getAttribute("data-source")).toBe("workspace");
+    expect(await quota.textContent()).toMatch(/250,000 \/ month.*Set for this workspace.*Built-in: Unlimited.*0 of 250,000/);
+    expect(await page.getByLabel("get-prompt calls per month, this workspace's value").inputValue()).toBe("250000");
+    // Only the changed box was sent: the other limits keep their built-in source.
+    expect(await page.locator('tr[data-limit="workspace_events_per_month"]').getAttribute("data-source")).toBe("default");
+
+    // Saved, not only shown: after a reload, and for the workspace itself.
+    await page.reload();
+    await poll(() => quota.getAttribute("data-source")).toBe("workspace");
+    expect(await quota.textContent()).toMatch(/250,000 \/ month.*Set for this workspace/);
+    expect(await limitSeenByWorkspace("workspace_requests_per_month")).toMatchObject({ value: 250000, source: "workspace" });
+    expect(operator.errors).toEqual([]);
+  });
+
+  it("loads the global limits page without console errors and saves one global value", async () => {
+    const { page } = operator;
+    await page.getByRole("navigation", { name: "Platform admin sections" }).getByRole("link", { name: "Global limits" }).click();
+    await page.getByRole("heading", { name: "Global limits", level: 1 }).waitFor();
+    const daily = page.locator('tr[data-limit="llm_requests_per_day"]');
+    await poll(() => daily.getAttribute("data-source")).toBe("default");
+    expect(await page.locator('tr[data-limit="api_key_requests_per_minute"]').textContent()).toMatch(/60,000 \/ minute.*Built-in default.*Built-in: 60,000 \/ minute/);
+    expect(await captureViews(page, "platform-admin-global-limits", settled((current) => current.getByRole("button", { name: "Save limits" }).waitFor()))).toEqual([]);
+
+    await page.getByLabel("LLM requests per day (UTC), global value").fill("5000");
+    await page.getByRole("button", { name: "Save limits" }).click();
+    await poll(() => toast(page).last().textContent()).toBe("Limits saved; the edge applies them within a second");
+    await poll(() => daily.getAttribute("data-source")).toBe("global");
+    expect(await daily.textContent()).toMatch(/5,000 \/ day.*Global default.*Built-in: Unlimited/);
+    await page.reload();
+    await poll(() => daily.getAttribute("data-source")).toBe("global");
+    // Every workspace without its own value now has it.
+    expect(await limitSeenByWorkspace("llm_requests_per_day")).toMatchObject({ value: 5000, source: "global" });
     expect(operator.errors).toEqual([]);
   });
 

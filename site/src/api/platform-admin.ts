@@ -4,7 +4,7 @@
 // Shapes as the API's zod schemas define them (workers/api/src/routes/admin/**). No workspace
 // header: these act across workspaces.
 import { api, sendRaw } from "./client";
-import type { AuditEntry } from "./admin";
+import type { AuditEntry, LimitName, WorkspaceLimit } from "./admin";
 import type { Role } from "./types";
 
 const admin = { workspaceId: null } as const;
@@ -126,22 +126,33 @@ export interface RebuildReport {
 
 export const rebuildKv = () => api<RebuildReport>("POST", "/api/admin/kv/rebuild", admin);
 
-// Limits and quotas (helper A's endpoints, built against the issue-15 contract).
+// Limits and quotas (S4): GET/PUT /api/admin/limits and /api/admin/workspaces/{id}/limits
+// (workers/api/src/routes/admin/limits.ts, shapes in routes/workspaces/limit-schemas.ts). A PUT
+// sends `{limits: {name: number | null}}`; null removes the value, and the answer is the list after it.
 
-export interface Limit {
-  name: string;
+/** One platform default: the global value if one is set, otherwise the built-in one it would replace. */
+export interface GlobalLimit {
+  name: LimitName;
+  /** null: no limit. */
   value: number | null;
-  source: "key" | "workspace" | "global" | "default";
-  unit: string;
+  source: "global" | "default";
+  unit: WorkspaceLimit["unit"];
   window_seconds?: number;
-  usage?: number;
+  description: string;
+  /** The built-in default (null: none), what applies once the global value is removed. */
+  built_in: number | null;
 }
 
-export const getGlobalLimits = () => api<{ limits: Limit[] }>("GET", "/api/admin/limits", admin).then((answer) => answer.limits);
-export const setGlobalLimits = (limits: Record<string, number | null>) => api<{ limits: Limit[] }>("PUT", "/api/admin/limits", { ...admin, body: { limits } }).then((answer) => answer.limits);
-export const getWorkspaceLimits = (workspaceId: string) => api<{ limits: Limit[] }>("GET", `/api/admin/workspaces/${id(workspaceId)}/limits`, admin).then((answer) => answer.limits);
-export const setWorkspaceLimits = (workspaceId: string, limits: Record<string, number | null>) =>
-  api<{ limits: Limit[] }>("PUT", `/api/admin/workspaces/${id(workspaceId)}/limits`, { ...admin, body: { limits } }).then((answer) => answer.limits);
+/** A workspace's limit in force, its source, what it inherits without its own value, and this period's usage. */
+export type AdminWorkspaceLimit = WorkspaceLimit;
+export type LimitChanges = Partial<Record<LimitName, number | null>>;
+
+export const getGlobalLimits = () => api<{ limits: GlobalLimit[] }>("GET", "/api/admin/limits", admin).then((answer) => answer.limits);
+export const setGlobalLimits = (limits: LimitChanges) => api<{ limits: GlobalLimit[] }>("PUT", "/api/admin/limits", { ...admin, body: { limits } }).then((answer) => answer.limits);
+export const getWorkspaceLimits = (workspaceId: string) =>
+  api<{ workspace_id: string; limits: AdminWorkspaceLimit[] }>("GET", `/api/admin/workspaces/${id(workspaceId)}/limits`, admin).then((answer) => answer.limits);
+export const setWorkspaceLimits = (workspaceId: string, limits: LimitChanges) =>
+  api<{ workspace_id: string; limits: AdminWorkspaceLimit[] }>("PUT", `/api/admin/workspaces/${id(workspaceId)}/limits`, { ...admin, body: { limits } }).then((answer) => answer.limits);
 
 // The platform's own audit log (workspace_id null): what admins did here.
 export const listPlatformAuditLog = (cursor: string | null, limit = 50) =>

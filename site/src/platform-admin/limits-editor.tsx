@@ -1,40 +1,65 @@
-// Limits and quotas editor (E3, S4) for the global defaults or one workspace, on the endpoints of
-// the issue-15 contract: GET/PUT /api/admin/limits and /api/admin/workspaces/{id}/limits, each
-// limit `{name, value, source, unit, window_seconds?, usage?}` and a PUT of `{limits: {name: number|null}}`.
-// An empty box sends null: for a workspace, "use the global default"; globally, the built-in default.
+// Limits and quotas editor (E3, S4) for the global defaults or one workspace, on
+// GET/PUT /api/admin/limits and /api/admin/workspaces/{id}/limits. Each row shows the value in
+// force and where it comes from, what would apply without the value edited here (a workspace
+// inherits the global value or the built-in one; a global value replaces the built-in one), and
+// for a workspace this period's usage. A PUT sends only the boxes that changed; an empty box sends
+// null, which removes the value: for a workspace, the global default applies; globally, the built-in one.
 import { createResource, createSignal, For, Show } from "solid-js";
-import type { Limit } from "~/api/platform-admin";
+import type { AdminWorkspaceLimit, GlobalLimit, LimitChanges } from "~/api/platform-admin";
+import type { LimitName } from "~/api/admin";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { notify } from "~/components/toasts";
 import { describeError } from "~/api/client";
-import { formatNumber } from "~/lib/format";
+import { limitLabel, limitValueText, usageText } from "~/lib/limits";
 
-const SOURCE_LABEL: Record<Limit["source"], string> = { key: "Set on the key", workspace: "Set for this workspace", global: "Global default", default: "Built-in default" };
+type EditableLimit = GlobalLimit | AdminWorkspaceLimit;
 
-export function LimitsEditor(props: { scope: "global" | "workspace"; load: () => Promise<Limit[]>; save: (limits: Record<string, number | null>) => Promise<Limit[]> }) {
-  const [limits, { mutate, refetch }] = createResource(props.load);
-  const [drafts, setDrafts] = createSignal<Record<string, string>>({});
+type Props =
+  | { scope: "global"; load: () => Promise<GlobalLimit[]>; save: (limits: LimitChanges) => Promise<GlobalLimit[]> }
+  | { scope: "workspace"; load: () => Promise<AdminWorkspaceLimit[]>; save: (limits: LimitChanges) => Promise<AdminWorkspaceLimit[]> };
+
+const SOURCE_LABEL: Record<EditableLimit["source"], string> = { key: "Set on the key", workspace: "Set for this workspace", global: "Global default", default: "Built-in default" };
+
+/** What applies once the value edited here is removed. */
+function fallbackOf(limit: EditableLimit): { value: number | null; source: "global" | "default" } {
+  return "built_in" in limit ? { value: limit.built_in, source: "default" } : limit.inherited;
+}
+
+const fallbackText = (limit: EditableLimit) => {
+  const fallback = fallbackOf(limit);
+  return `${fallback.source === "global" ? "Global default" : "Built-in"}: ${limitValueText({ name: limit.name, value: fallback.value, window_seconds: limit.window_seconds })}`;
+};
+
+export function LimitsEditor(props: Props) {
+  const [limits, { mutate, refetch }] = createResource<EditableLimit[]>(() => props.load());
+  const [drafts, setDrafts] = createSignal<Partial<Record<LimitName, string>>>({});
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  const ownValue = (limit: Limit) => (props.scope === "global" ? limit.source === "global" : limit.source === "workspace") && limit.value !== null;
-  const draftOf = (limit: Limit) => drafts()[limit.name] ?? (ownValue(limit) ? String(limit.value) : "");
+  /** The value edited here: the global row, or the workspace's own row. */
+  const ownValue = (limit: EditableLimit) => (props.scope === "global" ? limit.source === "global" : limit.source === "workspace");
+  const savedText = (limit: EditableLimit) => (ownValue(limit) && limit.value !== null ? String(limit.value) : "");
+  const draftOf = (limit: EditableLimit) => drafts()[limit.name] ?? savedText(limit);
   const changed = () => Object.keys(drafts()).length > 0;
+  const inputLabel = (name: LimitName) => `${limitLabel(name)}, ${props.scope === "global" ? "global value" : "this workspace's value"}`;
 
   const save = async (event: Event) => {
     event.preventDefault();
-    const body: Record<string, number | null> = {};
-    for (const [name, text] of Object.entries(drafts())) {
-      const trimmed = text.trim();
+    const body: LimitChanges = {};
+    for (const [name, text] of Object.entries(drafts()) as Array<[LimitName, string]>) {
+      const trimmed = text.trim().replaceAll(",", "");
+      const current = limits.latest?.find((limit) => limit.name === name);
+      if (current && trimmed === savedText(current)) continue;
       if (trimmed === "") body[name] = null;
       else if (/^\d+$/.test(trimmed)) body[name] = Number(trimmed);
-      else return setError(`${name}: a whole number of 0 or more, or empty`);
+      else return setError(`${limitLabel(name)}: a whole number of 0 or more, or empty for the ${props.scope === "global" ? "built-in" : "global"} default`);
     }
+    if (Object.keys(body).length === 0) return setDrafts({});
     setSaving(true);
     setError(null);
     try {
-      mutate(await props.save(body));
+      mutate(await (props.save as (limits: LimitChanges) => Promise<EditableLimit[]>)(body));
       setDrafts({});
-      notify("Limits saved; they apply within a second");
+      notify("Limits saved; the edge applies them within a second");
     } catch (caught) {
       setError(describeError(caught));
     } finally {
@@ -63,32 +88,40 @@ export function LimitsEditor(props: { scope: "global" | "workspace"; load: () =>
                   <th scope="col">Limit</th>
                   <th scope="col">In force</th>
                   <th scope="col">From</th>
-                  <th scope="col">Used</th>
+                  <th scope="col">{props.scope === "global" ? "Without a global value" : "Without its own value"}</th>
+                  <Show when={props.scope === "workspace"}>
+                    <th scope="col">Used this period</th>
+                  </Show>
                   <th scope="col">{props.scope === "global" ? "Global value" : "This workspace's value"}</th>
                 </tr>
               </thead>
               <tbody>
                 <For each={limits.latest}>
                   {(limit) => (
-                    <tr>
+                    <tr data-limit={limit.name} data-source={limit.source}>
                       <td>
-                        <code>{limit.name}</code>
+                        {limitLabel(limit.name)}
                         <div class="muted small">
-                          {limit.unit}
-                          {limit.window_seconds ? ` per ${limit.window_seconds} s` : ""}
+                          <code>{limit.name}</code>: {limit.description}
                         </div>
                       </td>
-                      <td>{limit.value === null ? <span class="muted">Unlimited</span> : formatNumber(limit.value)}</td>
+                      <td class="nowrap">{limit.value === null ? <span class="muted">Unlimited</span> : limitValueText(limit)}</td>
                       <td>{SOURCE_LABEL[limit.source]}</td>
-                      <td>{limit.usage === undefined ? <span class="muted">–</span> : formatNumber(limit.usage)}</td>
+                      <td class="muted">{fallbackText(limit)}</td>
+                      <Show when={props.scope === "workspace"}>
+                        <td class="nowrap" title={"usage" in limit && limit.usage ? `Resets ${new Date(limit.usage.resets_at).toUTCString()}` : undefined}>
+                          {"usage" in limit && limit.usage ? usageText(limit) : <span class="muted">–</span>}
+                        </td>
+                      </Show>
                       <td>
                         <label class="visually-hidden" for={`limit-${limit.name}`}>
-                          {limit.name}
+                          {inputLabel(limit.name)}
                         </label>
                         <input
                           id={`limit-${limit.name}`}
                           inputmode="numeric"
-                          placeholder={props.scope === "global" ? "Built-in default" : "Global default"}
+                          autocomplete="off"
+                          placeholder={props.scope === "global" ? "Built-in" : "Global default"}
                           value={draftOf(limit)}
                           onInput={(event) => setDrafts({ ...drafts(), [limit.name]: event.currentTarget.value })}
                         />
@@ -99,6 +132,12 @@ export function LimitsEditor(props: { scope: "global" | "workspace"; load: () =>
               </tbody>
             </table>
           </div>
+          <p class="muted small">
+            {props.scope === "global"
+              ? "An empty box removes the global value: the built-in default applies again."
+              : "An empty box removes this workspace's value: the global default applies again."}{" "}
+            LLM spend is in millionths of a US dollar (5,000,000 is $5.00).
+          </p>
           <Show when={error()}>
             <p class="form-error" role="alert">
               {error()}

@@ -4,7 +4,7 @@
 // have their own tab.
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { describeError } from "~/api/client";
-import { getWorkspace, listLimits, listMembers, updateWorkspace, type LimitName, type WorkspaceDetails, type WorkspaceLimit } from "~/api/admin";
+import { getWorkspace, listLimits, listMembers, updateWorkspace, type WorkspaceDetails, type WorkspaceLimit } from "~/api/admin";
 import { DeleteWorkspaceZone } from "~/admin/delete-workspace-zone";
 import { SettingsTabs } from "~/admin/settings-tabs";
 import { ErrorNotice, Loading } from "~/components/async-state";
@@ -12,38 +12,11 @@ import { CopyButton } from "~/components/copy-button";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
-import { formatMicros, formatNumber } from "~/lib/format";
+import { limitLabel, limitValueText, usageText } from "~/lib/limits";
 import { currentUser, currentWorkspace, isAdmin, reloadWorkspaces, workspaces } from "~/session/session";
 import "~/styles/admin.css";
 
-/** "60,000 / minute", "5 / 30 s": a rate limit over its window. */
-const perWindow = (value: number, windowSeconds = 60) => `${formatNumber(value)} / ${windowSeconds === 60 ? "minute" : windowSeconds === 3600 ? "hour" : `${formatNumber(windowSeconds)} s`}`;
-
-const LIMIT_TEXT: Record<LimitName, { label: string; unit: (value: number, windowSeconds?: number) => string }> = {
-  api_key_requests_per_minute: { label: "get-prompt calls per key", unit: perWindow },
-  workspace_requests_per_minute: { label: "get-prompt calls, whole workspace", unit: perWindow },
-  api_key_events_per_minute: { label: "Event requests per key", unit: perWindow },
-  workspace_events_per_minute: { label: "Event requests, whole workspace", unit: perWindow },
-  workspace_requests_per_month: { label: "get-prompt calls per month", unit: (value) => `${formatNumber(value)} / month` },
-  workspace_events_per_month: { label: "Event requests per month", unit: (value) => `${formatNumber(value)} / month` },
-  llm_requests_per_day: { label: "LLM requests per day (UTC)", unit: (value) => `${formatNumber(value)} / day` },
-  llm_cost_micros_per_month: { label: "LLM spend per month", unit: (value) => `${formatMicros(value)} / month` },
-  prompts_per_workspace: { label: "Prompts", unit: (value) => formatNumber(value) },
-  members_per_workspace: { label: "Members", unit: (value) => formatNumber(value) },
-  workspaces_per_user: { label: "Workspaces per user", unit: (value) => formatNumber(value) },
-};
 const SOURCE_LABEL: Record<WorkspaceLimit["source"], string> = { key: "Set on the key", workspace: "Set for this workspace", global: "Platform default", default: "Built-in default" };
-
-/** "1,234 of 10,000 (12 %)", or the count alone without a limit. */
-function usageText(limit: WorkspaceLimit): string {
-  const used = limit.usage?.used;
-  if (used === undefined) return "";
-  if (used === null) return "Unavailable";
-  const shown = limit.unit === "usd_micros" ? formatMicros(used) : formatNumber(used);
-  if (limit.value === null || limit.value === 0) return limit.value === 0 ? `${shown} of 0` : shown;
-  const of = limit.unit === "usd_micros" ? formatMicros(limit.value) : formatNumber(limit.value);
-  return `${shown} of ${of} (${Math.min(999, Math.round((used / limit.value) * 100))} %)`;
-}
 
 function NameForm(props: { workspace: WorkspaceDetails; onSaved: (workspace: WorkspaceDetails) => void }) {
   const [name, setName] = createSignal(props.workspace.name);
@@ -231,8 +204,8 @@ export default function SettingsPage() {
                       <For each={list()}>
                         {(limit) => (
                           <tr data-limit={limit.name}>
-                            <td>{LIMIT_TEXT[limit.name]?.label ?? limit.name}</td>
-                            <td class="numeric">{limit.value === null ? <span class="muted">Unlimited</span> : (LIMIT_TEXT[limit.name]?.unit(limit.value, limit.window_seconds) ?? formatNumber(limit.value))}</td>
+                            <td>{limitLabel(limit.name)}</td>
+                            <td class="numeric">{limit.value === null ? <span class="muted">Unlimited</span> : limitValueText(limit)}</td>
                             <td class="muted">{SOURCE_LABEL[limit.source]}</td>
                             <td class="numeric" data-usage={limit.usage ? "" : undefined} title={limit.usage ? `Resets ${new Date(limit.usage.resets_at).toUTCString()}` : undefined}>
                               {usageText(limit)}

@@ -145,6 +145,25 @@ describe("admin: users", () => {
     expect((await call("GET", "/api/auth/me", as(owner))).status).toBe(401);
   });
 
+  it("deletes the owner of a workspace already deleted but not yet purged, whose members do not block it", async () => {
+    const admin = await platformAdmin();
+    const { owner, workspace } = await createTeam(["member"]);
+    const deletedWorkspace = await call("DELETE", `/api/workspaces/${workspace.id}`, { token: owner.access_token, workspaceId: workspace.id, body: { confirm_name: "Growth team" } });
+    expect(deletedWorkspace.status, JSON.stringify(deletedWorkspace.body)).toBe(202);
+    const ctx = testContext();
+    try {
+      // The purge has not run: the row and the other member's membership are still there.
+      expect(await ctx.db().select({ deletedAt: workspaces.deletedAt }).from(workspaces).where(eq(workspaces.id, workspace.id))).toEqual([{ deletedAt: expect.any(Date) }]);
+      const deleted = await call("DELETE", `/api/admin/users/${owner.user.id}`, as(admin));
+      expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
+      expect(deleted.body).toEqual({ id: owner.user.id, deleted_workspaces: [{ id: workspace.id, name: "Growth team" }] });
+      expect(await ctx.db().select().from(workspaces).where(eq(workspaces.id, workspace.id))).toEqual([]);
+      expect(await ctx.db().select().from(users).where(eq(users.id, owner.user.id))).toEqual([]);
+    } finally {
+      await ctx.dispose();
+    }
+  });
+
   it("deletes a user with the workspaces they own alone, whose keys leave the edge's KV, and audits it", async () => {
     const admin = await platformAdmin();
     const user = await registerUser();

@@ -3,11 +3,17 @@
  * - not yourself (409);
  * - not the owner of a workspace that has other members: ownership is transferred first (409,
  *   naming those workspaces in the message and in `details.workspaces`);
- * - workspaces the user owns alone (no other member) go with the account. Their API keys and
+ * - workspaces the user owns alone (no other member), and those already deleted whose purge job
+ *   has not yet run, go with the account. Their API keys and
  *   served prompts leave the edge's KV after the rows are gone, so those keys stop at once.
  * Memberships, sessions and the user's own provider keys go by the foreign keys' cascades; audit
  * rows they wrote keep their content with the actor set to null. The audit row of the deletion
  * is platform-level and keeps who was deleted (id, e-mail) and which workspaces went with them.
+ *
+ * Not deleteWorkspace (services/workspaces/delete-workspace.ts): that one only marks the
+ * workspace deleted and leaves its rows to the purge job, but workspaces.owner_id has no ON
+ * DELETE action, so the user's row could not go until the job had finished. The workspaces go
+ * here in the same transaction as the user; a purge job still queued for one finds nothing left.
  */
 import { and, count, eq, inArray, ne } from "drizzle-orm";
 import { apiKeys, users, workspaceMembers, workspaces } from "@xr2/db/schema";
@@ -26,12 +32,14 @@ export async function deleteUser({ ctx, input }: { ctx: ServiceContext; input: {
     // Locks the owned workspaces: a member joining (its row's foreign key) waits until this is decided.
     await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.ownerId, user.id)).for("update");
     const owned = await tx
-      .select({ id: workspaces.id, name: workspaces.name, others: count(workspaceMembers.userId) })
+      .select({ id: workspaces.id, name: workspaces.name, deletedAt: workspaces.deletedAt, others: count(workspaceMembers.userId) })
       .from(workspaces)
       .leftJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), ne(workspaceMembers.userId, user.id)))
       .where(eq(workspaces.ownerId, user.id))
-      .groupBy(workspaces.id, workspaces.name);
-    const shared = owned.filter((workspace) => workspace.others > 0);
+      .groupBy(workspaces.id, workspaces.name, workspaces.deletedAt);
+    // A workspace already deleted (its purge job still pending) keeps its members' rows until the
+    // job runs; it is nobody's to take over, so it goes with the account like a solo one.
+    const shared = owned.filter((workspace) => workspace.others > 0 && workspace.deletedAt === null);
     if (shared.length > 0) {
       const names = shared.map((workspace) => `"${workspace.name}" (${workspace.id})`).join(", ");
       throw new ApiError("CONFLICT", `${user.email} is the only owner of ${shared.length === 1 ? "a workspace" : "workspaces"} with other members: ${names}. Transfer ownership to another member first.`, {
