@@ -3,11 +3,13 @@
 // status or class, route, slug, trace id and date (the API filters; pages follow its cursor).
 // Opened from the API keys page (?key=<id>); another key is picked from the list.
 import { A, useSearchParams } from "@solidjs/router";
-import { createEffect, createResource, createSignal, For, on, Show } from "solid-js";
-import { listApiKeyRequests, listApiKeys, type ApiRequestLogEntry, type RequestLogFilters } from "~/api/admin";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { listApiKeyRequests, listApiKeys, type RequestLogFilters } from "~/api/admin";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { formatDateTime, formatRelative } from "~/lib/format";
 import { currentWorkspace, isAdmin } from "~/session/session";
 import "~/styles/admin.css";
@@ -36,12 +38,6 @@ export default function RequestLogPage() {
   const [traceId, setTraceId] = createSignal("");
   const [fromDay, setFromDay] = createSignal("");
   const [toDay, setToDay] = createSignal("");
-  const [entries, setEntries] = createSignal<ApiRequestLogEntry[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [retention, setRetention] = createSignal<number | null>(null);
-  const [loading, setLoading] = createSignal(false);
-  const [loaded, setLoaded] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
 
   const filters = (): RequestLogFilters => ({
     status: status() || undefined,
@@ -53,33 +49,14 @@ export default function RequestLogPage() {
   });
   const filtered = () => Boolean(status() || route() || slug().trim() || traceId().trim() || fromDay() || toDay());
 
-  let generation = 0;
-  const load = async (reset: boolean) => {
-    const mine = ++generation;
-    if (!keyId()) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listApiKeyRequests(keyId(), filters(), reset ? null : cursor(), PAGE_SIZE);
-      if (mine !== generation) return;
-      setEntries(reset ? page.requests : [...entries(), ...page.requests]);
-      setCursor(page.next_cursor);
-      setRetention(page.retention_days);
-      setLoaded(true);
-    } catch (caught) {
-      if (mine === generation) setError(caught);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  };
-
-  createEffect(
-    on([() => currentWorkspace()?.id, isAdmin, keyId, status, route, slug, traceId, fromDay, toDay], ([workspaceId, allowed]) => {
-      if (!workspaceId || !allowed || !keyId()) return;
-      setLoaded(false);
-      void load(true);
-    }),
-  );
+  const list = createCursorList({
+    deps: () => [currentWorkspace()?.id, keyId(), status(), route(), slug(), traceId(), fromDay(), toDay()],
+    enabled: () => Boolean(currentWorkspace()?.id && isAdmin() && keyId()),
+    fetchPage: (cursor) => listApiKeyRequests(keyId(), filters(), cursor, PAGE_SIZE),
+    items: (page) => page.requests,
+  });
+  const { items: entries, loaded, error } = list;
+  const retention = () => list.page()?.retention_days ?? null;
 
   const clearFilters = () => {
     setStatus("");
@@ -159,7 +136,7 @@ export default function RequestLogPage() {
             <EmptyState title="Choose a key">Pick one of {currentWorkspace()?.name}'s API keys to see its requests.</EmptyState>
           </Show>
           <Show when={keyId() && error()}>
-            <ErrorNotice error={error()} title="The request log could not be loaded" onRetry={() => void load(!loaded())} />
+            <ErrorNotice error={error()} title="The request log could not be loaded" onRetry={() => void list.retry()} />
           </Show>
           <Show when={keyId() && !loaded() && !error()}>
             <Loading label="Loading requests…" />
@@ -223,13 +200,7 @@ export default function RequestLogPage() {
                 </tbody>
               </table>
             </div>
-            <div class="load-more">
-              <Show when={cursor()} fallback={<p class="muted small">{entries().length === 1 ? "1 request" : `${entries().length} requests`}, all that are kept{filtered() ? " for these filters" : ""}.</p>}>
-                <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                  {loading() ? "Loading…" : "Load more"}
-                </button>
-              </Show>
-            </div>
+            <LoadMore list={list} noun={["request", "requests"]} note={`, all that are kept${filtered() ? " for these filters" : ""}`} />
           </Show>
         </section>
       </Show>

@@ -1,13 +1,14 @@
 // Platform admin: the platform's own audit log (S3, S4) — users disabled, enabled and deleted,
 // platform admins made or revoked, KV rebuilds, aggregation runs on demand, dead letters
 // replayed — newest first, each entry expandable to its before and after.
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { listPlatformAuditLog } from "~/api/platform-admin";
-import type { AuditEntry } from "~/api/admin";
 import { AuditEntryDetails } from "~/admin/audit-entry-details";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 export default function AdminAuditPage() {
@@ -19,28 +20,14 @@ export default function AdminAuditPage() {
 }
 
 function AuditSection() {
-  const [entries, setEntries] = createSignal<AuditEntry[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
   const [open, setOpen] = createSignal<string | null>(null);
 
-  const load = async (reset: boolean) => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listPlatformAuditLog(reset ? null : cursor());
-      setEntries(reset ? page.entries : [...entries(), ...page.entries]);
-      setCursor(page.next_cursor);
-      setLoaded(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setLoading(false);
-    }
-  };
-  createEffect(on(isPlatformAdmin, () => void load(true)));
+  const list = createCursorList({
+    deps: isPlatformAdmin,
+    fetchPage: (cursor) => listPlatformAuditLog(cursor),
+    items: (page) => page.entries,
+  });
+  const { items: entries, loaded, error } = list;
 
   return (
     <>
@@ -50,7 +37,7 @@ function AuditSection() {
           Entries
         </h2>
         <Show when={error()}>
-          <ErrorNotice error={error()} title="The audit log could not be loaded" onRetry={() => void load(!loaded())} />
+          <ErrorNotice error={error()} title="The audit log could not be loaded" onRetry={() => void list.retry()} />
         </Show>
         <Show when={!loaded() && !error()}>
           <Loading label="Loading the audit log…" />
@@ -106,13 +93,7 @@ function AuditSection() {
               </For>
             </table>
           </div>
-          <div class="load-more">
-            <Show when={cursor()}>
-              <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                {loading() ? "Loading…" : "Load more"}
-              </button>
-            </Show>
-          </div>
+          <LoadMore list={list} />
         </Show>
       </section>
     </>

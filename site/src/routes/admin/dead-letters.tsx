@@ -1,13 +1,15 @@
 // Platform admin: dead letters (queue messages the consumer could not store), newest first,
 // each with its error and body; replay puts one back on the events queue (storing is
 // idempotent, so a replay never stores anything twice).
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { listDeadLetters, replayDeadLetter, type DeadLetter } from "~/api/platform-admin";
 import { describeError } from "~/api/client";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 type Status = "pending" | "replayed" | "all";
@@ -22,36 +24,14 @@ export default function AdminDeadLettersPage() {
 
 function DeadLettersSection() {
   const [status, setStatus] = createSignal<Status>("pending");
-  const [letters, setLetters] = createSignal<DeadLetter[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
   const [replaying, setReplaying] = createSignal<string | null>(null);
 
-  let generation = 0;
-  const load = async (reset: boolean) => {
-    const mine = ++generation;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listDeadLetters(status(), reset ? null : cursor());
-      if (mine !== generation) return;
-      setLetters(reset ? page.dead_letters : [...letters(), ...page.dead_letters]);
-      setCursor(page.next_cursor);
-      setLoaded(true);
-    } catch (caught) {
-      if (mine === generation) setError(caught);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  };
-  createEffect(
-    on([status, isPlatformAdmin], () => {
-      setLoaded(false);
-      void load(true);
-    }),
-  );
+  const list = createCursorList({
+    deps: () => [status(), isPlatformAdmin()],
+    fetchPage: (cursor) => listDeadLetters(status(), cursor),
+    items: (page) => page.dead_letters,
+  });
+  const { items: letters, setItems: setLetters, loaded, error } = list;
 
   const replay = async (letter: DeadLetter) => {
     setReplaying(letter.id);
@@ -84,7 +64,7 @@ function DeadLettersSection() {
           </div>
         </form>
         <Show when={error()}>
-          <ErrorNotice error={error()} title="The dead letters could not be loaded" onRetry={() => void load(!loaded())} />
+          <ErrorNotice error={error()} title="The dead letters could not be loaded" onRetry={() => void list.retry()} />
         </Show>
         <Show when={!loaded() && !error()}>
           <Loading label="Loading dead letters…" />
@@ -140,13 +120,7 @@ function DeadLettersSection() {
               </tbody>
             </table>
           </div>
-          <div class="load-more">
-            <Show when={cursor()}>
-              <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                {loading() ? "Loading…" : "Load more"}
-              </button>
-            </Show>
-          </div>
+          <LoadMore list={list} />
         </Show>
       </section>
     </>

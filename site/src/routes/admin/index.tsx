@@ -9,6 +9,8 @@ import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { formatDate, formatRelative } from "~/lib/format";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 import { currentUser } from "~/session/session";
 
@@ -26,11 +28,6 @@ function UsersSection() {
   const [queryInput, setQueryInput] = createSignal("");
   const [query, setQuery] = createSignal("");
   const [status, setStatus] = createSignal<UserStatus>("all");
-  const [users, setUsers] = createSignal<AdminUser[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
   const [pending, setPending] = createSignal<Pending | null>(null);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,29 +38,12 @@ function UsersSection() {
     }),
   );
 
-  let generation = 0;
-  const load = async (reset: boolean) => {
-    const mine = ++generation;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listUsers({ q: query() || undefined, status: status() }, reset ? null : cursor());
-      if (mine !== generation) return;
-      setUsers(reset ? page.users : [...users(), ...page.users]);
-      setCursor(page.next_cursor);
-      setLoaded(true);
-    } catch (caught) {
-      if (mine === generation) setError(caught);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  };
-  createEffect(
-    on([query, status, isPlatformAdmin], () => {
-      setLoaded(false);
-      void load(true);
-    }),
-  );
+  const list = createCursorList({
+    deps: () => [query(), status(), isPlatformAdmin()],
+    fetchPage: (cursor) => listUsers({ q: query() || undefined, status: status() }, cursor),
+    items: (page) => page.users,
+  });
+  const { items: users, setItems: setUsers, loaded, error } = list;
 
   const replace = (changed: Partial<AdminUser> & { id: string }) => setUsers(users().map((user) => (user.id === changed.id ? { ...user, ...changed } : user)));
   const confirm = async () => {
@@ -101,7 +81,7 @@ function UsersSection() {
           </div>
         </form>
         <Show when={error()}>
-          <ErrorNotice error={error()} title="The users could not be loaded" onRetry={() => void load(!loaded())} />
+          <ErrorNotice error={error()} title="The users could not be loaded" onRetry={() => void list.retry()} />
         </Show>
         <Show when={!loaded() && !error()}>
           <Loading label="Loading users…" />
@@ -179,13 +159,7 @@ function UsersSection() {
               </tbody>
             </table>
           </div>
-          <div class="load-more">
-            <Show when={cursor()} fallback={<p class="muted small">{users().length === 1 ? "1 user" : `${users().length} users`}.</p>}>
-              <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                {loading() ? "Loading…" : "Load more"}
-              </button>
-            </Show>
-          </div>
+          <LoadMore list={list} noun={["user", "users"]} />
         </Show>
       </section>
 

@@ -1,7 +1,7 @@
 // Platform admin: the aggregation job's runs (scheduled and on demand) with what each did or its
 // error, a button to run it now, and the rebuild of the edge's KV projection of every workspace
 // from Postgres (safe at any time: KV is a projection).
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { listAggregationRuns, rebuildKv, runAggregationNow, type AggregationRun, type RebuildReport } from "~/api/platform-admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { describeError } from "~/api/client";
@@ -9,6 +9,8 @@ import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { formatDateTime, formatNumber, formatRelative } from "~/lib/format";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 const STATUS_TONE: Record<AggregationRun["status"], string> = { running: "warn", succeeded: "ok", failed: "bad" };
@@ -22,43 +24,26 @@ export default function AdminJobsPage() {
 }
 
 function JobsSection() {
-  const [runs, setRuns] = createSignal<AggregationRun[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
   const [running, setRunning] = createSignal(false);
   const [confirmRebuild, setConfirmRebuild] = createSignal(false);
   const [report, setReport] = createSignal<RebuildReport | null>(null);
 
-  let generation = 0;
-  const load = async (reset: boolean) => {
-    const mine = ++generation;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listAggregationRuns(reset ? null : cursor());
-      if (mine !== generation) return;
-      setRuns(reset ? page.runs : [...runs(), ...page.runs]);
-      setCursor(page.next_cursor);
-      setLoaded(true);
-    } catch (caught) {
-      if (mine === generation) setError(caught);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  };
-  createEffect(on(isPlatformAdmin, () => void load(true)));
+  const list = createCursorList({
+    deps: isPlatformAdmin,
+    fetchPage: (cursor) => listAggregationRuns(cursor),
+    items: (page) => page.runs,
+  });
+  const { items: runs, loaded, error } = list;
 
   const runNow = async () => {
     setRunning(true);
     try {
       const result = await runAggregationNow();
       notify(`Aggregation ran: ${result.hours_recomputed} hours and ${result.days_recomputed} days recomputed${result.more ? "; more is left for the next run" : ""}`);
-      await load(true);
+      await list.reload();
     } catch (caught) {
       notify(describeError(caught), "error");
-      await load(true);
+      await list.reload();
     } finally {
       setRunning(false);
     }
@@ -78,7 +63,7 @@ function JobsSection() {
       <section class="panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Aggregation runs</h2>
         <Show when={error()}>
-          <ErrorNotice error={error()} title="The runs could not be loaded" onRetry={() => void load(!loaded())} />
+          <ErrorNotice error={error()} title="The runs could not be loaded" onRetry={() => void list.retry()} />
         </Show>
         <Show when={!loaded() && !error()}>
           <Loading label="Loading runs…" />
@@ -124,13 +109,7 @@ function JobsSection() {
               </tbody>
             </table>
           </div>
-          <div class="load-more">
-            <Show when={cursor()}>
-              <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                {loading() ? "Loading…" : "Load more"}
-              </button>
-            </Show>
-          </div>
+          <LoadMore list={list} />
         </Show>
       </section>
       <section class="panel" aria-labelledby="kv-title">

@@ -2,11 +2,13 @@
 // its members, usage and limits.
 import { A } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { listWorkspaces, type AdminWorkspace } from "~/api/platform-admin";
+import { listWorkspaces } from "~/api/platform-admin";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { formatDate } from "~/lib/format";
+import { LoadMore } from "~/components/load-more";
+import { createCursorList } from "~/lib/cursor-list";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 export default function AdminWorkspacesPage() {
@@ -20,11 +22,6 @@ export default function AdminWorkspacesPage() {
 function WorkspacesSection() {
   const [queryInput, setQueryInput] = createSignal("");
   const [query, setQuery] = createSignal("");
-  const [rows, setRows] = createSignal<AdminWorkspace[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [loaded, setLoaded] = createSignal(false);
-  const [loading, setLoading] = createSignal(false);
-  const [error, setError] = createSignal<unknown>(null);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(
@@ -33,29 +30,12 @@ function WorkspacesSection() {
       timer = setTimeout(() => setQuery(text.trim()), 300);
     }),
   );
-  let generation = 0;
-  const load = async (reset: boolean) => {
-    const mine = ++generation;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listWorkspaces(query() || undefined, reset ? null : cursor());
-      if (mine !== generation) return;
-      setRows(reset ? page.workspaces : [...rows(), ...page.workspaces]);
-      setCursor(page.next_cursor);
-      setLoaded(true);
-    } catch (caught) {
-      if (mine === generation) setError(caught);
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
-  };
-  createEffect(
-    on([query, isPlatformAdmin], () => {
-      setLoaded(false);
-      void load(true);
-    }),
-  );
+  const list = createCursorList({
+    deps: () => [query(), isPlatformAdmin()],
+    fetchPage: (cursor) => listWorkspaces(query() || undefined, cursor),
+    items: (page) => page.workspaces,
+  });
+  const { items: rows, loaded, error } = list;
 
   return (
     <>
@@ -68,7 +48,7 @@ function WorkspacesSection() {
           <TextField label="Search" type="search" placeholder="Name, id or owner's e-mail" value={queryInput()} onInput={(event) => setQueryInput(event.currentTarget.value)} />
         </form>
         <Show when={error()}>
-          <ErrorNotice error={error()} title="The workspaces could not be loaded" onRetry={() => void load(!loaded())} />
+          <ErrorNotice error={error()} title="The workspaces could not be loaded" onRetry={() => void list.retry()} />
         </Show>
         <Show when={!loaded() && !error()}>
           <Loading label="Loading workspaces…" />
@@ -109,13 +89,7 @@ function WorkspacesSection() {
               </tbody>
             </table>
           </div>
-          <div class="load-more">
-            <Show when={cursor()} fallback={<p class="muted small">{rows().length === 1 ? "1 workspace" : `${rows().length} workspaces`}.</p>}>
-              <button type="button" class="secondary" onClick={() => void load(false)} disabled={loading()}>
-                {loading() ? "Loading…" : "Load more"}
-              </button>
-            </Show>
-          </div>
+          <LoadMore list={list} noun={["workspace", "workspaces"]} />
         </Show>
       </section>
     </>
