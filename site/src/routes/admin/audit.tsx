@@ -5,10 +5,10 @@ import { createSignal, For, Show } from "solid-js";
 import { listPlatformAuditLog } from "~/api/platform-admin";
 import { AuditEntryDetails } from "~/admin/audit-entry-details";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
-import { PageHeader } from "~/components/page-header";
-import { formatDateTime, formatRelative } from "~/lib/format";
 import { LoadMore } from "~/components/load-more";
+import { PageHeader } from "~/components/page-header";
 import { createCursorList } from "~/lib/cursor-list";
+import { formatDateTime, formatRelative } from "~/lib/format";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 export default function AdminAuditPage() {

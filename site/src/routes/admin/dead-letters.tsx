@@ -5,11 +5,11 @@ import { createSignal, For, Show } from "solid-js";
 import { listDeadLetters, replayDeadLetter, type DeadLetter } from "~/api/platform-admin";
 import { describeError } from "~/api/client";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
-import { formatDateTime, formatRelative } from "~/lib/format";
-import { LoadMore } from "~/components/load-more";
 import { createCursorList } from "~/lib/cursor-list";
+import { formatDateTime, formatRelative } from "~/lib/format";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 type Status = "pending" | "replayed" | "all";

@@ -6,11 +6,11 @@ import { deleteUser, disableUser, enableUser, listUsers, type AdminUser, type Us
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { TextField } from "~/components/field";
+import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
-import { formatDate, formatRelative } from "~/lib/format";
-import { LoadMore } from "~/components/load-more";
 import { createCursorList } from "~/lib/cursor-list";
+import { formatDate, formatRelative } from "~/lib/format";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 import { currentUser } from "~/session/session";
 

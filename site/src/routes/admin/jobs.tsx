@@ -6,11 +6,11 @@ import { listAggregationRuns, rebuildKv, runAggregationNow, type AggregationRun,
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { describeError } from "~/api/client";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
-import { formatDateTime, formatNumber, formatRelative } from "~/lib/format";
-import { LoadMore } from "~/components/load-more";
 import { createCursorList } from "~/lib/cursor-list";
+import { formatDateTime, formatNumber, formatRelative } from "~/lib/format";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 const STATUS_TONE: Record<AggregationRun["status"], string> = { running: "warn", succeeded: "ok", failed: "bad" };

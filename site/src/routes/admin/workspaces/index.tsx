@@ -5,10 +5,10 @@ import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { listWorkspaces } from "~/api/platform-admin";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { TextField } from "~/components/field";
-import { PageHeader } from "~/components/page-header";
-import { formatDate } from "~/lib/format";
 import { LoadMore } from "~/components/load-more";
+import { PageHeader } from "~/components/page-header";
 import { createCursorList } from "~/lib/cursor-list";
+import { formatDate } from "~/lib/format";
 import { AdminGate, isPlatformAdmin } from "~/platform-admin/admin-gate";
 
 export default function AdminWorkspacesPage() {
