@@ -161,6 +161,21 @@ async function createPopulatedWorkspace(db: Database) {
     prefix: "xr2_live_ab",
     scopes: ["prompts:read", "events:write"],
   });
+  await db.insert(schema.apiRequestLog).values({
+    id: newId("rlog"),
+    workspaceId,
+    apiKeyId,
+    keyPrefix: "xr2_live_ab",
+    method: "GET",
+    route: "/api/v1/get-prompt/:slug",
+    slug: "welcome",
+    status: 200,
+    latencyMs: 3,
+    source: "http",
+    client: "curl",
+    requestId: newId("req"),
+    receivedAt: new Date(),
+  });
   await db.insert(schema.eventDefinitions).values({
     id: newId("evd"),
     workspaceId,

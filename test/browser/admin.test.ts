@@ -227,7 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)("the account and admin pages in the browser", () 
 
   it("defines an event with typed fields and edits it", async () => {
     const { page } = admin;
-    await page.getByRole("link", { name: "Events" }).click();
+    await page.getByRole("link", { name: "Events", exact: true }).click();
     await page.waitForURL(/\/event-definitions$/);
     await page.getByText("No events defined yet").waitFor();
     await page.getByRole("button", { name: "New definition" }).first().click();

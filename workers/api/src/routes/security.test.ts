@@ -52,6 +52,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "POST /api/jobs/purge-workspace": "QStash's target, authenticated by the Upstash-Signature instead (routes/workspaces/delete-workspace.test.ts)",
   "GET /health": "load balancers and uptime checks (S6)",
   "GET /health/live": "liveness probe without dependencies (S6)",
+  "GET /metrics": "Prometheus scrapes it with its own bearer, METRICS_TOKEN, and it answers 404 without one (routes/metrics.test.ts); documented in docs/metrics.md",
 };
 
 /**
@@ -69,7 +70,7 @@ const USER_LEVEL_ROUTES: Record<string, string> = {
 };
 
 /** Routes served but deliberately absent from the OpenAPI document. */
-const UNDOCUMENTED_ROUTES = new Set(["GET /api/openapi.json", "GET /api/docs", "POST /api/dev/seed", "POST /api/dev/schedule-aggregation", "POST /api/jobs/aggregate", "POST /api/jobs/purge-workspace", "GET /health", "GET /health/live"]);
+const UNDOCUMENTED_ROUTES = new Set(["GET /api/openapi.json", "GET /api/docs", "POST /api/dev/seed", "POST /api/dev/schedule-aggregation", "POST /api/jobs/aggregate", "POST /api/jobs/purge-workspace", "GET /health", "GET /health/live", "GET /metrics"]);
 
 /**
  * The Product API shares the OpenAPI document but is served by the edge worker, with API keys
