@@ -2,10 +2,8 @@
  * The Product API request log, edge side: every /api/v1/* request that presents an API key
  * (`Authorization: Bearer <key>` of a key's shape) becomes one entry — route pattern, slug,
  * status, latency, error code, source, client, trace id — handed to the events queue in batches,
- * like exposures (exposure-buffer.ts): the first entry after a flush schedules the next flush
- * FLUSH_AFTER_MS later in its own request's `waitUntil`, later ones join the buffer, a full
- * buffer is sent at once. Nothing here waits on I/O before the answer leaves: the request pays
- * one SHA-256 of its key (~2 µs) and an object's worth of memory.
+ * like exposures (queue-buffer.ts). Nothing here waits on I/O before the answer leaves: the
+ * request pays one SHA-256 of its key (~2 µs) and an object's worth of memory.
  *
  * The key travels only as its SHA-256; the API worker's consumer resolves it (revoked and expired
  * keys included) to the key, its workspace and its prefix, and drops hashes of unknown keys.
@@ -14,17 +12,16 @@
 import type { MiddlewareHandler } from "hono";
 import { describeError, log, newId, QUEUE_LIMITS, sha256Hex, type RequestLogBatchMessage, type RequestLogEntry } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
-import { FLUSH_AFTER_MS } from "./exposure-buffer.ts";
+import { createQueueBuffer } from "./queue-buffer.ts";
 
 const KEY_PATTERN = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/;
 
-interface Target {
-  queue: Pick<Queue<unknown>, "send">;
-  waitUntil: (promise: Promise<unknown>) => void;
-}
-
-let buffered: RequestLogEntry[] = [];
-let flushScheduled = false;
+/** A failed send is logged with the number of entries lost, never with keys or hashes. */
+const bufferRequestLog = createQueueBuffer<RequestLogEntry>({
+  maxItems: QUEUE_LIMITS.exposuresPerMessage,
+  message: (entries): RequestLogBatchMessage => ({ type: "request_log_batch", entries }),
+  lost: (entries, error) => log("error", "request log entries not queued", { count: entries.length, error: describeError(error) }),
+});
 
 /** Middleware for the Product API's routes; installed before the routes, so it sees their errors' answers too. */
 export function recordRequests(): MiddlewareHandler<EdgeHono> {
@@ -74,36 +71,4 @@ export function clientFamily(userAgent: string | null): string {
   if (/^(node|undici|axios|node-fetch)\b/i.test(userAgent)) return "node";
   if (/^Mozilla\//.test(userAgent)) return "browser";
   return "other";
-}
-
-export function bufferRequestLog(target: Target, entry: RequestLogEntry): void {
-  buffered.push(entry);
-  if (buffered.length >= QUEUE_LIMITS.exposuresPerMessage) {
-    target.waitUntil(send(target.queue, takeBuffered()));
-    return;
-  }
-  if (flushScheduled) return;
-  flushScheduled = true;
-  target.waitUntil(
-    new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
-      flushScheduled = false;
-      const entries = takeBuffered();
-      return entries.length > 0 ? send(target.queue, entries) : undefined;
-    }),
-  );
-}
-
-function takeBuffered(): RequestLogEntry[] {
-  const taken = buffered;
-  buffered = [];
-  return taken;
-}
-
-async function send(queue: Target["queue"], entries: RequestLogEntry[]): Promise<void> {
-  const message: RequestLogBatchMessage = { type: "request_log_batch", entries };
-  try {
-    await queue.send(message, { contentType: "json" });
-  } catch (error) {
-    log("error", "request log entries not queued", { count: entries.length, error: describeError(error) });
-  }
 }
