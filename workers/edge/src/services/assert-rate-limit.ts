@@ -97,7 +97,8 @@ interface LimitResult {
 
 interface Check {
   policy: CheckedPolicy;
-  ratelimit: { limit(identifier: string, options: { rate: number }): Promise<LimitResult> };
+  /** `rate` calls to count, of which the last `fresh` ask now (the others were admitted on a lease). */
+  ratelimit: { limit(identifier: string, options: { rate: number; fresh: number }): Promise<LimitResult> };
   identifier: string;
   /** The Redis counter's subject: what is owed to it is reported whatever the limit. */
   counterKey: string;
@@ -174,14 +175,24 @@ function rateCheck(limiters: Limiters, name: RateLimitPolicyName, apiKey: ApiKey
   return { policy, ratelimit: ratelimitFor(limiters, policy), identifier, counterKey, blockKey: `${counterKey}|${policy.requests}/${policy.windowSeconds}` };
 }
 
-// Counts `rate` unless that would pass the limit (a negative limit: none); answers [used, admitted].
-const QUOTA_SCRIPT = `local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+// Counts the month's calls (a negative limit: none) and answers [used, admitted]. Of `rate`, the
+// last `fresh` are the request asking now; the others were admitted on a lease already and are
+// counted whatever the limit. The fresh ones are refused, and not counted, past the limit.
+const QUOTA_SCRIPT = `local before = tonumber(redis.call('GET', KEYS[1]) or '0')
 local rate = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
-if limit >= 0 and used + rate > limit then return {used, 0} end
-used = redis.call('INCRBY', KEYS[1], rate)
-if used == rate then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
-return {used, 1}`;
+local fresh = tonumber(ARGV[4])
+local admitted = 1
+if limit >= 0 and before + rate > limit then
+  admitted = 0
+  rate = rate - fresh
+end
+local used = before
+if rate > 0 then
+  used = redis.call('INCRBY', KEYS[1], rate)
+  if before == 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
+end
+return {used, admitted}`;
 
 /** The check of a monthly quota: the workspace's counter for this month, against the key record's value (none: count only). */
 function quotaCheck(limiters: Limiters, name: QuotaPolicyName, apiKey: ApiKeyRecord, now: Date): Check {
@@ -197,8 +208,8 @@ function quotaCheck(limiters: Limiters, name: QuotaPolicyName, apiKey: ApiKeyRec
     counterKey,
     blockKey: `${counterKey}|${value ?? "none"}`,
     ratelimit: {
-      async limit(_identifier, { rate }) {
-        const [used, admitted] = await limiters.redis.eval<[number, number, number], [number, number]>(QUOTA_SCRIPT, [counterKey], [rate, value ?? -1, ttlSeconds]);
+      async limit(_identifier, { rate, fresh }) {
+        const [used, admitted] = await limiters.redis.eval<[number, number, number, number], [number, number]>(QUOTA_SCRIPT, [counterKey], [rate, value ?? -1, ttlSeconds, fresh]);
         return { success: admitted === 1, limit: value ?? Infinity, remaining: value === null ? Infinity : Math.max(0, value - used), reset, used, pending: Promise.resolve() };
       },
     },
@@ -240,10 +251,12 @@ export async function assertRateLimit(c: Context<EdgeHono>, input: { policies: r
   const owed = checks.map((check) => limiters.owed.get(check.counterKey) ?? 0);
   for (const check of checks) limiters.owed.delete(check.counterKey);
   const answer = await withinDeadline(
-    Promise.all(checks.map((check, index) => check.ratelimit.limit(check.identifier, { rate: 1 + owed[index]! }))),
+    Promise.all(checks.map((check, index) => check.ratelimit.limit(check.identifier, { rate: 1 + owed[index]!, fresh: 1 }))),
     env.RATE_LIMIT_TIMEOUT_MS,
   );
   if (!answer.ok) {
+    // What was admitted on leases is still owed: the next check reports it (as renewLeases does).
+    for (const [index, check] of checks.entries()) if (owed[index]! > 0) limiters.owed.set(check.counterKey, (limiters.owed.get(check.counterKey) ?? 0) + owed[index]!);
     noteUnavailable(env, limiters, answer.error);
     return unavailable(env);
   }
@@ -276,7 +289,7 @@ async function renewLeases(env: EdgeEnv, limiters: Limiters, checks: Check[]): P
   const debts = owed.filter((count) => count > 0);
   for (const check of due) limiters.owed.delete(check.counterKey);
   const answer = await withinDeadline(
-    Promise.all(due.map((check, index) => check.ratelimit.limit(check.identifier, { rate: debts[index]! }))),
+    Promise.all(due.map((check, index) => check.ratelimit.limit(check.identifier, { rate: debts[index]!, fresh: 0 }))),
     env.RATE_LIMIT_TIMEOUT_MS,
   );
   for (const check of checks) {

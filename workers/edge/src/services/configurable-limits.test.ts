@@ -141,6 +141,31 @@ describe("a workspace's monthly get-prompt quota", () => {
     expect((await getPrompt(slug, key)).status).toBe(200);
   });
 
+  it("counts the calls admitted on a lease when a lowered quota refuses the next one", async () => {
+    const { token, userId, workspaceId, slug } = await workspaceWithPrompt();
+    const key = (await api("POST", "/api/product-api-keys", { token, workspaceId, body: { name: "Leased" } })).body!.key as string;
+    // One env object for every call, so they share this isolate's limiters and leases.
+    const leasedEnv = { ...env, RATE_LIMIT_TIMEOUT_MS: "1000" };
+    const leasedCall = async () => {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(new Request(`http://edge.test/api/v1/get-prompt/${slug}?format=text`, { headers: { authorization: `Bearer ${key}` } }), leasedEnv, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    // The first call asks Redis (1 counted) and takes leases; the next four are admitted on them (owed).
+    for (let index = 0; index < 5; index++) expect((await leasedCall()).status).toBe(200);
+
+    await database().update(users).set({ isPlatformAdmin: true }).where(eq(users.id, userId));
+    expect((await api("PUT", `/api/admin/workspaces/${workspaceId}/limits`, { token, body: { limits: { workspace_requests_per_month: 2 } } })).status).toBe(200);
+    await cacheExpiry();
+    const refused = await leasedCall();
+    expect(refused.status).toBe(429);
+    // The four leased calls were served, so they count, although the quota refused the sixth.
+    expect(await refused.json()).toMatchObject({ error: { code: "QUOTA_EXCEEDED", details: { limit: 2, used: 5 } } });
+    const seen = await api("GET", `/api/workspaces/${workspaceId}/limits`, { token, workspaceId });
+    expect(seen.body!.limits).toContainEqual(expect.objectContaining({ name: "workspace_requests_per_month", usage: expect.objectContaining({ used: 5 }) }));
+  });
+
   it("lets get-prompt through when Redis is unreachable, quota or not", async () => {
     const { token, userId, workspaceId, slug } = await workspaceWithPrompt();
     const key = (await api("POST", "/api/product-api-keys", { token, workspaceId, body: { name: "Outage" } })).body!.key as string;

@@ -11,6 +11,8 @@
  * within the flush window. A failed send is reported to `lost`, which logs what it may.
  */
 export const FLUSH_AFTER_MS = 25;
+/** A flush whose request's `waitUntil` was cut short never clears its mark: after this, another is scheduled. */
+const STALE_FLUSH_MS = 10_000;
 
 export interface QueueTarget {
   queue: Pick<Queue<unknown>, "send">;
@@ -20,7 +22,8 @@ export interface QueueTarget {
 /** A buffer of one kind of item: `message` wraps a batch for the queue; at most `maxItems` per message. */
 export function createQueueBuffer<T>(options: { maxItems: number; message: (items: T[]) => unknown; lost: (items: T[], error: unknown) => void }): (target: QueueTarget, item: T) => void {
   let buffered: T[] = [];
-  let flushScheduled = false;
+  /** When the pending flush was scheduled; null when none is. */
+  let flushScheduledAt: number | null = null;
 
   const take = (): T[] => {
     const taken = buffered;
@@ -41,11 +44,12 @@ export function createQueueBuffer<T>(options: { maxItems: number; message: (item
       target.waitUntil(send(target.queue, take()));
       return;
     }
-    if (flushScheduled) return;
-    flushScheduled = true;
+    const now = Date.now();
+    if (flushScheduledAt !== null && now - flushScheduledAt < FLUSH_AFTER_MS + STALE_FLUSH_MS) return;
+    flushScheduledAt = now;
     target.waitUntil(
       new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
-        flushScheduled = false;
+        if (flushScheduledAt === now) flushScheduledAt = null;
         const items = take();
         return items.length > 0 ? send(target.queue, items) : undefined;
       }),

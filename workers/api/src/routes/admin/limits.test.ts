@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { auditLog, users } from "@xr2/db/schema";
 import { apiKeyRecordSchema, kvKeys, newId, RATE_LIMIT_POLICIES, sha256Hex } from "@xr2/shared";
 import { testContext } from "../../testing/fixtures.ts";
@@ -60,6 +60,9 @@ describe("PUT /api/admin/workspaces/{workspaceId}/limits", () => {
     const audit = await withContext((ctx) => ctx.db().select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "limits.workspace.update"))));
     expect(audit).toHaveLength(2);
     expect(audit).toContainEqual(expect.objectContaining({ actorUserId: admin.user.id, before: { workspace_requests_per_minute: 50 }, after: { workspace_requests_per_minute: null } }));
+    // The platform's own log has them too (the admin console's actions).
+    const platform = await withContext((ctx) => ctx.db().select().from(auditLog).where(and(isNull(auditLog.workspaceId), eq(auditLog.action, "limits.workspace.update"), eq(auditLog.targetId, workspace.id))));
+    expect(platform).toHaveLength(2);
   });
 
   it("refuses non-admins (403), unknown workspaces (404) and bad values (400)", async () => {

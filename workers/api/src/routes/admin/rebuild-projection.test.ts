@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { and, eq, isNull } from "drizzle-orm";
-import { apiKeys, auditLog, prompts, users } from "@xr2/db/schema";
+import { apiKeys, auditLog, prompts, users, workspaces } from "@xr2/db/schema";
 import { kvKeys, newId, sha256Hex } from "@xr2/shared";
+import { rebuildProjection } from "../../services/projection/rebuild-projection.ts";
 import { addPrompt, testContext } from "../../testing/fixtures.ts";
 import { call, createTeam } from "../../testing/http.ts";
 
@@ -36,6 +37,37 @@ describe("KV projection rebuild", () => {
     expect(await ctx.kv.get(kvKeys.apiKey(revokedHash))).toBeNull();
     const audit = await ctx.db().select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "kv.rebuild")));
     expect(audit).toEqual([expect.objectContaining({ actorUserId: owner.user.id, targetType: "kv_projection", after: expect.objectContaining({ prompts_written: 1 }) })]);
+    await ctx.dispose();
+  });
+
+  it("takes back what it wrote for a workspace deleted while it ran", async () => {
+    const { owner, workspace } = await createTeam([]);
+    const ctx = testContext();
+    const served = await addPrompt(ctx, workspace.id, ["served"]);
+    expect((await call("PUT", `/api/prompts/${served.promptId}/versions/${served.versionIds[0]}/publish`, { token: owner.access_token, workspaceId: workspace.id })).status).toBe(200);
+    const keyHash = sha256Hex(`xr2_live_${crypto.randomUUID()}`);
+    await ctx.db().insert(apiKeys).values({ id: newId("apiKey"), workspaceId: workspace.id, name: "live", keyHash, prefix: "xr2_live_ccc", scopes: ["prompts:read"] });
+
+    // The workspace is deleted (DELETE /api/workspaces/{id} commits and clears KV) just as the
+    // rebuild writes its key: KV's put is where the two meet.
+    const racing = {
+      ...ctx,
+      kv: {
+        ...ctx.kv,
+        get: ctx.kv.get.bind(ctx.kv),
+        list: ctx.kv.list.bind(ctx.kv),
+        delete: ctx.kv.delete.bind(ctx.kv),
+        put: async (...args: Parameters<KVNamespace["put"]>) => {
+          await ctx.kv.put(...args);
+          if (args[0] === kvKeys.apiKey(keyHash)) await ctx.db().update(workspaces).set({ deletedAt: new Date() }).where(eq(workspaces.id, workspace.id));
+        },
+      } as KVNamespace,
+    };
+    await rebuildProjection({ ctx: racing, input: { workspaceId: workspace.id } });
+
+    expect(await ctx.kv.get(kvKeys.apiKey(keyHash))).toBeNull();
+    expect(await ctx.kv.get(kvKeys.publishedPrompt(workspace.id, "production", served.slug))).toBeNull();
+    expect(await ctx.kv.get(kvKeys.eventDefinitions(workspace.id))).toBeNull();
     await ctx.dispose();
   });
 

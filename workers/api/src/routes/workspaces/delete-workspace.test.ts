@@ -16,6 +16,7 @@ import { apiEnvSchema } from "../../env.ts";
 import { resolveApiKey } from "../../services/api-keys/resolve-api-key.ts";
 import { rebuildProjection } from "../../services/projection/rebuild-projection.ts";
 import { purgeWorkspace, WORKSPACE_TABLES } from "../../services/workspaces/purge-workspace.ts";
+import { sweepDeletedWorkspaces } from "../../services/workspaces/sweep-deleted-workspaces.ts";
 import { call } from "../../testing/http.ts";
 import { createPrompt, createVersion, withContext, workspaceWith, type Actor } from "../prompts/prompt-test-support.ts";
 
@@ -219,6 +220,24 @@ describe("DELETE /api/workspaces/{workspaceId}", () => {
     expect(reports.length).toBeGreaterThan(2);
     for (const report of reports) expect(report.batches).toBeLessThanOrEqual(3);
     expect(reports.at(-1)!.more).toBe(false);
+    expect(Object.entries(await rowsOf(workspaceId)).filter(([, n]) => n > 0)).toEqual([]);
+  });
+
+  it("purges on the aggregation schedule a deleted workspace whose own purge job never ran", async () => {
+    const { owner } = await populatedWorkspace();
+    const workspaceId = owner.workspaceId;
+    const workspace = await owner.call("GET", `/api/workspaces/${workspaceId}`);
+    const deleted = await owner.call("DELETE", `/api/workspaces/${workspaceId}`, { confirm_name: workspace.body!.name });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(202);
+    // Long ago (older than any other test's deleted workspace), and no purge ever ran.
+    await withContext((ctx) => ctx.db().update(schema.workspaces).set({ deletedAt: new Date("2000-01-01T00:00:00Z") }).where(eq(schema.workspaces.id, workspaceId)));
+    expect((await rowsOf(workspaceId)).workspaces).toBe(1);
+    await withContext(async (ctx) => {
+      for (let run = 0; run < 20; run++) {
+        const report = await sweepDeletedWorkspaces({ ctx });
+        if (report?.workspace_id === workspaceId && !report.more) break;
+      }
+    });
     expect(Object.entries(await rowsOf(workspaceId)).filter(([, n]) => n > 0)).toEqual([]);
   });
 

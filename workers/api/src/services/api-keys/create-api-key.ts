@@ -37,7 +37,9 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
   const keyHash = sha256Hex(key);
   const row = await ctx.db().transaction(async (tx) => {
     // Serialises key creation per workspace so the live-key limit holds under concurrent calls.
-    await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");
+    // Deletion takes the same lock: a creation that waited for it finds the workspace gone.
+    const [workspace] = await tx.select({ deletedAt: workspaces.deletedAt }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");
+    if (!workspace || workspace.deletedAt !== null) throw new ApiError("NOT_FOUND", "Workspace not found");
     const [live] = await tx
       .select({ n: count() })
       .from(apiKeys)

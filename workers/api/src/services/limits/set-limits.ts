@@ -60,15 +60,18 @@ export async function setWorkspaceLimits({ ctx, input }: { ctx: ServiceContext; 
           .values({ workspaceId: input.workspaceId, name, value, updatedById: input.actorUserId })
           .onConflictDoUpdate({ target: [workspaceLimits.workspaceId, workspaceLimits.name], set: { value, updatedById: input.actorUserId, updatedAt: new Date() } });
     }
-    await recordAudit(tx, ctx, {
-      workspaceId: input.workspaceId,
+    // Recorded twice: in the platform's log (the admin console's actions) and in the workspace's
+    // own, where its Admins see who changed their limits.
+    const change = {
       actorUserId: input.actorUserId,
       action: "limits.workspace.update",
       targetType: "workspace",
       targetId: input.workspaceId,
       before: Object.fromEntries(names.map((name) => [name, before.find((row) => row.name === name)?.value ?? null])),
       after: Object.fromEntries(names.map((name) => [name, input.limits[name] ?? null])),
-    });
+    } as const;
+    await recordAudit(tx, ctx, { workspaceId: null, ...change });
+    await recordAudit(tx, ctx, { workspaceId: input.workspaceId, ...change });
   });
   await reprojectApiKeys({ ctx, input: { workspaceId: input.workspaceId } });
 }

@@ -2,8 +2,9 @@
  * Rebuilds the KV projection of a workspace (or of every workspace) from Postgres: every served
  * environment of an active prompt, every live API key and the workspace's event definitions
  * are written; entries for anything that should no longer be served (archived prompts, revoked
- * keys) are deleted, and a deleted workspace's entries all go. KV is a projection, so this is always safe to run — after an incident, a
- * restore, or a KV write that failed.
+ * keys) are deleted, and a deleted workspace's entries all go, also when it is deleted while
+ * this runs. KV is a projection, so this is always safe to run — after an incident, a restore,
+ * or a KV write that failed.
  */
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { apiKeys, environments, prompts, workspaces } from "@xr2/db/schema";
@@ -80,6 +81,17 @@ export async function rebuildProjection({ ctx, input }: { ctx: ServiceContext; i
     }
 
     await projectEventDefinitions({ ctx, input: { workspaceId } });
+
+    // A workspace deleted (or already purged) while this wrote its entries must not be served
+    // again: take back what was written here, by name (a purge may have removed the rows that
+    // removeWorkspaceProjection would find them by), then whatever else is left of it.
+    const [still] = await db.select({ deletedAt: workspaces.deletedAt }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    if (!still || still.deletedAt !== null) {
+      for (const key of live) await ctx.kv.delete(kvKeys.apiKey(key.keyHash));
+      for (const name of keep) await ctx.kv.delete(name);
+      await ctx.kv.delete(kvKeys.eventDefinitions(workspaceId));
+      if (still) await removeWorkspaceProjection({ ctx, input: { workspaceId } });
+    }
   }
   return report;
 }

@@ -5,13 +5,12 @@
  * who deleted it. After the commit its KV entries go, so its API keys stop authenticating at the
  * edge within the isolate cache's quarter second, and the purge job is queued to remove its rows.
  *
- * The route lets a workspace Admin call this; the admin console (platform admins) calls it too.
- * Called again for a workspace already deleted (a console retry after a lost job), it records
- * nothing new but removes the KV entries and queues the job again.
+ * The route lets a workspace Admin call this. A purge that never runs is swept up by the
+ * scheduled aggregation job (sweep-deleted-workspaces.ts).
  */
 import { eq } from "drizzle-orm";
 import { workspaces } from "@xr2/db/schema";
-import { ApiError } from "@xr2/shared";
+import { ApiError, describeError, log } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { enqueueWorkspacePurge } from "./enqueue-workspace-purge.ts";
@@ -54,7 +53,13 @@ export async function deleteWorkspace({ ctx, input }: { ctx: ServiceContext; inp
     });
     return { id: workspace.id, name: workspace.name, deletedAt };
   });
-  await removeWorkspaceProjection({ ctx, input: { workspaceId: deleted.id } });
+  // The purge is queued first: it removes the KV entries again, so a KV failure here (logged) is
+  // mended by the job, or by the scheduled sweep, instead of failing a deletion already committed.
   const queued = await enqueueWorkspacePurge({ ctx, input: { workspaceId: deleted.id } });
+  try {
+    await removeWorkspaceProjection({ ctx, input: { workspaceId: deleted.id } });
+  } catch (error) {
+    log("error", "deleted workspace's KV entries not removed; its purge removes them", { workspace_id: deleted.id, error: describeError(error) });
+  }
   return { id: deleted.id, name: deleted.name, deleted_at: deleted.deletedAt.toISOString(), purge_queued: queued };
 }

@@ -2,8 +2,8 @@
  * Hands the removal of a deleted workspace's rows to QStash: one message to the purge job
  * (POST /api/jobs/purge-workspace), which QStash signs and retries. The job enqueues its own
  * continuation while rows remain. A failed publish is reported, not thrown: the workspace is
- * already deleted for everyone, and deleteWorkspace called again for it (the admin console's
- * delete) queues the job again.
+ * already deleted for everyone, and the scheduled aggregation job sweeps up a deleted workspace
+ * whose rows remain (sweep-deleted-workspaces.ts).
  */
 import { Client } from "@upstash/qstash";
 import { log } from "@xr2/shared";
