@@ -8,7 +8,8 @@ import type { EdgeEnv } from "../env.ts";
 import { dependency } from "./dependency.ts";
 import { PROJECTION_CACHE, TtlCache } from "./ttl-cache.ts";
 
-const KEY_PATTERN = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/;
+/** An API key as the Authorization header carries it; the request log reads keys the same way. */
+export const KEY_PATTERN = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/;
 
 const recentKeys = new TtlCache<ApiKeyRecord | null>(PROJECTION_CACHE);
 

@@ -12,9 +12,8 @@
 import type { MiddlewareHandler } from "hono";
 import { describeError, log, newId, QUEUE_LIMITS, sha256Hex, type RequestLogBatchMessage, type RequestLogEntry } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
+import { KEY_PATTERN } from "./authenticate-api-key.ts";
 import { createQueueBuffer } from "./queue-buffer.ts";
-
-const KEY_PATTERN = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/;
 
 /** A failed send is logged with the number of entries lost, never with keys or hashes. */
 const bufferRequestLog = createQueueBuffer<RequestLogEntry>({
