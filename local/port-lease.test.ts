@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort, LEASES } from "./port-lease.ts";
+import { ephemeralRange, freePort, LEASES } from "./port-lease.ts";
 
 /** leasePort(port) as another process would answer it. */
 function leaseElsewhere(port: number): boolean {
@@ -15,6 +15,15 @@ describe("port leases", () => {
   it("hands out distinct ports", async () => {
     const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
     expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it("hands out ports below the OS's ephemeral range, which a server on port 0 is never given", async () => {
+    const { low } = ephemeralRange();
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeLessThan(low);
+      expect(port).toBeGreaterThan(1024);
+    }
   });
 
   it("keeps a port this live process leased from any other process", async () => {

@@ -5,6 +5,10 @@
  * the other's worker. Every port handed out is recorded as a file under the temp directory
  * naming the process that took it; a port leased by a live process within the last ten minutes
  * is never handed out again.
+ *
+ * Leases come from below the OS's ephemeral range: a server listening on port 0 (a test's
+ * webhook receiver, the fake LLM providers) or an outgoing connection is given ports from that
+ * range, so a leased port waiting for wrangler cannot be taken by one of them meanwhile.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -14,15 +18,30 @@ import { join } from "node:path";
 export const LEASES = join(tmpdir(), "xr2-port-leases");
 const LEASE_MS = 10 * 60_000;
 
-function osFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/** The OS's ephemeral range (Linux reports it; 32768–60999 is Linux's default, macOS starts at 49152). */
+export function ephemeralRange(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 1024) return { low, high };
+  } catch {
+    // not Linux
+  }
+  return { low: 32768, high: 60999 };
+}
+
+/** Where leases are drawn from: the 12,000 ports below the ephemeral range, above the privileged ones. */
+export function leaseRange(): { low: number; high: number } {
+  const high = ephemeralRange().low - 1;
+  return { low: Math.max(1025, high - 12_000), high };
+}
+
+/** Whether nothing listens on `port` on 127.0.0.1 right now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
     const server = createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
+    server.on("error", () => resolveFree(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolveFree(true)));
   });
 }
 
@@ -55,11 +74,12 @@ export function leasePort(port: number): boolean {
   }
 }
 
-/** A port nothing listens on and no other local stack was handed recently. */
+/** A port below the ephemeral range that nothing listens on and no other local stack was handed recently. */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await osFreePort();
-    if (leasePort(port)) return port;
+  const { low, high } = leaseRange();
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if ((await bindable(port)) && leasePort(port)) return port;
   }
   throw new Error(`no free port found that is not leased under ${LEASES}`);
 }
