@@ -141,6 +141,16 @@ async function createPopulatedWorkspace(db: Database) {
     versionId: v2,
     requestedById: ownerId,
   });
+  await db.insert(schema.scheduledDeployments).values({
+    id: newId("sdep"),
+    workspaceId,
+    promptId,
+    versionId: v2,
+    environment: "production",
+    action: "publish",
+    runAt: new Date(Date.now() + 3_600_000),
+    createdById: ownerId,
+  });
   await db.insert(schema.experiments).values({
     id: experimentId,
     workspaceId,
@@ -230,6 +240,15 @@ async function createPopulatedWorkspace(db: Database) {
     requestId: newId("req"),
   });
   await db.insert(schema.workspaceLimits).values({ workspaceId, name: "workspace_requests_per_month", value: 1_000_000 });
+  await db.insert(schema.accessTokens).values({
+    id: newId("at"),
+    workspaceId,
+    createdById: ownerId,
+    name: "CI",
+    scopes: ["prompts:read"],
+    tokenHash: newId("hash"),
+    tokenPrefix: "xr2_at_abcde",
+  });
   await db.insert(schema.llmProviderKeys).values({
     id: newId("llmk"),
     workspaceId,
@@ -263,13 +282,21 @@ async function createPopulatedWorkspace(db: Database) {
     encryptionKeyId: "v1",
     events: ["prompt.published", "prompt.rolled_back"],
   });
+  const eventId = newId("msg");
+  await db.insert(schema.webhookEvents).values({ id: eventId, workspaceId, type: "version.published", data: { prompt_id: promptId, version_id: v1 } });
+  const deliveryId = newId("whd");
   await db.insert(schema.webhookDeliveries).values({
-    id: newId("whd"),
+    id: deliveryId,
     workspaceId,
     webhookId,
-    event: "prompt.published",
+    eventId,
+    event: "version.published",
     payload: { prompt_id: promptId, version_id: v1 },
   });
+  await db.insert(schema.webhookDeliveryAttempts).values({ id: newId("wha"), workspaceId, deliveryId, succeeded: false, responseStatus: 500, latencyMs: 12, responseExcerpt: "oops" });
+  const alertRuleId = newId("alr");
+  await db.insert(schema.alertRules).values({ id: alertRuleId, workspaceId, name: "Errors", metric: "error_rate", promptId, comparison: "above", threshold: 0.05, windowMinutes: 60, state: "firing" });
+  await db.insert(schema.alertEvents).values({ id: newId("ale"), workspaceId, ruleId: alertRuleId, kind: "fired", value: 0.1, threshold: 0.05, occurredAt: new Date() });
   return { workspaceId, ownerId, promptId, v1, v2 };
 }
 

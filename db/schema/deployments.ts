@@ -11,6 +11,7 @@ import {
   type AnyPgColumn,
   foreignKey,
   index,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -21,7 +22,7 @@ import { createdAt, timestamptz, updatedAt } from "./columns";
 import { environmentEnum } from "./enums";
 import { prompts } from "./prompts";
 import { users } from "./users";
-import { promptVersions } from "./versions";
+import { promptVersions, type ChatMessage, type PromptVariable } from "./versions";
 import { workspaces } from "./workspaces";
 
 export const deploymentActionEnum = pgEnum("deployment_action", ["publish", "promote", "rollback"]);
@@ -38,6 +39,11 @@ export const approvalRequestStatusEnum = pgEnum("approval_request_status", [
   "cancelled",
 ]);
 export type ApprovalRequestStatus = (typeof approvalRequestStatusEnum.enumValues)[number];
+
+/** A snippet version a deployment inlined. */
+export type IncludePin = { slug: string; prompt_id: string; version_id: string; version: number };
+/** A version's text with its includes inlined, and its variables with the snippets' added. */
+export type ResolvedBody = { content: string | null; messages: ChatMessage[] | null; variables: PromptVariable[] };
 
 /** One row per (prompt, environment) that has ever been published: the version it serves now. */
 export const environments = pgTable(
@@ -99,6 +105,14 @@ export const deployments = pgTable(
     }),
     /** Why, e.g. the reason for a rollback. */
     note: text("note"),
+    /**
+     * Snippets: every prompt the deployed version includes (`{% include "slug" %}`, directly or
+     * through another snippet), with the version of it that was inlined, served by the same
+     * environment at the time of this deployment. Empty when the version includes nothing.
+     */
+    includes: jsonb("includes").$type<IncludePin[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The deployed text with its includes inlined (what KV serves); null when it includes nothing. */
+    resolved: jsonb("resolved").$type<ResolvedBody>(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -56,6 +56,13 @@ export const exposures = pgTable(
     origin: exposureOriginEnum("origin"),
     receivedAt: timestamptz("received_at").notNull().defaultNow(),
     /**
+     * The values the edge rendered with (after coercion; the caller's raw values when they were
+     * refused), kept for the trace explorer so that the rendered text can be re-rendered from the
+     * version. Null when not kept: SDK-reported exposures, exposures stored before this column,
+     * or values whose JSON exceeds EXPOSURE_VALUES_MAX_CHARS (the queue's message size bounds it).
+     */
+    variables: jsonb("variables").$type<Record<string, string | number | boolean>>(),
+    /**
      * When each event name first occurred among this trace's events, in Unix microseconds as
      * decimal strings ({"purchase": "1735689600123000"}); kept by the queue consumer so that
      * funnels read exposures without the events (services/analytics/event-firsts.ts). Null when
