@@ -35,6 +35,7 @@ export const ID_PREFIX = {
   approval: "apr",
   tag: "tag",
   apiKey: "key",
+  accessToken: "at",
   eventDefinition: "evd",
   event: "evt",
   trace: "tr",
@@ -47,10 +48,17 @@ export const ID_PREFIX = {
   providerKey: "pk",
   usage: "use",
   webhook: "wh",
+  /** A webhook event in the outbox; "msg_" as Standard Webhooks suggests for webhook-id. */
+  webhookEvent: "msg",
+  webhookDelivery: "whd",
+  webhookAttempt: "wha",
   deadLetter: "dl",
   aggregationRun: "agr",
   request: "req",
   requestLog: "rlog",
+  alertRule: "alr",
+  alertEvent: "ale",
+  scheduledDeployment: "sdep",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -14,3 +14,6 @@ export * from "./template/index.ts";
 export * from "./product-api.ts";
 export * from "./stats/index.ts";
 export * from "./assignment.ts";
+export * from "./validation-messages.ts";
+export * from "./webhook-events.ts";
+export * from "./webhook-payloads.ts";

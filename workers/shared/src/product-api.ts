@@ -161,9 +161,15 @@ export const SDK_LIMITS = {
   bundleBytes: 5 * 1024 * 1024,
   /** `slug=` filters of one bundle request. */
   bundleSlugs: 100,
-  exposuresPerBatch: 100,
-  /** POST /api/v1/exposures: larger bodies answer 413. */
-  exposuresBodyBytes: 128 * 1024,
+  /** Exposures of one POST /api/v1/exposures: an SDK sends one request per this many calls. */
+  exposuresPerBatch: 500,
+  /**
+   * POST /api/v1/exposures: larger bodies answer 413. 500 exposures with every field at its
+   * longest (a 128-character slug and unit_id, 64-character ids, variant, source and error code,
+   * a 40-character served_at) take 478,516 bytes; the cap leaves room for spacing, not for
+   * escaping every character (such a request is refused, and an SDK splits it on 413).
+   */
+  exposuresBodyBytes: 512 * 1024,
 } as const;
 
 /** One published prompt as an SDK caches it: the served version's template, not a rendering. */

@@ -11,7 +11,7 @@
  */
 import * as z from "zod";
 import { ENVIRONMENTS } from "./kv.ts";
-import { slugSchema } from "./product-api.ts";
+import { slugSchema, UNSTORABLE_CHARACTERS } from "./product-api.ts";
 
 /** Cloudflare Queues take messages of at most 128 KB; batches stay well under it. */
 export const QUEUE_LIMITS = {
@@ -23,10 +23,35 @@ export const QUEUE_LIMITS = {
    * limits keep a full batch far below it; this is the backstop, under 128 KB however counted.
    */
   eventMessageBytes: 120_000,
+  /** One sendBatch call takes at most this many messages… */
+  sendBatchMessages: 100,
+  /**
+   * …and at most 256 KB of them in all: two messages of eventMessageBytes fit, with room for
+   * what the platform counts besides their JSON.
+   */
+  sendBatchBytes: 250_000,
 } as const;
 
 /** The queue names of wrangler.toml: the consumer tells its two queues apart by name. */
 export const QUEUE_NAMES = { events: "xr2-events", eventsDeadLetters: "xr2-events-dlq" } as const;
+
+/**
+ * The largest JSON of an exposure's values the edge keeps: a batch of exposuresPerMessage
+ * exposures with values this large stays under the queue's 128 KB message limit.
+ */
+export const EXPOSURE_VALUES_MAX_CHARS = 512;
+
+const UNSTORABLE = new RegExp(UNSTORABLE_CHARACTERS.source);
+
+/**
+ * The values to keep with an exposure, or null when they are too large to keep, or hold text
+ * Postgres's jsonb refuses (NUL, a lone surrogate), which would make the whole batch fail.
+ */
+export function keptExposureValues(values: Record<string, string | number | boolean>): Record<string, string | number | boolean> | null {
+  if (JSON.stringify(values).length > EXPOSURE_VALUES_MAX_CHARS) return null;
+  for (const [name, value] of Object.entries(values)) if (UNSTORABLE.test(name) || (typeof value === "string" && UNSTORABLE.test(value))) return null;
+  return values;
+}
 
 export const exposureSchema = z.object({
   trace_id: z.string().min(1).max(64),
@@ -47,6 +72,8 @@ export const exposureSchema = z.object({
   served_at: z.iso.datetime({ offset: true }),
   /** How an SDK served it (POST /api/v1/exposures); null when the edge rendered it. */
   origin: z.enum(["network", "cache", "stale", "bootstrap"]).nullable().default(null),
+  /** The values rendered with, when their JSON is at most EXPOSURE_VALUES_MAX_CHARS (trace explorer). */
+  variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable().default(null),
 });
 export type Exposure = z.input<typeof exposureSchema>;
 export type ParsedExposure = z.infer<typeof exposureSchema>;

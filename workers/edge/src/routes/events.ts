@@ -24,6 +24,7 @@ import {
   type EventItemResult,
   type EventsBatchResponse,
   type QueuedEvent,
+  readableIssues, validationMessage,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { acceptEvent } from "../services/accept-event.ts";
@@ -82,7 +83,7 @@ async function postEvent(c: Context<EdgeHono>): Promise<Response> {
 async function postEventBatch(c: Context<EdgeHono>): Promise<Response> {
   const { key, definitions } = await admit(c);
   const parsed = eventsBatchBodySchema.safeParse(await readJson(c, '{"events": [{"trace_id": "tr_…", "event_name": "signup"}]}'));
-  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", `The body must be {"events": [...]}: ${parsed.error.issues[0]?.message ?? "invalid body"}`, { details: parsed.error.issues });
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", `The body must be {"events": [...]}: ${validationMessage(parsed.error.issues, "body")}`, { details: readableIssues(parsed.error.issues) });
   const items = parsed.data.events;
   if (items.length === 0) throw new ApiError("VALIDATION_FAILED", "events is empty: send at least one event");
   if (items.length > PRODUCT_API_LIMITS.eventsPerBatch) throw new ApiError("PAYLOAD_TOO_LARGE", `A batch holds at most ${PRODUCT_API_LIMITS.eventsPerBatch} events; this one has ${items.length}`);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, inArray } from "drizzle-orm";
 import { events, exposures, fallbackUses } from "@xr2/db/schema";
-import { exposuresResponseSchema, newId, SDK_LIMITS, type ExposureInput } from "@xr2/shared";
+import { exposuresResponseSchema, newId, QUEUE_LIMITS, SDK_LIMITS, type ExposureBatchMessage, type ExposureInput } from "@xr2/shared";
+import { createEdgeApp } from "../app.ts";
 import { createApiKey, createPublishedPrompt, database, newApiKey, pollUntil, startExperiment, type PublishedFixture } from "../testing/fixtures.ts";
 
 function post(key: string | null, body: unknown, headers: Record<string, string> = {}) {
@@ -11,6 +13,38 @@ function post(key: string | null, body: unknown, headers: Record<string, string>
     headers: { "content-type": "application/json", ...headers, ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+const queue = (env as unknown as { EVENTS_QUEUE: Queue<unknown> }).EVENTS_QUEUE;
+
+/**
+ * The edge app with the real queue binding, recording the exposure messages of every sendBatch
+ * call (forwarded to the queue), or failing the call numbered `failCall` (0 is the first).
+ */
+async function postThroughRecordedQueue(key: string, body: unknown, opts: { failCall?: number } = {}) {
+  const calls: Array<{ messages: ExposureBatchMessage[]; bytes: number }> = [];
+  const recorded: Pick<Queue<unknown>, "send" | "sendBatch"> = {
+    send: (message, options) => queue.send(message, options),
+    sendBatch: async (messages, options) => {
+      const exposureMessages = [...messages].map((message) => message.body as ExposureBatchMessage).filter((message) => message.type === "exposure_batch");
+      if (exposureMessages.length > 0) {
+        if (calls.length === opts.failCall) {
+          calls.push({ messages: [], bytes: 0 });
+          throw new Error("injected queue outage");
+        }
+        calls.push({ messages: exposureMessages, bytes: exposureMessages.reduce((sum, message) => sum + new TextEncoder().encode(JSON.stringify(message)).length, 0) });
+      }
+      return queue.sendBatch(messages, options);
+    },
+  };
+  const ctx = createExecutionContext();
+  const response = await createEdgeApp().fetch(
+    new Request("http://edge.test/api/v1/exposures", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) }),
+    { ...env, EVENTS_QUEUE: recorded },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return { response, calls };
 }
 
 /** An exposure of the fixture's published version, as an SDK reports one it served from cache. */
@@ -153,6 +187,54 @@ describe("POST /api/v1/exposures", () => {
     expect(response.status, await response.clone().text()).toBe(202);
     expect(exposuresResponseSchema.parse(await response.json()).results.every((result) => result.accepted)).toBe(true);
     expect(await storedExposures(items.map((exposure) => exposure.trace_id))).toHaveLength(items.length);
+  });
+
+  it("queues a full request of exposures with the longest fields, each once, in calls the queue takes, and stores them all", async () => {
+    const fixture = await createPublishedPrompt();
+    const longest = () => exposureOf(fixture, { slug: "s".repeat(128), unit_id: "u".repeat(128), source: "s".repeat(64), status: "error", error_code: "E".repeat(64), served_at: "2026-12-06T09:00:00.123456+00:00", latency_ms: 1.2345678901234567e-7 });
+    const items = Array.from({ length: SDK_LIMITS.exposuresPerBatch }, longest);
+    expect(items).toHaveLength(500);
+    const { response, calls } = await postThroughRecordedQueue(fixture.apiKey, { exposures: items });
+    expect(response.status, await response.clone().text()).toBe(202);
+    expect(exposuresResponseSchema.parse(await response.json()).results.every((result) => result.accepted)).toBe(true);
+
+    // More than one sendBatch call (the queued exposures pass 256 KB), each within the queue's limits.
+    expect(calls.length).toBeGreaterThan(1);
+    for (const call of calls) {
+      expect(call.messages.length).toBeLessThanOrEqual(QUEUE_LIMITS.sendBatchMessages);
+      expect(call.bytes).toBeLessThanOrEqual(256 * 1024);
+      for (const message of call.messages) {
+        expect(message.exposures.length).toBeLessThanOrEqual(QUEUE_LIMITS.exposuresPerMessage);
+        expect(new TextEncoder().encode(JSON.stringify(message)).length).toBeLessThanOrEqual(128 * 1024);
+      }
+    }
+    const queued = calls.flatMap((call) => call.messages.flatMap((message) => message.exposures.map((exposure) => exposure.trace_id)));
+    expect(queued).toEqual(items.map((item) => item.trace_id));
+    expect(await storedExposures(queued)).toHaveLength(500);
+  });
+
+  it("answers 503 when a later part cannot be queued, and the client's retry of the whole request stores each exposure once", async () => {
+    const fixture = await createPublishedPrompt();
+    const items = Array.from({ length: SDK_LIMITS.exposuresPerBatch }, () => exposureOf(fixture, { unit_id: "u".repeat(128), source: "s".repeat(64) }));
+    const failed = await postThroughRecordedQueue(fixture.apiKey, { exposures: items }, { failCall: 1 });
+    expect(failed.response.status).toBe(503);
+    expect(failed.calls[0]!.messages.length).toBeGreaterThan(0); // the first part was queued before the failure
+
+    const retried = await postThroughRecordedQueue(fixture.apiKey, { exposures: items });
+    expect(retried.response.status).toBe(202);
+    const traceIds = items.map((item) => item.trace_id);
+    expect(await storedExposures(traceIds)).toHaveLength(500);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await database().select().from(exposures).where(inArray(exposures.traceId, traceIds))).toHaveLength(500);
+  });
+
+  it("refuses a body over its byte limit with 413", async () => {
+    const fixture = await createPublishedPrompt();
+    // Few exposures, padded with spacing the JSON allows: the byte limit, not the count, refuses it.
+    const body = `{"exposures": [${JSON.stringify(exposureOf(fixture))}]${" ".repeat(SDK_LIMITS.exposuresBodyBytes)}}`;
+    const response = await post(fixture.apiKey, body);
+    expect(response.status).toBe(413);
+    expect(SDK_LIMITS.exposuresBodyBytes).toBeLessThanOrEqual(512 * 1024);
   });
 
   it("refuses a served_at with more than microseconds, which would only bloat the queue", async () => {

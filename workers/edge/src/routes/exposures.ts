@@ -7,7 +7,9 @@
  * ones travel through the same queue and consumer as the edge's own exposures, idempotent by
  * the workspace's trace id (the client chooses it, so it never collides with another workspace's
  * rows), and the answer (202) is sent only once the queue has them: when it cannot take them
- * the answer is 503, and the client sends the same request again.
+ * the answer is 503, and the client sends the same request again. The queue takes a request's
+ * messages in as many sendBatch calls as its limits need (sendBatchCalls); when a later call
+ * fails, the earlier parts are queued already, and the client's retry stores them no second time.
  */
 import { Hono, type Context } from "hono";
 import {
@@ -21,6 +23,8 @@ import {
   type ExposureItemResult,
   type ExposuresResponse,
   type FallbackBatchMessage,
+  readableIssues,
+  validationMessage,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { acceptExposures } from "../services/accept-exposures.ts";
@@ -41,7 +45,7 @@ async function postExposures(c: Context<EdgeHono>): Promise<Response> {
     throw new ApiError("BAD_REQUEST", 'The body must be JSON, e.g. {"exposures": [{"trace_id": "tr_…", "origin": "cache", …}]}');
   }
   const parsed = exposuresBodySchema.safeParse(body);
-  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", `The body must be {"exposures": [...]}: ${parsed.error.issues[0]?.message ?? "invalid body"}`, { details: parsed.error.issues });
+  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", `The body must be {"exposures": [...]}: ${validationMessage(parsed.error.issues, "body")}`, { details: readableIssues(parsed.error.issues) });
   const items = parsed.data.exposures;
   if (items.length === 0) throw new ApiError("VALIDATION_FAILED", "exposures is empty: send at least one exposure");
   if (items.length > SDK_LIMITS.exposuresPerBatch) throw new ApiError("PAYLOAD_TOO_LARGE", `A request holds at most ${SDK_LIMITS.exposuresPerBatch} exposures; this one has ${items.length}`);
@@ -53,7 +57,8 @@ async function postExposures(c: Context<EdgeHono>): Promise<Response> {
     ...bySize(exposures).map((part): ExposureBatchMessage => ({ type: "exposure_batch", exposures: part })),
     ...bySize(fallbacks).map((part): FallbackBatchMessage => ({ type: "fallback_batch", fallbacks: part })),
   ];
-  if (messages.length > 0) await dependency("The events queue", () => env.EVENTS_QUEUE.sendBatch(messages.map((message) => ({ body: message, contentType: "json" as const }))));
+  // One call after another, and the 202 only after the last (see above for a failing one).
+  for (const call of sendBatchCalls(messages)) await dependency("The events queue", () => env.EVENTS_QUEUE.sendBatch(call.map((message) => ({ body: message, contentType: "json" as const }))));
 
   const results = verdicts.map((verdict, index): ExposureItemResult => {
     if (!verdict.accepted) return { index, trace_id: verdict.traceId, accepted: false, error: verdict.error };
@@ -66,26 +71,40 @@ async function postExposures(c: Context<EdgeHono>): Promise<Response> {
 const encoder = new TextEncoder();
 
 /**
- * The items in parts that each fit one queue message. A hundred exposures of the longest ids,
- * units and sources in four-byte characters exceed the 128 KB a message holds, while ordinary
- * ones take a few KB: one message in practice, two at worst (sendBatch takes 256 KB).
+ * The items in parts that each fit one queue message: at most exposuresPerMessage, and at most
+ * eventMessageBytes once serialised (the 128 KB a message holds). Ordinary exposures take a few
+ * hundred bytes: 500 of them make five messages of 100.
  */
 function bySize<T>(items: T[]): T[][] {
-  const parts: T[][] = [];
-  let part: T[] = [];
+  return packed(items, QUEUE_LIMITS.exposuresPerMessage, QUEUE_LIMITS.eventMessageBytes, (item) => byteLength(item) + 1);
+}
+
+/** The messages in groups that one sendBatch call takes: at most 100 messages and 256 KB in all. */
+function sendBatchCalls<T>(messages: T[]): T[][] {
+  return packed(messages, QUEUE_LIMITS.sendBatchMessages, QUEUE_LIMITS.sendBatchBytes, byteLength);
+}
+
+/** `values` in order, in groups of at most `maxCount` values and `maxBytes` (a single larger value goes alone). */
+function packed<T>(values: T[], maxCount: number, maxBytes: number, sizeOf: (value: T) => number): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
   let bytes = 0;
-  for (const item of items) {
-    const size = encoder.encode(JSON.stringify(item)).length + 1;
-    if (part.length > 0 && bytes + size > QUEUE_LIMITS.eventMessageBytes) {
-      parts.push(part);
-      part = [];
+  for (const value of values) {
+    const size = sizeOf(value);
+    if (group.length === maxCount || (group.length > 0 && bytes + size > maxBytes)) {
+      groups.push(group);
+      group = [];
       bytes = 0;
     }
-    part.push(item);
+    group.push(value);
     bytes += size;
   }
-  if (part.length > 0) parts.push(part);
-  return parts;
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+function byteLength(value: unknown): number {
+  return encoder.encode(JSON.stringify(value)).length;
 }
 
 export const exposuresRoute = new Hono<EdgeHono>().post("/api/v1/exposures", limitBodySize(SDK_LIMITS.exposuresBodyBytes), requireJsonBody(), postExposures);

@@ -242,6 +242,22 @@ describe("rendering", () => {
     expect(stored).toEqual([expect.objectContaining({ status: "error", errorCode: "VALIDATION_FAILED" })]);
   });
 
+  it("keeps on the exposure the values it rendered with, unless they are too large or not storable", async () => {
+    const fixture = await createPublishedPrompt({ content, variables });
+    const traceOf = async (query: string) => ((await (await getPrompt(fixture.slug, fixture.apiKey, query)).json()) as { trace_id: string }).trace_id;
+    const kept = await traceOf("?var.name=Ada&var.seats=3");
+    const large = await traceOf(`?var.name=${"x".repeat(600)}`);
+    const nul = await traceOf("?var.name=a%00b");
+    const stored = await pollUntil(
+      () => database().select({ traceId: exposures.traceId, variables: exposures.variables }).from(exposures).where(eq(exposures.promptId, fixture.promptId)),
+      (rows) => rows.length === 3,
+    );
+    const valuesOf = (traceId: string) => stored.find((row) => row.traceId === traceId)?.variables;
+    expect(valuesOf(kept)).toEqual({ name: "Ada", seats: 3, vip: false });
+    expect(valuesOf(large)).toBeNull();
+    expect(valuesOf(nul)).toBeNull();
+  });
+
   it("answers 400, not 500, to malformed POST bodies and oversized values", async () => {
     const fixture = await createPublishedPrompt({ content, variables });
     const post = (body: string) =>

@@ -5,7 +5,8 @@
  * caller's values (`var.<name>=` query parameters, or `{variables: {...}}` in a POST body), a
  * sortable trace id, and the exposure handed to the isolate's exposure buffer, which queues it
  * after the answer is on its way — also for answers refused because of the values, so error
- * rates show in the stats. While an experiment runs, `unit_id` picks the variant served
+ * rates show in the stats. The exposure keeps the values rendered with (when small), for the
+ * trace explorer. While an experiment runs, `unit_id` picks the variant served
  * (chooseVersion in workers/shared/src/assignment.ts); the answer and the exposure name it.
  */
 import { Hono, type Context } from "hono";
@@ -15,6 +16,7 @@ import {
   type ChosenVersion,
   getPromptBodySchema,
   getPromptQuerySchema,
+  keptExposureValues,
   limitBodySize,
   newId,
   PRODUCT_API_LIMITS,
@@ -25,6 +27,7 @@ import {
   type GetPromptResponse,
   type PublishedPrompt,
   type ServedVersion,
+  validationFailed,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
@@ -41,7 +44,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
   const slug = slugSchema.safeParse(c.req.param("slug"));
   if (!slug.success) throw new ApiError("VALIDATION_FAILED", slug.error.issues[0]?.message ?? "invalid slug");
   const query = getPromptQuerySchema.safeParse(c.req.query());
-  if (!query.success) throw new ApiError("VALIDATION_FAILED", "Invalid query parameters", { details: query.error.issues });
+  if (!query.success) throw validationFailed(query.error.issues, "query");
 
   const key = await authenticateApiKey(env, c.req.header("authorization"), "prompts:read");
   const raw = await readValues();
@@ -63,7 +66,7 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
   const chosen = chooseVersion(prompt, query.data.unit_id);
   const traceId = newId("trace");
   c.set("traceId", traceId);
-  const expose = (status: "success" | "error", errorCode: string | null) => {
+  const expose = (status: "success" | "error", errorCode: string | null, values: Record<string, string | number | boolean>) => {
     const exposure: Exposure = {
       trace_id: traceId,
       workspace_id: prompt.workspace_id,
@@ -79,18 +82,19 @@ async function getPrompt(c: Context<EdgeHono>, readValues: () => Promise<Record<
       served_at: new Date().toISOString(),
       status,
       error_code: errorCode,
+      variables: keptExposureValues(values),
     };
     bufferExposure({ queue: env.EVENTS_QUEUE, waitUntil: (promise) => c.executionCtx.waitUntil(promise) }, exposure);
   };
 
   let rendered: ReturnType<typeof renderPrompt>;
   try {
-    rendered = renderPrompt(chosen.version, raw);
+    rendered = renderPrompt(chosen.version, raw, prompt.published_at);
   } catch (error) {
-    expose("error", error instanceof ApiError ? error.code : "INTERNAL");
+    expose("error", error instanceof ApiError ? error.code : "INTERNAL", raw);
     throw error;
   }
-  expose("success", null);
+  expose("success", null, rendered.values);
 
   c.header("x-trace-id", traceId);
   if (query.data.format === "text") return c.text(rendered.content ?? asText(rendered.messages ?? []));
@@ -132,13 +136,13 @@ async function valuesFromBody(c: Context<EdgeHono>): Promise<Record<string, stri
     throw new ApiError("BAD_REQUEST", "The body must be JSON: {\"variables\": {\"name\": \"value\"}}");
   }
   const parsed = getPromptBodySchema.safeParse(body);
-  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", parsed.error.issues[0]?.message ?? "invalid body", { details: parsed.error.issues });
+  if (!parsed.success) throw validationFailed(parsed.error.issues, "body");
   return parsed.data.variables;
 }
 
 function parseValues(values: Record<string, string>): Record<string, string> {
   const parsed = variableValuesSchema.safeParse(values);
-  if (!parsed.success) throw new ApiError("VALIDATION_FAILED", parsed.error.issues[0]?.message ?? "invalid variables", { details: parsed.error.issues });
+  if (!parsed.success) throw validationFailed(parsed.error.issues.map((issue) => ({ ...issue, path: ["variables", ...issue.path] })), "query");
   return parsed.data as Record<string, string>;
 }
 

@@ -23,6 +23,7 @@ import {
   type PromptBundle,
   type PromptDocument,
   type PublishedPrompt,
+  validationFailed,
 } from "@xr2/shared";
 import type { EdgeHono } from "../env.ts";
 import { assertRateLimit } from "../services/assert-rate-limit.ts";
@@ -72,7 +73,7 @@ async function getPromptDocument(c: Context<EdgeHono>): Promise<Response> {
   const slug = slugSchema.safeParse(c.req.param("slug"));
   if (!slug.success) throw new ApiError("VALIDATION_FAILED", slug.error.issues[0]?.message ?? "invalid slug");
   const query = promptDocumentQuerySchema.safeParse(c.req.query());
-  if (!query.success) throw new ApiError("VALIDATION_FAILED", "Invalid query parameters", { details: query.error.issues });
+  if (!query.success) throw validationFailed(query.error.issues, "query");
   const key = await admit(c, query.data.env);
 
   const [limit, loaded] = await Promise.allSettled([
@@ -93,7 +94,7 @@ const CACHED_BUNDLE_BYTES = 256 * 1024;
 async function getPromptBundle(c: Context<EdgeHono>): Promise<Response> {
   const slugs = c.req.queries("slug");
   const query = promptBundleQuerySchema.safeParse({ ...c.req.query(), ...(slugs ? { slug: slugs } : {}) });
-  if (!query.success) throw new ApiError("VALIDATION_FAILED", query.error.issues[0]?.message ?? "Invalid query parameters", { details: query.error.issues });
+  if (!query.success) throw validationFailed(query.error.issues, "query");
   const environment = query.data.env;
   const wanted = query.data.slug === undefined ? undefined : [...new Set(query.data.slug)].sort();
   const key = await admit(c, environment);

@@ -13,7 +13,7 @@
  * payload, as a retrying client does, is stored once. Without a timestamp, two identical events
  * of one trace are therefore one event: clients that mean two send an event_id or a timestamp.
  */
-import { PRODUCT_API_LIMITS, eventInputSchema, sha256Hex, type EventDefinitionRecord, type EventItemResult, type QueuedEvent } from "@xr2/shared";
+import { PRODUCT_API_LIMITS, describeIssue, describeIssueWithField, eventInputSchema, sha256Hex, type EventDefinitionRecord, type EventItemResult, type QueuedEvent } from "@xr2/shared";
 import { clientTimeProblem } from "./client-time.ts";
 import type { EventDefinitions } from "./load-event-definitions.ts";
 
@@ -31,7 +31,7 @@ export async function acceptEvent(item: unknown, context: { workspaceId: string;
   const parsed = eventInputSchema.safeParse(item);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return refuse(issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message);
+    return refuse(issue.path.length > 0 ? describeIssueWithField(issue) : describeIssue(issue));
   }
   const input = parsed.data;
 

@@ -16,6 +16,7 @@ import {
   type FallbackUse,
   type ParsedExposure,
   type ServedVersionOwners,
+  describeIssue, describeIssueWithField,
 } from "@xr2/shared";
 import type { EdgeEnv } from "../env.ts";
 import { clientTimeProblem } from "./client-time.ts";
@@ -39,7 +40,7 @@ export async function acceptExposures(env: EdgeEnv, items: unknown[], context: {
     const result = exposureInputSchema.safeParse(item);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      return refuse(traceIdOf(item), issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message);
+      return refuse(traceIdOf(item), issue.path.length > 0 ? describeIssueWithField(issue) : describeIssue(issue));
     }
     const input = result.data;
     const problem = clientTimeProblem("served_at", new Date(input.served_at), now);
@@ -100,6 +101,8 @@ export async function acceptExposures(env: EdgeEnv, items: unknown[], context: {
         error_code: input.error_code ?? null,
         served_at: input.served_at,
         origin: input.origin,
+        // SDKs render themselves and do not report their values: the trace view says so.
+        variables: null,
       },
     };
   });

@@ -1,6 +1,8 @@
 /**
  * Renders a served version (the published one or an experiment variant's) with the caller's values. Templates are compiled once per version
- * and kept in the isolate (a version never changes once published), so a request only pays for
+ * and kept in the isolate (a version never changes once published; the text served for it changes
+ * only when a republish inlines a newer snippet, which is a new deployment with a new
+ * `published_at`, so a cached tree is kept per version and deployment), so a request only pays for
  * coercing its values and walking the compiled template.
  */
 import {
@@ -18,23 +20,24 @@ import {
   type TemplateError,
 } from "@xr2/shared";
 
-type Compiled = { kind: "text"; template: CompiledTemplate } | { kind: "chat"; messages: CompiledMessage[] };
+/** `at`: the published_at of the deployment the tree was compiled for. */
+type Compiled = ({ kind: "text"; template: CompiledTemplate } | { kind: "chat"; messages: CompiledMessage[] }) & { at: string | undefined };
 
 const MAX_COMPILED = 500;
 const compiled = new Map<string, Compiled>();
 
-function compile(prompt: ServedVersion): Compiled {
+function compile(prompt: ServedVersion, at: string | undefined): Compiled {
   const cached = compiled.get(prompt.version_id);
-  if (cached) return cached;
+  if (cached && cached.at === at) return cached;
   let result: Compiled;
   if (prompt.kind === "chat") {
     const messages = compileMessages(prompt.messages ?? []);
     if (!messages.ok) throw templateBroken(messages.errors);
-    result = { kind: "chat", messages: messages.messages };
+    result = { kind: "chat", messages: messages.messages, at };
   } else {
     const template = compileTemplate(prompt.content ?? "");
     if (!template.ok) throw templateBroken(template.errors);
-    result = { kind: "text", template: template.template };
+    result = { kind: "text", template: template.template, at };
   }
   if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
   compiled.set(prompt.version_id, result);
@@ -47,8 +50,9 @@ export interface Rendered {
   values: Record<string, string | number | boolean>;
 }
 
-export function renderPrompt(prompt: ServedVersion, raw: Record<string, string | number | boolean>): Rendered {
-  const template = compile(prompt);
+/** `publishedAt`: the served document's published_at (a republish changes the text of the same version). */
+export function renderPrompt(prompt: ServedVersion, raw: Record<string, string | number | boolean>, publishedAt?: string): Rendered {
+  const template = compile(prompt, publishedAt);
   const coerced = coerceVariables(raw, prompt.variables);
   if (!coerced.ok) throw invalidVariables(coerced.errors);
   if (template.kind === "chat") {
