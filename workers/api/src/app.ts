@@ -3,9 +3,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_BODY_BYTES } from "./body-limit.ts";
 import { cors } from "hono/cors";
 import type { Context } from "hono";
-import { ApiError, installErrorHandling, limitBodySize, parseEnv, requestContext, securityHeaders, type RequestVariables } from "@xr2/shared";
+import { installErrorHandling, validationFailed, limitBodySize, parseEnv, requestContext, securityHeaders, type RequestVariables } from "@xr2/shared";
 import { createServiceContext, type ServiceContext } from "./context.ts";
-import type { Role } from "./permissions.ts";
+import type { AccessTokenScope, Role } from "./permissions.ts";
 import { apiEnvSchema } from "./env.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -16,10 +16,14 @@ import { importExportRoutes } from "./routes/prompts/import-export/index.ts";
 import { tagRoutes } from "./routes/tags/index.ts";
 import { eventDefinitionRoutes } from "./routes/event-definitions/index.ts";
 import { apiKeyRoutes } from "./routes/api-keys/index.ts";
+import { accessTokenRoutes } from "./routes/access-tokens/index.ts";
 import { auditLogRoutes } from "./routes/audit-log/index.ts";
 import { analyticsRoutes } from "./routes/analytics/index.ts";
 import { experimentResultsRoute } from "./routes/analytics/experiment-results.ts";
 import { experimentRoutes } from "./routes/experiments/index.ts";
+import { alertRoutes } from "./routes/alerts/index.ts";
+import { traceRoutes } from "./routes/traces/index.ts";
+import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { lifecycleRoutes } from "./routes/prompts/lifecycle/index.ts";
 import { rebuildProjectionRoutes } from "./routes/admin/rebuild-projection.ts";
 import { listDeadLettersRoute } from "./routes/admin/list-dead-letters.ts";
@@ -29,11 +33,14 @@ import { adminConsoleRoutes } from "./routes/admin/index.ts";
 import { liveCountsRoute } from "./routes/analytics/live.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { llmRoutes } from "./routes/llm/index.ts";
+import { mcpRoutes } from "./routes/mcp/index.ts";
 import { docsRoute } from "./routes/docs.ts";
 import { metricsRoute } from "./routes/metrics.ts";
 import { recordMetrics } from "./middleware/record-metrics.ts";
+import { dispatchWebhooks } from "./middleware/dispatch-webhooks.ts";
 import { registerProductApi } from "./openapi/product-api.ts";
 import { serveOpenApiDocument } from "./openapi/document.ts";
+import { registerWebhooks } from "./openapi/webhooks.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -45,7 +52,10 @@ export interface AuthenticatedUser {
 
 export type ApiHono = {
   Bindings: Record<string, unknown>;
-  Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser; workspace?: { id: string; role: Role } };
+  Variables: RequestVariables & { ctx: ServiceContext; user?: AuthenticatedUser; workspace?: { id: string; role: Role; scopes?: readonly AccessTokenScope[] };
+    /** Set when the caller authenticated with an access token instead of a session: its id, workspace and scopes. */
+    accessToken?: { id: string; workspaceId: string; scopes: readonly AccessTokenScope[] };
+  };
 };
 
 export { MAX_BODY_BYTES };
@@ -66,7 +76,8 @@ function allowedOrigin(origin: string, c: Context<ApiHono>): string | null {
 export function createApiApp(): OpenAPIHono<ApiHono> {
   const app = new OpenAPIHono<ApiHono>({
     defaultHook: (result) => {
-      if (!result.success) throw new ApiError("VALIDATION_FAILED", "Request validation failed", { details: result.error.issues });
+      // In words, naming the field ("name: must not be empty"): workers/shared/src/validation-messages.ts.
+      if (!result.success) throw validationFailed(result.error.issues, result.target);
     },
   });
   app.use("*", requestContext("api"));
@@ -87,6 +98,7 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
     }
   });
   app.use("*", recordMetrics());
+  app.use("*", dispatchWebhooks);
   installErrorHandling(app);
   app.route("/", healthRoutes);
   app.route("/", metricsRoute);
@@ -98,10 +110,14 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", tagRoutes);
   app.route("/", eventDefinitionRoutes);
   app.route("/", apiKeyRoutes);
+  app.route("/", accessTokenRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", analyticsRoutes);
   app.route("/", experimentResultsRoute);
   app.route("/", experimentRoutes);
+  app.route("/", alertRoutes);
+  app.route("/", traceRoutes);
+  app.route("/", webhookRoutes);
   app.route("/", lifecycleRoutes);
   app.route("/", rebuildProjectionRoutes);
   app.route("/", listDeadLettersRoute);
@@ -111,9 +127,11 @@ export function createApiApp(): OpenAPIHono<ApiHono> {
   app.route("/", liveCountsRoute);
   app.route("/", jobRoutes);
   app.route("/", llmRoutes);
+  app.route("/", mcpRoutes);
   app.route("/", docsRoute);
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "A session's JWT (POST /api/auth/login) or an access token (`xr2_at_…`, POST /api/access-tokens)" });
   registerProductApi(app);
+  registerWebhooks(app);
   serveOpenApiDocument(app);
   return app;
 }

@@ -44,6 +44,8 @@ describe("secrets in production", () => {
     ["the development METRICS_TOKEN", "METRICS_TOKEN", { METRICS_TOKEN: DEVELOPMENT_SECRETS.METRICS_TOKEN }, "development token"],
     ["a 20-character METRICS_TOKEN", "METRICS_TOKEN", { METRICS_TOKEN: random.METRICS_TOKEN.slice(0, 20) }, "too short or too repetitive"],
     ["QStash's development next signing key", "QSTASH_NEXT_SIGNING_KEY", { QSTASH_NEXT_SIGNING_KEY: QSTASH_DEVELOPMENT_SIGNING_KEYS.next }, "development signing key"],
+    // Not a secret, but the same kind of mistake: webhooks could then reach this machine's own services.
+    ["WEBHOOKS_ALLOW_LOOPBACK", "WEBHOOKS_ALLOW_LOOPBACK", { WEBHOOKS_ALLOW_LOOPBACK: "true" }, "development only"],
   ])("%s is refused: 500 MISCONFIGURED naming it, logged without its value", async (_name, variable, weak, reason) => {
     const value = Object.values(weak)[0]!;
     const answer = await liveWith({ ...productionSecrets(), ...weak });

@@ -83,6 +83,14 @@ export const apiEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
   /** How long an isolate gathers metrics before adding them to Redis in one call (0: at each request's end). */
   METRICS_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /**
+   * Development only (refused in production): webhooks may use http and loopback addresses
+   * (127.0.0.1, ::1, localhost), so a receiver on this machine can be tried. `npm run dev` sets it.
+   * Private, link-local and metadata addresses stay refused.
+   */
+  WEBHOOKS_ALLOW_LOOPBACK: z.union([z.boolean(), z.stringbool()]).default(false),
+  /** Deliveries failing in a row (each after all its retries) before an endpoint is disabled and its Admins told. */
+  WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000).default(20),
 }).superRefine(refuseWeakSecretsInProduction).superRefine(checkMailSettings);
 
 /**
@@ -153,11 +161,12 @@ export const PRODUCTION_JWT_SECRET_MIN_LENGTH = 43;
 export const PRODUCTION_METRICS_TOKEN_MIN_LENGTH = 32;
 
 function refuseWeakSecretsInProduction(
-  env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string; QSTASH_CURRENT_SIGNING_KEY: string; QSTASH_NEXT_SIGNING_KEY: string; METRICS_TOKEN?: string | undefined },
+  env: { ENVIRONMENT: string; JWT_SECRET: string; ENCRYPTION_KEY: string; QSTASH_CURRENT_SIGNING_KEY: string; QSTASH_NEXT_SIGNING_KEY: string; METRICS_TOKEN?: string | undefined; WEBHOOKS_ALLOW_LOOPBACK?: boolean },
   ctx: z.RefinementCtx,
 ): void {
   if (env.ENVIRONMENT !== "production") return;
   const refuse = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+  if (env.WEBHOOKS_ALLOW_LOOPBACK === true) refuse("WEBHOOKS_ALLOW_LOOPBACK", "lets webhooks reach this machine's own services; it is for development only, unset it in production");
   if (env.JWT_SECRET === DEVELOPMENT_SECRETS.JWT_SECRET) {
     refuse("JWT_SECRET", "is the development secret from the repository; set a random one in production (openssl rand -base64 48)");
   } else if (env.JWT_SECRET.length < PRODUCTION_JWT_SECRET_MIN_LENGTH || new Set(env.JWT_SECRET).size < 10) {

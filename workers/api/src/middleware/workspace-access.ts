@@ -6,8 +6,9 @@
  * selector, consumed here: it is removed from the query and the body before the route validates
  * them, so the routes' strict schemas need not declare it. The caller must be a member; for anyone
  * else the workspace does not exist (404), so ids of other tenants cannot be probed; a deleted
- * workspace does not exist for anyone. Runs after
- * `authenticate`.
+ * workspace does not exist for anyone. An access token acts in its own workspace: naming none is
+ * fine, naming another answers 404; the role is its creator's role there now, and the token's
+ * scopes go with it for `requirePermission`. Runs after `authenticate`.
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
@@ -22,7 +23,8 @@ const FIELD = "workspace_id";
 export const workspaceAccess = createMiddleware<ApiHono>(async (c, next) => {
   const fromPath = c.req.param("workspaceId");
   const choices = [...(fromPath === undefined ? [c.req.header("x-workspace-id")] : [fromPath]), ...(await takeField(c))].filter((choice): choice is string => choice !== undefined);
-  const [workspaceId] = choices;
+  const accessToken = c.get("accessToken");
+  const [workspaceId = accessToken?.workspaceId] = choices;
   if (workspaceId === undefined) throw new ApiError("VALIDATION_FAILED", `Choose a workspace with the X-Workspace-Id header or a ${FIELD} field`);
   if (choices.some((choice) => choice !== workspaceId)) {
     throw new ApiError("VALIDATION_FAILED", `The ${fromPath === undefined ? "X-Workspace-Id header" : "path"} and the ${FIELD} field name different workspaces; name one`);
@@ -30,6 +32,7 @@ export const workspaceAccess = createMiddleware<ApiHono>(async (c, next) => {
   const user = c.get("user");
   if (!user) throw new ApiError("INTERNAL", "workspaceAccess needs authenticate before it");
   if (!WORKSPACE_ID.test(workspaceId)) throw new ApiError("NOT_FOUND", "Workspace not found");
+  if (accessToken && workspaceId !== accessToken.workspaceId) throw new ApiError("NOT_FOUND", "Workspace not found");
   const [membership] = await c
     .get("ctx")
     .http()
@@ -39,8 +42,11 @@ export const workspaceAccess = createMiddleware<ApiHono>(async (c, next) => {
     .innerJoin(workspaces, and(eq(workspaces.id, workspaceMembers.workspaceId), isNull(workspaces.deletedAt)))
     .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, user.id)))
     .limit(1);
-  if (!membership) throw new ApiError("NOT_FOUND", "Workspace not found");
-  c.set("workspace", { id: workspaceId, role: membership.role });
+  if (!membership) {
+    if (accessToken) throw new ApiError("UNAUTHENTICATED", "This access token's creator is no longer a member of its workspace (or the workspace was deleted)");
+    throw new ApiError("NOT_FOUND", "Workspace not found");
+  }
+  c.set("workspace", accessToken ? { id: workspaceId, role: membership.role, scopes: accessToken.scopes } : { id: workspaceId, role: membership.role });
   c.set("workspaceId", workspaceId);
   await next();
 });

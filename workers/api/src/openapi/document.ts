@@ -12,7 +12,7 @@
  *   (openapi/product-api.ts).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { COMPOSED_HANDLER } from "hono/utils/constants";
+import { unwrapHandler } from "../route-chain.ts";
 import { ERROR_STATUS } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
 import { workspaceAccess } from "../middleware/workspace-access.ts";
@@ -29,7 +29,7 @@ const DOCUMENT_CONFIG = {
     title: "xR2 management API",
     version: "1",
     description:
-      "The management API (API worker) and the Product API apps call (edge worker, tag `product api (edge)`). Management calls authenticate with the access token of POST /api/auth/login; the Product API with a Product API key.",
+      "The management API (API worker) and the Product API apps call (edge worker, tag `product api (edge)`). Management calls authenticate with the session token of POST /api/auth/login, or with an access token of POST /api/access-tokens (CLI, CI, MCP: only on workspace routes its scopes open); the Product API with a Product API key.",
   },
   servers: [
     { url: "/", description: "The API worker that serves this document" },
@@ -54,15 +54,9 @@ function servedChains(app: OpenAPIHono<ApiHono>): Map<string, unknown[]> {
     // `use()` middleware is registered under the method ALL; routes have real methods.
     if (route.method === "ALL") continue;
     const key = `${route.method} ${route.path.replaceAll(/:(\w+)/g, "{$1}")}`;
-    chains.set(key, [...(chains.get(key) ?? []), unwrap(route.handler)]);
+    chains.set(key, [...(chains.get(key) ?? []), unwrapHandler(route.handler)]);
   }
   return chains;
-}
-
-/** Sub-apps with their own error handler wrap each handler; the original is kept on the wrapper. */
-function unwrap(handler: unknown): unknown {
-  const inner = (handler as Record<string, unknown>)[COMPOSED_HANDLER];
-  return typeof inner === "function" ? unwrap(inner) : handler;
 }
 
 export function openApiDocument(app: OpenAPIHono<ApiHono>): OpenApiDocument {

@@ -20,6 +20,16 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/auth/resend-verification": "resendVerificationEmail",
   "POST /api/auth/forgot-password": "requestPasswordReset",
   "POST /api/auth/reset-password": "resetPassword",
+  // Webhooks
+  "POST /api/webhooks": "createWebhook",
+  "GET /api/webhooks": "listWebhooks",
+  "GET /api/webhooks/{webhookId}": "getWebhook",
+  "PATCH /api/webhooks/{webhookId}": "updateWebhook",
+  "DELETE /api/webhooks/{webhookId}": "deleteWebhook",
+  "POST /api/webhooks/{webhookId}/rotate-secret": "rotateWebhookSecret",
+  "GET /api/webhooks/{webhookId}/deliveries": "listWebhookDeliveries",
+  "POST /api/webhooks/{webhookId}/test": "sendWebhookTestEvent",
+  "POST /api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": "redeliverWebhookDelivery",
   // Workspaces and members
   "GET /api/workspaces": "listWorkspaces",
   "POST /api/workspaces": "createWorkspace",
@@ -60,6 +70,11 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/prompts/{promptId}/promote": "promotePrompt",
   "POST /api/prompts/{promptId}/rollback": "rollbackPrompt",
   "GET /api/prompts/{promptId}/deployments": "listPromptDeployments",
+  "POST /api/prompts/{promptId}/scheduled-deployments": "schedulePromptDeployment",
+  "GET /api/prompts/{promptId}/scheduled-deployments": "listScheduledDeployments",
+  "DELETE /api/prompts/{promptId}/scheduled-deployments/{scheduleId}": "cancelScheduledDeployment",
+  "GET /api/prompts/{promptId}/dependents": "listSnippetDependents",
+  "POST /api/prompts/{promptId}/dependents/republish": "republishSnippetDependents",
   "GET /api/approvals": "listApprovals",
   "POST /api/approvals/{approvalId}/approve": "approveApproval",
   "POST /api/approvals/{approvalId}/reject": "rejectApproval",
@@ -80,6 +95,11 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "DELETE /api/product-api-keys/{keyId}": "revokeApiKey",
   "GET /api/product-api-keys/{keyId}/requests": "listApiKeyRequests",
   "PATCH /api/product-api-keys/{keyId}": "updateApiKey",
+  // Access tokens (CLI, CI, MCP)
+  "POST /api/access-tokens": "createAccessToken",
+  "GET /api/access-tokens": "listAccessTokens",
+  "GET /api/access-tokens/current": "getCurrentAccessToken",
+  "DELETE /api/access-tokens/{tokenId}": "revokeAccessToken",
   // Audit log
   "GET /api/audit-log": "listAuditLog",
   // Analytics
@@ -91,6 +111,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "GET /api/analytics/serving": "getServing",
   "GET /api/analytics/live": "getLiveCounts",
   "GET /api/analytics/experiments/{experimentId}": "getExperimentResults",
+  // Trace explorer
+  "GET /api/traces": "listTraceItems",
+  "GET /api/traces/{traceId}": "getTrace",
   // Experiments
   "GET /api/experiments": "listExperiments",
   "POST /api/experiments": "createExperiment",
@@ -99,6 +122,14 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "DELETE /api/experiments/{experimentId}": "deleteExperiment",
   "POST /api/experiments/{experimentId}/start": "startExperiment",
   "POST /api/experiments/{experimentId}/stop": "stopExperiment",
+  // Alerts and notifications
+  "GET /api/alerts": "listAlertRules",
+  "POST /api/alerts": "createAlertRule",
+  "GET /api/alerts/{alertId}": "getAlertRule",
+  "PATCH /api/alerts/{alertId}": "updateAlertRule",
+  "DELETE /api/alerts/{alertId}": "deleteAlertRule",
+  "GET /api/alerts/{alertId}/history": "listAlertRuleHistory",
+  "GET /api/notifications": "listNotifications",
   // Platform administration
   "POST /api/admin/kv/rebuild": "rebuildProjection",
   "GET /api/admin/limits": "getGlobalLimits",
@@ -129,6 +160,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /api/llm/run": "runPrompt",
   "POST /api/llm/compare": "comparePromptRuns",
   "POST /api/llm/count-tokens": "countTokens",
+  // MCP endpoint for assistants
+  "POST /mcp": "callMcp",
   // Product API (edge worker)
   "GET /api/v1/get-prompt/{slug}": "getPublishedPrompt",
   "POST /api/v1/get-prompt/{slug}": "renderPublishedPrompt",

@@ -268,11 +268,11 @@ function countedByMinute(statement: SQL): SQL {
 async function insertExposures(ctx: ServiceContext, exposures: ParsedExposure[]): Promise<StoredRows[]> {
   const rows = exposures.map((exposure) => ({ ...exposure, latency_ms: Math.round(exposure.latency_ms) }));
   const result = await ctx.http().execute<StoredRows>(countedByMinute(sql`
-    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, origin, event_firsts)
-    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, origin::exposure_origin, '{}'::jsonb
+    insert into exposures (trace_id, workspace_id, prompt_id, version_id, environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status, error_code, served_at, origin, event_firsts, variables)
+    select trace_id, workspace_id, prompt_id, version_id, environment::environment, source, variant, experiment_id, unit_id, api_key_id, latency_ms, status::exposure_status, error_code, served_at, origin::exposure_origin, '{}'::jsonb, variables
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       trace_id text, workspace_id text, prompt_id text, version_id text, environment text, source text, variant text, experiment_id text,
-      unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz, origin text)
+      unit_id text, api_key_id text, latency_ms integer, status text, error_code text, served_at timestamptz, origin text, variables jsonb)
     on conflict (workspace_id, trace_id) do nothing
     returning workspace_id, prompt_id, floor(extract(epoch from served_at) / 60)::int as minute`));
   return result.rows;

@@ -24,6 +24,19 @@ describe("API reference", () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
   });
 
+  it("links the Postman collection, served with this origin as its base URL and bearer auth", async () => {
+    const html = await (await createApiApp().fetch(new Request("http://api.test/api/docs"), env, createExecutionContext())).text();
+    expect(html).toMatch(/<a href="\/api\/docs\/postman.json" download="[^"]+">Postman collection<\/a>/);
+    const response = await createApiApp().fetch(new Request("https://api.example.test/api/docs/postman.json"), env, createExecutionContext());
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename=".+\.postman_collection\.json"$/);
+    const collection = (await response.json()) as { info: { schema: string }; auth: unknown; variable: Array<{ key: string; value: string }>; item: unknown[] };
+    expect(collection.info.schema).toMatch(/collection\/v2\.1\.0/);
+    expect(collection.variable.find((variable) => variable.key === "baseUrl")?.value).toBe("https://api.example.test");
+    expect(collection.auth).toEqual({ type: "bearer", bearer: [{ key: "token", value: "{{accessToken}}", type: "string" }] });
+    expect(collection.item.length).toBeGreaterThan(5);
+  });
+
   it("serves the page under a CSP that allows exactly its own inline script and style, and no framing", async () => {
     const response = await createApiApp().fetch(new Request("http://api.test/api/docs"), env, createExecutionContext());
     const csp = response.headers.get("content-security-policy")!;

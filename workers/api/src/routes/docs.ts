@@ -6,10 +6,15 @@
  * The page holds an access token a visitor types in, so its CSP allows only its own inline
  * script and style (by SHA-256, computed from the page below once per isolate) and requests to
  * this origin; nothing may frame it.
+ *
+ * GET /api/docs/postman.json: the same operations as a Postman collection, converted from the
+ * document at build time (scripts/postman-collection.ts) and bundled; served with `{{baseUrl}}`
+ * set to the origin it is fetched from.
  */
 import { Hono } from "hono";
 import { sha256Base64 } from "@xr2/shared";
 import type { ApiHono } from "../app.ts";
+import postmanCollection from "../openapi/postman-collection.json";
 
 const PAGE = /* html */ `<!doctype html>
 <html lang="en">
@@ -36,6 +41,7 @@ const PAGE = /* html */ `<!doctype html>
   pre { background: var(--code); padding: 10px; border-radius: 6px; overflow: auto; font-size: 12px; max-height: 320px; }
   button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; padding: 6px 14px; cursor: pointer; font-weight: 600; }
   textarea { width: 100%; box-sizing: border-box; min-height: 90px; }
+  header a { font-size: 13px; color: var(--accent); margin-left: auto; }
 </style>
 </head>
 <body>
@@ -43,6 +49,7 @@ const PAGE = /* html */ `<!doctype html>
   <h1>xR2 API</h1>
   <label>Access token <input id="token" size="28" autocomplete="off" placeholder="from POST /api/auth/login"></label>
   <label>Workspace <input id="workspace" size="30" placeholder="ws_…"></label>
+  <a href="/api/docs/postman.json" download="xr2-api.postman_collection.json">Postman collection</a>
 </header>
 <main id="main" aria-live="polite">Loading /api/openapi.json…</main>
 <script>
@@ -118,8 +125,14 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-export const docsRoute = new Hono<ApiHono>().get("/api/docs", (c) => {
-  c.header("content-security-policy", DOCS_CONTENT_SECURITY_POLICY);
-  c.header("referrer-policy", "no-referrer");
-  return c.html(PAGE);
-});
+export const docsRoute = new Hono<ApiHono>()
+  .get("/api/docs", (c) => {
+    c.header("content-security-policy", DOCS_CONTENT_SECURITY_POLICY);
+    c.header("referrer-policy", "no-referrer");
+    return c.html(PAGE);
+  })
+  .get("/api/docs/postman.json", (c) => {
+    const origin = new URL(c.req.url).origin;
+    c.header("content-disposition", 'attachment; filename="xr2-api.postman_collection.json"');
+    return c.json({ ...postmanCollection, variable: postmanCollection.variable.map((variable) => (variable.key === "baseUrl" ? { ...variable, value: origin } : variable)) });
+  });

@@ -10,19 +10,22 @@
  * - workspace routes: a signed-in user who is not a member → 404 from `workspaceAccess`;
  *   each role the permission table denies → 403, each role it grants → neither 401 nor 403;
  * - platform-admin routes: a signed-in user who is not a platform admin → 403.
+ * - access tokens (issue #16): a revoked, expired or unknown one → 401 everywhere; on workspace
+ *   routes a token without a scope granting the permission → 403, one with such a scope → through,
+ *   a token of another workspace → 404; every other route (no scope grants it) → 403.
  * Denied requests carry a malformed body wherever the route takes one: if validation ran before
  * the access checks they would answer 400, so each of these cases also pins the middleware order.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPOSED_HANDLER } from "hono/utils/constants";
 import { decodeJwt, SignJWT } from "jose";
-import { apiKeys, users, workspaceMembers, workspaces } from "@xr2/db/schema";
-import { ID_PREFIX, newId, sha256Hex } from "@xr2/shared";
+import { accessTokens, apiKeys, users, workspaceMembers, workspaces } from "@xr2/db/schema";
+import { ID_PREFIX, newId, randomToken, sha256Hex } from "@xr2/shared";
 import { createApiApp } from "../app.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { requirePlatformAdmin } from "../middleware/require-platform-admin.ts";
 import { workspaceAccess } from "../middleware/workspace-access.ts";
-import { can, enforcedPermission, ROLES, type Permission, type Role } from "../permissions.ts";
+import { ACCESS_TOKEN_SCOPES, allows, can, enforcedPermission, ROLES, SCOPE_PERMISSIONS, type AccessTokenScope, type Permission, type Role } from "../permissions.ts";
 import { issueSession, signAccessToken } from "../services/auth/tokens.ts";
 import { createPromptFixture, testContext } from "../testing/fixtures.ts";
 import { call } from "../testing/http.ts";
@@ -46,12 +49,17 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /api/invitations/{token}": "the invitation page before sign-in; found only by the link's secret token",
   "GET /api/openapi.json": "the API's public description (D1)",
   "GET /api/docs": "the interactive reference page for /api/openapi.json (D1)",
+  "GET /api/docs/postman.json": "the Postman collection of /api/openapi.json, linked from /api/docs (D1)",
   "POST /api/dev/seed": "development only: answers 404 when ENVIRONMENT is production",
   "POST /api/dev/schedule-aggregation": "development only: answers 404 when ENVIRONMENT is production",
   "POST /api/jobs/aggregate": "QStash's target, authenticated by the Upstash-Signature instead (routes/jobs/aggregation.test.ts)",
   "POST /api/jobs/purge-workspace": "QStash's target, authenticated by the Upstash-Signature instead (routes/workspaces/delete-workspace.test.ts)",
+  "POST /api/jobs/webhook-delivery": "QStash's target, authenticated by the Upstash-Signature instead (routes/webhooks/webhooks.test.ts)",
+  "POST /api/jobs/scheduled-deployment": "QStash's target, authenticated by the Upstash-Signature instead (routes/prompts/lifecycle/scheduled-deployments.test.ts)",
   "GET /health": "load balancers and uptime checks (S6)",
   "GET /health/live": "liveness probe without dependencies (S6)",
+  "GET /mcp": "answers 405 to everyone: the stateless MCP endpoint has no stream to open (routes/mcp/mcp.test.ts)",
+  "DELETE /mcp": "answers 405 to everyone: the stateless MCP endpoint has no session to end (routes/mcp/mcp.test.ts)",
   "GET /metrics": "Prometheus scrapes it with its own bearer, METRICS_TOKEN, and it answers 404 without one (routes/metrics.test.ts); documented in docs/metrics.md",
 };
 
@@ -67,10 +75,14 @@ const USER_LEVEL_ROUTES: Record<string, string> = {
   "POST /api/workspaces/invitations/accept": "joins by an invitation token bound to the caller's address",
   "PUT /api/llm/user-keys/{provider}": "the caller's own provider key, used in every workspace they belong to",
   "DELETE /api/llm/user-keys/{provider}": "the caller's own provider key",
+  "GET /api/access-tokens/current": "describes the access token the call is made with (the one user-level route that serves tokens)",
 };
 
+/** Routes outside workspaces that still serve access tokens (through `acceptAccessTokens`). */
+const ACCESS_TOKEN_USER_LEVEL_ROUTES = new Set(["GET /api/access-tokens/current"]);
+
 /** Routes served but deliberately absent from the OpenAPI document. */
-const UNDOCUMENTED_ROUTES = new Set(["GET /api/openapi.json", "GET /api/docs", "POST /api/dev/seed", "POST /api/dev/schedule-aggregation", "POST /api/jobs/aggregate", "POST /api/jobs/purge-workspace", "GET /health", "GET /health/live", "GET /metrics"]);
+const UNDOCUMENTED_ROUTES = new Set(["GET /api/openapi.json", "GET /api/docs", "GET /api/docs/postman.json", "POST /api/dev/seed", "POST /api/dev/schedule-aggregation", "POST /api/jobs/aggregate", "POST /api/jobs/purge-workspace", "POST /api/jobs/webhook-delivery", "POST /api/jobs/scheduled-deployment", "GET /health", "GET /health/live", "GET /metrics", "GET /mcp", "DELETE /mcp"]);
 
 /**
  * The Product API shares the OpenAPI document but is served by the edge worker, with API keys
@@ -206,6 +218,12 @@ interface SecurityFixture {
   adminSessionId: string;
   outsiderWorkspaceId: string;
   tokens: Record<Role | "outsider" | "disabled" | "deleted" | "expired" | "wrongSecret", string>;
+  /** Access tokens of the Admin in the workspace: one per scope, and one with every scope. */
+  scopeTokens: Record<AccessTokenScope | "all", string>;
+  /** Access tokens that must answer 401: revoked, expired, and one that was never issued. */
+  deadAccessTokens: Record<"revoked" | "expired" | "unknown", string>;
+  /** An access token with every scope, of the outsider's own workspace. */
+  outsiderAccessToken: string;
   /** Real objects of the workspace, by path parameter name. */
   params: Record<string, string>;
 }
@@ -241,6 +259,16 @@ async function createSecurityFixture(): Promise<SecurityFixture> {
     const [member, viewer, outsider, disabled] = [person("member"), person("viewer"), person("outsider"), person("disabled")];
     const outsiderWorkspaceId = newId("workspace");
     const keyId = newId("apiKey");
+    const accessToken = (workspaceId: string, createdById: string, scopes: readonly AccessTokenScope[], extra: { revokedAt?: Date; expiresAt?: Date } = {}) => {
+      const token = `xr2_at_${randomToken()}`;
+      return { token, row: { id: newId("accessToken"), workspaceId, createdById, name: "security suite", scopes: [...scopes], tokenHash: sha256Hex(token), tokenPrefix: token.slice(0, 12), ...extra } };
+    };
+    const scopeTokens = Object.fromEntries([...ACCESS_TOKEN_SCOPES.map((scope) => [scope, accessToken(base.workspaceId, base.userId, [scope])]), ["all", accessToken(base.workspaceId, base.userId, ACCESS_TOKEN_SCOPES)]]) as Record<AccessTokenScope | "all", ReturnType<typeof accessToken>>;
+    const deadAccessTokens = {
+      revoked: accessToken(base.workspaceId, base.userId, ACCESS_TOKEN_SCOPES, { revokedAt: new Date() }),
+      expired: accessToken(base.workspaceId, base.userId, ACCESS_TOKEN_SCOPES, { expiresAt: new Date(Date.now() - 1000) }),
+    };
+    const outsiderAccessToken = accessToken(outsiderWorkspaceId, outsider.id, ACCESS_TOKEN_SCOPES);
     await ctx.db().transaction(async (tx) => {
       await tx.insert(users).values([member, viewer, outsider, { ...disabled, disabledAt: new Date() }]);
       await tx.insert(workspaces).values({ id: outsiderWorkspaceId, name: "Outsider's own workspace", ownerId: outsider.id });
@@ -251,6 +279,7 @@ async function createSecurityFixture(): Promise<SecurityFixture> {
         { workspaceId: base.workspaceId, userId: disabled.id, role: "admin" },
         { workspaceId: outsiderWorkspaceId, userId: outsider.id, role: "admin" },
       ]);
+      await tx.insert(accessTokens).values([...Object.values(scopeTokens), ...Object.values(deadAccessTokens), outsiderAccessToken].map(({ row }) => row));
       await tx.insert(apiKeys).values({ id: keyId, workspaceId: base.workspaceId, name: "security suite", keyHash: sha256Hex(crypto.randomUUID()), prefix: "xr2_live_sec", scopes: ["prompts:read"] });
     });
     const secret = ctx.env.JWT_SECRET;
@@ -272,6 +301,9 @@ async function createSecurityFixture(): Promise<SecurityFixture> {
         expired: await forgeToken(base.userId, adminSessionId, secret, now - 60),
         wrongSecret: await forgeToken(base.userId, adminSessionId, `${secret}-but-not-ours`, now + 600),
       },
+      scopeTokens: Object.fromEntries(Object.entries(scopeTokens).map(([scope, { token }]) => [scope, token])) as Record<AccessTokenScope | "all", string>,
+      deadAccessTokens: { revoked: deadAccessTokens.revoked.token, expired: deadAccessTokens.expired.token, unknown: `xr2_at_${randomToken()}` },
+      outsiderAccessToken: outsiderAccessToken.token,
       params: { workspaceId: base.workspaceId, userId: viewer.id, promptId: base.promptId, versionId: base.versionIds[0]!, keyId },
     };
   } finally {
@@ -345,6 +377,9 @@ for (const route of PROTECTED) {
         "a token signed with another key": fixture.tokens.wrongSecret,
         "the token of a deleted account": fixture.tokens.deleted,
         "the token of a disabled account": fixture.tokens.disabled,
+        "a revoked access token": fixture.deadAccessTokens.revoked,
+        "an expired access token": fixture.deadAccessTokens.expired,
+        "an access token never issued": fixture.deadAccessTokens.unknown,
       };
       for (const [name, token] of Object.entries(cases)) {
         const response = await request(token);
@@ -361,7 +396,38 @@ for (const route of PROTECTED) {
         expect(response.body!.error.code).toBe("FORBIDDEN");
       });
     }
+    // Tokens act only through scopes, and no scope grants anything outside a workspace route.
+    const servesTokens = ACCESS_TOKEN_USER_LEVEL_ROUTES.has(route.key) || (route.permission !== undefined && ACCESS_TOKEN_SCOPES.some((scope) => allows({ role: "admin", scopes: [scope] }, route.permission!)));
+    if (!servesTokens) {
+      it("answers 403 to an access token, even one with every scope", async () => {
+        const response = await request(fixture.scopeTokens.all, { workspaceId: "" });
+        expect(response.status, JSON.stringify(response.body)).toBe(403);
+        expect(response.body!.error).toMatchObject({ code: "FORBIDDEN", message: "Access tokens can't be used here; sign in" });
+      });
+    }
     if (!route.workspaceScoped) return;
+
+    if (servesTokens) {
+      const permission = route.permission!;
+      const granting = ACCESS_TOKEN_SCOPES.filter((scope) => (SCOPE_PERMISSIONS[scope] as readonly Permission[]).includes(permission));
+      const others = ACCESS_TOKEN_SCOPES.filter((scope) => !granting.includes(scope));
+      it(`answers access tokens by scope: 403 to ${others.join(", ")}, 404 to another workspace's, through for ${granting.join(", ")}`, async () => {
+        for (const scope of others) {
+          const response = await request(fixture.scopeTokens[scope], { workspaceId: "" });
+          expect(response.status, `${scope}: ${JSON.stringify(response.body)}`).toBe(403);
+          expect(response.body!.error.code).toBe("FORBIDDEN");
+        }
+        // The other workspace's token, naming this workspace; on a {workspaceId} path the path names it.
+        const foreign = await request(fixture.outsiderAccessToken);
+        expect(foreign.status, JSON.stringify(foreign.body)).toBe(404);
+        expect(foreign.body!.error).toMatchObject({ code: "NOT_FOUND", message: "Workspace not found" });
+        for (const scope of granting) {
+          // No X-Workspace-Id: the token names its workspace.
+          const response = await request(fixture.scopeTokens[scope], { workspaceId: "", body: false });
+          expect([401, 403, 500], `${scope}: ${response.status} ${JSON.stringify(response.body)}`).not.toContain(response.status);
+        }
+      });
+    }
 
     it("answers 404 to a signed-in user outside the workspace", async () => {
       const attempts = [request(fixture.tokens.outsider)];

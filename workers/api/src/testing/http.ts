@@ -80,13 +80,14 @@ export async function createWorkspace(owner: TestSession, name = "Growth team") 
 }
 
 /** A workspace with an Admin owner plus a member with each of `roles`, joined through invitations; everyone's address is verified. */
-export async function createTeam(roles: Array<"admin" | "member" | "viewer">) {
+/** `env` is passed to the invitations, e.g. rate-limit overrides whose window a test goes on counting in. */
+export async function createTeam(roles: Array<"admin" | "member" | "viewer">, options: { env?: Record<string, unknown> } = {}) {
   const owner = await registerVerifiedUser();
   const workspace = await createWorkspace(owner);
   const members: TestSession[] = [];
   for (const role of roles) {
     const person = await registerVerifiedUser();
-    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role } });
+    const invite = await call("POST", `/api/workspaces/${workspace.id}/invite`, { token: owner.access_token, body: { email: person.user.email, role }, ...(options.env ? { env: options.env } : {}) });
     expect(invite.status, JSON.stringify(invite.body)).toBe(201);
     const accepted = await call("POST", "/api/workspaces/invitations/accept", { token: person.access_token, body: { invite_token: invite.body!.invite_token } });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);

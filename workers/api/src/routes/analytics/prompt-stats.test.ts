@@ -1,6 +1,8 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { llmUsage, promptStatsDaily, promptStatsHourly, type NewPromptStatsRow } from "@xr2/db/schema";
+import { aggregationPendingBuckets, aggregationState, llmUsage, promptStatsDaily, promptStatsHourly, type NewPromptStatsRow } from "@xr2/db/schema";
 import { newId } from "@xr2/shared";
+import { AGGREGATION_JOB } from "../../services/aggregation/mark-pending-buckets.ts";
 import { withContext, workspaceWith, type Actor } from "../prompts/prompt-test-support.ts";
 import { at, csvRecords, download, promptWithVersions } from "./analytics-test-support.ts";
 
@@ -98,7 +100,37 @@ describe("GET /api/analytics/prompt-stats", () => {
         { provider: "openai", model: "gpt-4o", calls: 2, errors: 0, tokens_in: 15, tokens_out: 25, cost_micros: 500 },
         { provider: "anthropic", model: "claude", calls: 1, errors: 1, tokens_in: 0, tokens_out: 0, cost_micros: 0 },
       ],
+      // The job's watermark is shared by every test's workspace: only its shape is certain here.
+      data_as_of: expect.toSatisfy((value: unknown) => value === null || (typeof value === "string" && !Number.isNaN(Date.parse(value)))),
+      hours_pending: 0,
     });
+  });
+
+  it("says how fresh the figures are: the aggregation's watermark, and this workspace's hours still waiting", async () => {
+    const { owner } = await workspaceWith();
+    const { owner: stranger } = await workspaceWith();
+    await withContext((ctx) =>
+      ctx.db().insert(aggregationPendingBuckets).values([
+        { workspaceId: owner.workspaceId, bucketStart: at(H0, 0) },
+        { workspaceId: owner.workspaceId, bucketStart: at(H0, 1) },
+        { workspaceId: stranger.workspaceId, bucketStart: at(H0, 0) },
+      ]),
+    );
+    // The watermark is the job's, moved by any test's run: the answer lies between a read before and one after.
+    const watermark = () => withContext(async (ctx) => (await ctx.db().select().from(aggregationState).where(eq(aggregationState.name, AGGREGATION_JOB)))[0]?.receivedThrough.getTime() ?? 0);
+    const before = await watermark();
+    const response = await owner.call("GET", `/api/analytics/prompt-stats?${hourly}`);
+    const after = await watermark();
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const freshness = response.body as { data_as_of: string | null; hours_pending: number };
+    expect(freshness.hours_pending).toBe(2);
+    if (freshness.data_as_of === null) expect(before).toBeLessThanOrEqual(0);
+    else {
+      expect(Date.parse(freshness.data_as_of)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(freshness.data_as_of)).toBeLessThanOrEqual(after);
+    }
+    const strangers = await stranger.call("GET", `/api/analytics/prompt-stats?${hourly}`);
+    expect((strangers.body as { hours_pending: number }).hours_pending).toBe(1);
   });
 
   it("filters by version and environment, reads daily buckets, and ranks top prompts workspace-wide", async () => {

@@ -36,6 +36,8 @@ const answer = z
     versions: z.array(z.object({ version_id: z.string(), version_number: z.number().nullable(), ...metricsShape })),
     top_prompts: z.array(z.object({ prompt_id: z.string(), slug: z.string().nullable(), name: z.string().nullable(), ...metricsShape })),
     providers: z.array(z.object({ provider: z.string(), model: z.string(), calls: z.number(), errors: z.number(), tokens_in: z.number(), tokens_out: z.number(), cost_micros: z.number() })),
+    data_as_of: z.string().nullable().openapi({ description: "The aggregation's watermark: exposures and events received up to this instant are read into the figures; null before the first aggregation" }),
+    hours_pending: z.number().int().openapi({ description: "Hours of this workspace read but not yet recomputed: their figures change on the next aggregation run" }),
   })
   .openapi("PromptStats");
 

@@ -20,6 +20,6 @@ const route = createRoute({
 
 export const startExperimentRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const workspace = c.get("workspace")!;
-  const experiment = await startExperiment({ ctx: c.get("ctx"), input: { workspaceId: workspace.id, actorUserId: c.get("user")!.id, actorRole: workspace.role, experimentId: c.req.valid("param").experimentId } });
+  const experiment = await startExperiment({ ctx: c.get("ctx"), input: { workspaceId: workspace.id, actorUserId: c.get("user")!.id, actor: workspace, experimentId: c.req.valid("param").experimentId } });
   return c.json(experiment, 200);
 });

@@ -43,6 +43,22 @@ describe("POST /api/llm/count-tokens", () => {
     expect(counted.body).toMatchObject({ input_tokens: 1_250 + 7, exact: true, method: "tiktoken" });
   });
 
+  it("counts a version with its snippets inlined as production serves them, and names a snippet production does not serve", async () => {
+    const { owner } = await workspaceWith();
+    const snippet = await createPrompt(owner);
+    const snippetV1 = await createVersion(owner, snippet.id, { content: "world" });
+    const prompt = await createPrompt(owner);
+    const version = await createVersion(owner, prompt.id, { content: `hello {% include "${snippet.slug}" %}` });
+    const unpublished = await owner.call("POST", "/api/llm/count-tokens", { provider: "openai", model: "gpt-4o", prompt_id: prompt.id, version_id: version.id });
+    expect(unpublished.status).toBe(400);
+    expect(unpublished.body!.error.message).toBe(`Snippet "${snippet.slug}" has nothing published in production; publish it to production first`);
+    expect((await owner.call("PUT", `/api/prompts/${snippet.id}/versions/${snippetV1.id}/publish`, { environment: "production" })).status).toBe(200);
+    const counted = await owner.call("POST", "/api/llm/count-tokens", { provider: "openai", model: "gpt-4o", prompt_id: prompt.id, version_id: version.id });
+    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+    // "hello world" is 2 tokens, as one user message: 3 per message, 1 for "user", 3 priming.
+    expect(counted.body).toMatchObject({ input_tokens: 2 + 7, exact: true });
+  });
+
   it("matches published counts", async () => {
     const { owner } = await workspaceWith();
     const count = async (model: string, text: string) => (await owner.call("POST", "/api/llm/count-tokens", { provider: "openai", model, text })).body!.input_tokens;
@@ -83,7 +99,7 @@ describe("POST /api/llm/count-tokens", () => {
     expect(estimate.body).toMatchObject({ input_tokens: 8, exact: false, method: "estimate", note: expect.stringContaining("no anthropic key"), max_output_tokens: 50 });
     await saveWorkspaceKeys(owner, ["anthropic", "google"]);
     // The fakes count one token per word: 3 + 4.
-    expect((await owner.call("POST", "/api/llm/count-tokens", body("anthropic", "claude-sonnet-4-5"))).body).toMatchObject({ input_tokens: 7, exact: true, method: "provider" });
+    expect((await owner.call("POST", "/api/llm/count-tokens", body("anthropic", "claude-sonnet-4-5"))).body).toMatchObject({ input_tokens: 7, exact: false, method: "provider", note: expect.stringMatching(/^Estimate: counted by Anthropic/) });
     expect((await owner.call("POST", "/api/llm/count-tokens", body("google", "gemini-2.5-pro"))).body).toMatchObject({ input_tokens: 7, exact: true, method: "provider" });
     const unknown = await owner.call("POST", "/api/llm/count-tokens", { provider: "openai", model: "davinci-002", text: "hello" });
     expect(unknown.body).toMatchObject({ exact: false, method: "estimate", cost_estimate: { priced: false } });

@@ -38,7 +38,7 @@ const route = createRoute({
         provider: providerSchema,
         model: z.string(),
         input_tokens: z.number().int(),
-        exact: z.boolean(),
+        exact: z.boolean().openapi({ description: "True only when the count is the model's own: tiktoken for OpenAI models of a known encoding, Gemini's countTokens. Anthropic's count_tokens is documented as an estimate, so false" }),
         method: z.enum(["tiktoken", "provider", "estimate"]),
         encoding: z.string().nullable(),
         message_overhead_tokens: z.number().int(),

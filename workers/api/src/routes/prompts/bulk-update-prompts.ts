@@ -61,7 +61,7 @@ const route = createRoute({
 export const bulkUpdatePromptsRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {
   const request = c.req.valid("json");
   const scope = { workspaceId: c.get("workspace")!.id, actorUserId: c.get("user")!.id, promptIds: request.prompt_ids };
-  if (request.action === "move") return c.json(await movePrompts({ ctx: c.get("ctx"), input: { ...scope, targetWorkspaceId: request.target_workspace_id } }), 200);
+  if (request.action === "move") return c.json(await movePrompts({ ctx: c.get("ctx"), input: { ...scope, targetWorkspaceId: request.target_workspace_id, accessToken: c.get("accessToken") } }), 200);
   const result = await bulkUpdatePrompts({ ctx: c.get("ctx"), input: { ...scope, action: request.action, tag: "tag" in request ? request.tag : undefined } });
   return c.json(result, 200);
 });

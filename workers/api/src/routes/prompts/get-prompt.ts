@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { authenticate } from "../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../middleware/workspace-access.ts";
+import { promptReference } from "../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { getPrompt } from "../../services/prompts/get-prompt.ts";
@@ -13,7 +14,7 @@ const route = createRoute({
   tags: ["prompts"],
   summary: "A prompt with its tags and the version each environment serves",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read"), promptReference] as const,
   request: { params: promptIdParam },
   responses: { 200: jsonResponse("The prompt", promptSchema), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
 });

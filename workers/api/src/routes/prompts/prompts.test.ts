@@ -86,6 +86,9 @@ describe("creating and reading prompts", () => {
       ["POST", "/api/prompts", { slug: "ok", name: "x", tags: ["x".repeat(65)] }],
       ["POST", "/api/prompts", { slug: "ok", name: "x", tags: "onboarding" }],
       ["POST", "/api/prompts", { slug: 42, name: "x" }],
+      // /api/prompts/export, /import and /bulk are routes: those slugs could never be read by slug.
+      ["POST", "/api/prompts", { slug: "export", name: "x" }],
+      ["POST", "/api/prompts", { slug: "bulk", name: "x" }],
       ["POST", "/api/prompts", { slug: "ok", name: "x", owner_id: "usr_x" }],
       ["POST", "/api/prompts", ["not", "an", "object"]],
       ["PATCH", `/api/prompts/${prompt.id}`, {}],
@@ -93,12 +96,25 @@ describe("creating and reading prompts", () => {
       ["PATCH", `/api/prompts/${prompt.id}`, { status: "deleted" }],
       ["PATCH", `/api/prompts/${prompt.id}`, { owner_id: "usr_not_a_member" }],
       ["PATCH", `/api/prompts/${prompt.id}`, { name: null }],
-      ["GET", `/api/prompts/${"p".repeat(65)}`, undefined],
+      ["GET", `/api/prompts/${"p".repeat(129)}`, undefined],
     ];
     for (const [method, path, body] of bad) {
       const response = await owner.call(method, path, body);
       expect(response.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 80)}`).toBe(400);
       expect(response.body!.error.code).toBe("VALIDATION_FAILED");
+    }
+    // In words, naming the field, in the same envelope (workers/shared/src/validation-messages.ts).
+    const worded: Array<[unknown, string]> = [
+      [{ slug: "ok", name: "   " }, "name: must not be empty"],
+      [{ slug: "ok", name: "x".repeat(201) }, "name: must be at most 200 characters"],
+      [{ slug: "ok", name: "x", tags: "onboarding" }, "tags: must be a list, not text"],
+      [{ name: "x" }, "slug: is required"],
+      [["not", "an", "object"], "body: must be an object with named fields, not a list"],
+      [{ slug: "ok", name: "x", owner_id: "usr_x" }, "body: has a field this request does not accept: owner_id"],
+    ];
+    for (const [body, message] of worded) {
+      const response = await owner.call("POST", "/api/prompts", body);
+      expect(response.body, JSON.stringify(body).slice(0, 80)).toMatchObject({ error: { code: "VALIDATION_FAILED", message, request_id: expect.any(String), details: [expect.objectContaining({ message: message.slice(message.indexOf(": ") + 2) })] } });
     }
     const malformed = await call("POST", "/api/prompts", { token: owner.session.access_token, workspaceId: owner.workspaceId, rawBody: "{\"slug\": " });
     expect(malformed.status).toBe(400);

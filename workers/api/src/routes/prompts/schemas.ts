@@ -1,21 +1,33 @@
 /** The public shapes of /api/prompts (the versions' shapes are in versions/schemas.ts). */
 import { z } from "@hono/zod-openapi";
+import { PROMPT_LIMITS } from "@xr2/shared/prompt-limits";
 import { tagSchema } from "../tags/schemas.ts";
 
-export const promptIdParam = z.object({ promptId: z.string().max(64).openapi({ param: { name: "promptId", in: "path" }, example: "pr_01j…" }) });
+/** `{promptId}`: the prompt's id or its slug (resolved in the caller's workspace by the promptReference middleware). */
+export const promptIdParam = z.object({
+  promptId: z
+    .string()
+    .max(128)
+    .openapi({ param: { name: "promptId", in: "path", description: "The prompt's id, or its slug in the workspace (archived prompts included)" }, example: "pr_01j…" }),
+});
+
+/** Paths under /api/prompts/ that are routes of their own, so never a prompt's slug (which {promptId} also takes). */
+export const RESERVED_SLUGS = ["bulk", "export", "import"] as const;
 
 /**
  * What apps fetch a prompt by, in a URL path: lowercase letters, digits, '-', '_', '.', starting
- * with a letter or digit (so never "." or "..", which URL parsers would resolve away).
+ * with a letter or digit (so never "." or "..", which URL parsers would resolve away), and none
+ * of RESERVED_SLUGS.
  */
 export const slugSchema = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit")
+  .refine((slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug), { message: `${RESERVED_SLUGS.join(", ")} are reserved: /api/prompts/<slug> would name a route` })
   .openapi({ example: "onboarding.welcome-email" });
-export const promptNameSchema = z.string().trim().min(1).max(200);
-export const promptDescriptionSchema = z.string().trim().max(2000);
+export const promptNameSchema = z.string().trim().min(1).max(PROMPT_LIMITS.nameChars);
+export const promptDescriptionSchema = z.string().trim().max(PROMPT_LIMITS.descriptionChars);
 export const MAX_TAGS_PER_PROMPT = 50;
 export const tagReferencesSchema = z
   .array(z.string().trim().min(1).max(64))

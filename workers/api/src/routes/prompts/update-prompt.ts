@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../app.ts";
 import { authenticate } from "../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../middleware/workspace-access.ts";
+import { promptReference } from "../../middleware/prompt-reference.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../openapi/responses.ts";
 import { requirePermission } from "../../permissions.ts";
 import { updatePrompt } from "../../services/prompts/update-prompt.ts";
@@ -23,7 +24,7 @@ const route = createRoute({
   tags: ["prompts"],
   summary: "Change a prompt's name, description, tags, status or owner (the slug is permanent)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write"), promptReference] as const,
   request: { params: promptIdParam, body: jsonBody(body) },
   responses: { 200: jsonResponse("The updated prompt", promptSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });

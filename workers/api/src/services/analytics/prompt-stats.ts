@@ -18,6 +18,7 @@ import type { Environment } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { assertPromptInWorkspace, assertVersionInWorkspace, checkRange, ratio } from "./analytics-scope.ts";
+import { statsFreshness } from "./stats-freshness.ts";
 import { exportTable, keysetPages, singlePage, type ExportTable } from "./table-export.ts";
 
 export const GRANULARITIES = ["hour", "day"] as const;
@@ -227,12 +228,13 @@ async function providerTable(ctx: ServiceContext, scope: StatsScope): Promise<Pr
 
 export async function getPromptStats({ ctx, input }: { ctx: ServiceContext; input: PromptStatsInput }) {
   const scope = await resolveScope(ctx, input);
-  const [total, series, versions, top, providers] = await Promise.all([
+  const [total, series, versions, top, providers, freshness] = await Promise.all([
     totals(ctx, scope),
     seriesPage(ctx, scope, undefined, MAX_SERIES_ROWS + 1),
     versionTable(ctx, scope),
     topPrompts(ctx, scope),
     providerTable(ctx, scope),
+    statsFreshness(ctx, input.workspaceId),
   ]);
   return {
     granularity: input.granularity,
@@ -247,6 +249,7 @@ export async function getPromptStats({ ctx, input }: { ctx: ServiceContext; inpu
     versions,
     top_prompts: top,
     providers,
+    ...freshness,
   };
 }
 

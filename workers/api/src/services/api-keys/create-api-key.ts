@@ -4,11 +4,13 @@
  * same hash. The audit row names the key by id and prefix, never by key or hash.
  */
 import { and, count, eq, isNull } from "drizzle-orm";
-import { apiKeys, workspaces, type ApiKey, type ApiKeyScope } from "@xr2/db/schema";
+import { apiKeys, type ApiKey, type ApiKeyScope } from "@xr2/db/schema";
 import { ApiError, newId, randomToken, sha256Hex, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { projectApiKey } from "./project-api-key.ts";
+import { lockLiveWorkspace } from "../workspaces/lock-workspace.ts";
 
 export const API_KEY_PREFIX = "xr2_live_";
 /** As many characters as lists show: enough to tell keys apart, far too few to guess the rest. */
@@ -37,9 +39,7 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
   const keyHash = sha256Hex(key);
   const row = await ctx.db().transaction(async (tx) => {
     // Serialises key creation per workspace so the live-key limit holds under concurrent calls.
-    // Deletion takes the same lock: a creation that waited for it finds the workspace gone.
-    const [workspace] = await tx.select({ deletedAt: workspaces.deletedAt }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");
-    if (!workspace || workspace.deletedAt !== null) throw new ApiError("NOT_FOUND", "Workspace not found");
+    await lockLiveWorkspace(tx, input.workspaceId);
     const [live] = await tx
       .select({ n: count() })
       .from(apiKeys)
@@ -69,6 +69,12 @@ export async function createApiKey({ ctx, input }: { ctx: ServiceContext; input:
       targetType: "api_key",
       targetId: created.id,
       after: { name: created.name, prefix: created.prefix, scopes: created.scopes, environment: created.environment, expires_at: created.expiresAt?.toISOString() ?? null, rate_limit: rateLimitView(created) },
+    });
+    await emitEvent(tx, ctx, {
+      type: "api_key.created",
+      workspaceId: input.workspaceId,
+      actorUserId: input.actorUserId,
+      data: { api_key: { id: created.id, name: created.name, prefix: created.prefix, scopes: created.scopes, environment: created.environment, expires_at: created.expiresAt?.toISOString() ?? null } },
     });
     return created;
   });

@@ -8,6 +8,7 @@ import { apiKeys } from "@xr2/db/schema";
 import { ApiError, kvKeys } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 
 export async function revokeApiKey({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; keyId: string } }): Promise<void> {
   const keyHash = await ctx.db().transaction(async (tx) => {
@@ -30,6 +31,7 @@ export async function revokeApiKey({ ctx, input }: { ctx: ServiceContext; input:
         before: { name: key.name, prefix: key.prefix, revoked_at: null },
         after: { name: key.name, prefix: key.prefix, revoked_at: revokedAt.toISOString() },
       });
+      await emitEvent(tx, ctx, { type: "api_key.revoked", workspaceId: input.workspaceId, actorUserId: input.actorUserId, data: { api_key: { id: key.id, name: key.name, prefix: key.prefix } } });
     }
     return key.keyHash;
   });

@@ -13,18 +13,40 @@
 import { and, asc, eq, inArray, ne, notExists } from "drizzle-orm";
 import { deployments, environments, experiments, prompts, promptVersions, workspaces } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
-import type { ServiceContext } from "../../context.ts";
-import { can, type Role } from "../../permissions.ts";
+import type { ServiceContext, Transaction } from "../../context.ts";
+import { allows, type WorkspaceCaller } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
+import { includedSlugs } from "../prompts/resolve-includes.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { loadExperiment, resolveVariants, toExperimentView } from "./experiment-view.ts";
 
-export async function startExperiment({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; actorRole: Role; experimentId: string } }) {
+/**
+ * Snippets are inlined when a version is deployed, and only the environment's current version has
+ * that deployment's resolved text; a variant served from another version would reach the edge with
+ * its include tags unresolved. Until variants carry their own resolved text, no variant (the
+ * control included: the environment may move on to another version while the experiment runs)
+ * may include snippets. Deploying a version with includes where an experiment runs is refused too
+ * (publish-version.ts).
+ */
+async function refuseSnippets(tx: Transaction, input: { workspaceId: string; versionIds: string[] }): Promise<void> {
+  const rows = await tx
+    .select({ versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages })
+    .from(promptVersions)
+    .where(and(eq(promptVersions.workspaceId, input.workspaceId), inArray(promptVersions.id, input.versionIds)))
+    .orderBy(asc(promptVersions.versionNumber));
+  const including = rows.find((row) => includedSlugs(row).length > 0);
+  if (including) {
+    throw new ApiError("CONFLICT", `Version ${including.versionNumber} includes snippets ({% include %}); experiments cannot serve versions with snippets yet, so use variants without includes`);
+  }
+}
+
+export async function startExperiment({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; actor: WorkspaceCaller; experimentId: string } }) {
   const { view, slug } = await ctx.db().transaction(async (tx) => {
     const current = await loadExperiment(tx, { workspaceId: input.workspaceId, experimentId: input.experimentId, lock: true });
     const { experiment } = current;
     const [prompt] = await tx
-      .select({ slug: prompts.slug, status: prompts.status })
+      .select({ id: prompts.id, slug: prompts.slug, name: prompts.name, status: prompts.status })
       .from(prompts)
       .where(and(eq(prompts.id, experiment.promptId), eq(prompts.workspaceId, input.workspaceId)))
       .limit(1);
@@ -43,7 +65,8 @@ export async function startExperiment({ ctx, input }: { ctx: ServiceContext; inp
       promptId: experiment.promptId,
       variants: current.variants.map((variant) => ({ key: variant.key, version_id: variant.versionId, weight: variant.weight })),
     });
-    if (experiment.environment === "production" && !can(input.actorRole, "production.approve")) {
+    await refuseSnippets(tx, { workspaceId: input.workspaceId, versionIds: variants.map((variant) => variant.versionId) });
+    if (experiment.environment === "production" && !allows(input.actor, "production.approve")) {
       const [workspace] = await tx.select({ requireApproval: workspaces.requireProductionApproval }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).limit(1);
       const unapproved = await tx
         .select({ versionNumber: promptVersions.versionNumber })
@@ -89,6 +112,17 @@ export async function startExperiment({ ctx, input }: { ctx: ServiceContext; inp
       targetId: experiment.id,
       before: { status: experiment.status },
       after: { status: "running", started_at: now.toISOString(), environment: experiment.environment },
+    });
+    await emitEvent(tx, ctx, {
+      type: "experiment.started",
+      workspaceId: input.workspaceId,
+      actorUserId: input.actorUserId,
+      data: {
+        experiment: { id: experiment.id, name: experiment.name, primary_event: experiment.primaryEvent },
+        prompt: { id: prompt.id, slug: prompt.slug, name: prompt.name },
+        environment: experiment.environment,
+        variants: current.variants.map((variant) => ({ key: variant.key, version: { id: variant.versionId, number: variant.versionNumber }, weight: variant.weight })),
+      },
     });
     return { view: toExperimentView(after!, current.variants), slug: prompt.slug };
   });

@@ -9,6 +9,7 @@ import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { projectEnvironment } from "../prompts/project-published-prompt.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { loadExperiment, toExperimentView } from "./experiment-view.ts";
 
 export async function stopExperiment({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; experimentId: string } }) {
@@ -17,7 +18,7 @@ export async function stopExperiment({ ctx, input }: { ctx: ServiceContext; inpu
     const { experiment } = current;
     if (experiment.status === "draft") throw new ApiError("CONFLICT", "This experiment has not been started; delete it instead");
     const [prompt] = await tx
-      .select({ slug: prompts.slug })
+      .select({ id: prompts.id, slug: prompts.slug, name: prompts.name })
       .from(prompts)
       .where(and(eq(prompts.id, experiment.promptId), eq(prompts.workspaceId, input.workspaceId)))
       .limit(1);
@@ -37,6 +38,12 @@ export async function stopExperiment({ ctx, input }: { ctx: ServiceContext; inpu
       targetId: experiment.id,
       before: { status: "running" },
       after: { status: "stopped", stopped_at: now.toISOString() },
+    });
+    await emitEvent(tx, ctx, {
+      type: "experiment.stopped",
+      workspaceId: input.workspaceId,
+      actorUserId: input.actorUserId,
+      data: { experiment: { id: experiment.id, name: experiment.name, primary_event: experiment.primaryEvent }, prompt: { id: prompt.id, slug: prompt.slug, name: prompt.name }, environment: experiment.environment },
     });
     return { view: toExperimentView(after!, current.variants), slug: prompt.slug };
   });

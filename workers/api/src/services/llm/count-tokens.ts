@@ -1,8 +1,12 @@
 /**
  * Token counts and a cost estimate before running (L3). OpenAI: exact, with tiktoken
- * (openai-tokenizer.ts). Anthropic and Google: the provider's own counting endpoint when a key is
- * saved for it (free calls), else an estimate of one token per four characters, labelled as such
- * (`exact: false, method: "estimate"`). Counting a message list includes each provider's
+ * (openai-tokenizer.ts), for the models whose encoding is known. Anthropic and Google: the
+ * provider's own counting endpoint when a key is saved for it (free calls), else an estimate of
+ * one token per four characters, labelled as such (`exact: false, method: "estimate"`).
+ * Gemini's countTokens is the model's own tokenizer, so exact; Anthropic documents its
+ * count_tokens as an estimate ("the actual number of input tokens used when creating a message
+ * may differ by a small amount"), so its answer is `method: "provider"` but `exact: false`.
+ * Counting a message list includes each provider's
  * formatting only where it is known (OpenAI's documented overhead; the providers' endpoints count
  * their own). Counting is bounded by COUNT_BUDGET_MS (422 BUDGET_EXCEEDED past it), because
  * every role may count and the playground counts as one types.
@@ -46,7 +50,7 @@ export async function countTokens({ ctx, input }: { ctx: ServiceContext; input: 
     provider: input.provider,
     model: input.model,
     input_tokens: counted.tokens,
-    exact: counted.method !== "estimate",
+    exact: counted.exact,
     method: counted.method,
     encoding: counted.encoding ?? null,
     message_overhead_tokens: counted.overhead,
@@ -63,18 +67,18 @@ export async function countTokens({ ctx, input }: { ctx: ServiceContext; input: 
   };
 }
 
-async function count(ctx: ServiceContext, input: CountInput, messages: NonNullable<CountInput["messages"]>): Promise<{ tokens: number; method: Method; encoding?: string; overhead: number; note: string }> {
+async function count(ctx: ServiceContext, input: CountInput, messages: NonNullable<CountInput["messages"]>): Promise<{ tokens: number; method: Method; exact: boolean; encoding?: string; overhead: number; note: string }> {
   const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
-  const estimate = (why: string) => ({ tokens: Math.ceil(characters / CHARS_PER_TOKEN_ESTIMATE), method: "estimate" as const, overhead: 0, note: `Estimate (one token per ${CHARS_PER_TOKEN_ESTIMATE} characters): ${why}` });
+  const estimate = (why: string) => ({ tokens: Math.ceil(characters / CHARS_PER_TOKEN_ESTIMATE), method: "estimate" as const, exact: false, overhead: 0, note: `Estimate (one token per ${CHARS_PER_TOKEN_ESTIMATE} characters): ${why}` });
   if (input.provider === "openai") {
     const encoding = encodingForModel(input.model);
     if (!encoding) return estimate(`no known tokenizer for ${input.model}`);
     const budget = new WorkBudget("The text is too long to count", COUNT_BUDGET_MS, TOKENIZER_SLICE_UNITS);
     if (input.text !== undefined && input.messages === undefined) {
-      return { tokens: await countTextTokens(encoding, input.text, budget), method: "tiktoken", encoding, overhead: 0, note: `Exact: ${encoding} tokens of the text alone` };
+      return { tokens: await countTextTokens(encoding, input.text, budget), method: "tiktoken", exact: true, encoding, overhead: 0, note: `Exact: ${encoding} tokens of the text alone` };
     }
     const chat = await countChatTokens(encoding, messages, budget);
-    return { tokens: chat.total, method: "tiktoken", encoding, overhead: chat.overhead, note: `Exact: ${encoding}, including OpenAI's chat format overhead (3 tokens per message, 3 priming the reply)` };
+    return { tokens: chat.total, method: "tiktoken", exact: true, encoding, overhead: chat.overhead, note: `Exact: ${encoding}, including OpenAI's chat format overhead (3 tokens per message, 3 priming the reply)` };
   }
   const key = await findProviderKey(ctx, { workspaceId: input.workspaceId, userId: input.userId, provider: input.provider });
   if (!key) return estimate(`no ${input.provider} key is saved, so the provider's counting endpoint was not asked`);
@@ -82,7 +86,8 @@ async function count(ctx: ServiceContext, input: CountInput, messages: NonNullab
   const split = splitSystem(messages);
   try {
     const tokens = await within(COUNT_TIMEOUT_MS, input.provider, (signal) => client.countTokens!({ model: input.model, system: split.system, messages: split.messages, signal }));
-    return { tokens, method: "provider", overhead: 0, note: `Exact: counted by ${input.provider === "anthropic" ? "Anthropic's messages.countTokens" : "Gemini's countTokens"}` };
+    if (input.provider === "anthropic") return { tokens, method: "provider", exact: false, overhead: 0, note: "Estimate: counted by Anthropic's messages.countTokens, which Anthropic documents as an estimate (the run's own count may differ slightly)" };
+    return { tokens, method: "provider", exact: true, overhead: 0, note: "Exact: counted by Gemini's countTokens" };
   } catch (error) {
     if (error instanceof ProviderError) return estimate(`the provider's counting endpoint failed (${error.message})`);
     throw error;

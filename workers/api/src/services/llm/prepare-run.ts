@@ -1,8 +1,8 @@
 /**
  * Everything a model call needs before it starts: the version rendered with the variables (the
- * template engine preview uses), split into a system text and turns; the settings from the
- * version's model_config under the caller's overrides; and the targets in order (the chosen
- * provider/model, then the fallbacks), each with its key.
+ * template engine preview uses, snippets inlined as production serves them), split into a system
+ * text and turns; the settings from the version's model_config under the caller's overrides; and
+ * the targets in order (the chosen provider/model, then the fallbacks), each with its key.
  */
 import type { LlmProvider } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
@@ -51,7 +51,11 @@ export function splitSystem(messages: Array<{ role: string; content: string }>):
 export async function renderForRun(ctx: ServiceContext, ref: PromptRef): Promise<RenderedPrompt> {
   const version = await getVersion({ ctx, input: { workspaceId: ref.workspaceId, promptId: ref.promptId, versionId: ref.versionId } });
   const rendered = await previewPrompt({ ctx, input: { workspaceId: ref.workspaceId, promptId: ref.promptId, versionId: ref.versionId, values: ref.variables } });
-  if (!rendered.ok) throw new ApiError("VALIDATION_FAILED", "The prompt does not render with these variables", { details: rendered.errors });
+  if (!rendered.ok) {
+    // A snippet production does not serve (or another include problem) says so, not "variables".
+    const include = rendered.errors.find((error) => error.code === "include");
+    throw new ApiError("VALIDATION_FAILED", include?.message ?? "The prompt does not render with these variables", { details: rendered.errors });
+  }
   const split = rendered.messages ? splitSystem(rendered.messages) : { system: null, messages: [{ role: "user" as const, content: rendered.content ?? "" }] };
   if (split.messages.length === 0) throw new ApiError("VALIDATION_FAILED", "The prompt has no user or assistant message to send");
   return { ...split, modelConfig: version.model_config as Record<string, unknown> };

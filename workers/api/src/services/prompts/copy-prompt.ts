@@ -9,10 +9,11 @@ import { and, eq } from "drizzle-orm";
 import { prompts, workspaceMembers } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { HttpDatabase, ServiceContext, Transaction } from "../../context.ts";
-import { can } from "../../permissions.ts";
+import { allows, type AccessTokenScope } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { toPortablePrompts, type PortablePrompt } from "./export-prompts.ts";
-import { ensureTagsByName, insertPortablePrompt } from "./import-prompts.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
+import { ensureTagsByName, insertPortablePrompt, promptCreatedFields } from "./import-prompts.ts";
 import { loadPromptViews } from "./prompt-view.ts";
 
 export async function copyPrompt({
@@ -20,7 +21,7 @@ export async function copyPrompt({
   input,
 }: {
   ctx: ServiceContext;
-  input: { workspaceId: string; actorUserId: string; promptId: string; targetWorkspaceId: string; slug?: string | undefined };
+  input: { workspaceId: string; actorUserId: string; promptId: string; targetWorkspaceId: string; slug?: string | undefined; name?: string | undefined; accessToken?: CallerToken | undefined };
 }) {
   const db = ctx.http();
   const [source] = await db
@@ -32,7 +33,7 @@ export async function copyPrompt({
   await assertCanWriteTarget(db, input);
 
   const [portable] = await toPortablePrompts(db, input.workspaceId, [source]);
-  const prompt = { ...portable!, slug: input.slug ?? source.slug };
+  const prompt = { ...portable!, slug: input.slug ?? source.slug, name: input.name ?? source.name };
   const copied = await ctx.db().transaction(async (tx) => {
     const inserted = await insertCopy(tx, ctx, { targetWorkspaceId: input.targetWorkspaceId, actorUserId: input.actorUserId, prompt });
     const link = { source_workspace_id: input.workspaceId, source_prompt_id: source.id, target_workspace_id: input.targetWorkspaceId, target_prompt_id: inserted.prompt_id };
@@ -45,6 +46,7 @@ export async function copyPrompt({
       after: { ...link, ...copiedFields(prompt, inserted.versions) },
     });
     await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "prompt.copy_out", targetType: "prompt", targetId: source.id, after: { ...link, slug: prompt.slug } });
+    await emitEvent(tx, ctx, { type: "prompt.created", workspaceId: input.targetWorkspaceId, actorUserId: input.actorUserId, data: promptCreatedFields(inserted.prompt_id, prompt, "copied", inserted.versions) });
     return inserted;
   });
 
@@ -57,15 +59,29 @@ export async function copyPrompt({
   return { workspace_id: input.targetWorkspaceId, prompt: view!, versions: copied.versions };
 }
 
-/** The caller must be able to write prompts in the target: not a member → 404, a role without prompts.write → 403. */
-export async function assertCanWriteTarget(db: HttpDatabase, input: { targetWorkspaceId: string; actorUserId: string }): Promise<void> {
+/** An access token's workspace and scopes, when the caller came with one. */
+export interface CallerToken {
+  workspaceId: string;
+  scopes: readonly AccessTokenScope[];
+}
+
+/**
+ * The caller must be able to write prompts in the target: not a member → 404, a role without
+ * prompts.write → 403. An access token acts in its own workspace only (any other target is one it
+ * cannot see: 404) and within its scopes (403 without prompts:write).
+ */
+export async function assertCanWriteTarget(db: HttpDatabase, input: { targetWorkspaceId: string; actorUserId: string; accessToken?: CallerToken | undefined }): Promise<void> {
+  if (input.accessToken && input.accessToken.workspaceId !== input.targetWorkspaceId) throw new ApiError("NOT_FOUND", "Workspace not found");
   const [membership] = await db
     .select({ role: workspaceMembers.role })
     .from(workspaceMembers)
     .where(and(eq(workspaceMembers.workspaceId, input.targetWorkspaceId), eq(workspaceMembers.userId, input.actorUserId)))
     .limit(1);
   if (!membership) throw new ApiError("NOT_FOUND", "Workspace not found");
-  if (!can(membership.role, "prompts.write")) throw new ApiError("FORBIDDEN", `Your role (${membership.role}) in the target workspace may not do this (prompts.write)`);
+  if (!allows({ role: membership.role }, "prompts.write")) throw new ApiError("FORBIDDEN", `Your role (${membership.role}) in the target workspace may not do this (prompts.write)`);
+  if (input.accessToken && !allows({ role: membership.role, scopes: input.accessToken.scopes }, "prompts.write")) {
+    throw new ApiError("FORBIDDEN", `This access token's scopes (${input.accessToken.scopes.join(", ")}) do not allow this (prompts.write)`);
+  }
 }
 
 /** Inserts `prompt` into the target workspace with its tags and versions (as drafts); its slug must be free there (409). No audit row. */

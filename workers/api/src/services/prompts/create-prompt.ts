@@ -8,6 +8,7 @@ import { ApiError, newId } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { resolveTagReferences } from "../tags/resolve-tag-references.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { toPromptView } from "./prompt-view.ts";
 
 export async function createPrompt({
@@ -41,6 +42,7 @@ export async function createPrompt({
       targetId: prompt.id,
       after: { slug: prompt.slug, name: prompt.name, description: prompt.description, owner_id: prompt.ownerId, tags: tagViews.map((tag) => tag.id) },
     });
+    await emitEvent(tx, ctx, { type: "prompt.created", workspaceId: input.workspaceId, actorUserId: input.actorUserId, data: { prompt: { id: prompt.id, slug: prompt.slug, name: prompt.name }, origin: "created", versions: [] } });
     return toPromptView(prompt, tagViews, {});
   });
 }

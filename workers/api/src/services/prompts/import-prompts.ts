@@ -3,14 +3,18 @@
  * transaction: either every prompt lands or none does. A slug the workspace already has is
  * skipped, or with `new_versions` receives the document's versions after its own. Imported
  * versions are always drafts, whatever status they had where they came from: publishing stays an
- * explicit, reviewed step (and approvals, P4, cannot be bypassed by an import).
+ * explicit, reviewed step (and approvals, P4, cannot be bypassed by an import). Their include tags
+ * are checked as saving a version checks them (checkIncludedSlugs), once every prompt of the
+ * document is in, so a snippet listed after the prompt that includes it is found.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { prompts, promptTags, promptVersions, tags } from "@xr2/db/schema";
 import { ApiError, newId } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { checkIncludedSlugs } from "./resolve-includes.ts";
 import { defaultTagColor, insertTags } from "../tags/create-tag.ts";
+import { emitEvent, type WebhookEventFields } from "../webhooks/emit-event.ts";
 import type { PortableDocument, PortablePrompt, PortableVersion } from "./export-prompts.ts";
 
 export const CONFLICT_POLICIES = ["skip", "new_versions"] as const;
@@ -43,7 +47,7 @@ export async function importPrompts({
       slugs.length === 0
         ? []
         : await tx
-            .select({ id: prompts.id, slug: prompts.slug, status: prompts.status })
+            .select({ id: prompts.id, slug: prompts.slug, name: prompts.name, status: prompts.status })
             .from(prompts)
             .where(and(eq(prompts.workspaceId, workspaceId), inArray(prompts.slug, slugs)))
             .for("no key update");
@@ -60,6 +64,7 @@ export async function importPrompts({
       if (!found) {
         const created = await insertPortablePrompt(tx, { workspaceId, actorUserId, prompt, tagsByName });
         await recordAudit(tx, ctx, { workspaceId, actorUserId, action: "prompt.import", targetType: "prompt", targetId: created.prompt_id, after: auditedImport(prompt, "created", created.versions) });
+        await emitEvent(tx, ctx, { type: "prompt.created", workspaceId, actorUserId, data: promptCreatedFields(created.prompt_id, prompt, "imported", created.versions) });
         results.push({ slug: prompt.slug, outcome: "created", ...created });
       } else if (input.onConflict === "skip") {
         // Nothing changes, so nothing is audited.
@@ -75,11 +80,27 @@ export async function importPrompts({
         const versions = await insertVersions(tx, { workspaceId, promptId: found.id, actorUserId, versions: ordered.map((version, index) => ({ version, number: base + index + 1 })) });
         await tx.update(prompts).set({ updatedAt: new Date() }).where(and(eq(prompts.id, found.id), eq(prompts.workspaceId, workspaceId)));
         await recordAudit(tx, ctx, { workspaceId, actorUserId, action: "prompt.import", targetType: "prompt", targetId: found.id, after: auditedImport(prompt, "versions_added", versions) });
+        // Appended versions are announced one by one, as if added by hand (a new prompt's come in its prompt.created).
+        for (const [index, version] of versions.entries()) {
+          const changelog = ordered[index]?.changelog ?? null;
+          await emitEvent(tx, ctx, { type: "version.created", workspaceId, actorUserId, data: { prompt: { id: found.id, slug: found.slug, name: found.name }, version: { id: version.id, number: version.version_number, changelog }, origin: "imported" } });
+        }
         results.push({ slug: prompt.slug, outcome: "versions_added", prompt_id: found.id, versions });
       }
     }
+    await checkImportedIncludes(tx, { workspaceId, prompts: input.document.prompts, results });
     return { results };
   });
+}
+
+/** The include tags of the versions written (not of skipped prompts), checked against the workspace as it is now. */
+export async function checkImportedIncludes(tx: Transaction, input: { workspaceId: string; prompts: readonly PortablePrompt[]; results: ReadonlyArray<Pick<ImportResult, "outcome" | "prompt_id">> }): Promise<void> {
+  for (const [index, result] of input.results.entries()) {
+    if (result.outcome === "skipped") continue;
+    for (const version of input.prompts[index]?.versions ?? []) {
+      await checkIncludedSlugs(tx, { workspaceId: input.workspaceId, promptId: result.prompt_id, body: version.messages === undefined ? { content: version.content ?? "" } : { messages: version.messages } });
+    }
+  }
 }
 
 /**
@@ -166,6 +187,11 @@ export async function ensureTagsByName(
   await insertTags(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, tags: missing });
   // Re-read: a concurrent request may have created some of these names first.
   return find();
+}
+
+/** The payload of prompt.created for a prompt that arrived with versions (import, copy, move). */
+export function promptCreatedFields(promptId: string, prompt: Pick<PortablePrompt, "slug" | "name">, origin: "imported" | "copied" | "moved", versions: ImportedVersion[]): WebhookEventFields<"prompt.created"> {
+  return { prompt: { id: promptId, slug: prompt.slug, name: prompt.name }, origin, versions: versions.map((version) => ({ id: version.id, number: version.version_number })) };
 }
 
 function auditedImport(prompt: PortablePrompt, outcome: ImportResult["outcome"], versions: ImportedVersion[]): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import * as z from "zod";
-import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { approvalRequests, deployments, environments, prompts, promptVersions, users } from "@xr2/db/schema";
 import { ApiError, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
@@ -8,6 +9,8 @@ import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
 // The cursor names the last row; the database compares (created_at, id) with that row's own
 // values, so no timestamp precision is lost in a round trip through JavaScript.
 const cursorSchema = z.object({ id: z.string().max(64) });
+const actor = alias(users, "actor");
+const requester = alias(users, "requester");
 
 /** Which version each environment serves, and the deployment history (newest first, cursor-paginated). */
 export async function listDeployments({
@@ -22,9 +25,12 @@ export async function listDeployments({
   if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
   const after = input.cursor ? decodeCursor(input.cursor, cursorSchema) : null;
   const rows = await db
-    .select({ deployment: deployments, version: promptVersions.versionNumber })
+    .select({ deployment: deployments, version: promptVersions.versionNumber, actorName: actor.name, requestedById: approvalRequests.requestedById, requesterName: requester.name })
     .from(deployments)
     .innerJoin(promptVersions, eq(promptVersions.id, deployments.toVersionId))
+    .leftJoin(actor, eq(actor.id, deployments.actorUserId))
+    .leftJoin(approvalRequests, and(eq(approvalRequests.id, deployments.approvalRequestId), eq(approvalRequests.workspaceId, deployments.workspaceId)))
+    .leftJoin(requester, eq(requester.id, approvalRequests.requestedById))
     .where(
       and(
         eq(deployments.workspaceId, input.workspaceId),
@@ -46,7 +52,7 @@ export async function listDeployments({
     .where(and(eq(environments.workspaceId, input.workspaceId), eq(environments.promptId, input.promptId)));
   return {
     environments: Object.fromEntries(current.map((row) => [row.environment, { version_id: row.versionId, version: row.version, updated_at: row.updatedAt.toISOString() }])),
-    deployments: page.map(({ deployment, version }) => ({
+    deployments: page.map(({ deployment, version, actorName, requestedById, requesterName }) => ({
       id: deployment.id,
       environment: deployment.environment,
       action: deployment.action,
@@ -54,9 +60,14 @@ export async function listDeployments({
       to_version_id: deployment.toVersionId,
       version,
       actor_user_id: deployment.actorUserId,
+      actor_name: actorName,
+      // An approved deployment: who asked for it (the actor is the Admin who approved).
+      requested_by_id: requestedById,
+      requested_by_name: requesterName,
       approval: deployment.approval,
       approval_request_id: deployment.approvalRequestId,
       note: deployment.note,
+      includes: deployment.includes,
       created_at: deployment.createdAt.toISOString(),
     })),
     next_cursor: rows.length > input.limit && last ? encodeCursor({ id: last.deployment.id }) : null,

@@ -14,8 +14,10 @@ import { prompts } from "@xr2/db/schema";
 import { ApiError, sqlStateOf } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { assertCanWriteTarget, copiedFields, insertCopy } from "./copy-prompt.ts";
+import { assertCanWriteTarget, copiedFields, insertCopy, type CallerToken } from "./copy-prompt.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { toPortablePrompts } from "./export-prompts.ts";
+import { promptCreatedFields } from "./import-prompts.ts";
 import { refreshPublishedEntries } from "./refresh-published-entries.ts";
 
 export interface MoveResult {
@@ -27,10 +29,10 @@ export interface MoveResult {
   message?: string;
 }
 
-export async function movePrompts({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; promptIds: string[]; targetWorkspaceId: string } }) {
+export async function movePrompts({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; promptIds: string[]; targetWorkspaceId: string; accessToken?: CallerToken | undefined } }) {
   const { workspaceId, actorUserId, targetWorkspaceId } = input;
   if (targetWorkspaceId === workspaceId) throw new ApiError("VALIDATION_FAILED", "Move prompts to another workspace than the one they are in");
-  await assertCanWriteTarget(ctx.http(), { targetWorkspaceId, actorUserId });
+  await assertCanWriteTarget(ctx.http(), { targetWorkspaceId, actorUserId, accessToken: input.accessToken });
 
   const results: MoveResult[] = [];
   for (const promptId of input.promptIds) {
@@ -62,6 +64,7 @@ export async function movePrompts({ ctx, input }: { ctx: ServiceContext; input: 
             after: { ...link, ...copiedFields(portable!, inserted.versions), status: source.status },
           });
           await recordAudit(tx, ctx, { workspaceId, actorUserId, action: "prompt.move_out", targetType: "prompt", targetId: source.id, before: { status: source.status }, after: { ...link, status: "archived" } });
+          await emitEvent(tx, ctx, { type: "prompt.created", workspaceId: targetWorkspaceId, actorUserId, data: promptCreatedFields(inserted.prompt_id, portable!, "moved", inserted.versions) });
           return { prompt_id: promptId, outcome: "moved", target_prompt_id: inserted.prompt_id };
         }),
       );

@@ -5,18 +5,19 @@
  * versions they serve, so the edge can assign and render without asking anyone (A6).
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { environments, experiments, experimentVariants, prompts, promptVersions, type Prompt, type PromptVersion } from "@xr2/db/schema";
+import { deployments, environments, experiments, experimentVariants, prompts, promptVersions, type Prompt, type PromptVersion, type ResolvedBody } from "@xr2/db/schema";
 import { kvKeys, SDK_LIMITS, type Environment, type ProjectedExperiment, type PublishedBundle, type PublishedPrompt, type ServedVersion } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 
-function servedVersion(version: PromptVersion): ServedVersion {
+/** `resolved`: the text with snippets inlined, as the deployment that set the version pinned it. */
+function servedVersion(version: PromptVersion, resolved?: ResolvedBody | null): ServedVersion {
   return {
     version_id: version.id,
     version: version.versionNumber,
     kind: version.kind,
-    content: version.content,
-    messages: version.messages,
-    variables: version.variables,
+    content: resolved ? resolved.content : version.content,
+    messages: resolved ? resolved.messages : version.messages,
+    variables: resolved ? resolved.variables : version.variables,
     model_config: version.modelConfig,
   };
 }
@@ -52,10 +53,11 @@ export async function readPublishedPrompt({
 }): Promise<PublishedPrompt | null> {
   const [row] = await ctx
     .http()
-    .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt })
+    .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt, resolved: deployments.resolved })
     .from(prompts)
     .innerJoin(environments, and(eq(environments.promptId, prompts.id), eq(environments.environment, input.environment)))
     .innerJoin(promptVersions, eq(promptVersions.id, environments.versionId))
+    .leftJoin(deployments, eq(deployments.id, environments.deploymentId))
     .where(and(eq(prompts.workspaceId, input.workspaceId), eq(prompts.slug, input.slug), eq(prompts.status, "active")))
     .limit(1);
   if (!row) return null;
@@ -63,16 +65,22 @@ export async function readPublishedPrompt({
   return publishedPrompt(row, input.environment, experiment);
 }
 
+/** A variant serving the environment's own version serves it as deployed: with its snippets inlined. */
+function withResolvedControl(experiment: ProjectedExperiment, version: PromptVersion, resolved: ResolvedBody | null): ProjectedExperiment {
+  if (!resolved) return experiment;
+  return { ...experiment, variants: experiment.variants.map((variant) => (variant.version.version_id === version.id ? { ...variant, version: servedVersion(version, resolved) } : variant)) };
+}
+
 /** The projection of a prompt's environment from its row, served version and running experiment. */
-function publishedPrompt(row: { prompt: Prompt; version: PromptVersion; publishedAt: Date }, environment: Environment, experiment: ProjectedExperiment | null | undefined): PublishedPrompt {
+function publishedPrompt(row: { prompt: Prompt; version: PromptVersion; publishedAt: Date; resolved: ResolvedBody | null }, environment: Environment, experiment: ProjectedExperiment | null | undefined): PublishedPrompt {
   return {
     workspace_id: row.prompt.workspaceId,
     prompt_id: row.prompt.id,
     slug: row.prompt.slug,
     environment,
-    ...servedVersion(row.version),
+    ...servedVersion(row.version, row.resolved),
     published_at: row.publishedAt.toISOString(),
-    ...(experiment ? { experiment } : {}),
+    ...(experiment ? { experiment: withResolvedControl(experiment, row.version, row.resolved) } : {}),
   };
 }
 
@@ -96,7 +104,7 @@ export async function readPublishedBundle({
   const versionBytes = (v: string) => sql.raw(`coalesce(octet_length(${v}.content), 0) + coalesce(octet_length(${v}.messages::text), 0) + octet_length(${v}.variables::text) + octet_length(${v}.model_config::text) + 256`);
   const [weight] = (
     await db.execute<{ prompts: number; bytes: number }>(sql`
-      select count(*)::int as prompts, coalesce(sum(${versionBytes("v")} + coalesce((
+      select count(*)::int as prompts, coalesce(sum(${versionBytes("v")} + coalesce((select octet_length(d.resolved::text) from deployments d where d.id = e.deployment_id), 0) + coalesce((
         select sum(${versionBytes("vv")}) from experiments x
         join experiment_variants ev on ev.experiment_id = x.id and ev.workspace_id = x.workspace_id
         join prompt_versions vv on vv.id = ev.version_id
@@ -109,10 +117,11 @@ export async function readPublishedBundle({
   const bytes = Number(weight?.bytes ?? 0);
   if (bytes > SDK_LIMITS.bundleBytes) return { prompts: [], too_large: { prompts: weight?.prompts ?? 0, bytes } };
   const rows = await db
-    .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt })
+    .select({ prompt: prompts, version: promptVersions, publishedAt: environments.updatedAt, resolved: deployments.resolved })
     .from(prompts)
     .innerJoin(environments, and(eq(environments.promptId, prompts.id), eq(environments.environment, input.environment)))
     .innerJoin(promptVersions, eq(promptVersions.id, environments.versionId))
+    .leftJoin(deployments, eq(deployments.id, environments.deploymentId))
     .where(and(eq(prompts.workspaceId, input.workspaceId), eq(prompts.status, "active"), input.slugs ? inArray(prompts.slug, [...input.slugs]) : undefined))
     .orderBy(asc(prompts.slug));
   if (rows.length === 0) return { prompts: [] };

@@ -1,7 +1,7 @@
 /** Promote: deploy to `to` the version that `from` serves now (e.g. staging → production), under the same approval policy as publish. */
 import { ApiError, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import type { Role } from "../../permissions.ts";
+import type { WorkspaceCaller } from "../../permissions.ts";
 import { currentVersionId } from "./publish-version.ts";
 import { requestDeployment } from "./request-deployment.ts";
 
@@ -10,7 +10,7 @@ export async function promotePrompt({
   input,
 }: {
   ctx: ServiceContext;
-  input: { workspaceId: string; promptId: string; from: Environment; to: Environment; actorUserId: string; actorRole: Role; note?: string | undefined };
+  input: { workspaceId: string; promptId: string; from: Environment; to: Environment; actorUserId: string; actor: WorkspaceCaller; note?: string | undefined };
 }) {
   if (input.from === input.to) throw new ApiError("VALIDATION_FAILED", "Promote between two different environments");
   return requestDeployment({
@@ -20,7 +20,7 @@ export async function promotePrompt({
       promptId: input.promptId,
       environment: input.to,
       actorUserId: input.actorUserId,
-      actorRole: input.actorRole,
+      actor: input.actor,
       action: "promote",
       note: input.note,
       // Read under the deployment lock: what `from` serves when the promotion happens.

@@ -12,11 +12,13 @@
  * everywhere.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { deployments, environments, prompts, promptVersions } from "@xr2/db/schema";
+import { deployments, environments, experiments, prompts, promptVersions, type IncludePin, type ResolvedBody } from "@xr2/db/schema";
 import { ApiError, compileMessages, compileTemplate, newId, type Environment, type PublishedPrompt } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { recordDeploymentEvent } from "../webhooks/deployment-event.ts";
 import { projectEnvironment } from "./project-published-prompt.ts";
+import { includedSlugs, resolveIncludes } from "./resolve-includes.ts";
 
 export type DeploymentAction = "publish" | "promote" | "rollback";
 
@@ -30,6 +32,8 @@ export interface DeployInput {
   note?: string | undefined;
   /** Set when an Admin's approval cleared this deployment. */
   approvalRequestId?: string | undefined;
+  /** Rollback: the inlined snippets of the deployment returned to, restored as they were. */
+  restore?: { includes: IncludePin[]; resolved: ResolvedBody | null } | undefined;
 }
 
 export interface Deployment {
@@ -70,7 +74,7 @@ export async function inDeploymentTransaction<T>(
  */
 export async function loadDeployableVersion(tx: Transaction, input: { workspaceId: string; promptId: string; versionId: string }) {
   const [version] = await tx
-    .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages })
+    .select({ id: promptVersions.id, status: promptVersions.status, versionNumber: promptVersions.versionNumber, content: promptVersions.content, messages: promptVersions.messages, variables: promptVersions.variables })
     .from(promptVersions)
     .where(and(eq(promptVersions.id, input.versionId), eq(promptVersions.promptId, input.promptId), eq(promptVersions.workspaceId, input.workspaceId)))
     .limit(1);
@@ -96,6 +100,14 @@ export async function deployInTransaction(tx: Transaction, ctx: ServiceContext, 
   const action = input.action ?? "publish";
   const version = await loadDeployableVersion(tx, input);
   const fromVersionId = await currentVersionId(tx, input);
+  if (includedSlugs(version).length > 0) await refuseUnderExperiment(tx, { ...input, versionNumber: version.versionNumber });
+  // Snippets are inlined now, from what this environment serves: KV gets one finished template.
+  // A rollback restores the text it returns to (rollback-prompt.ts); a row from before snippets
+  // existed has none to restore for a version with includes, so that one is resolved.
+  const restore = input.restore && (input.restore.resolved !== null || includedSlugs(version).length === 0) ? input.restore : undefined;
+  const { pins, resolved } = restore
+    ? { pins: restore.includes, resolved: restore.resolved }
+    : await resolveIncludes(tx, { workspaceId: input.workspaceId, environment: input.environment, promptId: input.promptId, body: version });
 
   const deploymentId = newId("deployment");
   await tx.insert(deployments).values({
@@ -110,6 +122,8 @@ export async function deployInTransaction(tx: Transaction, ctx: ServiceContext, 
     approval: input.approvalRequestId ? "approved" : "not_required",
     approvalRequestId: input.approvalRequestId ?? null,
     note: input.note ?? null,
+    includes: pins,
+    resolved,
     // The time of the change, not of the transaction's start: a deployment that waited for the
     // lock comes after the one it waited for, in history order too.
     createdAt: sql`clock_timestamp()`,
@@ -129,9 +143,30 @@ export async function deployInTransaction(tx: Transaction, ctx: ServiceContext, 
     targetType: "prompt",
     targetId: input.promptId,
     before: { environment: input.environment, version_id: fromVersionId },
-    after: { environment: input.environment, version_id: input.versionId, deployment_id: deploymentId },
+    after: { environment: input.environment, version_id: input.versionId, deployment_id: deploymentId, ...(pins.length > 0 ? { includes: pins } : {}) },
   });
+  // Announced by webhooks once this transaction commits (version.published / version.rolled_back).
+  await recordDeploymentEvent(tx, ctx, { workspaceId: input.workspaceId, promptId: input.promptId, environment: input.environment, action, deploymentId, versionId: input.versionId, fromVersionId, actorUserId: input.actorUserId, approvalRequestId: input.approvalRequestId ?? null });
   return { deployment_id: deploymentId, environment: input.environment, action, from_version_id: fromVersionId, to_version_id: input.versionId, version: version.versionNumber };
+}
+
+/**
+ * A running experiment's variants are served from their versions without snippets resolved (only
+ * the current version has its deployment's resolved text), so experiments refuse variants with
+ * includes when they start, and a version with includes is not deployed where one runs.
+ */
+async function refuseUnderExperiment(tx: Transaction, input: { workspaceId: string; promptId: string; environment: Environment; versionNumber: number }): Promise<void> {
+  const [running] = await tx
+    .select({ id: experiments.id })
+    .from(experiments)
+    .where(and(eq(experiments.workspaceId, input.workspaceId), eq(experiments.promptId, input.promptId), eq(experiments.environment, input.environment), eq(experiments.status, "running")))
+    .limit(1);
+  if (running) {
+    throw new ApiError(
+      "CONFLICT",
+      `Version ${input.versionNumber} includes snippets ({% include %}) and an experiment is running on this prompt in ${input.environment}, whose variants are served without snippets resolved; stop the experiment first`,
+    );
+  }
 }
 
 /**

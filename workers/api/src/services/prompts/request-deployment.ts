@@ -10,34 +10,45 @@ import { and, eq } from "drizzle-orm";
 import { approvalRequests, workspaces } from "@xr2/db/schema";
 import { ApiError, newId } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
-import { can, type Role } from "../../permissions.ts";
+import { allows, type WorkspaceCaller } from "../../permissions.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { emitEvent, promptRef, versionRef, webhookActor } from "../webhooks/emit-event.ts";
 import { projectEnvironment } from "./project-published-prompt.ts";
+import { resolveIncludes } from "./resolve-includes.ts";
 import { deployInTransaction, inDeploymentTransaction, loadDeployableVersion, type Deployment, type DeployInput } from "./publish-version.ts";
 
 export type DeploymentOutcome = ({ status: "deployed" } & Deployment) | { status: "pending_approval"; approval_request_id: string; environment: string; version_id: string };
 
 /** What to deploy; the version is chosen inside the transaction (promote reads what another environment serves). */
-export type DeploymentRequest = Omit<DeployInput, "versionId"> & { actorRole: Role; chooseVersion: (tx: Transaction) => Promise<string> };
+export type DeploymentRequest = Omit<DeployInput, "versionId"> & { actor: WorkspaceCaller; chooseVersion: (tx: Transaction) => Promise<string> };
 
 export async function requestDeployment({ ctx, input }: { ctx: ServiceContext; input: DeploymentRequest }): Promise<DeploymentOutcome> {
-  const { slug, result: outcome } = await inDeploymentTransaction(ctx, input, async (tx): Promise<DeploymentOutcome> => {
-    const { actorRole, chooseVersion, ...rest } = input;
-    const deploy: DeployInput = { ...rest, versionId: await chooseVersion(tx) };
-    if (input.environment === "production" && !can(actorRole, "production.approve")) {
-      const [workspace] = await tx.select({ requireApproval: workspaces.requireProductionApproval }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("share").limit(1);
-      if (!workspace) throw new ApiError("NOT_FOUND", "Workspace not found");
-      if (workspace.requireApproval) return { status: "pending_approval", ...(await createApprovalRequest(tx, ctx, deploy)) };
-    }
-    return { status: "deployed", ...(await deployInTransaction(tx, ctx, deploy)) };
-  });
+  const { slug, result: outcome } = await inDeploymentTransaction(ctx, input, (tx) => requestDeploymentInTransaction(tx, ctx, input));
   if (outcome.status === "deployed") await projectEnvironment({ ctx, input: { workspaceId: input.workspaceId, environment: input.environment, slug } });
   return outcome;
 }
 
+/**
+ * The policy and the deployment inside a transaction of `inDeploymentTransaction` (for callers
+ * that change more in the same transaction, e.g. a scheduled deployment's row); the caller
+ * projects the environment to KV after the commit when the outcome is "deployed".
+ */
+export async function requestDeploymentInTransaction(tx: Transaction, ctx: ServiceContext, input: DeploymentRequest): Promise<DeploymentOutcome> {
+  const { actor, chooseVersion, ...rest } = input;
+  const deploy: DeployInput = { ...rest, versionId: await chooseVersion(tx) };
+  // An access token never approves: no scope grants production.approve, so it deploys as a non-Admin would.
+  if (input.environment === "production" && !allows(actor, "production.approve")) {
+    const [workspace] = await tx.select({ requireApproval: workspaces.requireProductionApproval }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("share").limit(1);
+    if (!workspace) throw new ApiError("NOT_FOUND", "Workspace not found");
+    if (workspace.requireApproval) return { status: "pending_approval", ...(await createApprovalRequest(tx, ctx, deploy)) };
+  }
+  return { status: "deployed", ...(await deployInTransaction(tx, ctx, deploy)) };
+}
+
 async function createApprovalRequest(tx: Transaction, ctx: ServiceContext, input: DeployInput) {
   // Refuse now what the Admin could not approve later.
-  await loadDeployableVersion(tx, input);
+  const version = await loadDeployableVersion(tx, input);
+  await resolveIncludes(tx, { workspaceId: input.workspaceId, environment: input.environment, promptId: input.promptId, body: version });
   const id = newId("approval");
   await tx
     .update(approvalRequests)
@@ -53,6 +64,12 @@ async function createApprovalRequest(tx: Transaction, ctx: ServiceContext, input
     comment: input.note ?? null,
   });
   await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "approval.request", targetType: "prompt", targetId: input.promptId, after: { approval_request_id: id, environment: input.environment, version_id: input.versionId } });
+  await emitEvent(tx, ctx, {
+    type: "approval.requested",
+    workspaceId: input.workspaceId,
+    actorUserId: input.actorUserId,
+    data: { approval: { id, status: "pending", comment: input.note ?? null }, prompt: await promptRef(tx, input), environment: input.environment, version: { id: version.id, number: version.versionNumber } },
+  });
   return { approval_request_id: id, environment: input.environment, version_id: input.versionId };
 }
 
@@ -78,6 +95,18 @@ export async function decideApproval({
       .set({ status: input.approve ? "approved" : "rejected", decidedById: input.actorUserId, decidedAt: new Date(), decisionNote: input.note ?? null })
       .where(eq(approvalRequests.id, pending.id));
     await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: input.approve ? "approval.approve" : "approval.reject", targetType: "approval_request", targetId: pending.id, before: { status: "pending" }, after: { status: input.approve ? "approved" : "rejected" } });
+    await emitEvent(tx, ctx, {
+      type: "approval.decided",
+      workspaceId: input.workspaceId,
+      actorUserId: input.actorUserId,
+      data: {
+        approval: { id: pending.id, status: input.approve ? "approved" : "rejected", note: input.note ?? null },
+        requested_by: await webhookActor(tx, pending.requestedById),
+        prompt: await promptRef(tx, { workspaceId: input.workspaceId, promptId: pending.promptId }),
+        environment: pending.environment,
+        version: await versionRef(tx, { workspaceId: input.workspaceId, versionId: pending.versionId }),
+      },
+    });
     return pending;
   };
   if (!input.approve) {

@@ -7,8 +7,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { prompts, promptVersions, type ChatMessage, type ModelConfig, type PromptVariable } from "@xr2/db/schema";
 import { ApiError, newId } from "@xr2/shared";
+import { checkIncludedSlugs } from "../prompts/resolve-includes.ts";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { emitEvent } from "../webhooks/emit-event.ts";
 import { auditedVersion, toVersionView } from "./version-view.ts";
 
 /** A version's body: exactly one of `content` (text prompt) or `messages` (chat prompt). */
@@ -27,13 +29,14 @@ export interface CreateVersionInput {
 export async function createVersion({ ctx, input }: { ctx: ServiceContext; input: CreateVersionInput }) {
   return ctx.db().transaction(async (tx) => {
     const [prompt] = await tx
-      .select({ status: prompts.status })
+      .select({ id: prompts.id, slug: prompts.slug, name: prompts.name, status: prompts.status })
       .from(prompts)
       .where(and(eq(prompts.id, input.promptId), eq(prompts.workspaceId, input.workspaceId)))
       .for("no key update")
       .limit(1);
     if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
     if (prompt.status === "archived") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before adding versions");
+    await checkIncludedSlugs(tx, { workspaceId: input.workspaceId, promptId: input.promptId, body: input.body });
 
     const [latest] = await tx
       .select({ number: sql<number>`coalesce(max(${promptVersions.versionNumber}), 0)::int` })
@@ -67,6 +70,8 @@ export async function createVersion({ ctx, input }: { ctx: ServiceContext; input
       targetId: version.id,
       after: auditedVersion(version),
     });
+    const ref = { id: prompt.id, slug: prompt.slug, name: prompt.name };
+    await emitEvent(tx, ctx, { type: "version.created", workspaceId: input.workspaceId, actorUserId: input.actorUserId, data: { prompt: ref, version: { id: version.id, number: version.version_number, changelog: version.changelog }, origin: "created" } });
     return version;
   });
 }

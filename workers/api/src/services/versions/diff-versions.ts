@@ -5,10 +5,11 @@
  * version before `to` — the "auto-generated diff against the previous version" — or against
  * nothing for a prompt's first version.
  */
-import { and, desc, eq, lt } from "drizzle-orm";
-import { promptVersions, type ChatMessage, type ModelConfig, type PromptVariable, type PromptVersion } from "@xr2/db/schema";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { deployments, environments, promptVersions, type IncludePin, type ChatMessage, type ModelConfig, type PromptVariable, type PromptVersion } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
+import { includedSlugs } from "../prompts/resolve-includes.ts";
 import { diffSequences, type DiffOp } from "./sequence-diff.ts";
 
 export interface DiffLine {
@@ -68,7 +69,22 @@ export async function diffVersions({
       .limit(1);
     from = previous ?? null;
   }
+  // Snippets each side includes, and the snippet version pinned where an environment serves it.
+  const served = await db
+    .select({ versionId: environments.versionId, environment: environments.environment, includes: deployments.includes })
+    .from(environments)
+    .innerJoin(deployments, eq(deployments.id, environments.deploymentId))
+    .where(and(eq(environments.workspaceId, input.workspaceId), eq(environments.promptId, input.promptId), inArray(environments.versionId, from ? [from.id, to.id] : [to.id])));
+  const includesOf = (version: PromptVersion) =>
+    includedSlugs(version).map((slug) => ({
+      slug,
+      pinned: served.flatMap((row) => {
+        const pin = row.versionId === version.id ? (row.includes as IncludePin[]).find((candidate) => candidate.slug === slug) : undefined;
+        return pin ? [{ environment: row.environment, version_id: pin.version_id, version: pin.version }] : [];
+      }),
+    }));
   return {
+    includes: { from: from ? includesOf(from) : [], to: includesOf(to) },
     from: from && { id: from.id, version_number: from.versionNumber, kind: from.kind },
     to: { id: to.id, version_number: to.versionNumber, kind: to.kind },
     ...diffBodies(from ?? { content: null, messages: null, variables: [], modelConfig: {} }, to),

@@ -8,6 +8,7 @@ import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { VersionBody } from "./create-version.ts";
+import { checkIncludedSlugs } from "../prompts/resolve-includes.ts";
 import { lockVersion } from "./lock-version.ts";
 import { auditedVersion, toVersionView } from "./version-view.ts";
 
@@ -29,6 +30,7 @@ export async function updateVersion({ ctx, input }: { ctx: ServiceContext; input
       throw new ApiError("CONFLICT", `Version ${before.versionNumber} is ${before.status}: versions are immutable once out of draft; create a new version instead`);
     }
     if (promptStatus === "archived") throw new ApiError("CONFLICT", "This prompt is archived; unarchive it before editing its versions");
+    if (input.body) await checkIncludedSlugs(tx, { workspaceId: input.workspaceId, promptId: input.promptId, body: input.body });
 
     const [after] = await tx
       .update(promptVersions)

@@ -2,8 +2,8 @@
  * Role changes, removals and ownership transfer. The owner is always an Admin and cannot be
  * demoted or removed: ownership moves first (to another member, who becomes Admin).
  */
-import { and, eq } from "drizzle-orm";
-import { workspaceMembers, workspaces } from "@xr2/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { accessTokens, workspaceMembers, workspaces } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext, Transaction } from "../../context.ts";
 import type { Role } from "../../permissions.ts";
@@ -36,7 +36,14 @@ export async function removeMember({ ctx, input }: { ctx: ServiceContext; input:
     const member = await lockMembership(tx, input.workspaceId, input.userId);
     if (member.ownerId === input.userId) throw new ApiError("CONFLICT", "The owner cannot be removed; transfer ownership first");
     await tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, input.workspaceId), eq(workspaceMembers.userId, input.userId)));
-    await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "member.remove", targetType: "member", targetId: input.userId, before: { role: member.role } });
+    // Their access tokens for this workspace end with the membership: invited again later, they
+    // start without them instead of finding old tokens working again.
+    const revoked = await tx
+      .update(accessTokens)
+      .set({ revokedAt: new Date(), revokedById: input.actorUserId })
+      .where(and(eq(accessTokens.workspaceId, input.workspaceId), eq(accessTokens.createdById, input.userId), isNull(accessTokens.revokedAt)))
+      .returning({ id: accessTokens.id });
+    await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "member.remove", targetType: "member", targetId: input.userId, before: { role: member.role }, after: { access_tokens_revoked: revoked.map((token) => token.id) } });
   });
 }
 

@@ -223,6 +223,35 @@ describe("export and import", () => {
     expect(skipped.body!.results).toEqual([{ slug: archived.slug, outcome: "skipped", prompt_id: archived.id, versions: [] }]);
   });
 
+  it("checks includes as saving a version does: an unknown slug or a self-include is refused, a snippet from the same document is found wherever it is listed", async () => {
+    const { owner } = await workspaceWith();
+    const page = uniqueSlug("page");
+    const unknown = await owner.call("POST", "/api/prompts/import", { xr2_export: 1, prompts: [{ slug: page, name: "Page", versions: [{ content: 'Hi {% include "no-such-snippet" %}' }] }] });
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(400);
+    expect(unknown.body!.error.message).toBe('{% include "no-such-snippet" %}: there is no prompt with the slug "no-such-snippet" in this workspace');
+    const self = await owner.call("POST", "/api/prompts/import", { xr2_export: 1, prompts: [{ slug: page, name: "Page", versions: [{ messages: [{ role: "system", content: `Me: {% include "${page}" %}` }] }] }] });
+    expect(self.status).toBe(400);
+    expect(self.body!.error.message).toBe(`{% include "${page}" %}: a prompt cannot include itself`);
+    const existing = await createPrompt(owner);
+    const appended = await owner.call("POST", "/api/prompts/import?on_conflict=new_versions", { xr2_export: 1, prompts: [{ slug: existing.slug, name: "Mine", versions: [{ content: '{% include "not-here" %}' }] }] });
+    expect(appended.status).toBe(400);
+    expect(await versionsOf(owner, existing.id)).toEqual([]);
+    const left = await withContext((ctx) => ctx.db().select().from(promptsTable).where(and(eq(promptsTable.workspaceId, owner.workspaceId), eq(promptsTable.slug, page))));
+    expect(left).toEqual([]);
+
+    // The snippet listed after the prompt that includes it: both land.
+    const footer = uniqueSlug("footer");
+    const together = await owner.call("POST", "/api/prompts/import", {
+      xr2_export: 1,
+      prompts: [
+        { slug: page, name: "Page", versions: [{ content: `Hi {% include "${footer}" %}` }] },
+        { slug: footer, name: "Footer", versions: [{ content: "Bye" }] },
+      ],
+    });
+    expect(together.status, JSON.stringify(together.body)).toBe(200);
+    expect(together.body!.results.map((result: { outcome: string }) => result.outcome)).toEqual(["created", "created"]);
+  });
+
   it("answers 400, 413 or 415, never 500, to malformed documents, and imports nothing", async () => {
     const { owner } = await workspaceWith();
     const prompt = (fields: Record<string, unknown> = {}) => ({ slug: uniqueSlug("bad"), name: "Bad", ...fields });
@@ -500,7 +529,7 @@ describe("copy", () => {
     }
     // A prompt id of another workspace is not found in the caller's.
     expect((await targetOwner.call("POST", `/api/prompts/${prompt.id}/copy`, { target_workspace_id: targetOwner.workspaceId })).status).toBe(404);
-    for (const body of [{}, { target_workspace_id: targetOwner.workspaceId, slug: "Bad Slug" }, { target_workspace_id: targetOwner.workspaceId, extra: 1 }]) {
+    for (const body of [{}, { target_workspace_id: "" }, { target_workspace_id: targetOwner.workspaceId, slug: "Bad Slug" }, { target_workspace_id: targetOwner.workspaceId, extra: 1 }]) {
       expect((await viewersOwn.call("POST", `/api/prompts/${prompt.id}/copy`, body)).status, JSON.stringify(body)).toBe(400);
     }
     const nothing = await withContext((ctx) => ctx.db().select().from(promptsTable).where(eq(promptsTable.workspaceId, targetOwner.workspaceId)));

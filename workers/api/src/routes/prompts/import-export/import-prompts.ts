@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { ApiError } from "@xr2/shared";
+import { ApiError, validationFailed } from "@xr2/shared";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
@@ -43,7 +43,7 @@ export const importPromptsRoute = new OpenAPIHono<ApiHono>().openapi(route, asyn
   let document: z.output<typeof portableDocumentSchema>;
   if (isYamlMediaType(contentType)) {
     const parsed = portableDocumentSchema.safeParse(parseYamlBody(await c.req.arrayBuffer()));
-    if (!parsed.success) throw new ApiError("VALIDATION_FAILED", "Request validation failed", { details: parsed.error.issues });
+    if (!parsed.success) throw validationFailed(parsed.error.issues, "body");
     document = parsed.data;
   } else {
     document = c.req.valid("json");

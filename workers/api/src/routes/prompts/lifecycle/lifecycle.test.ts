@@ -169,14 +169,33 @@ describe("approvals", () => {
 
     const pending = await call("GET", "/api/approvals", as(member));
     expect(pending.body!.approvals).toEqual([expect.objectContaining({ id: requested.body!.approval_request_id, comment: "ready", status: "pending" })]);
+    // What the Admins' inbox shows: the prompt, the version, the requester by name, and what production serves now (nothing yet).
+    expect(pending.body!.approvals[0]).toMatchObject({
+      prompt_id: prompt.promptId,
+      prompt_slug: prompt.slug,
+      prompt_name: expect.any(String),
+      version_number: 1,
+      requested_by_id: member.user.id,
+      requested_by_name: member.user.name,
+      decided_by_id: null,
+      deployed_version_id: null,
+      deployed_version_number: null,
+    });
     expect((await call("POST", `/api/approvals/${requested.body!.approval_request_id}/approve`, as(member))).status).toBe(403);
 
     const approved = await call("POST", `/api/approvals/${requested.body!.approval_request_id}/approve`, as(owner));
     expect(approved.body).toMatchObject({ status: "deployed", to_version_id: prompt.versionIds[0] });
     expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version_id: prompt.versionIds[0] });
     expect((await call("POST", `/api/approvals/${requested.body!.approval_request_id}/approve`, as(owner))).status).toBe(409);
+    // The history names both: the Admin who approved (the actor) and the Member who asked.
+    const history = await call("GET", `/api/prompts/${prompt.promptId}/deployments?environment=production`, as(member));
+    expect(history.body!.deployments[0]).toMatchObject({ approval: "approved", actor_user_id: owner.user.id, actor_name: owner.user.name, requested_by_id: member.user.id, requested_by_name: member.user.name });
+    const decided = await call("GET", "/api/approvals?status=approved", as(owner));
+    expect(decided.body!.approvals[0]).toMatchObject({ decided_by_id: owner.user.id, decided_by_name: owner.user.name, deployed_version_id: prompt.versionIds[0], deployed_version_number: 1 });
 
     const second = await call("PUT", `/api/prompts/${prompt.promptId}/versions/${prompt.versionIds[1]}/publish`, as(member));
+    // The second request's diff is against v1, which production serves now.
+    expect((await call("GET", "/api/approvals", as(owner))).body!.approvals[0]).toMatchObject({ version_number: 2, deployed_version_id: prompt.versionIds[0], deployed_version_number: 1 });
     const rejected = await call("POST", `/api/approvals/${second.body!.approval_request_id}/reject`, { ...as(owner), body: { note: "not yet" } });
     expect(rejected.body).toMatchObject({ status: "rejected" });
     expect(await servedInKv(workspace.id, prompt.slug)).toMatchObject({ version_id: prompt.versionIds[0] });

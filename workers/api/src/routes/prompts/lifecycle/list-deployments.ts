@@ -2,10 +2,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { listDeployments } from "../../../services/prompts/list-deployments.ts";
-import { environmentSchema, promptIdParam } from "./schemas.ts";
+import { environmentSchema, includePinSchema, promptIdParam } from "./schemas.ts";
 
 const route = createRoute({
   method: "get",
@@ -13,7 +14,7 @@ const route = createRoute({
   tags: ["publishing"],
   summary: "What each environment serves, and the deployment history (newest first)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read"), promptReference] as const,
   request: {
     params: promptIdParam,
     query: z.object({ environment: environmentSchema.optional(), limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(200).optional() }),
@@ -32,9 +33,13 @@ const route = createRoute({
             to_version_id: z.string(),
             version: z.number(),
             actor_user_id: z.string().nullable(),
+            actor_name: z.string().nullable().openapi({ description: "Who deployed (for an approved request: the approving Admin); null when the account is gone" }),
+            requested_by_id: z.string().nullable().openapi({ description: "For an approved request: who asked for it" }),
+            requested_by_name: z.string().nullable(),
             approval: z.string(),
             approval_request_id: z.string().nullable(),
             note: z.string().nullable(),
+            includes: z.array(includePinSchema).openapi({ description: "Snippets this deployment inlined ({% include %}), with the snippet version pinned" }),
             created_at: z.string(),
           }),
         ),

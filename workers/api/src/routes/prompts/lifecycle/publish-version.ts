@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { requestDeployment } from "../../../services/prompts/request-deployment.ts";
+import { versionIdParam } from "../versions/schemas.ts";
 import { deploymentSchema, environmentSchema, noteSchema, pendingApprovalSchema, promptIdParam } from "./schemas.ts";
 
 const route = createRoute({
@@ -13,9 +15,9 @@ const route = createRoute({
   tags: ["publishing"],
   summary: "Publish a version to an environment (default production); may need an Admin's approval",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.publish")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.publish"), promptReference] as const,
   request: {
-    params: promptIdParam.extend({ versionId: z.string().max(64).openapi({ param: { name: "versionId", in: "path" } }) }),
+    params: promptIdParam.extend({ versionId: versionIdParam }),
     // The body is optional: an empty PUT publishes to production.
     body: { required: false, content: { "application/json": { schema: z.strictObject({ environment: environmentSchema.default("production"), note: noteSchema.optional() }) } } },
   },
@@ -32,7 +34,7 @@ export const publishVersionRoute = new OpenAPIHono<ApiHono>().openapi(route, asy
   const workspace = c.get("workspace")!;
   const outcome = await requestDeployment({
     ctx: c.get("ctx"),
-    input: { workspaceId: workspace.id, promptId: params.promptId, chooseVersion: async () => params.versionId, environment: body.environment ?? "production", actorUserId: c.get("user")!.id, actorRole: workspace.role, note: body.note },
+    input: { workspaceId: workspace.id, promptId: params.promptId, chooseVersion: async () => params.versionId, environment: body.environment ?? "production", actorUserId: c.get("user")!.id, actor: workspace, note: body.note },
   });
   return outcome.status === "deployed" ? c.json(outcome, 200) : c.json(outcome, 202);
 });

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { rollbackPrompt } from "../../../services/prompts/rollback-prompt.ts";
@@ -13,7 +14,7 @@ const route = createRoute({
   tags: ["publishing"],
   summary: "Re-point an environment at an earlier version (default: the one it served before)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.publish")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.publish"), promptReference] as const,
   request: { params: promptIdParam, body: jsonBody(z.strictObject({ environment: environmentSchema.default("production"), version_id: z.string().max(64).optional(), note: noteSchema.optional() })) },
   responses: { 200: jsonResponse("Rolled back", deploymentSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });

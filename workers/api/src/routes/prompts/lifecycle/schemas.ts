@@ -21,3 +21,7 @@ export const deploymentSchema = z
 export const pendingApprovalSchema = z
   .object({ status: z.literal("pending_approval"), approval_request_id: z.string(), environment: z.string(), version_id: z.string() })
   .openapi("PendingApproval");
+
+export const includePinSchema = z
+  .object({ slug: z.string(), prompt_id: z.string(), version_id: z.string(), version: z.number().int() })
+  .openapi("IncludePin", { description: "A snippet version a deployment inlined" });

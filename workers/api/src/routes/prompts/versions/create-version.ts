@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { createVersion } from "../../../services/versions/create-version.ts";
@@ -24,7 +25,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "Add a draft version (numbered 1, 2, 3… per prompt)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write"), promptReference] as const,
   request: { params: promptIdParam, body: jsonBody(body) },
   responses: { 201: jsonResponse("The new draft", versionSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { deleteVersion } from "../../../services/versions/delete-version.ts";
@@ -13,7 +14,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "Delete a draft that was never deployed (other versions are history: 409)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write"), promptReference] as const,
   request: { params: versionParams },
   responses: { 204: { description: "Deleted" }, ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });

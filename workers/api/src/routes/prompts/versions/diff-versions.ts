@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { diffVersions } from "../../../services/versions/diff-versions.ts";
@@ -10,6 +11,10 @@ import { promptIdParam } from "../schemas.ts";
 const op = z.enum(["equal", "insert", "delete"]);
 const line = z.object({ op, text: z.string() });
 const versionRef = z.object({ id: z.string(), version_number: z.number().int(), kind: z.enum(["text", "chat"]) });
+const includeUse = z.object({
+  slug: z.string(),
+  pinned: z.array(z.object({ environment: z.enum(["development", "staging", "production"]), version_id: z.string(), version: z.number().int() })),
+});
 const role = z.enum(["system", "user", "assistant"]).nullable();
 
 const diffSchema = z
@@ -30,6 +35,9 @@ const diffSchema = z
       removed: z.record(z.string(), z.unknown()),
       changed: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
     }),
+    includes: z
+      .object({ from: z.array(includeUse), to: z.array(includeUse) })
+      .openapi({ description: "Snippets ({% include %}) each version includes, with the snippet version pinned in each environment that serves it" }),
   })
   .openapi("VersionDiff");
 
@@ -39,7 +47,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "What changed between two versions (default `from`: the version before `to`)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read"), promptReference] as const,
   request: { params: promptIdParam, query: z.object({ from: z.string().max(64).optional(), to: z.string().max(64) }) },
   responses: { 200: jsonResponse("The diff", diffSchema), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
 });

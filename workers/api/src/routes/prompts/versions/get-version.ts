@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { getVersion } from "../../../services/versions/get-version.ts";
@@ -13,7 +14,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "One version with its body, variables and model settings",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read"), promptReference] as const,
   request: { params: versionParams },
   responses: { 200: jsonResponse("The version", versionSchema), ...errorResponses("UNAUTHENTICATED", "NOT_FOUND") },
 });

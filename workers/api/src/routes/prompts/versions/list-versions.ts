@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { listVersions } from "../../../services/versions/list-versions.ts";
@@ -14,7 +15,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "A prompt's versions, newest first, without their bodies (GET one version for those)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.read"), promptReference] as const,
   request: {
     params: promptIdParam,
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(256).optional() }),

@@ -5,9 +5,15 @@
 import { z } from "@hono/zod-openapi";
 import { llmProviderEnum } from "@xr2/db/schema";
 import { ENVIRONMENTS, TEMPLATE_LIMITS } from "@xr2/shared";
+import { PROMPT_LIMITS } from "@xr2/shared/prompt-limits";
 import { promptIdParam } from "../schemas.ts";
 
-export const versionParams = promptIdParam.extend({ versionId: z.string().max(64).openapi({ param: { name: "versionId", in: "path" }, example: "pv_01j…" }) });
+/** `{versionId}`: the version's id or its number within the prompt. */
+export const versionIdParam = z
+  .string()
+  .max(64)
+  .openapi({ param: { name: "versionId", in: "path", description: "The version's id, or its number within the prompt (1, 2, 3…)" }, example: "pv_01j…" });
+export const versionParams = promptIdParam.extend({ versionId: versionIdParam });
 
 /** The template engine's variable names: an ASCII letter or '_', then letters, digits or '_'. */
 const variableName = z
@@ -76,7 +82,7 @@ export const modelConfigSchema = z
   })
   .openapi("ModelConfig");
 
-export const changelogSchema = z.string().trim().max(2000);
+export const changelogSchema = z.string().trim().max(PROMPT_LIMITS.changelogChars);
 
 const versionSummaryShape = {
   id: z.string(),
@@ -107,6 +113,6 @@ export const versionSchema = z
         description: z.string().optional(),
       }),
     ),
-    model_config: z.record(z.string(), z.unknown()),
+    model_config: modelConfigSchema,
   })
   .openapi("PromptVersion");

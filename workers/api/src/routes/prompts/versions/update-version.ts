@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiHono } from "../../../app.ts";
 import { authenticate } from "../../../middleware/authenticate.ts";
 import { workspaceAccess } from "../../../middleware/workspace-access.ts";
+import { promptReference } from "../../../middleware/prompt-reference.ts";
 import { errorResponses, jsonBody, jsonResponse } from "../../../openapi/responses.ts";
 import { requirePermission } from "../../../permissions.ts";
 import { updateVersion } from "../../../services/versions/update-version.ts";
@@ -24,7 +25,7 @@ const route = createRoute({
   tags: ["versions"],
   summary: "Edit a draft; versions are immutable once out of draft (409)",
   security: [{ bearer: [] }],
-  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write")] as const,
+  middleware: [authenticate, workspaceAccess, requirePermission("prompts.write"), promptReference] as const,
   request: { params: versionParams, body: jsonBody(body) },
   responses: { 200: jsonResponse("The updated draft", versionSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });

@@ -208,6 +208,37 @@ describe("versions", () => {
   });
 });
 
+describe("addressing by slug and version number", () => {
+  it("takes the prompt's slug for {promptId} and a version number for {versionId}, within the caller's workspace only", async () => {
+    const { owner } = await workspaceWith();
+    const { owner: other } = await workspaceWith();
+    const prompt = await createPrompt(owner);
+    const first = await createVersion(owner, prompt.id, { content: "First" });
+    const created = await createVersion(owner, prompt.slug, { content: "Second" });
+    expect(created).toMatchObject({ prompt_id: prompt.id, version_number: 2 });
+
+    expect((await owner.call("GET", `/api/prompts/${prompt.slug}`)).body).toMatchObject({ id: prompt.id, slug: prompt.slug });
+    expect((await owner.call("GET", `/api/prompts/${prompt.slug}/versions/1`)).body).toMatchObject({ id: first.id, content: "First" });
+    expect((await owner.call("GET", `/api/prompts/${prompt.id}/versions/2`)).body).toMatchObject({ id: created.id, content: "Second" });
+    expect((await owner.call("PUT", `/api/prompts/${prompt.slug}/versions/2/publish`, { environment: "staging" })).status).toBe(200);
+    expect((await owner.call("GET", `/api/prompts/${prompt.slug}`)).body!.environments).toMatchObject({ staging: { version_id: created.id } });
+    expect((await owner.call("GET", `/api/prompts/${prompt.slug}/diff?to=${created.id}`)).body).toMatchObject({ from: { id: first.id }, to: { id: created.id } });
+
+    // An archived prompt keeps its slug, so it can still be read and brought back by it.
+    expect((await owner.call("DELETE", `/api/prompts/${prompt.slug}`)).status).toBeLessThan(300);
+    expect((await owner.call("PATCH", `/api/prompts/${prompt.slug}`, { status: "active" })).body).toMatchObject({ id: prompt.id, status: "active" });
+
+    expect((await owner.call("GET", `/api/prompts/${prompt.slug}/versions/3`)).status).toBe(404);
+    expect((await owner.call("GET", `/api/prompts/no-such-slug`)).status).toBe(404);
+    // Another workspace's slug names nothing here, even when this workspace has no prompt of that name.
+    const theirs = await createPrompt(other);
+    await createVersion(other, theirs.id);
+    expect((await owner.call("GET", `/api/prompts/${theirs.slug}`)).status).toBe(404);
+    expect((await owner.call("GET", `/api/prompts/${theirs.slug}/versions/1`)).status).toBe(404);
+    expect((await other.call("GET", `/api/prompts/${theirs.slug}/versions/1`)).body).toMatchObject({ prompt_id: theirs.id, version_number: 1 });
+  });
+});
+
 describe("diff", () => {
   it("diffs content, variables and model settings, against the previous version by default", async () => {
     const { owner } = await workspaceWith();
@@ -241,6 +272,7 @@ describe("diff", () => {
         changed: [{ name: "name", from: { name: "name", type: "string", required: true }, to: { name: "name", type: "string", required: false } }],
       },
       model_config: { added: { max_tokens: 300 }, removed: { seed: 1 }, changed: { temperature: { from: 0.5, to: 0.7 } } },
+      includes: { from: [], to: [] },
     });
 
     const reverse = await owner.call("GET", `/api/prompts/${prompt.id}/diff?from=${v2.id}&to=${v1.id}`);
