@@ -122,6 +122,17 @@ class OriginsTest(ClientTestCase):
         eventually(lambda: xr2.get_prompt("welcome", {"name": "A"}).content == "v1 A", message="rollback never served")
         self.assertGreaterEqual(xr2.stats()["refreshes"], 2)
 
+    def test_republished_version_serves_its_new_text(self) -> None:
+        # A republish (a snippet changed) serves the same version id with new text and a new published_at.
+        self.edge.publish("welcome", "Hi {name}. Regards", variables=NAME)
+        xr2 = self.client(cache_ttl_seconds=0.2)
+        self.assertEqual(xr2.get_prompt("welcome", {"name": "A"}).content, "Hi A. Regards")
+        with self.edge.lock:
+            document = self.edge.documents[("production", "welcome")]
+            self.edge.documents[("production", "welcome")] = {**document, "content": "Hi {name}. Warm regards", "published_at": "2026-12-06T10:00:00.000Z"}
+        served = eventually(lambda: (lambda p: p if p.content == "Hi A. Warm regards" else None)(xr2.get_prompt("welcome", {"name": "A"})), message="the republished text never served")
+        self.assertEqual(served.version, 1)
+
     def test_refreshes_once_per_key_at_a_time(self) -> None:
         self.edge.publish("welcome", "Hi {name}", variables=NAME)
         xr2 = self.client(cache_ttl_seconds=0.1)

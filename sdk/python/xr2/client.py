@@ -629,8 +629,9 @@ def _remember(table: Dict[str, Any], slug: str, value: Any) -> None:
 
 
 def _still_served(old: Optional[_Entry], document: Mapping[str, Any]) -> Dict[str, Any]:
-    """The compiled templates of `old` that the new document still serves (versions never change)."""
-    if old is None:
+    """The compiled templates of `old` that the new document still serves. A version's text changes
+    only when a republish inlines a newer snippet, which is a new deployment: a new published_at."""
+    if old is None or old.document.get("published_at") != document.get("published_at"):
         return {}
     served = {str(document.get("version_id"))}
     for variant in (document.get("experiment") or {}).get("variants") or []:

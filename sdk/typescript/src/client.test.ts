@@ -314,6 +314,21 @@ describe("rendering, assignment and exposures", () => {
     expect(await xr2.getPrompt("ab")).toMatchObject({ variant: null, experiment_id: null, version_id: "pv_control" });
   });
 
+  it("sends up to 500 exposures in one request: 500 calls make one, 501 make two", async () => {
+    const exposureRequests = () => edge.requestsTo("/api/v1/exposures").map((request) => (request.body as { exposures: unknown[] }).exposures.length);
+    for (const [calls, expected] of [
+      [500, [500]],
+      [501, [500, 1]],
+    ] as const) {
+      const before = exposureRequests().length;
+      const xr2 = client();
+      for (let i = 0; i < calls; i++) await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } });
+      await xr2.flush();
+      expect(exposureRequests().slice(before)).toEqual(expected);
+      expect(xr2.stats().exposures).toMatchObject({ queued: 0, sent: calls, failed: 0 });
+    }
+  });
+
   it("reports each served prompt once, with the contract's fields", async () => {
     const xr2 = client();
     const prompt = await xr2.getPrompt("welcome-message", { variables: { name: "Ada" }, unitId: "user-42" });

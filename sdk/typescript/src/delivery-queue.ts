@@ -1,18 +1,23 @@
 /**
  * A bounded in-memory queue that delivers items (events or exposures) to one edge endpoint in
- * batches of up to 100: one second after the first item waits, as soon as the caller's turn ends when 100 wait, and on
- * flush(). A batch is retried whole (the items carry their own ids, so the edge counts a retried
- * item once) after timeouts, network errors, 5xx and 429, waiting max(Retry-After, exponential
- * jittered backoff) capped at retryMaxDelayMs, for up to maxRetryDurationMs (and maxAttempts);
- * then it is given up and counted. An outage within that budget loses nothing but what a full
- * queue had to drop (counted). Items the edge refuses for validation are dropped and counted,
- * never retried; a batch too large for the edge (413) is split in halves. Background timers never
- * keep a Node process alive; a flush() in progress does, and leaves no timer behind when it resolves.
+ * batches of up to batchSize (events 100, exposures 500: the endpoints' limits): at most one
+ * second after an item starts waiting, as soon as the caller's turn ends when a batch's worth
+ * wait, and on flush(). The one-second timer set for the first waiting item is not cleared when
+ * the batch is full: it stays armed and sends what waits when it fires, so a busy app sets
+ * one such timer a second rather than clearing and setting timers inside its calls (which its p99
+ * pays for, bench/sdk.ts). A batch is retried whole (the items carry their own ids, so the edge
+ * counts a retried item once) after timeouts, network errors, 5xx and 429, waiting
+ * max(Retry-After, exponential jittered backoff) capped at retryMaxDelayMs, for up to
+ * maxRetryDurationMs (and maxAttempts); then it is given up and counted. An outage within that
+ * budget loses nothing but what a full queue had to drop (counted). Items the edge refuses for
+ * validation are dropped and counted, never retried; a batch too large for the edge (413) is split
+ * in halves. Background timers never keep a Node process alive; a flush() in progress does, and
+ * leaves no timer behind when it resolves.
  */
 import { NetworkFailure, retryable, retryDelayMs, sleep, timer, type Answer } from "./http.js";
+import { topUp } from "./ids.js";
 import type { DeliveryStats } from "./types.js";
 
-export const BATCH_SIZE = 100;
 const FIRST_ITEM_DELAY_MS = 1000;
 /** Browsers refuse keepalive bodies beyond 64 KiB in flight per page; stay below. */
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
@@ -24,6 +29,8 @@ export interface DeliveryOptions<T> {
   send: (body: string, keepalive: boolean) => Promise<Answer>;
   /** The field of the batch body holding the items ("events", "exposures"). */
   field: string;
+  /** Items per request, at most the endpoint's limit. */
+  batchSize: number;
   maxSize: number;
   maxAttempts: number;
   maxDurationMs: number;
@@ -40,11 +47,8 @@ export class DeliveryQueue<T> {
   private pause: { handle: ReturnType<typeof setTimeout>; rearm: () => void } | null = null;
   private draining: Promise<void> | null = null;
   private flushers = 0;
-  /** A drain is scheduled for the next turn of the event loop. */
-  private soon = false;
   private readonly startScheduled = () => {
     this.scheduled = null;
-    this.soon = false;
     void this.startDrain();
   };
   private readonly counts = { sent: 0, refused: 0, failed: 0, dropped: 0 };
@@ -57,14 +61,12 @@ export class DeliveryQueue<T> {
       return false;
     }
     this.items.push(item);
-    if (this.draining || this.soon) return true; // the running or coming drain takes it
-    if (this.items.length >= BATCH_SIZE) {
-      // A full batch goes out on the next turn of the event loop, not inside the caller's call
-      // (serializing 100 items would add ~100 µs to one getPrompt in a hundred).
-      this.cancelSchedule();
-      this.soon = true;
-      this.scheduled = timer(this.startScheduled, 0);
-    } else this.scheduled ??= timer(this.startScheduled, FIRST_ITEM_DELAY_MS);
+    if (this.draining) return true; // the running drain takes it
+    // A full batch goes out on the next turn of the event loop, not inside the caller's call:
+    // serializing 100 items would add ~100 µs to one getPrompt in a hundred. Past a batch, the
+    // drain that timer starts takes the rest; it is never cleared, so it may find the queue drained.
+    if (this.items.length === this.options.batchSize) timer(() => this.startDrain(), 0);
+    else this.scheduled ??= timer(this.startScheduled, FIRST_ITEM_DELAY_MS);
     return true;
   }
 
@@ -98,7 +100,7 @@ export class DeliveryQueue<T> {
     while (this.items.length > 0) {
       const texts: string[] = [];
       let bytes = this.options.field.length + 8;
-      for (const item of this.items.slice(0, BATCH_SIZE)) {
+      for (const item of this.items.slice(0, this.options.batchSize)) {
         let text: string;
         try {
           text = this.options.serialize(item);
@@ -117,7 +119,7 @@ export class DeliveryQueue<T> {
       const settled = (answer: Answer | null) => {
         budget.inFlight -= bytes;
         this.inFlight -= batch.length;
-        if (answer) this.settle(batch, answer);
+        if (answer) this.settle(batch.length, answer);
         else this.counts.failed += batch.length;
       };
       let sending: Promise<Answer>;
@@ -134,7 +136,6 @@ export class DeliveryQueue<T> {
   cancelSchedule(): void {
     if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = null;
-    this.soon = false;
   }
 
   stats(): DeliveryStats {
@@ -164,26 +165,37 @@ export class DeliveryQueue<T> {
       // resolved the last send: those run between an app's awaited calls and would add the
       // ~100 µs of serializing 100 items to whichever getPrompt happened to be waiting there.
       await sleep(0, true);
-      const batch = this.items.splice(0, BATCH_SIZE);
-      this.inFlight += batch.length;
+      // The ids' random pool, topped up here, off the calls that mint the ids (see ids.ts).
+      topUp();
+      const next = this.takeBatch();
+      if (!next) continue;
+      this.inFlight += next.count;
       try {
-        await this.deliver(batch);
+        await this.deliver(next.body, next.count);
       } finally {
-        this.inFlight -= batch.length;
+        this.inFlight -= next.count;
       }
     }
   }
 
-  private async deliver(batch: T[]): Promise<void> {
-    const { maxAttempts, maxDurationMs, baseDelayMs, maxDelayMs } = this.options;
-    const giveUpAt = Date.now() + maxDurationMs;
-    let body: string;
+  /**
+   * The next batch as one body. Only the body is kept while it is sent and retried, not the
+   * items: many small objects alive across a request's milliseconds are what the garbage
+   * collector pays for on every call of a busy app.
+   */
+  private takeBatch(): { body: string; count: number } | null {
+    const batch = this.items.splice(0, this.options.batchSize);
     try {
-      body = this.body(batch.map(this.options.serialize));
+      return { body: this.body(batch.map(this.options.serialize)), count: batch.length };
     } catch {
       this.counts.failed += batch.length; // cannot be serialized: retrying cannot help
-      return;
+      return null;
     }
+  }
+
+  private async deliver(body: string, count: number): Promise<void> {
+    const { maxAttempts, maxDurationMs, baseDelayMs, maxDelayMs } = this.options;
+    const giveUpAt = Date.now() + maxDurationMs;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       let answer: Answer | undefined;
       try {
@@ -191,28 +203,29 @@ export class DeliveryQueue<T> {
       } catch (error) {
         if (!(error instanceof NetworkFailure)) break;
       }
-      if (answer?.status === 413 && batch.length > 1) {
+      if (answer?.status === 413 && count > 1) {
         // Too large a body (many big fields): the halves are sent on their own.
-        const half = Math.ceil(batch.length / 2);
-        await this.deliver(batch.slice(0, half));
-        return this.deliver(batch.slice(half));
+        const items = (JSON.parse(body) as Record<string, unknown[]>)[this.options.field]!.map((item) => JSON.stringify(item));
+        const half = Math.ceil(count / 2);
+        await this.deliver(this.body(items.slice(0, half)), half);
+        return this.deliver(this.body(items.slice(half)), count - half);
       }
-      if (answer && !retryable(answer.status)) return this.settle(batch, answer);
+      if (answer && !retryable(answer.status)) return this.settle(count, answer);
       const delay = retryDelayMs(attempt, answer?.headers.get("retry-after") ?? null, baseDelayMs, maxDelayMs);
       if (attempt + 1 >= maxAttempts || Date.now() + delay > giveUpAt) break;
       await this.wait(delay);
     }
-    this.counts.failed += batch.length;
+    this.counts.failed += count;
   }
 
   /** Counts a final answer: per-item results when accepted, the whole batch as failed otherwise. */
-  private settle(batch: T[], answer: Answer): void {
+  private settle(count: number, answer: Answer): void {
     if (answer.status < 200 || answer.status >= 300) {
-      this.counts.failed += batch.length;
+      this.counts.failed += count;
       return;
     }
     const results = (answer.body as { results?: Array<{ accepted?: boolean }> } | null)?.results;
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < count; i++) {
       if (results?.[i]?.accepted === false) this.counts.refused++;
       else this.counts.sent++;
     }

@@ -1,8 +1,9 @@
 /**
  * Delivery of events and exposures against the stand-in edge: batching, retries through 503s,
  * 429s and lost responses with every event stored exactly once, bounded attempts, per-item
- * refusals, the queue bound, flush() leaving no timer, keepalive on pagehide, and background
- * timers that do not keep a Node process alive.
+ * refusals, the queue bound, flush() leaving no timer, no timer cleared and no random-pool refill
+ * inside the calls, keepalive on pagehide, and background timers that do not keep a Node process
+ * alive.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -205,6 +206,65 @@ describe("events", () => {
       globalThis.setTimeout = realSet;
       globalThis.clearTimeout = realClear;
     }
+  });
+});
+
+describe("work kept out of the calls", () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("refills the ids' random pool between batches, not inside the calls that mint ids (track(), getPrompt())", async () => {
+    const xr2 = client();
+    // The global Web Crypto the SDK uses (the repository's types do not declare it).
+    const webCrypto = (globalThis as unknown as { crypto: { getRandomValues: (array: Uint8Array) => Uint8Array } }).crypto;
+    const real = webCrypto.getRandomValues.bind(webCrypto);
+    let inCalls = 0;
+    let calling = false;
+    webCrypto.getRandomValues = (array) => {
+      if (calling) inCalls++;
+      return real(array);
+    };
+    try {
+      xr2.track("tr_01jf0000000000000000000000", "warm-up");
+      await xr2.flush(); // the pool starts empty: the first id fills it
+      // 1,000 ids, 100 between batches, as a busy app mints them: 4 KiB of pool would have run dry 3 times.
+      for (let block = 0; block < 10; block++) {
+        calling = true;
+        for (let i = 0; i < 100; i++) xr2.track("tr_01jf0000000000000000000000", "purchase");
+        calling = false;
+        await xr2.flush();
+      }
+    } finally {
+      webCrypto.getRandomValues = real;
+    }
+    expect(inCalls).toBe(0);
+    expect(xr2.stats().events).toMatchObject({ queued: 0, sent: 1001 });
+  });
+
+  it("clears no timer inside a call: a full batch leaves the one-second timer armed", async () => {
+    const realClear = globalThis.clearTimeout;
+    let calling = false;
+    const inCalls = { cleared: 0 };
+    globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+      if (calling) inCalls.cleared++;
+      realClear(handle);
+    }) as typeof clearTimeout;
+    const xr2 = client();
+    try {
+      for (let block = 0; block < 10; block++) {
+        calling = true;
+        for (let i = 0; i < 100; i++) xr2.track("tr_01jf0000000000000000000000", "purchase");
+        calling = false;
+        for (let i = 0; i < 50 && xr2.stats().events.queued > 0; i++) await turn();
+      }
+      await xr2.flush();
+    } finally {
+      globalThis.clearTimeout = realClear;
+    }
+    // Timers are still set in calls (the first waiting item's, a full batch's next turn), as many
+    // as the drains' timing makes; none is cleared.
+    expect(inCalls.cleared).toBe(0);
+    expect(xr2.stats().events).toMatchObject({ queued: 0, sent: 1000 });
+    expect(batchSizes().every((size) => size <= 100)).toBe(true);
   });
 });
 

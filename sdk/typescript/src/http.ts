@@ -54,9 +54,9 @@ export async function exchange(
       const text = response.status === 304 ? "" : await response.text();
       let body: unknown = null;
       try {
-        body = text ? JSON.parse(text) : null;
+        if (text) body = JSON.parse(text);
       } catch {
-        body = null;
+        // not JSON: no body
       }
       return { status: response.status, headers: response.headers, body };
     })();

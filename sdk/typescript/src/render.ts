@@ -15,11 +15,12 @@ import {
   renderTemplate,
   type CompiledMessage,
   type CompiledTemplate,
-} from "../../../workers/shared/src/template/index.ts";
+} from "../../../workers/shared/src/template/engine.ts";
 import { TemplateRenderError } from "./errors.js";
 import type { ChatMessage, PromptDocument, PromptVersion, VariableDefinition, VariableValue } from "./types.js";
 
-type Compiled = { template: CompiledTemplate } | { messages: CompiledMessage[] };
+/** `at`: the published_at of the document it was compiled from (a republish serves new text for the same version). */
+type Compiled = ({ template: CompiledTemplate } | { messages: CompiledMessage[] }) & { at?: string | undefined };
 
 const MAX_COMPILED = 500;
 
@@ -46,33 +47,25 @@ export class Renderer {
     key: string,
     source: Renderable,
     raw: Record<string, VariableValue>,
+    at?: string,
   ): { content: string | null; messages: ChatMessage[] | null } {
-    const template = this.compile(slug, key, source);
+    const template = this.compile(slug, key, source, at);
     const coerced = coerceVariables(raw, source.variables);
-    if (!coerced.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", coerced.errors);
-    if ("messages" in template) {
-      const rendered = renderMessages(template.messages, coerced.values, source.variables);
-      if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors);
-      return { content: null, messages: rendered.messages };
-    }
-    const rendered = renderTemplate(template.template, coerced.values, source.variables);
+    const rendered = !coerced.ok
+      ? coerced
+      : "messages" in template
+        ? renderMessages(template.messages, coerced.values, source.variables)
+        : renderTemplate(template.template, coerced.values, source.variables);
     if (!rendered.ok) throw new TemplateRenderError(slug, "VALIDATION_FAILED", rendered.errors);
-    return { content: rendered.text, messages: null };
+    return "messages" in rendered ? { content: null, messages: rendered.messages } : { content: rendered.text, messages: null };
   }
 
-  private compile(slug: string, key: string, source: Renderable): Compiled {
+  private compile(slug: string, key: string, source: Renderable, at: string | undefined): Compiled {
     const cached = this.compiled.get(key);
-    if (cached) return cached;
-    let result: Compiled;
-    if (source.kind === "chat") {
-      const messages = compileMessages(source.messages ?? []);
-      if (!messages.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", messages.errors);
-      result = { messages: messages.messages };
-    } else {
-      const template = compileTemplate(source.content ?? "");
-      if (!template.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", template.errors);
-      result = { template: template.template };
-    }
+    if (cached && cached.at === at) return cached;
+    const compiled = source.kind === "chat" ? compileMessages(source.messages ?? []) : compileTemplate(source.content ?? "");
+    if (!compiled.ok) throw new TemplateRenderError(slug, "TEMPLATE_INVALID", compiled.errors);
+    const result: Compiled = { ...compiled, at };
     if (this.compiled.size >= MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(key, result);
     return result;

@@ -6,7 +6,7 @@
  * per-item refusals, and the whole server going away (connection refused) and coming back.
  * Remote mode renders with the edge's own services, so its answers are the edge's.
  */
-import { ApiError } from "@xr2/shared";
+import { ApiError, PRODUCT_API_LIMITS, SDK_LIMITS } from "@xr2/shared";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chooseVersion } from "../../../workers/shared/src/assignment.ts";
@@ -47,8 +47,6 @@ export class EdgeStandIn {
   exposuresReceived = 0;
   faults: Fault[] = [];
   delayMs = 0;
-  /** Batch bodies above this answer 413 (the edge's limit for events is 100 KiB). */
-  maxBodyBytes = 100 * 1024;
   revoked = false;
   /** Items for which this returns a message are refused (VALIDATION_FAILED). */
   refuse: (item: Record<string, unknown>) => string | null = () => null;
@@ -164,14 +162,15 @@ export class EdgeStandIn {
     }
     const batch =
       request.method === "POST" && url.pathname === "/api/v1/events/batch"
-        ? { field: "events", id: "event_id", store: this.events }
+        ? { field: "events", id: "event_id", store: this.events, maxItems: PRODUCT_API_LIMITS.eventsPerBatch, maxBytes: PRODUCT_API_LIMITS.eventsBatchBodyBytes }
         : request.method === "POST" && url.pathname === "/api/v1/exposures"
-          ? { field: "exposures", id: "trace_id", store: this.exposures }
+          ? { field: "exposures", id: "trace_id", store: this.exposures, maxItems: SDK_LIMITS.exposuresPerBatch, maxBytes: SDK_LIMITS.exposuresBodyBytes }
           : null;
     if (batch) {
       const items = (body as Record<string, unknown> | null)?.[batch.field];
-      if (!Array.isArray(items) || items.length < 1 || items.length > 100) return error(400, "VALIDATION_FAILED", `${batch.field} must hold 1 to 100 items`);
-      if (text.length > this.maxBodyBytes) return error(413, "PAYLOAD_TOO_LARGE", `at most ${this.maxBodyBytes} bytes`);
+      // The edge's limits of each endpoint: 100 events or 500 exposures, and their body bytes.
+      if (!Array.isArray(items) || items.length < 1 || items.length > batch.maxItems) return error(400, "VALIDATION_FAILED", `${batch.field} must hold 1 to ${batch.maxItems} items`);
+      if (text.length > batch.maxBytes) return error(413, "PAYLOAD_TOO_LARGE", `at most ${batch.maxBytes} bytes`);
       const results = items.map((item: Record<string, unknown>, index) => {
         const id = item[batch.id] as string;
         const refusal = this.refuse(item);
