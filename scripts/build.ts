@@ -1,5 +1,6 @@
 /**
- * `npm run build`: bundles both workers exactly as `wrangler deploy` would (dry run, nothing is
+ * `npm run build`: writes the API's Postman collection from its OpenAPI document
+ * (postman-collection.ts) and the site's types of the API (api-types.ts), bundles both workers exactly as `wrangler deploy` would (dry run, nothing is
  * uploaded), builds the site with its Cloudflare preset, and prints the edge worker's gzip size,
  * the number that decides its cold start.
  */
@@ -27,7 +28,14 @@ export function bundleWorker(name: "edge" | "api", outdir = join(ROOT, "dist", n
   return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, metafile, log };
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  // The API worker bundles the Postman collection: converted from the routes being built.
+  // Imported here: the test setup imports bundleWorker and needs neither the app nor the converter.
+  const { writePostmanCollection } = await import("./postman-collection.ts");
+  await writePostmanCollection();
+  // The site's API layer is typed from the same document (site/src/api/openapi.d.ts).
+  const { writeApiTypes } = await import("./api-types.ts");
+  await writeApiTypes();
   const edge = bundleWorker("edge");
   const api = bundleWorker("api");
   execFileSync("npm", ["run", "build", "--workspace", "site"], { cwd: ROOT, stdio: "inherit" });
@@ -36,4 +44,4 @@ function main(): void {
   console.log(`api worker:  ${kib(api.bytes)} (gzip ${kib(api.gzipBytes)})  ${api.file}`);
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) main();
+if (process.argv[1] && import.meta.filename === process.argv[1]) await main();

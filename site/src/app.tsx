@@ -9,6 +9,7 @@ import { AppShell } from "~/components/app-shell";
 import { Loading } from "~/components/async-state";
 import { currentWorkspace, restoreSession, sessionState } from "~/session/session";
 import "./app.css";
+import "./styles/layout.css";
 
 const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/verify-email", "/auth/", "/invitations/"];
 const NO_WORKSPACE_NEEDED = ["/workspaces/new", "/status"];

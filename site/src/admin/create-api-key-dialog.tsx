@@ -6,7 +6,7 @@ import { describeError } from "~/api/client";
 import { API_KEY_SCOPES, createApiKey, SCOPE_HINT, type ApiKeyScope, type CreatedApiKey } from "~/api/admin";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { CopyButton } from "~/components/copy-button";
-import { Dialog } from "~/components/dialog";
+import { CreateOnceFooter, Dialog } from "~/components/dialog";
 import { SelectField, TextField } from "~/components/field";
 import { formatDate } from "~/lib/format";
 import { createRateLimitState, describeRateLimit, RateLimitFields } from "./rate-limit-fields";
@@ -93,25 +93,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
       open={props.open}
       title={created() ? "Copy your new API key" : "Create API key"}
       onClose={close}
-      footer={
-        <Show
-          when={created()}
-          fallback={
-            <>
-              <button type="button" class="secondary" onClick={close}>
-                Cancel
-              </button>
-              <button type="submit" form="create-key-form" disabled={busy()}>
-                {busy() ? "Creating…" : "Create key"}
-              </button>
-            </>
-          }
-        >
-          <button type="button" onClick={close}>
-            I have copied the key
-          </button>
-        </Show>
-      }
+      footer={<CreateOnceFooter created={Boolean(created())} form="create-key-form" busy={busy()} submit="Create key" submitting="Creating…" copied="I have copied the key" onClose={close} />}
     >
       <Show
         when={created()}

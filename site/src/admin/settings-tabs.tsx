@@ -1,4 +1,4 @@
-// The settings section's tabs: General (workspace name, approvals, limits) and LLM providers.
+// The settings section's tabs: General (workspace name, approvals, limits), LLM providers, access tokens and webhooks.
 import { A } from "@solidjs/router";
 
 export function SettingsTabs() {
@@ -8,6 +8,8 @@ export function SettingsTabs() {
         General
       </A>
       <A href="/settings/providers">LLM providers</A>
+      <A href="/settings/access-tokens">Access tokens</A>
+      <A href="/settings/webhooks">Webhooks</A>
     </nav>
   );
 }

@@ -2,9 +2,8 @@
 // or to any prompt), and the share of each cohort doing the chosen event in each later period,
 // as a retention grid (GET /api/analytics/cohorts).
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
-import { api } from "~/api/client";
-import { ANALYTICS_LIMITS, type CohortPeriod, type Cohorts, type EventDefinition } from "~/api/analytics";
-import { ErrorNotice } from "~/components/async-state";
+import { call, report } from "~/api/contract";
+import { ANALYTICS_LIMITS, type CohortPeriod, type EventDefinition } from "~/api/analytics";
 import { ChartPanel } from "~/charts/chart-panel";
 import { RetentionGrid } from "~/charts/retention-grid";
 import { formatNumber, formatPercent } from "~/lib/format";
@@ -34,7 +33,7 @@ export function CohortPanel(props: { promptId: string | null; range: TimeRange; 
   const tooLong = () => rangeDays() > ANALYTICS_LIMITS.cohortRangeDays[period()];
   const cohorts = createQuery(
     () => (eventName() && !tooLong() ? { event_name: eventName(), period: period(), periods: periods(), from: props.range.from.toISOString(), to: props.range.to.toISOString(), prompt_id: props.promptId ?? undefined } : null),
-    (query) => api<Cohorts>("GET", "/api/analytics/cohorts", { query }),
+    (query) => call("get", "/api/analytics/cohorts", { query }).then(report),
   );
   const rows = createMemo<Row[]>(() =>
     (cohorts.data()?.cohorts ?? []).flatMap((cohort) => cohort.retention.map((cell) => ({ cohort: cohort.cohort_start, units: cohort.units, period: cell.period, retained: cell.units, rate: cell.rate, complete: cell.complete }))),
@@ -88,6 +87,9 @@ export function CohortPanel(props: { promptId: string | null; range: TimeRange; 
         { header: "Period over", value: (row) => row.complete, display: (row) => (row.complete ? "yes" : "not yet") },
       ]}
       csvName={`cohorts-${isoDay(props.range.from)}`}
+      query={props.definitions.length > 0 && !tooLong() ? cohorts : undefined}
+      loading="Loading cohorts…"
+      errorTitle="Cohorts could not be loaded"
       empty={
         props.definitions.length === 0 ? (
           <p class="muted chart-empty">
@@ -97,11 +99,7 @@ export function CohortPanel(props: { promptId: string | null; range: TimeRange; 
           <p class="notice" data-kind="warn">
             {period() === "day" ? "Daily" : "Weekly"} cohorts cover at most {ANALYTICS_LIMITS.cohortRangeDays[period()]} days; pick weeks or a shorter range.
           </p>
-        ) : cohorts.error() ? (
-          <ErrorNotice title="Cohorts could not be loaded" error={cohorts.error()} onRetry={() => void cohorts.refetch()} />
-        ) : !cohorts.data() ? (
-          <p class="muted chart-empty">Loading cohorts…</p>
-        ) : cohorts.data()!.cohorts.length === 0 ? (
+        ) : cohorts.data()?.cohorts.length === 0 ? (
           <p class="muted chart-empty">
             No unit was first exposed in this range. Calls need a <code>unit_id</code> (a user or account id) to form cohorts: add <code>unit_id=…</code> to get-prompt (<a href={props.snippetHref}>see the snippet</a>).
           </p>

@@ -2,9 +2,8 @@
 // definitions (or types an event name the apps send undeclared), and sees per version the units
 // exposed, each step's count, conversion and drop-off (GET /api/analytics/funnels).
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
-import { api } from "~/api/client";
-import { ANALYTICS_LIMITS, type EventDefinition, type Funnel, type FunnelStep } from "~/api/analytics";
-import { ErrorNotice } from "~/components/async-state";
+import { call, report } from "~/api/contract";
+import { ANALYTICS_LIMITS, type EventDefinition, type FunnelStep } from "~/api/analytics";
 import { ChartPanel } from "~/charts/chart-panel";
 import { FunnelChart } from "~/charts/funnel-chart";
 import { colorAt } from "~/charts/scale";
@@ -53,7 +52,7 @@ export function FunnelPanel(props: { promptId: string | null; range: TimeRange; 
 
   const funnel = createQuery(
     () => (props.promptId && steps().length > 0 ? { prompt_id: props.promptId, steps: steps().join(","), from: props.range.from.toISOString(), to: props.range.to.toISOString(), window_hours: windowHours(), environment: props.environment || undefined } : null),
-    (query) => api<Funnel>("GET", "/api/analytics/funnels", { query }),
+    (query) => call("get", "/api/analytics/funnels", { query }).then(report),
   );
   const rows = createMemo<Row[]>(() => (funnel.data()?.versions ?? []).flatMap((version) => version.steps.map((step) => ({ ...step, version: version.version_number ? `v${version.version_number}` : version.version_id }))));
   const versions = createMemo(() => [...(funnel.data()?.versions ?? [])].sort((a, b) => (b.steps[0]?.count ?? 0) - (a.steps[0]?.count ?? 0)));
@@ -157,13 +156,12 @@ export function FunnelPanel(props: { promptId: string | null; range: TimeRange; 
         csvName={`funnel-${isoDay(props.range.from)}`}
         apiExport={funnel.data() ? { path: "/api/analytics/funnels", query: { prompt_id: props.promptId!, steps: steps().join(","), from: props.range.from.toISOString(), to: props.range.to.toISOString(), window_hours: windowHours(), environment: props.environment || undefined, format: "csv" } } : undefined}
         toolbar={builder}
+        query={steps().length > 0 ? funnel : undefined}
+        loading="Loading the funnel…"
+        errorTitle="The funnel could not be loaded"
         empty={
           steps().length === 0 ? (
             <p class="muted chart-empty">Add at least one step to draw the funnel.</p>
-          ) : funnel.error() ? (
-            <ErrorNotice title="The funnel could not be loaded" error={funnel.error()} onRetry={() => void funnel.refetch()} />
-          ) : !funnel.data() ? (
-            <p class="muted chart-empty">Loading the funnel…</p>
           ) : versions().length === 0 ? (
             <p class="muted chart-empty">
               Nobody was exposed to this prompt in the range. Fetch it from your app (<a href={props.snippetHref}>see the snippet</a>), then send the steps' events with the <code>trace_id</code> get-prompt returns.

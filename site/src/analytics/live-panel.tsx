@@ -2,15 +2,16 @@
 // hour, polled every few seconds while the tab is visible (the route has no stream), with a
 // "Live" indicator that says when it last updated and turns to "Paused" or "Offline".
 import { createMemo, createSignal, onCleanup, onMount, Show } from "solid-js";
-import { api } from "~/api/client";
+import { call } from "~/api/contract";
 import type { LiveCounts } from "~/api/analytics";
-import { ErrorNotice } from "~/components/async-state";
 import { ChartPanel } from "~/charts/chart-panel";
 import { TimeSeriesChart } from "~/charts/time-series-chart";
 import { formatNumber } from "~/lib/format";
 import { createQuery } from "./create-query";
 
 export const LIVE_POLL_MS = 5_000;
+/** The body's room (ChartPanel's `reserve`): four figures, a 150 px chart with its legend, and "Table". */
+const LIVE_RESERVE = 290;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 const secondsFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", second: "2-digit" });
 
@@ -20,7 +21,7 @@ export function LivePanel(props: { promptId: string | null; workspaceId: string 
   const live = createQuery(
     () => ({ prompt: props.promptId, workspace: props.workspaceId }),
     async ({ prompt }) => {
-      const answer = await api<LiveCounts>("GET", "/api/analytics/live", { query: { prompt_id: prompt ?? undefined } });
+      const answer = await call("get", "/api/analytics/live", { query: { prompt_id: prompt ?? undefined } });
       setUpdatedAt(new Date());
       return answer;
     },
@@ -66,7 +67,10 @@ export function LivePanel(props: { promptId: string | null; workspaceId: string 
         { header: "Events", value: (row) => row.events, display: (row) => formatNumber(row.events), numeric: true },
       ]}
       csvName="live-counters"
-      empty={live.error() && !live.data() ? <ErrorNotice title="Live counters are unavailable" error={live.error()} onRetry={() => void live.refetch()} /> : !live.data() ? <p class="muted chart-empty">Loading live counters…</p> : undefined}
+      query={live}
+      loading="Loading live counters…"
+      errorTitle="Live counters are unavailable"
+      reserve={LIVE_RESERVE}
     >
       <dl class="live-figures">
         <div>

@@ -9,6 +9,7 @@ import { colorAt } from "~/charts/scale";
 import { TimeSeriesChart, type TimeSeries } from "~/charts/time-series-chart";
 import { formatCompact, formatDateTime, formatMicros, formatNumber, formatPercent } from "~/lib/format";
 import { bucketLabel, bucketsOf, isoDay, type TimeRange } from "./date-range";
+import { FreshnessCaption } from "./kpi-captions";
 
 export interface StatsView {
   stats: PromptStats;
@@ -18,6 +19,21 @@ export interface StatsView {
   /** Shown when a panel has nothing to draw. */
   empty: (what: string) => JSX.Element;
 }
+
+/** The panels' titles and descriptions, shared with their placeholders (StatsPlaceholders). */
+const TEXT = {
+  usage: { title: "Usage over time", description: (range: TimeRange, perVersion: boolean) => `get-prompt requests per ${range.granularity}${perVersion ? ", per version" : ""}` },
+  latency: { title: "Latency", description: "get-prompt answer time at the edge: median (p50), p95 and p99" },
+  errors: { title: "Error rate", description: "Share of get-prompt requests that failed to render or answer" },
+  top: {
+    title: (promptId: string | null) => (promptId ? "Versions" : "Top prompts"),
+    description: (promptId: string | null) => (promptId ? "Requests per version of this prompt in the range" : "The workspace's busiest prompts in the range"),
+  },
+  cost: { title: "Cost per conversion", description: (promptId: string | null) => `Cost reported on events (cost_usd) divided by conversions, per ${promptId ? "version" : "prompt"}.` },
+};
+
+/** The room a panel's body keeps (ChartPanel's `reserve`): a 220 px time chart with its legend and "Table", or a few bars. */
+const RESERVE = { timeChart: 290, bars: 200 };
 
 const ms = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${formatNumber(Math.round(value))} ms`);
 const MAX_VERSION_LINES = 5;
@@ -79,26 +95,51 @@ const versionName = (view: StatsView, versionId: string) => {
   return version?.version_number ? `v${version.version_number}` : versionId;
 };
 
-export function HeadlineFigures(props: { totals: Metrics }) {
+/**
+ * The range's totals as cards. Without `totals` (still loading) the cards are there with a dash
+ * and the caption says so, so the page below them keeps its place when the figures arrive.
+ */
+export function HeadlineFigures(props: { totals: Metrics | undefined; asOf?: string | null; hoursPending?: number; conversionNote?: string | undefined }) {
+  const figure = (format: (totals: Metrics) => string) => (props.totals ? format(props.totals) : "–");
   const tiles = () => [
-    { label: "Requests", value: formatNumber(props.totals.requests), id: "requests" },
-    { label: "Error rate", value: formatPercent(props.totals.error_rate), id: "error-rate" },
-    { label: "Latency p95", value: ms(props.totals.latency_p95_ms), id: "p95" },
-    { label: "Conversions", value: formatNumber(props.totals.conversions), id: "conversions" },
-    { label: "Cost (events)", value: formatMicros(props.totals.cost_micros), id: "cost" },
-    { label: "Cost per conversion", value: formatMicros(props.totals.cost_per_conversion_micros), id: "cost-per-conversion" },
+    { label: "Requests", value: figure((totals) => formatNumber(totals.requests)), id: "requests" },
+    { label: "Error rate", value: figure((totals) => formatPercent(totals.error_rate)), id: "error-rate" },
+    { label: "Latency p95", value: figure((totals) => ms(totals.latency_p95_ms)), id: "p95" },
+    { label: "Conversions", value: figure((totals) => formatNumber(totals.conversions)), id: "conversions", note: props.conversionNote },
+    { label: "Cost (events)", value: figure((totals) => formatMicros(totals.cost_micros)), id: "cost" },
+    { label: "Cost per conversion", value: figure((totals) => formatMicros(totals.cost_per_conversion_micros)), id: "cost-per-conversion" },
   ];
   return (
-    <dl class="kpi-grid" aria-label="Totals for the range">
-      <For each={tiles()}>
-        {(tile) => (
-          <div class="kpi" data-kpi={tile.id}>
-            <dt>{tile.label}</dt>
-            <dd class="numeric">{tile.value}</dd>
-          </div>
-        )}
-      </For>
-    </dl>
+    <div class="kpi-block" aria-busy={!props.totals || undefined}>
+      <dl class="kpi-grid" aria-label="Totals for the range">
+        <For each={tiles()}>
+          {(tile) => (
+            <div class="kpi" data-kpi={tile.id}>
+              <dt>
+                {tile.label}
+                {/* Its room is kept (CSS) while the event definitions it names still load. */}
+                <Show when={"note" in tile}>
+                  <span class="kpi-note">{tile.note}</span>
+                </Show>
+              </dt>
+              <dd class="numeric">{tile.value}</dd>
+            </div>
+          )}
+        </For>
+      </dl>
+      <Show
+        when={props.totals}
+        fallback={
+          <p class="kpi-freshness muted small" role="status">
+            Loading statistics…
+          </p>
+        }
+      >
+        <Show when={props.asOf !== undefined}>
+          <FreshnessCaption asOf={props.asOf} hoursPending={props.hoursPending} />
+        </Show>
+      </Show>
+    </div>
   );
 }
 
@@ -121,8 +162,9 @@ export function UsagePanel(props: { view: StatsView }) {
   ];
   return (
     <ChartPanel
-      title="Usage over time"
-      description={`get-prompt requests per ${props.view.range.granularity}${props.view.promptId && versionIds().length > 1 ? ", per version" : ""}`}
+      title={TEXT.usage.title}
+      reserve={RESERVE.timeChart}
+      description={TEXT.usage.description(props.view.range, Boolean(props.view.promptId) && versionIds().length > 1)}
       rows={buckets()}
       columns={columns()}
       csvName={`usage-${isoDay(props.view.range.from)}`}
@@ -145,8 +187,9 @@ export function LatencyPanel(props: { view: StatsView }) {
   const rows = () => buckets().filter((bucket) => bucket.requests > 0);
   return (
     <ChartPanel
-      title="Latency"
-      description="get-prompt answer time at the edge: median (p50), p95 and p99"
+      title={TEXT.latency.title}
+      reserve={RESERVE.timeChart}
+      description={TEXT.latency.description}
       rows={rows()}
       columns={[
         { header: "Bucket", value: (row) => new Date(row.time).toISOString(), display: (row) => formatDateTime(new Date(row.time)) },
@@ -177,8 +220,9 @@ export function ErrorRatePanel(props: { view: StatsView }) {
   const rows = () => buckets().filter((bucket) => bucket.requests > 0);
   return (
     <ChartPanel
-      title="Error rate"
-      description="Share of get-prompt requests that failed to render or answer"
+      title={TEXT.errors.title}
+      reserve={RESERVE.timeChart}
+      description={TEXT.errors.description}
       rows={rows()}
       columns={[
         { header: "Bucket", value: (row) => new Date(row.time).toISOString(), display: (row) => formatDateTime(new Date(row.time)) },
@@ -227,11 +271,12 @@ const rankedColumns = (first: string): TableColumn<Ranked>[] => [
 export function TopPanel(props: { view: StatsView; exportQuery: Record<string, string> }) {
   const rows = createMemo(() => ranked(props.view));
   const total = () => props.view.stats.totals.requests;
-  const title = () => (props.view.promptId ? "Versions" : "Top prompts");
+  const title = () => TEXT.top.title(props.view.promptId);
   return (
     <ChartPanel
       title={title()}
-      description={props.view.promptId ? "Requests per version of this prompt in the range" : "The workspace's busiest prompts in the range"}
+      reserve={RESERVE.bars}
+      description={TEXT.top.description(props.view.promptId)}
       rows={rows()}
       columns={rankedColumns(props.view.promptId ? "Version" : "Prompt")}
       csvName={props.view.promptId ? "versions" : "top-prompts"}
@@ -255,7 +300,8 @@ export function CostPerConversionPanel(props: { view: StatsView }) {
   const withValue = () => rows().filter((row) => row.cost_per_conversion_micros !== null);
   return (
     <ChartPanel
-      title="Cost per conversion"
+      title={TEXT.cost.title}
+      reserve={RESERVE.bars}
       description={
         <>
           Cost reported on events (<code>cost_usd</code>) divided by conversions, per {props.view.promptId ? "version" : "prompt"}. Overall: {formatMicros(props.view.stats.totals.cost_per_conversion_micros)}.
@@ -289,5 +335,30 @@ export function SeriesTruncatedNotice(props: { stats: PromptStats }) {
         This range has more buckets than the charts draw; export the table for all of them.
       </p>
     </Show>
+  );
+}
+
+/**
+ * The panels above as frames of their final size while the statistics load, laid out as the
+ * dashboard lays out the panels: the page does not move when the figures arrive.
+ */
+export function StatsPlaceholders(props: { range: TimeRange; promptId: string | null }) {
+  const frame = (title: string, description: string, reserve: number) => (
+    <ChartPanel title={title} description={description} rows={[]} columns={[]} csvName="" loading="Loading statistics…" reserve={reserve}>
+      {null}
+    </ChartPanel>
+  );
+  return (
+    <>
+      {frame(TEXT.usage.title, TEXT.usage.description(props.range, false), RESERVE.timeChart)}
+      <div class="grid-2">
+        {frame(TEXT.latency.title, TEXT.latency.description, RESERVE.timeChart)}
+        {frame(TEXT.errors.title, TEXT.errors.description, RESERVE.timeChart)}
+      </div>
+      <div class="grid-2">
+        {frame(TEXT.top.title(props.promptId), TEXT.top.description(props.promptId), RESERVE.bars)}
+        {frame(TEXT.cost.title, TEXT.cost.description(props.promptId), RESERVE.bars)}
+      </div>
+    </>
   );
 }

@@ -22,12 +22,16 @@ export class ApiRequestError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  /** The message with the first validation issue's path, e.g. "slug: must be lowercase". */
+  /**
+   * The message, with the first problem of its details when the message does not say it already.
+   * The API words validation problems itself, naming the field ("name: must not be empty",
+   * workers/shared/src/validation-messages.ts), so those read as they come.
+   */
   get detailedMessage(): string {
     const issues = Array.isArray(this.details) ? (this.details as Array<{ path?: unknown[]; message?: string }>) : [];
     const first = issues[0];
-    if (!first?.message) return this.message;
-    const path = Array.isArray(first.path) && first.path.length > 0 ? `${first.path.join(".")}: ` : "";
+    if (!first?.message || this.message.includes(first.message)) return this.message;
+    const path = Array.isArray(first.path) && first.path.length > 0 ? `${first.path.map((segment) => (typeof segment === "number" ? `item ${segment + 1}` : String(segment))).join(" › ")}: ` : "";
     return `${this.message}: ${path}${first.message}`;
   }
 }

@@ -1,9 +1,10 @@
 // The shapes of /api/llm (workers/api/src/routes/llm/**) and the calls the playground, the
 // comparison and the provider settings make, including the run's Server-Sent Events read from a
 // streamed fetch (EventSource cannot POST or send the Authorization header).
-import { api, ApiRequestError, sendRaw } from "./client";
+import { ApiRequestError } from "./client";
+import { type Answer, call, callRaw, report, type Schemas } from "./contract";
 
-export type LlmProvider = "openai" | "anthropic" | "google";
+export type LlmProvider = Schemas["LlmProviderKey"]["provider"];
 export const LLM_PROVIDERS: readonly LlmProvider[] = ["openai", "anthropic", "google"];
 export const PROVIDER_LABEL: Record<LlmProvider, string> = { openai: "OpenAI", anthropic: "Anthropic", google: "Google" };
 
@@ -12,81 +13,16 @@ export const LLM_LIMITS = { fallbacks: 3, compareTargets: 4, maxTokens: 128_000,
 /** What the API accepts as a model id. */
 export const MODEL_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:/\\-]{0,99}";
 
-export interface ModelPrice {
-  model: string;
-  name: string;
-  input_per_million: number;
-  output_per_million: number;
-  cached_input_per_million: number | null;
-  context_window: number;
-}
-
-export interface ProviderInfo {
-  provider: LlmProvider;
-  name: string;
-  has_workspace_key: boolean;
-  has_user_key: boolean;
-  models: ModelPrice[];
-}
-
-export interface ProvidersAnswer {
-  prices_as_of: string;
-  currency: string;
-  providers: ProviderInfo[];
-}
-
-export interface ProviderKey {
-  id: string;
-  provider: LlmProvider;
-  scope: "workspace" | "user";
-  /** e.g. "…x7Qa": the only part of a key the API ever shows. */
-  key_suffix: string;
-  last_used_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface KeysAnswer {
-  workspace_keys: ProviderKey[];
-  user_keys: ProviderKey[];
-}
-
-export interface TestKeyAnswer {
-  provider: LlmProvider;
-  valid: true;
-  key_source: "request" | "user" | "workspace";
-  key_suffix: string;
-}
-
-export interface Tokens {
-  input: number;
-  output: number;
-  cached_input: number;
-}
-
-export interface FailedAttempt {
-  provider: LlmProvider;
-  model: string;
-  usage_id: string;
-  error_code: string;
-  message: string;
-  fallback_from: LlmProvider | null;
-}
-
-export interface RunSummary {
-  usage_id: string;
-  provider: LlmProvider;
-  model: string;
-  fallback_from: LlmProvider | null;
-  finish_reason: string | null;
-  tokens: Tokens;
-  latency_ms: number;
-  first_token_ms: number;
-  cost_micros: number;
-  cost_usd: number;
-  priced: boolean;
-  failed_attempts: FailedAttempt[];
-}
+export type ProvidersAnswer = Answer<"get", "/api/llm/providers">;
+export type ProviderInfo = ProvidersAnswer["providers"][number];
+export type ModelPrice = ProviderInfo["models"][number];
+/** key_suffix, e.g. "…x7Qa": the only part of a key the API ever shows. */
+export type ProviderKey = Schemas["LlmProviderKey"];
+export type KeysAnswer = Answer<"get", "/api/llm/keys">;
+export type TestKeyAnswer = Answer<"post", "/api/llm/test-key">;
+export type RunSummary = Schemas["LlmRunSummary"];
+export type Tokens = RunSummary["tokens"];
+export type FailedAttempt = Schemas["LlmFailedAttempt"];
 
 export interface Target {
   provider: LlmProvider;
@@ -117,76 +53,28 @@ export type RunEvent =
   | { event: "done"; data: RunSummary }
   | { event: "error"; data: { code: string; message: string; provider: LlmProvider; model: string; error_code: string; request_id?: string } };
 
-export interface CountAnswer {
-  provider: LlmProvider;
-  model: string;
-  input_tokens: number;
-  exact: boolean;
-  method: "tiktoken" | "provider" | "estimate";
-  encoding: string | null;
-  message_overhead_tokens: number;
-  note: string;
-  max_output_tokens: number;
-  cost_estimate: {
-    priced: boolean;
-    input_micros: number;
-    output_micros_at_max_tokens: number;
-    total_micros_at_max_tokens: number;
-    input_usd: number;
-    total_usd_at_max_tokens: number;
-  };
-}
+export type CountAnswer = Answer<"post", "/api/llm/count-tokens">;
+export type CompareAnswer = Answer<"post", "/api/llm/compare">;
+export type CompareResult = CompareAnswer["results"][number];
+export type LlmUsage = Schemas["LlmUsage"];
+export type LlmUsageTotals = LlmUsage["totals"];
 
-export interface CompareResult {
-  provider: LlmProvider;
-  model: string;
-  ok: boolean;
-  output: string | null;
-  finish_reason: string | null;
-  tokens: Tokens;
-  latency_ms: number;
-  cost_micros: number;
-  cost_usd: number;
-  priced: boolean;
-  usage_id: string;
-  error: { code: string; error_code: string; message: string } | null;
-}
-
-export interface CompareAnswer {
-  prompt_id: string;
-  version_id: string;
-  results: CompareResult[];
-}
-
-export interface LlmUsageTotals {
-  requests: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  tokens_cached: number;
-  cost_micros: number;
-}
-
-export interface LlmUsage {
-  from: string;
-  to: string;
-  totals: LlmUsageTotals;
-  by_model: Array<LlmUsageTotals & { provider: string; model: string }>;
-}
-
-export const listProviders = () => api<ProvidersAnswer>("GET", "/api/llm/providers");
-export const listKeys = () => api<KeysAnswer>("GET", "/api/llm/keys");
+export const listProviders = () => call("get", "/api/llm/providers");
+export const listKeys = () => call("get", "/api/llm/keys");
 export const saveKey = (scope: ProviderKey["scope"], provider: LlmProvider, apiKey: string) =>
-  api<ProviderKey>("PUT", `/api/llm/${scope === "workspace" ? "workspace-keys" : "user-keys"}/${provider}`, { body: { api_key: apiKey } });
-export const deleteKey = (scope: ProviderKey["scope"], provider: LlmProvider) => api<void>("DELETE", `/api/llm/${scope === "workspace" ? "workspace-keys" : "user-keys"}/${provider}`);
+  scope === "workspace"
+    ? call("put", "/api/llm/workspace-keys/{provider}", { params: { provider }, body: { api_key: apiKey } })
+    : call("put", "/api/llm/user-keys/{provider}", { params: { provider }, body: { api_key: apiKey } });
+export const deleteKey = (scope: ProviderKey["scope"], provider: LlmProvider) =>
+  scope === "workspace" ? call("delete", "/api/llm/workspace-keys/{provider}", { params: { provider } }) : call("delete", "/api/llm/user-keys/{provider}", { params: { provider } });
 /** Tests `apiKey`, or without it the key a run would use (yours, else the workspace's). */
-export const testKey = (provider: LlmProvider, apiKey?: string) => api<TestKeyAnswer>("POST", "/api/llm/test-key", { body: { provider, ...(apiKey ? { api_key: apiKey } : {}) }, timeoutMs: 20_000 });
+export const testKey = (provider: LlmProvider, apiKey?: string) => call("post", "/api/llm/test-key", { body: { provider, ...(apiKey ? { api_key: apiKey } : {}) }, timeoutMs: 20_000 });
 export const countTokens = (body: PromptRef & { provider: LlmProvider; model: string; max_tokens?: number }, signal?: AbortSignal) =>
-  api<CountAnswer>("POST", "/api/llm/count-tokens", { body, ...(signal ? { signal } : {}) });
+  call("post", "/api/llm/count-tokens", { body, ...(signal ? { signal } : {}) });
 export const compareModels = (body: PromptRef & Settings & { targets: Target[]; timeout_ms: number }, signal?: AbortSignal) =>
   // Every target runs at once, each complete (not streamed): allow the longest one its generation time.
-  api<CompareAnswer>("POST", "/api/llm/compare", { body, timeoutMs: body.timeout_ms + 180_000, ...(signal ? { signal } : {}) });
-export const llmUsage = (from: Date, to: Date) => api<LlmUsage>("GET", "/api/analytics/llm-usage", { query: { from: from.toISOString(), to: to.toISOString() } });
+  call("post", "/api/llm/compare", { body, timeoutMs: body.timeout_ms + 180_000, ...(signal ? { signal } : {}) });
+export const llmUsage = (from: Date, to: Date) => call("get", "/api/analytics/llm-usage", { query: { from: from.toISOString(), to: to.toISOString() } }).then(report);
 
 /** The failed attempts an error before the first token carries (all targets failed). */
 export function failedAttemptsOf(error: unknown): FailedAttempt[] {
@@ -203,7 +91,7 @@ export function failedAttemptsOf(error: unknown): FailedAttempt[] {
 export async function* runStream(body: RunRequest, signal: AbortSignal): AsyncGenerator<RunEvent> {
   // Every target may wait timeout_ms for its first token; then the generation itself.
   const timeoutMs = body.timeout_ms * (1 + body.fallbacks.length) + 300_000;
-  const response = await sendRaw("POST", "/api/llm/run", { body: { ...body, stream: true }, signal, timeoutMs });
+  const response = await callRaw("post", "/api/llm/run", { body: { ...body, stream: true }, signal, timeoutMs });
   if (!response.body) throw new ApiRequestError(response.status, "BAD_RESPONSE", "The API answered without a stream.", response.headers.get("x-request-id"));
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";

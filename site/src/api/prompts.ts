@@ -1,182 +1,45 @@
-// The shapes of /api/prompts and its versions, diffs, deployments and approvals as the API
-// answers them (workers/api/src/routes/prompts/**), shared by the prompts list and the prompt page.
-import type { Environment } from "./types";
+// The shapes of /api/prompts and its versions, diffs, deployments and approvals as the API's
+// contract defines them (openapi.d.ts, from workers/api/src/routes/prompts/**), shared by the
+// prompts list and the prompt page.
+import type { Answer, QueryParams, Schemas } from "./contract";
 
-export interface Tag {
-  id: string;
-  name: string;
-  color: string;
-}
+export type Tag = Schemas["Tag"];
+export type TagDetails = Schemas["TagDetails"];
+export type EnvironmentPointer = Schemas["EnvironmentPointer"];
+export type Prompt = Schemas["Prompt"];
+export type PromptSort = NonNullable<QueryParams<"get", "/api/prompts">["sort"]>;
+export type PromptPage = Answer<"get", "/api/prompts">;
 
-export interface TagDetails extends Tag {
-  created_at: string;
-  prompt_count: number;
-}
+export type VariableDefinition = Schemas["PromptVariable"];
+export type VariableType = VariableDefinition["type"];
+export type Scalar = NonNullable<VariableDefinition["default"]>;
 
-export interface EnvironmentPointer {
-  version_id: string;
-  version_number: number;
-  updated_at: string;
-}
-
-export interface Prompt {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  status: "active" | "archived";
-  tags: Tag[];
-  owner_id: string | null;
-  created_by_id: string | null;
-  archived_at: string | null;
-  created_at: string;
-  updated_at: string;
-  environments: Partial<Record<Environment, EnvironmentPointer>>;
-}
-
-export type PromptSort = "updated_at" | "created_at" | "name" | "slug";
-
-export interface PromptPage {
-  prompts: Prompt[];
-  next_cursor: string | null;
-}
-
-export type VariableType = "string" | "number" | "boolean" | "enum";
-export type Scalar = string | number | boolean;
-
-export interface VariableDefinition {
-  name: string;
-  type: VariableType;
-  required: boolean;
-  default?: Scalar;
-  values?: string[];
-  description?: string;
-}
-
-export type ChatRole = "system" | "user" | "assistant";
+export type ChatMessage = Schemas["ChatMessage"];
+export type ChatRole = ChatMessage["role"];
 export const CHAT_ROLES: readonly ChatRole[] = ["system", "user", "assistant"];
 
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-}
+export type VersionSummary = Schemas["PromptVersionSummary"];
+export type VersionStatus = VersionSummary["status"];
+export type ModelConfig = Schemas["ModelConfig"];
+export type Version = Schemas["PromptVersion"];
 
-export type VersionStatus = "draft" | "testing" | "production" | "archived";
+export type PreviewResult = Answer<"post", "/api/prompts/{promptId}/preview">;
+export type TemplateProblem = Extract<PreviewResult, { ok: false }>["errors"][number];
 
-export interface VersionSummary {
-  id: string;
-  prompt_id: string;
-  version_number: number;
-  status: VersionStatus;
-  kind: "text" | "chat";
-  changelog: string | null;
-  environments: Environment[];
-  created_by_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type VersionDiff = Schemas["VersionDiff"];
+export type DiffLine = VersionDiff["content"][number];
 
-export interface ModelConfig {
-  provider?: "openai" | "anthropic" | "google";
-  model?: string;
-  temperature?: number;
-  max_tokens?: number;
-  [setting: string]: unknown;
-}
-
-export interface Version extends VersionSummary {
-  content: string | null;
-  messages: ChatMessage[] | null;
-  variables: VariableDefinition[];
-  model_config: ModelConfig;
-}
-
-export interface TemplateProblem {
-  code: string;
-  message: string;
-  variable?: string;
-  position?: { offset: number; line: number; column: number };
-  message_index?: number;
-}
-
-export type PreviewResult =
-  | { ok: true; content: string | null; messages: ChatMessage[] | null; values: Record<string, Scalar>; variables_used: string[] }
-  | { ok: false; errors: TemplateProblem[]; variables_used: string[] };
-
-export interface DiffLine {
-  op: "equal" | "insert" | "delete";
-  text: string;
-}
-
-export interface VersionDiff {
-  from: { id: string; version_number: number; kind: "text" | "chat" } | null;
-  to: { id: string; version_number: number; kind: "text" | "chat" };
-  content: DiffLine[];
-  messages: Array<{ op: "equal" | "insert" | "delete" | "change"; from_index: number | null; to_index: number | null; from_role: ChatRole | null; to_role: ChatRole | null; lines: DiffLine[] }>;
-  variables: { added: Array<Record<string, unknown>>; removed: Array<Record<string, unknown>>; changed: Array<{ name: string; from: Record<string, unknown>; to: Record<string, unknown> }> };
-  model_config: { added: Record<string, unknown>; removed: Record<string, unknown>; changed: Record<string, { from: unknown; to: unknown }> };
-}
-
-export interface Deployment {
-  id: string;
-  environment: Environment;
-  action: string;
-  from_version_id: string | null;
-  to_version_id: string;
-  version: number;
-  actor_user_id: string | null;
-  approval: string;
-  approval_request_id: string | null;
-  note: string | null;
-  created_at: string;
-}
-
-export interface DeploymentPage {
-  environments: Partial<Record<Environment, { version_id: string; version: number; updated_at: string }>>;
-  deployments: Deployment[];
-  next_cursor: string | null;
-}
+export type DeploymentPage = Answer<"get", "/api/prompts/{promptId}/deployments">;
+export type Deployment = DeploymentPage["deployments"][number];
 
 /** What publish, promote and rollback answer: deployed now, or waiting for an Admin. */
-export type DeploymentOutcome =
-  | { status: "deployed"; deployment_id: string; environment: Environment; action: "publish" | "promote" | "rollback"; from_version_id: string | null; to_version_id: string; version: number }
-  | { status: "pending_approval"; approval_request_id: string; environment: string; version_id: string };
+export type DeploymentOutcome = Schemas["Deployment"] | Schemas["PendingApproval"];
 
-export interface ApprovalRequest {
-  id: string;
-  prompt_id: string;
-  environment: string;
-  version_id: string;
-  status: "pending" | "approved" | "rejected" | "cancelled";
-  requested_by_id: string | null;
-  comment: string | null;
-  created_at: string;
-}
-
-export interface Member {
-  user_id: string;
-  email: string;
-  name: string;
-  role: "admin" | "member" | "viewer";
-  joined_at: string;
-}
-
-export interface WorkspaceDetails {
-  id: string;
-  name: string;
-  owner_id: string;
-  require_production_approval: boolean;
-}
-
-export interface BulkResult {
-  action: "archive" | "unarchive" | "tag" | "untag" | "move";
-  updated: number;
-  results: Array<{ prompt_id: string; outcome: "updated" | "unchanged" | "not_found" | "moved" | "conflict"; target_prompt_id?: string; message?: string }>;
-}
-
-export interface ImportResult {
-  results: Array<{ slug: string; outcome: "created" | "skipped" | "versions_added"; prompt_id: string; versions: Array<{ id: string; version_number: number }> }>;
-}
+export type ApprovalRequest = Answer<"get", "/api/approvals">["approvals"][number];
+export type Member = Schemas["Member"];
+export type WorkspaceDetails = Schemas["Workspace"];
+export type BulkResult = Schemas["BulkPromptResult"];
+export type ImportResult = Answer<"post", "/api/prompts/import">;
 
 /** The variable names the template engine accepts (workers/shared/src/template). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

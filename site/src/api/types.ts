@@ -1,28 +1,15 @@
-// The shapes the management API answers (snake_case, as /api/openapi.json documents them) that
-// more than one page reads. Page-specific shapes live beside their page.
-export type Role = "admin" | "member" | "viewer";
-export type Environment = "development" | "staging" | "production";
+// The shapes of the management API that more than one page reads, as its contract
+// (/api/openapi.json, generated into openapi.d.ts) defines them. Page-specific shapes live beside
+// their page's calls.
+import type { Answer, Schemas } from "./contract";
+
+export type Role = Schemas["MyWorkspace"]["role"];
+export type Environment = Schemas["Deployment"]["environment"];
 export const ENVIRONMENTS: readonly Environment[] = ["development", "staging", "production"];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  is_platform_admin?: boolean;
-  /** From GET /api/auth/me (sessions carry the user without it); the shell asks unverified users to verify. */
-  email_verified?: boolean;
-}
+/** Sessions carry the user; GET /api/auth/me adds is_platform_admin and email_verified (the shell asks unverified users to verify). */
+export type User = Schemas["User"] & Partial<Pick<Answer<"get", "/api/auth/me">, "is_platform_admin" | "email_verified">>;
 
-export interface Session {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  user: User;
-}
+export type Session = Omit<Schemas["Session"], "user"> & { user: User };
 
-export interface MyWorkspace {
-  id: string;
-  name: string;
-  owner_id: string;
-  role: Role;
-}
+export type MyWorkspace = Schemas["MyWorkspace"];

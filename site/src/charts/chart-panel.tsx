@@ -1,8 +1,10 @@
 // The frame every chart sits in: a titled panel, the chart (an SVG that screen readers get as
 // one labelled image), and the same numbers as a data table behind a "Table" disclosure, with
 // a CSV export of exactly those rows. One column description serves the table and the CSV.
-import { createUniqueId, For, Show, type JSX } from "solid-js";
+import { createUniqueId, For, Match, Show, Switch, type JSX } from "solid-js";
 import { describeError, sendRaw, type Query } from "~/api/client";
+import type { Query as DataQuery } from "~/analytics/create-query";
+import { ErrorNotice, Loading } from "~/components/async-state";
 import { downloadBlob, downloadText, toCsv } from "~/lib/csv";
 import { notify } from "~/components/toasts";
 
@@ -33,6 +35,21 @@ export interface ChartPanelProps<Row> {
   empty?: JSX.Element;
   /** Open the table by default (views where the table is the main read). */
   tableOpen?: boolean;
+  /**
+   * The data the panel loads itself (analytics/create-query.ts): until it first arrives the body
+   * is a placeholder saying `loading`; a failure is shown with its retry.
+   * The frame (title, description, controls) is there from the start, so nothing moves when it lands.
+   */
+  query?: Pick<DataQuery<unknown>, "data" | "error" | "refetch">;
+  /** The placeholder's words ("Loading LLM cost…"); without `query`, the body shows it as long as it is set. */
+  loading?: string | false;
+  /** The failure's heading ("LLM cost could not be loaded"). */
+  errorTitle?: string;
+  /**
+   * The room in px the body keeps whether it loads, is empty or draws (the chart with its legend
+   * and the table's disclosure), so the panels below do not jump when the data, or its absence, arrives.
+   */
+  reserve?: number;
   class?: string;
   children: JSX.Element;
 }
@@ -52,8 +69,12 @@ export function ChartPanel<Row>(props: ChartPanelProps<Row>) {
     }
     downloadText(`${props.csvName}.csv`, toCsv(props.rows, props.columns.map((column) => ({ header: column.header, value: column.value }))));
   };
+  // A failed load replaces what was shown (it answered other filters); a quiet poll's does not reach here.
+  const failure = () => props.query?.error();
+  const waiting = () => (props.query ? props.query.data() === undefined && !props.query.error() : Boolean(props.loading));
+  const settled = () => !failure() && !waiting();
   return (
-    <section class={`panel chart-panel ${props.class ?? ""}`} aria-labelledby={headingId}>
+    <section class={`panel chart-panel ${props.class ?? ""}`} aria-labelledby={headingId} aria-busy={waiting() || undefined} style={props.reserve ? { "--chart-reserve": `${props.reserve}px` } : undefined}>
       <div class="panel-head">
         <div class="chart-title">
           <h2 id={headingId}>{props.title}</h2>
@@ -63,7 +84,7 @@ export function ChartPanel<Row>(props: ChartPanelProps<Row>) {
         </div>
         <div class="row chart-controls">
           {props.controls}
-          <Show when={!props.empty}>
+          <Show when={settled() && !props.empty}>
             <button type="button" class="secondary small" onClick={() => void exportCsv()} aria-label={`Export ${props.title} as CSV`}>
               CSV
             </button>
@@ -71,37 +92,48 @@ export function ChartPanel<Row>(props: ChartPanelProps<Row>) {
         </div>
       </div>
       {props.toolbar}
-      <Show when={!props.empty} fallback={props.empty}>
-        <div class="chart-body">{props.children}</div>
-        <details class="chart-table" open={props.tableOpen}>
-          <summary>Table</summary>
-          <div class="table-scroll" tabindex="0" role="region" aria-label={`${props.title}, table`}>
-            <table class="data-table">
-              <caption class="visually-hidden">{props.title}</caption>
-              <thead>
-                <tr>
-                  <For each={props.columns}>
-                    {(column) => (
-                      <th scope="col" class={column.numeric ? "numeric" : undefined}>
-                        {column.header}
-                      </th>
-                    )}
-                  </For>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={props.rows}>
-                  {(row) => (
+      <div class="chart-slot">
+        <Switch>
+          <Match when={failure()}>
+            <ErrorNotice error={failure()} title={props.errorTitle} onRetry={() => void props.query?.refetch()} />
+          </Match>
+          <Match when={waiting()}>
+            <Loading label={props.loading || "Loading…"} />
+          </Match>
+          <Match when={props.empty}>{props.empty}</Match>
+          <Match when={true}>
+            <div class="chart-body">{props.children}</div>
+            <details class="chart-table" open={props.tableOpen}>
+              <summary>Table</summary>
+              <div class="table-scroll" tabindex="0" role="region" aria-label={`${props.title}, table`}>
+                <table class="data-table">
+                  <caption class="visually-hidden">{props.title}</caption>
+                  <thead>
                     <tr>
-                      <For each={props.columns}>{(column) => <td class={column.numeric ? "numeric" : undefined}>{column.display ? column.display(row) : (column.value(row) ?? "–")}</td>}</For>
+                      <For each={props.columns}>
+                        {(column) => (
+                          <th scope="col" class={column.numeric ? "numeric" : undefined}>
+                            {column.header}
+                          </th>
+                        )}
+                      </For>
                     </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-        </details>
-      </Show>
+                  </thead>
+                  <tbody>
+                    <For each={props.rows}>
+                      {(row) => (
+                        <tr>
+                          <For each={props.columns}>{(column) => <td class={column.numeric ? "numeric" : undefined}>{column.display ? column.display(row) : (column.value(row) ?? "–")}</td>}</For>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </Match>
+        </Switch>
+      </div>
     </section>
   );
 }

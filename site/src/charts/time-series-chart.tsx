@@ -1,6 +1,7 @@
 // Lines (or stacked-free areas) over time: one or more series on shared buckets, a zero-based
 // y axis with round ticks, time labels on the x axis, a legend, and a hover/keyboard readout of
-// the bucket under the pointer (arrow keys move it). Missing values (null) break the line.
+// the bucket under the pointer (arrow keys move it). Missing values (null) break the line; a value
+// alone between gaps (or the only bucket) is drawn as a dot.
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { colorAt, createMeasuredWidth, linearScale, niceTicks, timeTicks } from "./scale";
 
@@ -31,6 +32,17 @@ export interface TimeSeriesChartProps {
 }
 
 const MARGIN = { top: 12, right: 16, bottom: 28 };
+/** Every value gets a dot up to this many buckets; beyond, only values with no neighbour do. */
+const DOTS_UP_TO = 60;
+
+/**
+ * A value with no value on either side: a line through it has no length and draws nothing, so it
+ * is drawn as a dot however many buckets there are (one bucket of data is a point, not an empty axis).
+ */
+export function isolated(series: TimeSeries, index: number): boolean {
+  const present = (at: number) => series.values[at] !== null && series.values[at] !== undefined;
+  return present(index) && !present(index - 1) && !present(index + 1);
+}
 /** Roughly the width of one character of the 11 px axis labels. */
 const LABEL_CHAR_PX = 6.6;
 
@@ -138,15 +150,13 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
                 <path class="chart-area" d={path(series, true)} />
               </Show>
               <path class="chart-line" d={path(series, false)} stroke-dasharray={series.dashed ? "5 4" : undefined} />
-              <Show when={props.times.length <= 60}>
-                <For each={series.values}>
-                  {(value, point) => (
-                    <Show when={value !== null && props.times[point()] !== undefined}>
-                      <circle class="chart-dot" cx={geometry().x(props.times[point()]!)} cy={geometry().y(value!)} r={active() === point() ? 4 : 2.5} />
-                    </Show>
-                  )}
-                </For>
-              </Show>
+              <For each={series.values}>
+                {(value, point) => (
+                  <Show when={value !== null && props.times[point()] !== undefined && (props.times.length <= DOTS_UP_TO || isolated(series, point()))}>
+                    <circle class="chart-dot" classList={{ "chart-dot-alone": isolated(series, point()) }} cx={geometry().x(props.times[point()]!)} cy={geometry().y(value!)} r={active() === point() ? 4 : isolated(series, point()) ? 3.5 : 2.5} />
+                  </Show>
+                )}
+              </For>
             </g>
           )}
         </For>

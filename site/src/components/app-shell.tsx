@@ -5,15 +5,18 @@ import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, For, Show, type JSX } from "solid-js";
 import { currentUser, currentWorkspace, selectWorkspace, signOut, workspaces } from "~/session/session";
 import { setTheme, theme, type ThemeChoice } from "~/lib/theme";
+import { ApprovalsNavItem } from "~/approvals/approvals-nav";
 import { ToastRegion } from "./toasts";
 import { VerifyEmailBanner } from "./verify-email-banner";
 
 export const NAVIGATION: ReadonlyArray<{ href: string; label: string }> = [
   { href: "/prompts", label: "Prompts" },
   { href: "/dashboard", label: "Dashboard" },
+  { href: "/traces", label: "Traces" },
   { href: "/experiments", label: "Experiments" },
   { href: "/playground", label: "Playground" },
   { href: "/event-definitions", label: "Events" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/api-keys", label: "API keys" },
   { href: "/members", label: "Members" },
   { href: "/audit-log", label: "Audit log" },
@@ -97,6 +100,7 @@ export function AppShell(props: { children: JSX.Element }) {
                 </li>
               )}
             </For>
+            <ApprovalsNavItem />
             {/* Only for platform operators (GET /api/auth/me); everyone else is answered "not found" there. */}
             <Show when={currentUser()?.is_platform_admin}>
               <li>

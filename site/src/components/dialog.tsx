@@ -41,3 +41,30 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
     </dialog>
   );
 }
+
+/**
+ * The footer of a dialog that creates something with a secret shown once (API keys, access
+ * tokens, webhook secrets): Cancel and the submit button of `form` until it is created, then only
+ * the button that closes it once the secret is copied.
+ */
+export function CreateOnceFooter(props: { created: boolean; form: string; busy: boolean; submit: string; submitting: string; copied: string; onClose: () => void }) {
+  return (
+    <Show
+      when={props.created}
+      fallback={
+        <>
+          <button type="button" class="secondary" onClick={() => props.onClose()}>
+            Cancel
+          </button>
+          <button type="submit" form={props.form} disabled={props.busy}>
+            {props.busy ? props.submitting : props.submit}
+          </button>
+        </>
+      }
+    >
+      <button type="button" onClick={() => props.onClose()}>
+        {props.copied}
+      </button>
+    </Show>
+  );
+}

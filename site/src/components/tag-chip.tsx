@@ -4,9 +4,9 @@ import { For } from "solid-js";
 
 export function TagChip(props: { name: string; color: string }) {
   return (
-    <span class="tag-chip">
+    <span class="tag-chip" title={props.name}>
       <span class="tag-dot" style={{ "background-color": props.color }} aria-hidden="true" />
-      {props.name}
+      <span class="tag-chip-name">{props.name}</span>
     </span>
   );
 }

@@ -15,7 +15,7 @@ const marks = {
   badTag: Decoration.mark({ class: "cm-template-tag cm-template-bad" }),
 };
 
-const WELL_FORMED_TAG = /^\{%\s*(?:if\s+(?:not\s+)?[A-Za-z_][A-Za-z0-9_]*|else|endif)\s*%\}$/;
+const WELL_FORMED_TAG = /^\{%\s*(?:if\s+(?:not\s+)?[A-Za-z_][A-Za-z0-9_]*|else|endif|include\s+"[A-Za-z0-9][A-Za-z0-9_.-]*")\s*%\}$/;
 
 const decorator = new MatchDecorator({
   regexp: TOKEN,

@@ -3,7 +3,7 @@
 // (types, defaults, required). The page keeps prompt and version in its address, so a link
 // from a prompt page (/playground?prompt=…&version=…) opens on that version.
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, Show, Switch, type Resource } from "solid-js";
-import { api } from "~/api/client";
+import { call } from "~/api/contract";
 import type { Prompt, Scalar, VariableDefinition, Version, VersionSummary } from "~/api/prompts";
 import { ErrorNotice } from "~/components/async-state";
 import { SelectField } from "~/components/field";
@@ -45,11 +45,11 @@ export function createPromptSource(initial: { promptId?: string | undefined; ver
   const [prompts] = createResource(
     () => currentWorkspace()?.id,
     async () => {
-      const list = (await api<{ prompts: Prompt[] }>("GET", "/api/prompts", { query: { limit: 100, sort: "updated_at" } })).prompts;
+      const list = (await call("get", "/api/prompts", { query: { limit: 100, sort: "updated_at" } })).prompts;
       // A linked prompt beyond the first page (or archived) is still offered.
       const linked = promptId();
       if (linked && !list.some((prompt) => prompt.id === linked)) {
-        const extra = await api<Prompt>("GET", `/api/prompts/${linked}`).catch(() => null);
+        const extra = await call("get", "/api/prompts/{promptId}", { params: { promptId: linked } }).catch(() => null);
         if (extra) list.unshift(extra);
       }
       return list;
@@ -57,11 +57,11 @@ export function createPromptSource(initial: { promptId?: string | undefined; ver
   );
   const [versions] = createResource(
     () => (promptId() ? { promptId: promptId() } : undefined),
-    async ({ promptId: id }) => (await api<{ versions: VersionSummary[] }>("GET", `/api/prompts/${id}/versions`, { query: { limit: 100 } })).versions,
+    async ({ promptId: id }) => (await call("get", "/api/prompts/{promptId}/versions", { params: { promptId: id }, query: { limit: 100 } })).versions,
   );
   const [version] = createResource(
     () => (promptId() && versionId() ? { promptId: promptId(), versionId: versionId() } : undefined),
-    ({ promptId: id, versionId: vid }) => api<Version>("GET", `/api/prompts/${id}/versions/${vid}`),
+    ({ promptId: id, versionId: vid }) => call("get", "/api/prompts/{promptId}/versions/{versionId}", { params: { promptId: id, versionId: vid } }),
   );
 
   // Another workspace: its own prompts, from the top.
@@ -198,13 +198,20 @@ export function PromptPickers(props: { source: PromptSource; disabled?: boolean 
   );
 }
 
+/** An include tag anywhere in the version's text: the run inlines snippets (the API says which are missing). */
+const INCLUDE_TAG = /\{%-?\s*include\s/;
+
 function VersionHint(props: { version: Version }) {
   const model = () => [props.version.model_config.provider, props.version.model_config.model].filter(Boolean).join(" / ");
+  const includes = () => [props.version.content ?? "", ...(props.version.messages ?? []).map((message) => message.content)].some((text) => INCLUDE_TAG.test(text));
   return (
     <>
       {props.version.kind === "chat" ? `Chat, ${props.version.messages?.length ?? 0} messages` : "Text"}
       {model() ? ` · set for ${model()}` : ""} ·{" "}
       <a href={`/prompts/${props.version.prompt_id}`}>open the prompt</a>
+      <Show when={includes()}>
+        <span data-testid="playground-snippets"> · snippets are inlined as production serves them</span>
+      </Show>
     </>
   );
 }

@@ -59,8 +59,13 @@ export function RunFigures(props: { tokens: Tokens; latencyMs: number; firstToke
   );
 }
 
-const methodText = (count: CountAnswer) =>
-  count.method === "tiktoken" ? `exact, counted with tiktoken${count.encoding ? ` (${count.encoding})` : ""}` : count.method === "provider" ? `exact, counted by ${PROVIDER_LABEL[count.provider]}` : "estimate";
+/** How the count was made; "exact" only when the API says the count is the model's own. */
+const methodText = (count: CountAnswer) => {
+  const label = count.exact ? "exact" : "estimate";
+  if (count.method === "tiktoken") return `${label}, counted with tiktoken${count.encoding ? ` (${count.encoding})` : ""}`;
+  if (count.method === "provider") return `${label}, counted by ${PROVIDER_LABEL[count.provider]}`;
+  return "estimate";
+};
 
 /** The count-tokens answer: input tokens (exact or estimated) and the cost up to max_tokens of output. */
 export function EstimateLine(props: { count: CountAnswer }) {

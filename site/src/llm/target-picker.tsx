@@ -85,9 +85,9 @@ export function TargetPicker(props: {
         </button>
       </Show>
       <p id={`${id}-price`} class="field-hint">
-        <Show when={known()} fallback={props.value.model ? "Not in the price table: it runs, but its cost shows as unpriced." : "Type the model id the provider serves."}>
-          {(price) => `${price().model} · ${priceLine(price())}`}
-        </Show>
+        {/* A reactive expression: a string returned from a <Show> callback is computed once, and
+            the caption kept the first model's price after another was chosen. */}
+        {known() ? `${known()!.model} · ${priceLine(known()!)}` : props.value.model ? "Not in the price table: it runs, but its cost shows as unpriced." : "Type the model id the provider serves."}
       </p>
     </fieldset>
   );

@@ -7,7 +7,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { AdminWorkspaceLimit, GlobalLimit, LimitChanges } from "~/api/platform-admin";
 import type { LimitName } from "~/api/admin";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { notify } from "~/components/toasts";
 import { describeError } from "~/api/client";
 import { limitLabel, limitValueText, usageText } from "~/lib/limits";
@@ -69,16 +69,7 @@ export function LimitsEditor(props: Props) {
 
   return (
     <>
-      <Show when={limits.error}>
-        <ErrorNotice error={limits.error} title="The limits could not be loaded" onRetry={refetch} />
-      </Show>
-      <Show when={limits.loading && !limits.latest}>
-        <Loading label="Loading limits…" />
-      </Show>
-      <Show when={limits.latest?.length === 0}>
-        <EmptyState title="No limits are defined" />
-      </Show>
-      <Show when={(limits.latest?.length ?? 0) > 0}>
+      <AsyncView resource={limits} errorTitle="The limits could not be loaded" loading="Loading limits…" onRetry={refetch} empty={<EmptyState title="No limits are defined" />}>
         <form class="stack" onSubmit={save} aria-label={props.scope === "global" ? "Global limits" : "This workspace's limits"}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Limits and quotas, scrolls sideways">
             <table class="admin-table limits-table">
@@ -154,7 +145,7 @@ export function LimitsEditor(props: Props) {
             </Show>
           </div>
         </form>
-      </Show>
+      </AsyncView>
     </>
   );
 }

@@ -1,14 +1,18 @@
 // Publishing (P4): what each environment serves, publish / promote / rollback, the production
-// approval requests (Admins approve or reject), and the deployment history.
+// approval requests (Admins approve or reject), scheduled deployments, and the deployment history.
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
-import { api, describeError } from "~/api/client";
-import type { ApprovalRequest, Deployment, DeploymentOutcome, DeploymentPage, Prompt, VersionSummary } from "~/api/prompts";
+import { describeError } from "~/api/client";
+import { call } from "~/api/contract";
+import type { ApprovalRequest, Deployment, DeploymentOutcome, Prompt, VersionSummary } from "~/api/prompts";
+import { describePins } from "~/api/snippets";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
-import { ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
 import { SelectField, TextField } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { refreshPendingCount } from "~/approvals/pending-count";
+import { ScheduledDeploymentsPanel } from "./scheduled-deployments-panel";
 import { STATUS_LABEL } from "./versions-panel";
 
 export const ENVIRONMENT_LABEL: Record<Environment, string> = { development: "Development", staging: "Staging", production: "Production" };
@@ -51,7 +55,7 @@ export function PublishDialog(props: {
     setError(null);
     try {
       const target = chosenEnvironment();
-      const outcome = await api<DeploymentOutcome>("PUT", `/api/prompts/${props.promptId}/versions/${chosenVersion()}/publish`, { body: { environment: target, ...(note().trim() ? { note: note().trim() } : {}) } });
+      const outcome = await call("put", "/api/prompts/{promptId}/versions/{versionId}/publish", { params: { promptId: props.promptId, versionId: chosenVersion() }, body: { environment: target, ...(note().trim() ? { note: note().trim() } : {}) } });
       announce(outcome, target);
       close();
       props.onDone();
@@ -122,7 +126,7 @@ export function DeploymentsPanel(props: {
     async ({ id }) => {
       setExtra([]);
       setCursor(undefined);
-      return api<DeploymentPage>("GET", `/api/prompts/${id}/deployments`, { query: { limit: 50 } });
+      return call("get", "/api/prompts/{promptId}/deployments", { params: { promptId: id }, query: { limit: 50 } });
     },
   );
   const nextCursor = () => (cursor() === undefined ? (history()?.next_cursor ?? null) : cursor());
@@ -131,7 +135,7 @@ export function DeploymentsPanel(props: {
     const next = nextCursor();
     if (!next) return;
     try {
-      const page = await api<DeploymentPage>("GET", `/api/prompts/${props.prompt.id}/deployments`, { query: { limit: 50, cursor: next } });
+      const page = await call("get", "/api/prompts/{promptId}/deployments", { params: { promptId: props.prompt.id }, query: { limit: 50, cursor: next } });
       setExtra([...extra(), ...page.deployments]);
       setCursor(page.next_cursor);
     } catch (caught) {
@@ -141,7 +145,7 @@ export function DeploymentsPanel(props: {
 
   const [approvals, { refetch: refetchApprovals }] = createResource(
     () => ({ id: props.prompt.id, key: props.refreshKey }),
-    async ({ id }) => (await api<{ approvals: ApprovalRequest[] }>("GET", "/api/approvals", { query: { prompt_id: id } })).approvals,
+    async ({ id }) => (await call("get", "/api/approvals", { query: { prompt_id: id } })).approvals,
   );
 
   const versionNumber = (id: string | null) => (id === null ? null : (props.versions.find((version) => version.id === id)?.version_number ?? null));
@@ -164,13 +168,14 @@ export function DeploymentsPanel(props: {
 
   const promote = (to: Environment) =>
     act(`promote-${to}`, async () => {
-      const outcome = await api<DeploymentOutcome>("POST", `/api/prompts/${props.prompt.id}/promote`, { body: { from: PROMOTE_FROM[to], to } });
+      const outcome = await call("post", "/api/prompts/{promptId}/promote", { params: { promptId: props.prompt.id }, body: { from: PROMOTE_FROM[to]!, to } });
       announce(outcome, to);
     });
 
   const decide = (approval: ApprovalRequest, approve: boolean) =>
     act(`approval-${approval.id}`, async () => {
-      await api("POST", `/api/approvals/${approval.id}/${approve ? "approve" : "reject"}`, { body: {} });
+      await (approve ? call("post", "/api/approvals/{approvalId}/approve", { params: { approvalId: approval.id }, body: {} }) : call("post", "/api/approvals/{approvalId}/reject", { params: { approvalId: approval.id }, body: {} }));
+      void refreshPendingCount();
       notify(approve ? `Approved: version ${versionNumber(approval.version_id) ?? "?"} is live in ${approval.environment}` : "Request rejected");
     });
 
@@ -284,66 +289,71 @@ export function DeploymentsPanel(props: {
         </section>
       </Show>
 
+      <ScheduledDeploymentsPanel promptId={props.prompt.id} versions={props.versions} refreshKey={props.refreshKey} canPublish={props.canPublish} needsApproval={props.needsApproval} onChanged={props.onChanged} />
+
       <section class="panel" aria-labelledby="history-heading">
         <h2 id="history-heading">Deployment history</h2>
-        <Show when={!history.error} fallback={<ErrorNotice error={history.error} onRetry={() => void refetchHistory()} />}>
-          <Show when={history()} fallback={<Loading label="Loading the history…" />}>
-            <Show when={deployments().length > 0} fallback={<p class="muted">Nothing was published yet.</p>}>
-              <div class="table-scroll" tabindex="0" role="region" aria-label="Deployment history">
-                <table>
-                  <caption class="visually-hidden">Deployment history</caption>
-                  <thead>
+        <AsyncView resource={history} loading="Loading the history…" onRetry={() => void refetchHistory()} isEmpty={() => deployments().length === 0} empty={<p class="muted">Nothing was published yet.</p>}>
+          <div class="table-scroll" tabindex="0" role="region" aria-label="Deployment history">
+            <table>
+              <caption class="visually-hidden">Deployment history</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Environment</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Note</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={deployments()}>
+                  {(deployment) => (
                     <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Environment</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Version</th>
-                      <th scope="col">By</th>
-                      <th scope="col">Note</th>
+                      <td class="nowrap">
+                        <time datetime={deployment.created_at} title={formatDateTime(deployment.created_at)}>
+                          {formatDateTime(deployment.created_at)}
+                        </time>
+                      </td>
+                      <td>{deployment.environment}</td>
+                      <td>
+                        <span class="badge" data-tone={deployment.action === "rollback" ? "warn" : "accent"}>
+                          {deployment.action}
+                        </span>
+                        <Show when={deployment.approval === "approved"}>
+                          {" "}
+                          <span class="badge" data-tone="ok">
+                            approved
+                          </span>
+                        </Show>
+                      </td>
+                      <td class="nowrap">
+                        {versionNumber(deployment.from_version_id) !== null ? `v${versionNumber(deployment.from_version_id)} → ` : ""}v{deployment.version}
+                      </td>
+                      <td class="deployment-people">
+                        <Show when={deployment.approval === "approved"} fallback={deployment.actor_name ?? props.authorName(deployment.actor_user_id)}>
+                          Requested by {deployment.requested_by_name ?? props.authorName(deployment.requested_by_id)}, approved by {deployment.actor_name ?? props.authorName(deployment.actor_user_id)}
+                        </Show>
+                      </td>
+                      <td>
+                        {deployment.note ?? <span class="muted">–</span>}
+                        <Show when={describePins(deployment.includes)}>{(pins) => <div class="muted small">Snippets: {pins()}</div>}</Show>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    <For each={deployments()}>
-                      {(deployment) => (
-                        <tr>
-                          <td class="nowrap">
-                            <time datetime={deployment.created_at} title={formatDateTime(deployment.created_at)}>
-                              {formatDateTime(deployment.created_at)}
-                            </time>
-                          </td>
-                          <td>{deployment.environment}</td>
-                          <td>
-                            <span class="badge" data-tone={deployment.action === "rollback" ? "warn" : "accent"}>
-                              {deployment.action}
-                            </span>
-                            <Show when={deployment.approval === "approved"}>
-                              {" "}
-                              <span class="badge" data-tone="ok">
-                                approved
-                              </span>
-                            </Show>
-                          </td>
-                          <td class="nowrap">
-                            {versionNumber(deployment.from_version_id) !== null ? `v${versionNumber(deployment.from_version_id)} → ` : ""}v{deployment.version}
-                          </td>
-                          <td>{props.authorName(deployment.actor_user_id)}</td>
-                          <td>{deployment.note ?? <span class="muted">–</span>}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-              <Show when={nextCursor()}>
-                <div class="load-more">
-                  <button type="button" class="secondary" onClick={() => void loadMore()}>
-                    Load more
-                  </button>
-                </div>
-              </Show>
-            </Show>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+          <Show when={nextCursor()}>
+            <div class="load-more">
+              <button type="button" class="secondary" onClick={() => void loadMore()}>
+                Load more
+              </button>
+            </div>
           </Show>
-        </Show>
+        </AsyncView>
       </section>
 
       <RollbackDialog
@@ -355,7 +365,7 @@ export function DeploymentsPanel(props: {
         onConfirm={(versionId) => {
           const environment = rollbackEnvironment()!;
           void act(`rollback-${environment}`, async () => {
-            const outcome = await api<DeploymentOutcome>("POST", `/api/prompts/${props.prompt.id}/rollback`, { body: { environment, ...(versionId ? { version_id: versionId } : {}) } });
+            const outcome = await call("post", "/api/prompts/{promptId}/rollback", { params: { promptId: props.prompt.id }, body: { environment, ...(versionId ? { version_id: versionId } : {}) } });
             announce(outcome, environment);
             setRollbackEnvironment(null);
           });

@@ -8,10 +8,14 @@
 // unknown tags refused, aliases bounded.
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { parseDocument } from "yaml";
-import { api, describeError } from "~/api/client";
+import { describeError } from "~/api/client";
+import { call, type RequestBody } from "~/api/contract";
 import type { ImportResult } from "~/api/prompts";
 import { Dialog } from "~/components/dialog";
 import { SelectField } from "~/components/field";
+
+/** The file as read: its shape is the API's to check (it answers which field is wrong). */
+type ImportFile = RequestBody<"post", "/api/prompts/import">;
 
 type Stage = { step: "idle" } | { step: "reading" | "uploading"; file: string; count: number | null } | { step: "done"; result: ImportResult } | { step: "failed"; message: string };
 
@@ -69,7 +73,7 @@ export function ImportDialog(props: { open: boolean; onClose: () => void; onImpo
       const prompts = (body as { prompts?: unknown } | null)?.prompts;
       const count = Array.isArray(prompts) ? prompts.length : null;
       setStage({ step: "uploading", file: chosen.name, count });
-      const result = await api<ImportResult>("POST", "/api/prompts/import", { body, query: { on_conflict: onConflict() } });
+      const result = await call("post", "/api/prompts/import", { body: body as ImportFile, query: { on_conflict: onConflict() } });
       setStage({ step: "done", result });
       props.onImported();
     } catch (caught) {

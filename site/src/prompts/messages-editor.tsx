@@ -2,7 +2,7 @@
 // removed and moved up or down.
 import { For, Index, Show } from "solid-js";
 import { CHAT_ROLES, type ChatRole } from "~/api/prompts";
-import { PromptEditor } from "~/components/prompt-editor";
+import { PromptEditor } from "~/components/lazy-codemirror";
 import type { ProblemSpan } from "~/components/template-language";
 import { newKey, type Draft } from "./draft";
 

@@ -1,7 +1,8 @@
 // "New prompt": slug (what apps fetch it by), name, description and tags; on success the
 // caller goes to the new prompt's page.
 import { createSignal, Show } from "solid-js";
-import { api, describeError } from "~/api/client";
+import { describeError } from "~/api/client";
+import { call } from "~/api/contract";
 import { SLUG_PATTERN, type Prompt } from "~/api/prompts";
 import { Dialog } from "~/components/dialog";
 import { TextAreaField, TextField } from "~/components/field";
@@ -34,7 +35,7 @@ export function NewPromptDialog(props: { open: boolean; onClose: () => void; onC
     setError(null);
     try {
       const description = String(form.get("description") ?? "").trim();
-      const prompt = await api<Prompt>("POST", "/api/prompts", {
+      const prompt = await call("post", "/api/prompts", {
         body: { slug: slug(), name: name().trim(), ...(description ? { description } : {}), tags: splitTags(String(form.get("tags") ?? "")) },
       });
       setName("");

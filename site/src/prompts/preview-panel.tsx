@@ -2,8 +2,9 @@
 // editor's unsaved template rendered by the API's engine (POST /api/prompts/{id}/preview) a
 // moment after each change. The engine's problems are listed naming the variable and where it
 // is, and handed to the editor to underline.
-import { createEffect, createSignal, For, Index, Match, on, onCleanup, Show, Switch } from "solid-js";
-import { api, describeError } from "~/api/client";
+import { createEffect, createMemo, createSignal, For, Index, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { describeError } from "~/api/client";
+import { call } from "~/api/contract";
 import type { ChatMessage, PreviewResult, Scalar, TemplateProblem, VariableDefinition } from "~/api/prompts";
 import { parseScalar } from "./draft";
 
@@ -61,6 +62,8 @@ export function PreviewPanel(props: {
   const [result, setResult] = createSignal<PreviewResult | null>(null);
   const [failure, setFailure] = createSignal<string | null>(null);
   const [pending, setPending] = createSignal(false);
+  /** The declared names; an edit that keeps them keeps the sample fields (and their focus). */
+  const names = createMemo(() => props.variables.map((variable) => variable.name), [], { equals: (a, b) => a.length === b.length && a.every((name, index) => name === b[index]) });
   const sources = () => (props.kind === "text" ? [props.content] : props.messages.map((message) => message.content));
 
   const values = (): Record<string, Scalar> => {
@@ -86,7 +89,7 @@ export function PreviewPanel(props: {
     if (props.kind === "text") body.content = props.content;
     else body.messages = props.messages.map(({ role, content }) => ({ role, content }));
     try {
-      const answer = await api<PreviewResult>("POST", `/api/prompts/${props.promptId}/preview`, { body, signal: controller.signal });
+      const answer = await call("post", "/api/prompts/{promptId}/preview", { params: { promptId: props.promptId }, body, signal: controller.signal });
       if (mine !== generation) return;
       setResult(answer);
       setFailure(null);
@@ -124,31 +127,35 @@ export function PreviewPanel(props: {
       <Show when={props.variables.length > 0} fallback={<p class="muted small">Declare variables to get a form of sample values here.</p>}>
         <fieldset class="sample-values">
           <legend>Sample values</legend>
-          <For each={props.variables}>
-            {(variable) => {
-              const id = `sample-${variable.name}`;
-              const set = (value: string) => setSamples({ ...samples(), [variable.name]: value });
-              const hint = () => `${variable.type}${variable.required ? ", required" : ""}${variable.default !== undefined ? `, default ${String(variable.default)}` : ""}`;
+          {/* Keyed by name, not by definition object: every edit of the draft makes new definitions,
+              and a row keyed by its object would be rebuilt, taking the focus and the caret of the
+              sample being typed with it (the typing then went nowhere, or to the field clicked last). */}
+          <For each={names()}>
+            {(name) => {
+              const variable = () => props.variables.find((candidate) => candidate.name === name) ?? { name, type: "string" as const, required: false };
+              const id = `sample-${name}`;
+              const set = (value: string) => setSamples({ ...samples(), [name]: value });
+              const hint = () => `${variable().type}${variable().required ? ", required" : ""}${variable().default !== undefined ? `, default ${String(variable().default)}` : ""}`;
               return (
                 <div class="field">
                   <label for={id}>
-                    {variable.name} <span class="muted small">({hint()})</span>
+                    {name} <span class="muted small">({hint()})</span>
                   </label>
-                  <Switch fallback={<input id={id} value={samples()[variable.name] ?? ""} placeholder={variable.default === undefined ? "" : String(variable.default)} onInput={(event) => set(event.currentTarget.value)} />}>
-                    <Match when={variable.type === "number"}>
-                      <input id={id} type="number" step="any" value={samples()[variable.name] ?? ""} placeholder={variable.default === undefined ? "" : String(variable.default)} onInput={(event) => set(event.currentTarget.value)} />
+                  <Switch fallback={<input id={id} value={samples()[name] ?? ""} placeholder={variable().default === undefined ? "" : String(variable().default)} onInput={(event) => set(event.currentTarget.value)} />}>
+                    <Match when={variable().type === "number"}>
+                      <input id={id} type="number" step="any" value={samples()[name] ?? ""} placeholder={variable().default === undefined ? "" : String(variable().default)} onInput={(event) => set(event.currentTarget.value)} />
                     </Match>
-                    <Match when={variable.type === "boolean"}>
-                      <select id={id} value={samples()[variable.name] ?? ""} onChange={(event) => set(event.currentTarget.value)}>
-                        <option value="">{variable.default === undefined ? "no value" : `default (${String(variable.default)})`}</option>
+                    <Match when={variable().type === "boolean"}>
+                      <select id={id} value={samples()[name] ?? ""} onChange={(event) => set(event.currentTarget.value)}>
+                        <option value="">{variable().default === undefined ? "no value" : `default (${String(variable().default)})`}</option>
                         <option value="true">true</option>
                         <option value="false">false</option>
                       </select>
                     </Match>
-                    <Match when={variable.type === "enum"}>
-                      <select id={id} value={samples()[variable.name] ?? ""} onChange={(event) => set(event.currentTarget.value)}>
-                        <option value="">{variable.default === undefined ? "no value" : `default (${String(variable.default)})`}</option>
-                        <For each={variable.values ?? []}>{(value) => <option value={value}>{value}</option>}</For>
+                    <Match when={variable().type === "enum"}>
+                      <select id={id} value={samples()[name] ?? ""} onChange={(event) => set(event.currentTarget.value)}>
+                        <option value="">{variable().default === undefined ? "no value" : `default (${String(variable().default)})`}</option>
+                        <For each={variable().values ?? []}>{(value) => <option value={value}>{value}</option>}</For>
                       </select>
                     </Match>
                   </Switch>
@@ -204,6 +211,7 @@ export function PreviewPanel(props: {
               }
             >
               {(ok) => (
+                <>
                 <Show
                   when={ok().messages}
                   fallback={
@@ -227,6 +235,12 @@ export function PreviewPanel(props: {
                     </ol>
                   )}
                 </Show>
+                <Show when={ok().includes?.length}>
+                  <p class="muted small" data-testid="preview-snippets">
+                    Snippets inlined as {ok().environment} serves them now: {ok().includes!.map((pin) => `${pin.slug} v${pin.version}`).join(", ")}
+                  </p>
+                </Show>
+                </>
               )}
             </Show>
           )}

@@ -2,19 +2,22 @@
 // side-by-side diff of any two versions: the text through @codemirror/merge, the variables and
 // model settings from the API's diff (GET /api/prompts/{id}/diff).
 import { createEffect, createMemo, createResource, createSignal, For, on, Show } from "solid-js";
-import { api } from "~/api/client";
-import type { Version, VersionDiff, VersionStatus, VersionSummary } from "~/api/prompts";
-import { ErrorNotice, Loading } from "~/components/async-state";
+import { call } from "~/api/contract";
+import type { Version, VersionStatus, VersionSummary } from "~/api/prompts";
+import { AsyncView } from "~/components/async-state";
 import { SelectField } from "~/components/field";
-import { messagesAsText, VersionDiffView } from "~/components/version-diff";
+import { VersionDiffView } from "~/components/lazy-codemirror";
+import { messagesAsText } from "~/components/messages-text";
+import { describeIncludeChanges } from "./snippet-includes";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { STATUS_MEANING, StatusLegend, VersionActions } from "./version-actions";
 
 export const STATUS_TONE: Record<VersionStatus, string | undefined> = { draft: undefined, testing: "warn", production: "ok", archived: undefined };
 export const STATUS_LABEL: Record<VersionStatus, string> = { draft: "Draft", testing: "Testing", production: "Production", archived: "Archived" };
 
 export function StatusBadge(props: { status: VersionStatus }) {
   return (
-    <span class="badge" data-tone={STATUS_TONE[props.status]}>
+    <span class="badge" data-tone={STATUS_TONE[props.status]} title={STATUS_MEANING[props.status]}>
       {STATUS_LABEL[props.status]}
     </span>
   );
@@ -28,6 +31,8 @@ export function VersionsPanel(props: {
   canEdit: boolean;
   onOpen: (version: VersionSummary) => void;
   onPublish: (version: VersionSummary) => void;
+  onDraftCreated: (draft: Version) => void;
+  onDiscarded: (version: VersionSummary) => void;
 }) {
   const [fromId, setFromId] = createSignal<string>("");
   const [toId, setToId] = createSignal<string>("");
@@ -50,6 +55,7 @@ export function VersionsPanel(props: {
           <h2 id="versions-heading">Versions</h2>
           <span class="muted small">{props.versions.length} in all, newest first</span>
         </div>
+        <StatusLegend />
         <Show when={props.versions.length > 0} fallback={<p class="muted">No versions yet. Write the template in the editor and save a draft: it becomes version 1.</p>}>
           <ol class="timeline">
             <For each={props.versions}>
@@ -87,6 +93,7 @@ export function VersionsPanel(props: {
                       <button type="button" class="secondary small" onClick={() => props.onPublish(version)} aria-label={`Publish version ${version.version_number}`}>
                         Publish…
                       </button>
+                      <VersionActions promptId={props.promptId} version={version} onDraftCreated={props.onDraftCreated} onDiscarded={props.onDiscarded} />
                     </Show>
                   </div>
                 </li>
@@ -127,9 +134,9 @@ function DiffOfTwo(props: { promptId: string; fromId: string; toId: string; vers
     () => ({ from: props.fromId, to: props.toId }),
     async ({ from, to }) => {
       const [older, newer, diff] = await Promise.all([
-        api<Version>("GET", `/api/prompts/${props.promptId}/versions/${from}`),
-        api<Version>("GET", `/api/prompts/${props.promptId}/versions/${to}`),
-        from === to ? Promise.resolve(null) : api<VersionDiff>("GET", `/api/prompts/${props.promptId}/diff`, { query: { from, to } }),
+        call("get", "/api/prompts/{promptId}/versions/{versionId}", { params: { promptId: props.promptId, versionId: from } }),
+        call("get", "/api/prompts/{promptId}/versions/{versionId}", { params: { promptId: props.promptId, versionId: to } }),
+        from === to ? Promise.resolve(null) : call("get", "/api/prompts/{promptId}/diff", { params: { promptId: props.promptId }, query: { from, to } }),
       ]);
       return { older, newer, diff };
     },
@@ -145,6 +152,7 @@ function DiffOfTwo(props: { promptId: string; fromId: string; toId: string; vers
     for (const [key, value] of Object.entries(diff.model_config.added)) lines.push(`Model setting added: ${key} = ${JSON.stringify(value)}`);
     for (const key of Object.keys(diff.model_config.removed)) lines.push(`Model setting removed: ${key}`);
     for (const [key, change] of Object.entries(diff.model_config.changed)) lines.push(`Model setting changed: ${key} ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`);
+    lines.push(...describeIncludeChanges(diff.includes));
     return lines;
   });
   const counts = createMemo(() => {
@@ -154,34 +162,32 @@ function DiffOfTwo(props: { promptId: string; fromId: string; toId: string; vers
     return { added: lines.filter((line) => line.op === "insert").length, removed: lines.filter((line) => line.op === "delete").length };
   });
   return (
-    <Show when={!data.error} fallback={<ErrorNotice error={data.error} title="The diff could not be loaded" onRetry={() => void refetch()} />}>
-      <Show when={data()} fallback={<Loading label="Comparing…" />}>
-        {(loaded) => (
-          <div class="stack">
-            <Show when={props.fromId !== props.toId} fallback={<p class="muted">Pick two different versions.</p>}>
-              <p class="diff-summary" aria-live="polite">
-                <strong>
-                  v{number(props.fromId)} → v{number(props.toId)}
-                </strong>
-                <Show when={counts()}>
-                  {(count) => (
-                    <>
-                      {" "}
-                      <span class="diff-added">+{count().added} line{count().added === 1 ? "" : "s"}</span> <span class="diff-removed">−{count().removed} line{count().removed === 1 ? "" : "s"}</span>
-                    </>
-                  )}
-                </Show>
-              </p>
-              <VersionDiffView from={{ label: `Version ${number(props.fromId)}`, text: text(loaded().older) }} to={{ label: `Version ${number(props.toId)}`, text: text(loaded().newer) }} />
-              <Show when={changes().length > 0} fallback={<p class="muted small">Variables and model settings are the same.</p>}>
-                <ul class="change-list">
-                  <For each={changes()}>{(line) => <li>{line}</li>}</For>
-                </ul>
+    <AsyncView resource={data} errorTitle="The diff could not be loaded" loading="Comparing…" onRetry={() => void refetch()}>
+      {(loaded) => (
+        <div class="stack">
+          <Show when={props.fromId !== props.toId} fallback={<p class="muted">Pick two different versions.</p>}>
+            <p class="diff-summary" aria-live="polite">
+              <strong>
+                v{number(props.fromId)} → v{number(props.toId)}
+              </strong>
+              <Show when={counts()}>
+                {(count) => (
+                  <>
+                    {" "}
+                    <span class="diff-added">+{count().added} line{count().added === 1 ? "" : "s"}</span> <span class="diff-removed">−{count().removed} line{count().removed === 1 ? "" : "s"}</span>
+                  </>
+                )}
               </Show>
+            </p>
+            <VersionDiffView from={{ label: `Version ${number(props.fromId)}`, text: text(loaded().older) }} to={{ label: `Version ${number(props.toId)}`, text: text(loaded().newer) }} />
+            <Show when={changes().length > 0} fallback={<p class="muted small">Variables and model settings are the same.</p>}>
+              <ul class="change-list">
+                <For each={changes()}>{(line) => <li>{line}</li>}</For>
+              </ul>
             </Show>
-          </div>
-        )}
-      </Show>
-    </Show>
+          </Show>
+        </div>
+      )}
+    </AsyncView>
   );
 }

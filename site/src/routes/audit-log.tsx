@@ -4,11 +4,12 @@
 import { createEffect, createResource, createSignal, For, on, Show } from "solid-js";
 import { listAuditLog, listMembers, type AuditEntry, type AuditFilters } from "~/api/admin";
 import { AuditEntryDetails } from "~/admin/audit-entry-details";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { downloadText, toCsv } from "~/lib/csv";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { useSearchState } from "~/lib/search-state";
 import { canEdit, currentWorkspace } from "~/session/session";
 import "~/styles/admin.css";
 
@@ -21,6 +22,7 @@ const KNOWN_ACTIONS = [
   "member.invite", "member.invite_revoke", "member.join", "member.remove", "member.role_change", "promote", "rollback",
   "prompt.create", "prompt.copy_in", "prompt.copy_out", "prompt.import", "prompt.move_in", "prompt.move_out",
   "tag.create", "tag.delete", "tag.update", "version.create", "version.delete", "version.update",
+  "webhook.create", "webhook.delete", "webhook.redeliver", "webhook.rotate_secret", "webhook.update",
   "workspace.create", "workspace.transfer", "workspace.update",
 ];
 const TARGET_TYPES = ["api_key", "approval_request", "event_definition", "experiment", "invitation", "kv_projection", "llm_provider_key", "member", "prompt", "tag", "user", "version", "workspace"];
@@ -45,12 +47,14 @@ function summary(entry: AuditEntry, memberName: (userId: string) => string | und
 }
 
 export default function AuditLogPage() {
-  const [actor, setActor] = createSignal("");
-  const [action, setAction] = createSignal("");
-  const [actionInput, setActionInput] = createSignal("");
-  const [targetType, setTargetType] = createSignal("");
-  const [fromDay, setFromDay] = createSignal("");
-  const [toDay, setToDay] = createSignal("");
+  // The filters live in the address (?actor=…&action=…&target=…&from=…&to=…).
+  const address = useSearchState();
+  const [actor, setActor] = address.param("actor");
+  const [action, setAction] = address.param("action");
+  const [actionInput, setActionInput] = createSignal(action());
+  const [targetType, setTargetType] = address.param("target");
+  const [fromDay, setFromDay] = address.param("from");
+  const [toDay, setToDay] = address.param("to");
   const [entries, setEntries] = createSignal<AuditEntry[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -68,6 +72,8 @@ export default function AuditLogPage() {
       actionTimer = setTimeout(() => setAction(text.trim()), 300);
     }),
   );
+  // Back and forward change the address: the action box follows.
+  createEffect(on(action, (value) => value !== actionInput().trim() && setActionInput(value), { defer: true }));
 
   const filters = (): AuditFilters => ({
     actor_user_id: actor() || undefined,
@@ -112,12 +118,8 @@ export default function AuditLogPage() {
     setExpanded(next);
   };
   const clearFilters = () => {
-    setActor("");
     setActionInput("");
-    setAction("");
-    setTargetType("");
-    setFromDay("");
-    setToDay("");
+    address.set({ actor: undefined, action: undefined, target: undefined, from: undefined, to: undefined });
   };
   const exportCsv = () =>
     downloadText(
@@ -190,18 +192,16 @@ export default function AuditLogPage() {
             </Show>
           </form>
 
-          <Show when={error()}>
-            <ErrorNotice error={error()} title="The audit log could not be loaded" onRetry={() => void load(!loaded())} />
-          </Show>
-          <Show when={!loaded() && !error()}>
-            <Loading label="Loading the audit log…" />
-          </Show>
-          <Show when={loaded() && entries().length === 0 && !error()}>
-            <EmptyState title={filtered() ? "No entry matches these filters" : "Nothing recorded yet"}>
-              {filtered() ? "Widen the date range or clear a filter." : "Changes to prompts, members, keys and settings appear here."}
-            </EmptyState>
-          </Show>
-          <Show when={loaded() && entries().length > 0}>
+          <AsyncView
+            list={{ items: entries, loaded, error, retry: () => load(!loaded()) }}
+            loading="Loading the audit log…"
+            errorTitle="The audit log could not be loaded"
+            empty={
+              <EmptyState title={filtered() ? "No entry matches these filters" : "Nothing recorded yet"}>
+                {filtered() ? "Widen the date range or clear a filter." : "Changes to prompts, members, keys and settings appear here."}
+              </EmptyState>
+            }
+          >
             <div class="table-scroll">
               <table class="admin-table audit-table">
                 <caption class="visually-hidden">Audit log entries, newest first</caption>
@@ -262,7 +262,7 @@ export default function AuditLogPage() {
                 <span class="muted small">{entries().length} loaded</span>
               </Show>
             </div>
-          </Show>
+          </AsyncView>
         </section>
       </Show>
     </>

@@ -5,20 +5,20 @@
 // states say what to send to make the numbers appear.
 import { useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
-import { api } from "~/api/client";
-import type { EventDefinition, PromptStats } from "~/api/analytics";
-import type { Prompt, PromptPage } from "~/api/prompts";
+import { call, report } from "~/api/contract";
+import type { Prompt } from "~/api/prompts";
 import { ENVIRONMENTS } from "~/api/types";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { EmptyState, ErrorNotice } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { CohortPanel } from "~/analytics/cohort-panel";
 import { createQuery } from "~/analytics/create-query";
 import { customRange, isoDay, presetRange, RANGE_PRESETS, type RangePreset, type TimeRange } from "~/analytics/date-range";
 import { FunnelPanel } from "~/analytics/funnel-panel";
+import { conversionNote } from "~/analytics/kpi-captions";
 import { LivePanel } from "~/analytics/live-panel";
 import { LlmCostPanel } from "~/analytics/llm-cost-panel";
 import { ServingPanel } from "~/analytics/serving-panel";
-import { CostPerConversionPanel, ErrorRatePanel, HeadlineFigures, LatencyPanel, SeriesTruncatedNotice, TopPanel, UsagePanel, type StatsView } from "~/analytics/usage-panels";
+import { CostPerConversionPanel, ErrorRatePanel, HeadlineFigures, LatencyPanel, SeriesTruncatedNotice, StatsPlaceholders, TopPanel, UsagePanel, type StatsView } from "~/analytics/usage-panels";
 import { currentWorkspace } from "~/session/session";
 import "~/styles/analytics.css";
 
@@ -39,11 +39,11 @@ export default function DashboardPage() {
 
   const prompts = createQuery(
     () => workspaceId() || null,
-    async () => (await api<PromptPage>("GET", "/api/prompts", { query: { status: "active", sort: "name", order: "asc", limit: 100 } })).prompts,
+    async () => (await call("get", "/api/prompts", { query: { status: "active", sort: "name", order: "asc", limit: 100 } })).prompts,
   );
   const definitions = createQuery(
     () => workspaceId() || null,
-    async () => (await api<{ event_definitions: EventDefinition[] }>("GET", "/api/event-definitions")).event_definitions,
+    async () => (await call("get", "/api/event-definitions")).event_definitions,
   );
   const statsQuery = () => {
     const current = range();
@@ -52,7 +52,7 @@ export default function DashboardPage() {
   };
   const stats = createQuery(
     () => (statsQuery() ? { ...statsQuery()!, workspace: workspaceId() } : null),
-    ({ workspace: _workspace, ...query }) => api<PromptStats>("GET", "/api/analytics/prompt-stats", { query }),
+    async ({ workspace: _workspace, ...query }) => report(await call("get", "/api/analytics/prompt-stats", { query })),
   );
 
   const chosenPrompt = (): Prompt | undefined => prompts.data()?.find((prompt) => prompt.id === promptId());
@@ -81,7 +81,7 @@ export default function DashboardPage() {
     <>
       <PageHeader
         title="Dashboard"
-        description="How your prompts are used, how fast and reliable they are, what they cost and what they convert."
+        description={<>How your prompts are used, how fast and reliable they are, what they cost and what they convert. <a href={`/traces${promptId() ? `?prompt=${encodeURIComponent(promptId()!)}` : ""}`}>See each answer and event in Traces</a>.</>}
         actions={
           <button
             type="button"
@@ -165,23 +165,21 @@ export default function DashboardPage() {
           <Show when={stats.error()}>
             <ErrorNotice title="Statistics could not be loaded" error={stats.error()} onRetry={() => void stats.refetch()} />
           </Show>
-          <Show when={view()} fallback={<Show when={!stats.error()}>{<Loading label="Loading statistics…" />}</Show>}>
-            {(current) => (
-              <>
-                <Show when={current().stats.totals.requests === 0 && (prompts.data()?.length ?? 0) === 0}>
-                  <EmptyState title="No prompts yet" action={<a class="button" href="/prompts">Create a prompt</a>}>
-                    The dashboard fills in once apps fetch your prompts from the edge and send events with the <code>trace_id</code> they get back.
-                  </EmptyState>
-                </Show>
-                <HeadlineFigures totals={current().stats.totals} />
-                <SeriesTruncatedNotice stats={current().stats} />
-              </>
-            )}
+          {/* Every panel is drawn from the start at its final size, the figures filling in as they
+              arrive: nothing is inserted above what is already on screen (layout shift). */}
+          <Show when={view() || !stats.error()}>
+            <Show when={view()?.stats.totals.requests === 0 && prompts.data()?.length === 0}>
+              <EmptyState title="No prompts yet" action={<a class="button" href="/prompts">Create a prompt</a>}>
+                The dashboard fills in once apps fetch your prompts from the edge and send events with the <code>trace_id</code> they get back.
+              </EmptyState>
+            </Show>
+            <HeadlineFigures totals={view()?.stats.totals} asOf={view() ? (view()!.stats.data_as_of ?? null) : undefined} hoursPending={view()?.stats.hours_pending} conversionNote={conversionNote(definitions.data())} />
+            <Show when={view()}>{(current) => <SeriesTruncatedNotice stats={current().stats} />}</Show>
           </Show>
           <Show when={workspaceId()}>
             <LivePanel promptId={promptId()} workspaceId={workspaceId()} />
           </Show>
-          <Show when={view()}>
+          <Show when={view()} fallback={<Show when={!stats.error()}>{<StatsPlaceholders range={range()!} promptId={promptId()} />}</Show>}>
             {(current) => (
               <>
                 <UsagePanel view={current()} />

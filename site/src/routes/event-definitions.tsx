@@ -1,11 +1,11 @@
 // Event definitions (E4): which business events the workspace expects and the typed fields
 // each carries; the edge validates incoming events against them. Admins and Members create,
 // edit and delete; Viewers read.
-import { createMemo, createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { deleteEventDefinition, listEventDefinitions, type EventDefinition, type EventField } from "~/api/admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { EventDefinitionDialog } from "~/admin/event-definition-dialog";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -102,91 +102,88 @@ export default function EventDefinitionsPage() {
         <Show when={!canEdit()}>
           <p class="notice">Viewers read the definitions; Members and Admins change them.</p>
         </Show>
-        <Switch>
-          <Match when={definitions.error}>
-            <ErrorNotice error={definitions.error} title="The event definitions could not be loaded" onRetry={refetch} />
-          </Match>
-          <Match when={!definitions.latest}>
-            <Loading label="Loading event definitions…" />
-          </Match>
-          <Match when={definitions.latest?.length === 0}>
+        <AsyncView
+          resource={definitions}
+          loading="Loading event definitions…"
+          errorTitle="The event definitions could not be loaded"
+          onRetry={refetch}
+          empty={
             <EmptyState title="No events defined yet" action={canEdit() ? <button type="button" onClick={openNew}>New definition</button> : undefined}>
               Define an event such as <code>checkout.completed</code> with its fields, and the edge will refuse malformed ones instead of counting them.
             </EmptyState>
-          </Match>
-          <Match when={definitions.latest}>
-            <section class="panel" aria-labelledby="definitions-title">
-              <h2 id="definitions-title" class="visually-hidden">
-                Definitions
-              </h2>
-              <div class="admin-filters">
-                <TextField label="Search" type="search" placeholder="Event or field name" value={search()} onInput={(event) => setSearch(event.currentTarget.value)} />
-                <div class="field">
-                  <label for="category-filter">Category</label>
-                  <select id="category-filter" value={category()} onChange={(event) => setCategory(event.currentTarget.value)}>
-                    <option value="">All categories</option>
-                    <For each={categories()}>{(name) => <option value={name}>{name}</option>}</For>
-                  </select>
-                </div>
+          }
+        >
+          <section class="panel" aria-labelledby="definitions-title">
+            <h2 id="definitions-title" class="visually-hidden">
+              Definitions
+            </h2>
+            <div class="admin-filters">
+              <TextField label="Search" type="search" placeholder="Event or field name" value={search()} onInput={(event) => setSearch(event.currentTarget.value)} />
+              <div class="field">
+                <label for="category-filter">Category</label>
+                <select id="category-filter" value={category()} onChange={(event) => setCategory(event.currentTarget.value)}>
+                  <option value="">All categories</option>
+                  <For each={categories()}>{(name) => <option value={name}>{name}</option>}</For>
+                </select>
               </div>
-              <Show when={shown().length > 0} fallback={<p class="muted">No definition matches these filters.</p>}>
-                <div class="table-scroll">
-                  <table class="admin-table">
-                    <caption class="visually-hidden">Event definitions</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Event</th>
-                        <th scope="col">Category</th>
-                        <th scope="col">Required fields</th>
-                        <th scope="col">Optional fields</th>
-                        <th scope="col">Updated</th>
-                        <Show when={canEdit()}>
-                          <th scope="col">
-                            <span class="visually-hidden">Actions</span>
-                          </th>
-                        </Show>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={shown()}>
-                        {(definition) => (
-                          <tr data-event-name={definition.event_name}>
-                            <td>
-                              <code class="event-name">{definition.event_name}</code>
-                              <Show when={definition.description}>
-                                <p class="muted small cell-note">{definition.description}</p>
-                              </Show>
-                            </td>
-                            <td>
-                              <span class="badge">{definition.category}</span>
-                            </td>
-                            <td>
-                              <FieldChips fields={definition.required_fields} />
-                            </td>
-                            <td>
-                              <FieldChips fields={definition.optional_fields} />
-                            </td>
-                            <td title={formatDateTime(definition.updated_at)}>{formatDate(definition.updated_at)}</td>
-                            <Show when={canEdit()}>
-                              <td class="row-actions">
-                                <button type="button" class="secondary small" onClick={() => openEdit(definition)}>
-                                  Edit<span class="visually-hidden"> {definition.event_name}</span>
-                                </button>
-                                <button type="button" class="secondary small danger-text" onClick={() => setDeleting(definition)}>
-                                  Delete<span class="visually-hidden"> {definition.event_name}</span>
-                                </button>
-                              </td>
+            </div>
+            <Show when={shown().length > 0} fallback={<p class="muted">No definition matches these filters.</p>}>
+              <div class="table-scroll">
+                <table class="admin-table">
+                  <caption class="visually-hidden">Event definitions</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Event</th>
+                      <th scope="col">Category</th>
+                      <th scope="col">Required fields</th>
+                      <th scope="col">Optional fields</th>
+                      <th scope="col">Updated</th>
+                      <Show when={canEdit()}>
+                        <th scope="col">
+                          <span class="visually-hidden">Actions</span>
+                        </th>
+                      </Show>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={shown()}>
+                      {(definition) => (
+                        <tr data-event-name={definition.event_name}>
+                          <td>
+                            <code class="event-name">{definition.event_name}</code>
+                            <Show when={definition.description}>
+                              <p class="muted small cell-note">{definition.description}</p>
                             </Show>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
-              </Show>
-            </section>
-          </Match>
-        </Switch>
+                          </td>
+                          <td>
+                            <span class="badge">{definition.category}</span>
+                          </td>
+                          <td>
+                            <FieldChips fields={definition.required_fields} />
+                          </td>
+                          <td>
+                            <FieldChips fields={definition.optional_fields} />
+                          </td>
+                          <td title={formatDateTime(definition.updated_at)}>{formatDate(definition.updated_at)}</td>
+                          <Show when={canEdit()}>
+                            <td class="row-actions">
+                              <button type="button" class="secondary small" onClick={() => openEdit(definition)}>
+                                Edit<span class="visually-hidden"> {definition.event_name}</span>
+                              </button>
+                              <button type="button" class="secondary small danger-text" onClick={() => setDeleting(definition)}>
+                                Delete<span class="visually-hidden"> {definition.event_name}</span>
+                              </button>
+                            </td>
+                          </Show>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+          </section>
+        </AsyncView>
       </div>
 
       <EventDefinitionDialog open={dialogOpen()} editing={editing()} categories={categories()} onClose={() => setDialogOpen(false)} onSaved={saved} />

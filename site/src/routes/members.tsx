@@ -21,7 +21,7 @@ import type { Role } from "~/api/types";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { InviteDialog } from "~/admin/invite-dialog";
 import { RoleBadge } from "~/admin/role-badge";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { describeRefusal } from "~/api/accounts";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -130,95 +130,87 @@ export default function MembersPage() {
               <span class="muted small">{members.latest!.length === 1 ? "1 member" : `${members.latest!.length} members`}</span>
             </Show>
           </div>
-          <Switch>
-            <Match when={members.error}>
-              <ErrorNotice error={members.error} title="The members could not be loaded" onRetry={refetchMembers} />
-            </Match>
-            <Match when={!members.latest}>
-              <Loading label="Loading members…" />
-            </Match>
-            <Match when={members.latest}>
-              <div class="table-scroll">
-                <table class="admin-table members-table">
-                  <caption class="visually-hidden">Members of {currentWorkspace()?.name}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col" class="member-email">E-mail</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Joined</th>
-                      <Show when={isAdmin()}>
-                        <th scope="col">
-                          <span class="visually-hidden">Actions</span>
-                        </th>
-                      </Show>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={sorted()}>
-                      {(member) => {
-                        const owner = () => member.user_id === ownerId();
-                        const self = () => member.user_id === currentUser()?.id;
-                        return (
-                          <tr data-user-id={member.user_id}>
-                            <td>
-                              <span class="member-name">{member.name}</span>
-                              <Show when={self()}>
-                                <span class="badge" data-tone="accent">
-                                  You
-                                </span>
-                              </Show>
-                              <Show when={owner()}>
-                                <span class="badge" data-tone="ok">
-                                  Owner
-                                </span>
-                              </Show>
-                              <span class="member-email-inline muted small">{member.email}</span>
-                            </td>
-                            <td class="member-email">{member.email}</td>
-                            <td>
-                              <Show when={isAdmin() && !owner()} fallback={<RoleBadge role={member.role} />}>
-                                {/* Keyed on the epoch so a cancelled change puts the select back. */}
-                                <For each={[roleEpoch()]}>
-                                  {() => (
-                                    <label class="compact-field">
-                                      <span class="visually-hidden">Role of {member.name}</span>
-                                      <select value={member.role} onChange={(event) => setPending({ kind: "role", member, role: event.currentTarget.value as Role })}>
-                                        <For each={ROLES}>{(role) => <option value={role}>{ROLE_LABEL[role]}</option>}</For>
-                                      </select>
-                                    </label>
-                                  )}
-                                </For>
-                              </Show>
-                            </td>
-                            <td class="nowrap" title={formatDateTime(member.joined_at)}>{formatDate(member.joined_at)}</td>
-                            <Show when={isAdmin()}>
-                              <td class="row-actions">
-                                <Show when={isOwner() && !owner()}>
-                                  <button type="button" class="secondary small" onClick={() => setPending({ kind: "transfer", member })}>
-                                    Make owner<span class="visually-hidden"> {member.name}</span>
-                                  </button>
-                                </Show>
-                                <Show when={!owner()}>
-                                  <button type="button" class="secondary small danger-text" onClick={() => setPending({ kind: "remove", member })}>
-                                    {self() ? "Leave" : "Remove"}
-                                    <span class="visually-hidden"> {member.name}</span>
-                                  </button>
-                                </Show>
-                              </td>
+          <AsyncView resource={members} loading="Loading members…" errorTitle="The members could not be loaded" onRetry={refetchMembers}>
+            <div class="table-scroll">
+              <table class="admin-table members-table">
+                <caption class="visually-hidden">Members of {currentWorkspace()?.name}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col" class="member-email">E-mail</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Joined</th>
+                    <Show when={isAdmin()}>
+                      <th scope="col">
+                        <span class="visually-hidden">Actions</span>
+                      </th>
+                    </Show>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={sorted()}>
+                    {(member) => {
+                      const owner = () => member.user_id === ownerId();
+                      const self = () => member.user_id === currentUser()?.id;
+                      return (
+                        <tr data-user-id={member.user_id}>
+                          <td>
+                            <span class="member-name">{member.name}</span>
+                            <Show when={self()}>
+                              <span class="badge" data-tone="accent">
+                                You
+                              </span>
                             </Show>
-                          </tr>
-                        );
-                      }}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-              <Show when={isAdmin()}>
-                <p class="muted small">The owner is always an Admin and cannot be removed{isOwner() ? "; make another member the owner first" : ""}.</p>
-              </Show>
-            </Match>
-          </Switch>
+                            <Show when={owner()}>
+                              <span class="badge" data-tone="ok">
+                                Owner
+                              </span>
+                            </Show>
+                            <span class="member-email-inline muted small">{member.email}</span>
+                          </td>
+                          <td class="member-email">{member.email}</td>
+                          <td>
+                            <Show when={isAdmin() && !owner()} fallback={<RoleBadge role={member.role} />}>
+                              {/* Keyed on the epoch so a cancelled change puts the select back. */}
+                              <For each={[roleEpoch()]}>
+                                {() => (
+                                  <label class="compact-field">
+                                    <span class="visually-hidden">Role of {member.name}</span>
+                                    <select value={member.role} onChange={(event) => setPending({ kind: "role", member, role: event.currentTarget.value as Role })}>
+                                      <For each={ROLES}>{(role) => <option value={role}>{ROLE_LABEL[role]}</option>}</For>
+                                    </select>
+                                  </label>
+                                )}
+                              </For>
+                            </Show>
+                          </td>
+                          <td class="nowrap" title={formatDateTime(member.joined_at)}>{formatDate(member.joined_at)}</td>
+                          <Show when={isAdmin()}>
+                            <td class="row-actions">
+                              <Show when={isOwner() && !owner()}>
+                                <button type="button" class="secondary small" onClick={() => setPending({ kind: "transfer", member })}>
+                                  Make owner<span class="visually-hidden"> {member.name}</span>
+                                </button>
+                              </Show>
+                              <Show when={!owner()}>
+                                <button type="button" class="secondary small danger-text" onClick={() => setPending({ kind: "remove", member })}>
+                                  {self() ? "Leave" : "Remove"}
+                                  <span class="visually-hidden"> {member.name}</span>
+                                </button>
+                              </Show>
+                            </td>
+                          </Show>
+                        </tr>
+                      );
+                    }}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <Show when={isAdmin()}>
+              <p class="muted small">The owner is always an Admin and cannot be removed{isOwner() ? "; make another member the owner first" : ""}.</p>
+            </Show>
+          </AsyncView>
         </section>
 
         <Show when={isAdmin()}>
@@ -226,69 +218,66 @@ export default function MembersPage() {
             <div class="panel-head">
               <h2 id="invitations-title">Pending invitations</h2>
             </div>
-            <Switch>
-              <Match when={invitations.error}>
-                <ErrorNotice error={invitations.error} title="The invitations could not be loaded" onRetry={refetchInvitations} />
-              </Match>
-              <Match when={!invitations.latest}>
-                <Loading label="Loading invitations…" />
-              </Match>
-              <Match when={invitations.latest?.length === 0}>
+            <AsyncView
+              resource={invitations}
+              loading="Loading invitations…"
+              errorTitle="The invitations could not be loaded"
+              onRetry={refetchInvitations}
+              empty={
                 <EmptyState title="No pending invitations" action={<button type="button" class="secondary" onClick={() => setInviteOpen(true)}>Invite member</button>}>
                   Invitations appear here until they are accepted or withdrawn.
                 </EmptyState>
-              </Match>
-              <Match when={invitations.latest}>
-                <div class="table-scroll">
-                  <table class="admin-table">
-                    <caption class="visually-hidden">Pending invitations</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">E-mail</th>
-                        <th scope="col">Role</th>
-                        <th scope="col">Invited by</th>
-                        <th scope="col">Expires</th>
-                        <th scope="col">
-                          <span class="visually-hidden">Actions</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={invitations.latest}>
-                        {(invitation) => {
-                          const expired = () => Date.parse(invitation.expires_at) <= Date.now();
-                          return (
-                            <tr>
-                              <td>{invitation.email}</td>
-                              <td>
-                                <RoleBadge role={invitation.role} />
-                              </td>
-                              <td>{invitation.invited_by?.name ?? <span class="muted">a former member</span>}</td>
-                              <td title={formatDateTime(invitation.expires_at)}>
-                                <Show when={expired()} fallback={formatRelative(invitation.expires_at)}>
-                                  <span class="badge" data-tone="bad">
-                                    Expired
-                                  </span>
-                                </Show>
-                              </td>
-                              <td class="row-actions">
-                                <button type="button" class="secondary small" onClick={() => void resend(invitation)} disabled={resending() === invitation.id}>
-                                  {resending() === invitation.id ? "Sending…" : "Resend"}
-                                  <span class="visually-hidden"> the invitation to {invitation.email}</span>
-                                </button>
-                                <button type="button" class="secondary small danger-text" onClick={() => setPending({ kind: "revoke", invitation })}>
-                                  Withdraw<span class="visually-hidden"> the invitation to {invitation.email}</span>
-                                </button>
-                              </td>
-                            </tr>
-                          );
-                        }}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
-              </Match>
-            </Switch>
+              }
+            >
+              <div class="table-scroll">
+                <table class="admin-table">
+                  <caption class="visually-hidden">Pending invitations</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">E-mail</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Invited by</th>
+                      <th scope="col">Expires</th>
+                      <th scope="col">
+                        <span class="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={invitations.latest}>
+                      {(invitation) => {
+                        const expired = () => Date.parse(invitation.expires_at) <= Date.now();
+                        return (
+                          <tr>
+                            <td>{invitation.email}</td>
+                            <td>
+                              <RoleBadge role={invitation.role} />
+                            </td>
+                            <td>{invitation.invited_by?.name ?? <span class="muted">a former member</span>}</td>
+                            <td title={formatDateTime(invitation.expires_at)}>
+                              <Show when={expired()} fallback={formatRelative(invitation.expires_at)}>
+                                <span class="badge" data-tone="bad">
+                                  Expired
+                                </span>
+                              </Show>
+                            </td>
+                            <td class="row-actions">
+                              <button type="button" class="secondary small" onClick={() => void resend(invitation)} disabled={resending() === invitation.id}>
+                                {resending() === invitation.id ? "Sending…" : "Resend"}
+                                <span class="visually-hidden"> the invitation to {invitation.email}</span>
+                              </button>
+                              <button type="button" class="secondary small danger-text" onClick={() => setPending({ kind: "revoke", invitation })}>
+                                Withdraw<span class="visually-hidden"> the invitation to {invitation.email}</span>
+                              </button>
+                            </td>
+                          </tr>
+                        );
+                      }}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </AsyncView>
           </section>
         </Show>
       </div>

@@ -3,14 +3,15 @@
 // status or class, route, slug, trace id and date (the API filters; pages follow its cursor).
 // Opened from the API keys page (?key=<id>); another key is picked from the list.
 import { A, useSearchParams } from "@solidjs/router";
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import { listApiKeyRequests, listApiKeys, type RequestLogFilters } from "~/api/admin";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { createCursorList } from "~/lib/cursor-list";
 import { formatDateTime, formatRelative } from "~/lib/format";
+import { useSearchState } from "~/lib/search-state";
 import { currentWorkspace, isAdmin } from "~/session/session";
 import "~/styles/admin.css";
 
@@ -32,12 +33,14 @@ export default function RequestLogPage() {
   const [search, setSearch] = useSearchParams<{ key?: string }>();
   const [keys] = createResource(() => (isAdmin() ? currentWorkspace()?.id : undefined), () => listApiKeys());
   const keyId = () => search.key ?? "";
-  const [status, setStatus] = createSignal("");
-  const [route, setRoute] = createSignal("");
-  const [slug, setSlug] = createSignal("");
-  const [traceId, setTraceId] = createSignal("");
-  const [fromDay, setFromDay] = createSignal("");
-  const [toDay, setToDay] = createSignal("");
+  // The filters live in the address beside the key (?key=…&status=4xx&slug=…&trace_id=…).
+  const address = useSearchState();
+  const [status, setStatus] = address.param("status");
+  const [route, setRoute] = address.param("route");
+  const [slug, setSlug] = address.param("slug");
+  const [traceId, setTraceId] = address.param("trace_id");
+  const [fromDay, setFromDay] = address.param("from");
+  const [toDay, setToDay] = address.param("to");
 
   const filters = (): RequestLogFilters => ({
     status: status() || undefined,
@@ -55,17 +58,10 @@ export default function RequestLogPage() {
     fetchPage: (cursor) => listApiKeyRequests(keyId(), filters(), cursor, PAGE_SIZE),
     items: (page) => page.requests,
   });
-  const { items: entries, loaded, error } = list;
+  const { items: entries } = list;
   const retention = () => list.page()?.retention_days ?? null;
 
-  const clearFilters = () => {
-    setStatus("");
-    setRoute("");
-    setSlug("");
-    setTraceId("");
-    setFromDay("");
-    setToDay("");
-  };
+  const clearFilters = () => address.set({ status: undefined, route: undefined, slug: undefined, trace_id: undefined, from: undefined, to: undefined });
   const keyName = () => keys.latest?.find((key) => key.id === keyId());
 
   return (
@@ -132,75 +128,73 @@ export default function RequestLogPage() {
             </Show>
           </form>
 
-          <Show when={!keyId()}>
-            <EmptyState title="Choose a key">Pick one of {currentWorkspace()?.name}'s API keys to see its requests.</EmptyState>
-          </Show>
-          <Show when={keyId() && error()}>
-            <ErrorNotice error={error()} title="The request log could not be loaded" onRetry={() => void list.retry()} />
-          </Show>
-          <Show when={keyId() && !loaded() && !error()}>
-            <Loading label="Loading requests…" />
-          </Show>
-          <Show when={keyId() && loaded() && entries().length === 0 && !error()}>
-            <EmptyState title={filtered() ? "No request matches these filters" : "No requests yet"}>
-              {filtered() ? "Widen the date range or clear a filter." : `Requests made with ${keyName()?.name ?? "this key"} appear here a few seconds after they reach the edge.`}
-            </EmptyState>
-          </Show>
-          <Show when={keyId() && loaded() && entries().length > 0}>
-            <div class="table-scroll">
-              <table class="admin-table request-log-table">
-                <caption class="visually-hidden">Requests of {keyName()?.name ?? "the key"}, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Request</th>
-                    <th scope="col">Error</th>
-                    <th scope="col">Latency</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Trace id</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={entries()}>
-                    {(entry) => (
-                      <tr data-status={entry.status}>
-                        <td class="nowrap" title={formatDateTime(entry.received_at)}>
-                          <time datetime={entry.received_at}>{formatRelative(entry.received_at)}</time>
-                        </td>
-                        <td>
-                          <span class="badge" data-tone={tone(entry.status)}>
-                            {entry.status}
-                          </span>
-                        </td>
-                        <td>
-                          <code>
-                            {entry.method} {entry.route}
-                          </code>
-                          <Show when={entry.slug}>
-                            {" "}
-                            <span class="muted small">{entry.slug}</span>
-                          </Show>
-                        </td>
-                        <td>{entry.error_code ? <code>{entry.error_code}</code> : <span class="muted">—</span>}</td>
-                        <td class="nowrap">{entry.latency_ms.toFixed(1)} ms</td>
-                        <td title={entry.user_agent ?? "no user agent"}>
-                          {entry.source === "sdk" ? "SDK" : "HTTP"} <span class="muted small">{entry.client}</span>
-                        </td>
-                        <td>
-                          <Show when={entry.trace_id} fallback={<span class="muted">—</span>}>
-                            <button type="button" class="secondary small" title="Show only this trace" onClick={() => setTraceId(entry.trace_id!)}>
-                              <code>{entry.trace_id}</code>
-                            </button>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-            <LoadMore list={list} noun={["request", "requests"]} note={`, all that are kept${filtered() ? " for these filters" : ""}`} />
+          <Show when={keyId()} fallback={<EmptyState title="Choose a key">Pick one of {currentWorkspace()?.name}'s API keys to see its requests.</EmptyState>}>
+            <AsyncView
+              list={list}
+              loading="Loading requests…"
+              errorTitle="The request log could not be loaded"
+              empty={
+                <EmptyState title={filtered() ? "No request matches these filters" : "No requests yet"}>
+                  {filtered() ? "Widen the date range or clear a filter." : `Requests made with ${keyName()?.name ?? "this key"} appear here a few seconds after they reach the edge.`}
+                </EmptyState>
+              }
+            >
+              <div class="table-scroll">
+                <table class="admin-table request-log-table">
+                  <caption class="visually-hidden">Requests of {keyName()?.name ?? "the key"}, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Request</th>
+                      <th scope="col">Error</th>
+                      <th scope="col">Latency</th>
+                      <th scope="col">Source</th>
+                      <th scope="col">Trace id</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={entries()}>
+                      {(entry) => (
+                        <tr data-status={entry.status}>
+                          <td class="nowrap" title={formatDateTime(entry.received_at)}>
+                            <time datetime={entry.received_at}>{formatRelative(entry.received_at)}</time>
+                          </td>
+                          <td>
+                            <span class="badge" data-tone={tone(entry.status)}>
+                              {entry.status}
+                            </span>
+                          </td>
+                          <td>
+                            <code>
+                              {entry.method} {entry.route}
+                            </code>
+                            <Show when={entry.slug}>
+                              {" "}
+                              <span class="muted small">{entry.slug}</span>
+                            </Show>
+                          </td>
+                          <td>{entry.error_code ? <code>{entry.error_code}</code> : <span class="muted">—</span>}</td>
+                          <td class="nowrap">{entry.latency_ms.toFixed(1)} ms</td>
+                          <td title={entry.user_agent ?? "no user agent"}>
+                            {entry.source === "sdk" ? "SDK" : "HTTP"} <span class="muted small">{entry.client}</span>
+                          </td>
+                          <td>
+                            <Show when={entry.trace_id} fallback={<span class="muted">—</span>}>
+                              <button type="button" class="secondary small" title="Show only this trace" onClick={() => setTraceId(entry.trace_id!)}>
+                                <code>{entry.trace_id}</code>
+                              </button>{" "}
+                              <A class="small" href={`/traces/${encodeURIComponent(entry.trace_id!)}`}>Open trace<span class="visually-hidden"> {entry.trace_id}</span></A>
+                            </Show>
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <LoadMore list={list} noun={["request", "requests"]} note={`, all that are kept${filtered() ? " for these filters" : ""}`} />
+            </AsyncView>
           </Show>
         </section>
       </Show>

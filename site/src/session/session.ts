@@ -2,7 +2,8 @@
 // localStorage so a reload stays signed in; rotated on every use by the API), the user's
 // workspaces and the one currently chosen. Everything reactive the shell and pages read.
 import { createMemo, createRoot, createSignal, untrack } from "solid-js";
-import { api, installCredentials } from "~/api/client";
+import { installCredentials } from "~/api/client";
+import { call } from "~/api/contract";
 import type { MyWorkspace, Role, Session, User } from "~/api/types";
 
 const REFRESH_KEY = "xr2.refresh_token";
@@ -54,7 +55,7 @@ async function refreshTokens(): Promise<boolean> {
     // This tab rotated it while the call waited for the lock: the access token in memory is the new one.
     if (refreshToken !== seen && refreshToken === adoptedRefreshToken && store.accessToken()) return true;
     try {
-      const session = await api<Session>("POST", "/api/auth/refresh", { body: { refresh_token: refreshToken }, anonymous: true });
+      const session = await call("post", "/api/auth/refresh", { body: { refresh_token: refreshToken }, anonymous: true });
       adopt(session);
       return true;
     } catch {
@@ -110,7 +111,7 @@ function clearSession(): void {
 
 /** Loads the user's workspaces and keeps the chosen one when it is still among them. */
 export async function reloadWorkspaces(preferId?: string): Promise<MyWorkspace[]> {
-  const { workspaces: list } = await api<{ workspaces: MyWorkspace[] }>("GET", "/api/workspaces", { workspaceId: null });
+  const { workspaces: list } = await call("get", "/api/workspaces", { workspaceId: null });
   store.setWorkspaces(list);
   const wanted = preferId ?? store.workspaceId() ?? storage()?.getItem(WORKSPACE_KEY) ?? null;
   const chosen = list.find((candidate) => candidate.id === wanted) ?? list[0] ?? null;
@@ -131,7 +132,7 @@ export function selectWorkspace(id: string | null): void {
  */
 async function loadProfile(): Promise<void> {
   try {
-    const profile = await api<User>("GET", "/api/auth/me", { workspaceId: null });
+    const profile = await call("get", "/api/auth/me", { workspaceId: null });
     const user = store.user();
     if (user && user.id === profile.id) store.setUser({ ...user, ...profile });
   } catch {
@@ -168,17 +169,17 @@ export async function startSession(session: Session): Promise<void> {
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
-  await startSession(await api<Session>("POST", "/api/auth/login", { body: { email, password }, anonymous: true }));
+  await startSession(await call("post", "/api/auth/login", { body: { email, password }, anonymous: true }));
 }
 
 export async function signUp(name: string, email: string, password: string): Promise<void> {
-  await startSession(await api<Session>("POST", "/api/auth/register", { body: { name, email, password }, anonymous: true }));
+  await startSession(await call("post", "/api/auth/register", { body: { name, email, password }, anonymous: true }));
 }
 
 export async function signOut(): Promise<void> {
   const refreshToken = storage()?.getItem(REFRESH_KEY);
   try {
-    if (refreshToken) await api("POST", "/api/auth/logout", { body: { refresh_token: refreshToken } });
+    if (refreshToken) await call("post", "/api/auth/logout", { body: { refresh_token: refreshToken } });
   } finally {
     clearSession();
   }

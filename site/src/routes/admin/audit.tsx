@@ -4,7 +4,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { listPlatformAuditLog } from "~/api/platform-admin";
 import { AuditEntryDetails } from "~/admin/audit-entry-details";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { createCursorList } from "~/lib/cursor-list";
@@ -27,7 +27,7 @@ function AuditSection() {
     fetchPage: (cursor) => listPlatformAuditLog(cursor),
     items: (page) => page.entries,
   });
-  const { items: entries, loaded, error } = list;
+  const { items: entries } = list;
 
   return (
     <>
@@ -36,16 +36,7 @@ function AuditSection() {
         <h2 id="platform-audit-title" class="visually-hidden">
           Entries
         </h2>
-        <Show when={error()}>
-          <ErrorNotice error={error()} title="The audit log could not be loaded" onRetry={() => void list.retry()} />
-        </Show>
-        <Show when={!loaded() && !error()}>
-          <Loading label="Loading the audit log…" />
-        </Show>
-        <Show when={loaded() && entries().length === 0 && !error()}>
-          <EmptyState title="Nothing recorded yet" />
-        </Show>
-        <Show when={loaded() && entries().length > 0}>
+        <AsyncView list={list} loading="Loading the audit log…" errorTitle="The audit log could not be loaded" empty={<EmptyState title="Nothing recorded yet" />}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Platform audit log, scrolls sideways">
             <table class="admin-table audit-table">
               <caption class="visually-hidden">Platform audit entries, newest first</caption>
@@ -94,7 +85,7 @@ function AuditSection() {
             </table>
           </div>
           <LoadMore list={list} />
-        </Show>
+        </AsyncView>
       </section>
     </>
   );

@@ -4,7 +4,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { listDeadLetters, replayDeadLetter, type DeadLetter } from "~/api/platform-admin";
 import { describeError } from "~/api/client";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -31,7 +31,7 @@ function DeadLettersSection() {
     fetchPage: (cursor) => listDeadLetters(status(), cursor),
     items: (page) => page.dead_letters,
   });
-  const { items: letters, setItems: setLetters, loaded, error } = list;
+  const { items: letters, setItems: setLetters } = list;
 
   const replay = async (letter: DeadLetter) => {
     setReplaying(letter.id);
@@ -63,16 +63,7 @@ function DeadLettersSection() {
             </select>
           </div>
         </form>
-        <Show when={error()}>
-          <ErrorNotice error={error()} title="The dead letters could not be loaded" onRetry={() => void list.retry()} />
-        </Show>
-        <Show when={!loaded() && !error()}>
-          <Loading label="Loading dead letters…" />
-        </Show>
-        <Show when={loaded() && letters().length === 0 && !error()}>
-          <EmptyState title={status() === "pending" ? "Nothing waits for a replay" : "No dead letter"}>Every message the consumer received was stored.</EmptyState>
-        </Show>
-        <Show when={loaded() && letters().length > 0}>
+        <AsyncView list={list} loading="Loading dead letters…" errorTitle="The dead letters could not be loaded" empty={<EmptyState title={status() === "pending" ? "Nothing waits for a replay" : "No dead letter"}>Every message the consumer received was stored.</EmptyState>}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Dead letters, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Dead letters, newest first</caption>
@@ -121,7 +112,7 @@ function DeadLettersSection() {
             </table>
           </div>
           <LoadMore list={list} />
-        </Show>
+        </AsyncView>
       </section>
     </>
   );

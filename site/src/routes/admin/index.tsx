@@ -4,7 +4,7 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { deleteUser, disableUser, enableUser, listUsers, type AdminUser, type UserStatus } from "~/api/platform-admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
@@ -43,7 +43,7 @@ function UsersSection() {
     fetchPage: (cursor) => listUsers({ q: query() || undefined, status: status() }, cursor),
     items: (page) => page.users,
   });
-  const { items: users, setItems: setUsers, loaded, error } = list;
+  const { items: users, setItems: setUsers } = list;
 
   const replace = (changed: Partial<AdminUser> & { id: string }) => setUsers(users().map((user) => (user.id === changed.id ? { ...user, ...changed } : user)));
   const confirm = async () => {
@@ -80,16 +80,7 @@ function UsersSection() {
             </select>
           </div>
         </form>
-        <Show when={error()}>
-          <ErrorNotice error={error()} title="The users could not be loaded" onRetry={() => void list.retry()} />
-        </Show>
-        <Show when={!loaded() && !error()}>
-          <Loading label="Loading users…" />
-        </Show>
-        <Show when={loaded() && users().length === 0 && !error()}>
-          <EmptyState title="No user matches">Try part of the e-mail address or the name.</EmptyState>
-        </Show>
-        <Show when={loaded() && users().length > 0}>
+        <AsyncView list={list} loading="Loading users…" errorTitle="The users could not be loaded" empty={<EmptyState title="No user matches">Try part of the e-mail address or the name.</EmptyState>}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Users, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Users, newest first</caption>
@@ -160,7 +151,7 @@ function UsersSection() {
             </table>
           </div>
           <LoadMore list={list} noun={["user", "users"]} />
-        </Show>
+        </AsyncView>
       </section>
 
       <ConfirmDialog

@@ -5,7 +5,7 @@ import { createSignal, For, Show } from "solid-js";
 import { listAggregationRuns, rebuildKv, runAggregationNow, type AggregationRun, type RebuildReport } from "~/api/platform-admin";
 import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { describeError } from "~/api/client";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -33,7 +33,7 @@ function JobsSection() {
     fetchPage: (cursor) => listAggregationRuns(cursor),
     items: (page) => page.runs,
   });
-  const { items: runs, loaded, error } = list;
+  const { items: runs } = list;
 
   const runNow = async () => {
     setRunning(true);
@@ -62,16 +62,7 @@ function JobsSection() {
       />
       <section class="panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Aggregation runs</h2>
-        <Show when={error()}>
-          <ErrorNotice error={error()} title="The runs could not be loaded" onRetry={() => void list.retry()} />
-        </Show>
-        <Show when={!loaded() && !error()}>
-          <Loading label="Loading runs…" />
-        </Show>
-        <Show when={loaded() && runs().length === 0 && !error()}>
-          <EmptyState title="No run yet">The schedule's first run, or one you start, appears here.</EmptyState>
-        </Show>
-        <Show when={loaded() && runs().length > 0}>
+        <AsyncView list={list} loading="Loading runs…" errorTitle="The runs could not be loaded" empty={<EmptyState title="No run yet">The schedule's first run, or one you start, appears here.</EmptyState>}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Aggregation runs, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Aggregation runs, newest first</caption>
@@ -110,7 +101,7 @@ function JobsSection() {
             </table>
           </div>
           <LoadMore list={list} />
-        </Show>
+        </AsyncView>
       </section>
       <section class="panel" aria-labelledby="kv-title">
         <h2 id="kv-title">Edge KV projection</h2>

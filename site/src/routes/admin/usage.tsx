@@ -6,7 +6,7 @@ import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { downloadUsageCsv, getUsage, type UsageMetrics, type UsageRange } from "~/api/platform-admin";
 import { describeError } from "~/api/client";
 import { TimeSeriesChart } from "~/charts/time-series-chart";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -96,49 +96,42 @@ function UsageSection() {
             </select>
           </div>
         </form>
-        <Show when={usage.error}>
-          <ErrorNotice error={usage.error} title="The usage could not be loaded" onRetry={refetch} />
-        </Show>
-        <Show when={usage.loading && !usage.latest}>
-          <Loading label="Loading usage…" />
-        </Show>
-        <Show when={usage.latest && usage.latest.days.length === 0}>
-          <EmptyState title="No usage in this range">Pick a wider range.</EmptyState>
-        </Show>
-        <Show when={chart() && (chart()?.series.length ?? 0) > 0}>
-          <TimeSeriesChart
-            times={chart()!.times}
-            series={chart()!.series}
-            format={metricInfo().format}
-            formatTime={(time) => new Date(time).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" })}
-            label={`${metricInfo().label} per day of the ${chart()!.series.length} busiest workspaces, ${usage.latest!.from} to ${usage.latest!.to}`}
-          />
-        </Show>
-        <Show when={sortedTotals().length > 0}>
-          <div class="table-scroll" tabindex="0" role="region" aria-label="Totals per workspace, scrolls sideways">
-            <table class="admin-table">
-              <caption>Totals per workspace, {usage.latest?.from} to {usage.latest?.to}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <For each={METRICS}>{(entry) => <th scope="col" class="numeric">{entry.label}</th>}</For>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={sortedTotals()}>
-                  {(row) => (
-                    <tr>
-                      <td>
-                        <A href={`/admin/workspaces/${encodeURIComponent(row.workspace_id)}`}>{row.workspace_name}</A>
-                      </td>
-                      <For each={METRICS}>{(entry) => <td class="numeric">{entry.format(row[entry.id])}</td>}</For>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-        </Show>
+        <AsyncView resource={usage} errorTitle="The usage could not be loaded" loading="Loading usage…" onRetry={refetch} isEmpty={(loaded) => loaded.days.length === 0} empty={<EmptyState title="No usage in this range">Pick a wider range.</EmptyState>}>
+          <Show when={chart() && (chart()?.series.length ?? 0) > 0}>
+            <TimeSeriesChart
+              times={chart()!.times}
+              series={chart()!.series}
+              format={metricInfo().format}
+              formatTime={(time) => new Date(time).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" })}
+              label={`${metricInfo().label} per day of the ${chart()!.series.length} busiest workspaces, ${usage.latest!.from} to ${usage.latest!.to}`}
+            />
+          </Show>
+          <Show when={sortedTotals().length > 0}>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Totals per workspace, scrolls sideways">
+              <table class="admin-table">
+                <caption>Totals per workspace, {usage.latest?.from} to {usage.latest?.to}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Workspace</th>
+                    <For each={METRICS}>{(entry) => <th scope="col" class="numeric">{entry.label}</th>}</For>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={sortedTotals()}>
+                    {(row) => (
+                      <tr>
+                        <td>
+                          <A href={`/admin/workspaces/${encodeURIComponent(row.workspace_id)}`}>{row.workspace_name}</A>
+                        </td>
+                        <For each={METRICS}>{(entry) => <td class="numeric">{entry.format(row[entry.id])}</td>}</For>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+        </AsyncView>
       </section>
     </>
   );

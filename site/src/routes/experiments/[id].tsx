@@ -5,10 +5,10 @@
 // and a "not enough data yet" state. Results refresh on their own while it runs.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import { api, describeError } from "~/api/client";
-import { ANALYTICS_LIMITS, type Experiment, type ExperimentResults, type VariantResult } from "~/api/analytics";
-import type { Prompt } from "~/api/prompts";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { describeError } from "~/api/client";
+import { call, report } from "~/api/contract";
+import { ANALYTICS_LIMITS, type VariantResult } from "~/api/analytics";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -34,15 +34,15 @@ export default function ExperimentPage() {
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
 
   const source = () => (currentWorkspace() ? { id: params.id, workspace: currentWorkspace()!.id } : null);
-  const experiment = createQuery(source, ({ id }) => api<Experiment>("GET", `/api/experiments/${id}`));
+  const experiment = createQuery(source, ({ id }) => call("get", "/api/experiments/{experimentId}", { params: { experimentId: id } }));
   const results = createQuery(source, async ({ id }) => {
-    const answer = await api<ExperimentResults>("GET", `/api/analytics/experiments/${id}`);
+    const answer = await call("get", "/api/analytics/experiments/{experimentId}", { params: { experimentId: id } }).then(report);
     setUpdatedAt(new Date());
     return answer;
   });
   const prompt = createQuery(
     () => experiment.data()?.prompt_id,
-    (promptId) => api<Prompt>("GET", `/api/prompts/${promptId}`),
+    (promptId) => call("get", "/api/prompts/{promptId}", { params: { promptId } }),
   );
   onMount(() => {
     const timer = setInterval(() => {
@@ -55,12 +55,12 @@ export default function ExperimentPage() {
     setBusy(true);
     try {
       if (action === "delete") {
-        await api("DELETE", `/api/experiments/${params.id}`);
+        await call("delete", "/api/experiments/{experimentId}", { params: { experimentId: params.id } });
         notify("Experiment deleted");
         navigate("/experiments");
         return;
       }
-      await api<Experiment>("POST", `/api/experiments/${params.id}/${action}`);
+      await (action === "start" ? call("post", "/api/experiments/{experimentId}/start", { params: { experimentId: params.id } }) : call("post", "/api/experiments/{experimentId}/stop", { params: { experimentId: params.id } }));
       notify(action === "start" ? "Started: get-prompt assigns units to the variants within seconds" : "Stopped: everyone gets the published version again");
       setConfirm(null);
       await Promise.all([experiment.refetch(), results.refetch()]);
@@ -105,211 +105,207 @@ export default function ExperimentPage() {
   ];
 
   return (
-    <Show when={!experiment.error()} fallback={<ErrorNotice title="This experiment could not be loaded" error={experiment.error()} onRetry={() => void experiment.refetch()} />}>
-      <Show when={experiment.data()} fallback={<Loading label="Loading the experiment…" />}>
-        {(current) => (
-          <>
-            <PageHeader
-              title={current().name}
-              back={{ href: "/experiments", label: "Experiments" }}
-              description={
-                <>
-                  <StatusBadge status={current().status} /> Testing <a href={`/prompts/${current().prompt_id}`}>{prompt.data()?.name ?? "the prompt"}</a> in {current().environment} on <code>{current().primary_event}</code> · {splitText(current().variants)}
-                </>
-              }
-              actions={
-                <>
-                  <button type="button" class="secondary" onClick={() => void results.refetch()} disabled={results.loading()}>
-                    {results.loading() ? "Refreshing…" : "Refresh"}
-                  </button>
-                  <Show when={canEdit()}>
-                    <Show when={current().status === "draft"}>
-                      <button type="button" onClick={() => void act("start")} disabled={busy()}>
-                        Start experiment
-                      </button>
-                    </Show>
-                    <Show when={current().status === "running"}>
-                      <button type="button" class="secondary stop-button" onClick={() => setConfirm("stop")} disabled={busy()}>
-                        Stop experiment
-                      </button>
-                    </Show>
-                    <Show when={current().status !== "running"}>
-                      <button type="button" class="secondary" onClick={() => setConfirm("delete")} disabled={busy()}>
-                        Delete
-                      </button>
-                    </Show>
+    <AsyncView query={experiment} errorTitle="This experiment could not be loaded" loading="Loading the experiment…">
+      {(current) => (
+        <>
+          <PageHeader
+            title={current().name}
+            back={{ href: "/experiments", label: "Experiments" }}
+            description={
+              <>
+                <StatusBadge status={current().status} /> Testing <a href={`/prompts/${current().prompt_id}`}>{prompt.data()?.name ?? "the prompt"}</a> in {current().environment} on <code>{current().primary_event}</code> · {splitText(current().variants)} · <a href={`/traces?prompt=${current().prompt_id}&env=${current().environment}`}>Answers and events</a>
+              </>
+            }
+            actions={
+              <>
+                <button type="button" class="secondary" onClick={() => void results.refetch()} disabled={results.loading()}>
+                  {results.loading() ? "Refreshing…" : "Refresh"}
+                </button>
+                <Show when={canEdit()}>
+                  <Show when={current().status === "draft"}>
+                    <button type="button" onClick={() => void act("start")} disabled={busy()}>
+                      Start experiment
+                    </button>
                   </Show>
-                </>
-              }
-            />
-            <dl class="key-value experiment-facts panel">
-              <dt>Started</dt>
-              <dd>{current().started_at ? formatDateTime(current().started_at) : "not yet"}</dd>
-              <dt>Stopped</dt>
-              <dd>{current().stopped_at ? formatDateTime(current().stopped_at) : current().status === "running" ? "running" : "–"}</dd>
-              <Show when={current().description}>
-                <dt>Hypothesis</dt>
-                <dd>{current().description}</dd>
-              </Show>
-              <dt>Results</dt>
-              <dd>
-                {updatedAt() ? `updated ${formatDateTime(updatedAt())}` : "loading"}
-                {current().status === "running" ? " · refreshes every 15 s" : ""}
-              </dd>
-            </dl>
-
-            <Show when={!results.error()} fallback={<ErrorNotice title="Results could not be loaded" error={results.error()} onRetry={() => void results.refetch()} />}>
-              <Show when={results.data()} fallback={<Loading label="Loading results…" />}>
-                {(data) => (
-                  <div class="stack experiment-results">
-                    <Show when={srmFailed()}>
-                      <div class="notice srm-banner" data-kind="bad" role="alert">
-                        <p>
-                          <strong>Sample ratio mismatch — don't trust these results yet.</strong>
-                        </p>
-                        <p>{explainSrm(data())}</p>
-                      </div>
-                    </Show>
-                    <Show
-                      when={verdict()?.kind !== "no-data"}
-                      fallback={
-                        <EmptyState title={current().status === "draft" ? "Not started yet" : "No units yet"}>
-                          {current().status === "draft" ? (
-                            <>Start the experiment to split traffic. </>
-                          ) : (
-                            <>Nobody has been assigned a variant yet. </>
-                          )}
-                          Apps must call get-prompt for this prompt in <strong>{current().environment}</strong> with a stable <code>unit_id</code> (a user or account id), then send <code>{current().primary_event}</code> to <code>POST /api/v1/events</code> with the <code>trace_id</code> they got back. <a href={snippetHref()}>See the snippet</a>.
-                        </EmptyState>
-                      }
-                    >
-                      <Show when={verdict()?.kind === "too-little"}>
-                        <div class="notice not-enough-data" data-kind="warn">
-                          <p>
-                            <strong>Not enough data yet.</strong> {(verdict() as { reason: string }).reason} The numbers below are real, but a difference this early is mostly noise.
-                          </p>
-                        </div>
-                      </Show>
-                      <section class="panel experiment-summary" aria-labelledby="summary-heading">
-                        <h2 id="summary-heading">What the data says</h2>
-                        <For each={treatments()}>{(treatment) => <p class="experiment-sentence">{explainComparison(control()!, treatment, data().confidence_level)}</p>}</For>
-                        <p class="muted small">
-                          "Noise" is the two-sided p-value of a two-proportion z-test: how often a difference at least this large would appear if the variants truly converted alike. Significant at the {level()} level means that chance is below{" "}
-                          {formatPercent(1 - data().confidence_level)}. The probability to beat the control is Bayesian (uniform priors).
-                        </p>
-                      </section>
-
-                      <ChartPanel
-                        title="Conversion rate by variant"
-                        description={`Units that did ${data().primary_event} on one of their traces, with the ${level()} interval of each rate; the dashed line is the control's rate`}
-                        rows={data().variants}
-                        columns={variantColumns()}
-                        csvName={`experiment-${data().experiment_id}`}
-                        apiExport={{ path: `/api/analytics/experiments/${data().experiment_id}`, query: { format: "csv" } }}
-                        tableOpen
-                        class="experiment-rates"
-                      >
-                        <ForestChart
-                          rows={data().variants.map((variant) => {
-                            const interval = wilsonInterval(variant.conversions, variant.units, data().confidence_level);
-                            return { id: variant.key, label: variantName(variant), estimate: variant.units > 0 ? variant.conversion_rate : null, low: interval?.low ?? null, high: interval?.high ?? null };
-                          })}
-                          reference={control() && control()!.units > 0 ? control()!.conversion_rate : undefined}
-                          referenceLabel={control() ? `control ${formatPercent(control()!.conversion_rate)}` : undefined}
-                          format={formatPercent}
-                          minDomain={0}
-                          label={`Conversion rate by variant: ${data()
-                            .variants.map((variant) => `${variantName(variant)} ${formatPercent(variant.conversion_rate)} of ${formatNumber(variant.units)} units`)
-                            .join(", ")}`}
-                        />
-                      </ChartPanel>
-
-                      <ChartPanel
-                        title="Lift over the control"
-                        description={`Relative difference in conversion rate with its ${level()} interval; an interval that crosses 0 % could be no difference at all`}
-                        rows={treatments()}
-                        columns={[
-                          { header: "Variant", value: (row) => row.key, display: (row) => variantName(row) },
-                          { header: "Lift", value: (row) => row.lift, display: (row) => (row.lift === null ? "–" : signedPercent(row.lift)), numeric: true },
-                          { header: "Interval low", value: (row) => row.ci_low, display: (row) => (row.ci_low === null ? "–" : signedPercent(row.ci_low)), numeric: true },
-                          { header: "Interval high", value: (row) => row.ci_high, display: (row) => (row.ci_high === null ? "–" : signedPercent(row.ci_high)), numeric: true },
-                          { header: "p-value", value: (row) => row.p_value, display: (row) => pValueText(row.p_value), numeric: true },
-                          { header: "Probability to beat control", value: (row) => row.probability_to_beat_control, display: (row) => formatPercent(row.probability_to_beat_control), numeric: true },
-                        ]}
-                        csvName={`experiment-lift-${data().experiment_id}`}
-                        empty={
-                          treatments().every((row) => row.lift === null) ? (
-                            <p class="muted chart-empty">No lift yet: it needs at least one conversion in the control ({control() ? variantName(control()!) : "the first variant"}).</p>
-                          ) : undefined
-                        }
-                      >
-                        <ForestChart
-                          rows={treatments().map((variant) => ({ id: variant.key, label: variantName(variant), estimate: variant.lift, low: variant.ci_low, high: variant.ci_high }))}
-                          reference={0}
-                          referenceLabel="no difference"
-                          format={signedPercent}
-                          label={`Lift over the control: ${treatments()
-                            .map((variant) => `${variantName(variant)} ${variant.lift === null ? "unknown" : signedPercent(variant.lift)}`)
-                            .join(", ")}`}
-                        />
-                      </ChartPanel>
-
-                      <ChartPanel
-                        title="Traffic split"
-                        description={`Units per variant against the weights; sample-ratio test p = ${data().srm_p_value.toPrecision(2)} (${srmFailed() ? "mismatch" : "consistent with the weights"})`}
-                        rows={data().variants}
-                        columns={[
-                          { header: "Variant", value: (row) => row.key, display: (row) => variantName(row) },
-                          { header: "Units", value: (row) => row.units, display: (row) => formatNumber(row.units), numeric: true },
-                          { header: "Share", value: (row) => (totalUnits() > 0 ? row.units / totalUnits() : null), display: (row) => formatPercent(totalUnits() > 0 ? row.units / totalUnits() : null), numeric: true },
-                          { header: "Expected share", value: (row) => row.expected_share, display: (row) => formatPercent(row.expected_share), numeric: true },
-                        ]}
-                        csvName={`experiment-split-${data().experiment_id}`}
-                      >
-                        <BarChart
-                          rows={data().variants.map((variant, index) => ({
-                            id: variant.key,
-                            label: variantName(variant),
-                            value: variant.units,
-                            color: colorAt(index),
-                            note: `${formatPercent(totalUnits() > 0 ? variant.units / totalUnits() : 0)} (expected ${formatPercent(variant.expected_share)})`,
-                          }))}
-                          format={formatNumber}
-                          label={`Units per variant: ${data()
-                            .variants.map((variant) => `${variantName(variant)} ${formatNumber(variant.units)}`)
-                            .join(", ")}`}
-                        />
-                      </ChartPanel>
-                    </Show>
-                  </div>
-                )}
-              </Show>
+                  <Show when={current().status === "running"}>
+                    <button type="button" class="secondary stop-button" onClick={() => setConfirm("stop")} disabled={busy()}>
+                      Stop experiment
+                    </button>
+                  </Show>
+                  <Show when={current().status !== "running"}>
+                    <button type="button" class="secondary" onClick={() => setConfirm("delete")} disabled={busy()}>
+                      Delete
+                    </button>
+                  </Show>
+                </Show>
+              </>
+            }
+          />
+          <dl class="key-value experiment-facts panel">
+            <dt>Started</dt>
+            <dd>{current().started_at ? formatDateTime(current().started_at) : "not yet"}</dd>
+            <dt>Stopped</dt>
+            <dd>{current().stopped_at ? formatDateTime(current().stopped_at) : current().status === "running" ? "running" : "–"}</dd>
+            <Show when={current().description}>
+              <dt>Hypothesis</dt>
+              <dd>{current().description}</dd>
             </Show>
+            <dt>Results</dt>
+            <dd>
+              {updatedAt() ? `updated ${formatDateTime(updatedAt())}` : "loading"}
+              {current().status === "running" ? " · refreshes every 15 s" : ""}
+            </dd>
+          </dl>
 
-            <Dialog
-              open={confirm() !== null}
-              title={confirm() === "stop" ? "Stop this experiment?" : "Delete this experiment?"}
-              onClose={() => setConfirm(null)}
-              footer={
-                <>
-                  <button type="button" class="secondary" onClick={() => setConfirm(null)}>
-                    Cancel
-                  </button>
-                  <button type="button" class="secondary stop-button" disabled={busy()} onClick={() => void act(confirm()!)}>
-                    {confirm() === "stop" ? "Stop experiment" : "Delete experiment"}
-                  </button>
-                </>
-              }
-            >
-              <p>
-                {confirm() === "stop"
-                  ? "Everyone gets the published version again within seconds. The results stay, counted up to now; a stopped experiment cannot be restarted (its results would mix two periods)."
-                  : "The experiment and its settings are deleted. Exposures and events stay in the analytics."}
-              </p>
-            </Dialog>
-          </>
-        )}
-      </Show>
-    </Show>
+          <AsyncView query={results} errorTitle="Results could not be loaded" loading="Loading results…">
+            {(data) => (
+              <div class="stack experiment-results">
+                <Show when={srmFailed()}>
+                  <div class="notice srm-banner" data-kind="bad" role="alert">
+                    <p>
+                      <strong>Sample ratio mismatch — don't trust these results yet.</strong>
+                    </p>
+                    <p>{explainSrm(data())}</p>
+                  </div>
+                </Show>
+                <Show
+                  when={verdict()?.kind !== "no-data"}
+                  fallback={
+                    <EmptyState title={current().status === "draft" ? "Not started yet" : "No units yet"}>
+                      {current().status === "draft" ? (
+                        <>Start the experiment to split traffic. </>
+                      ) : (
+                        <>Nobody has been assigned a variant yet. </>
+                      )}
+                      Apps must call get-prompt for this prompt in <strong>{current().environment}</strong> with a stable <code>unit_id</code> (a user or account id), then send <code>{current().primary_event}</code> to <code>POST /api/v1/events</code> with the <code>trace_id</code> they got back. <a href={snippetHref()}>See the snippet</a>.
+                    </EmptyState>
+                  }
+                >
+                  <Show when={verdict()?.kind === "too-little"}>
+                    <div class="notice not-enough-data" data-kind="warn">
+                      <p>
+                        <strong>Not enough data yet.</strong> {(verdict() as { reason: string }).reason} The numbers below are real, but a difference this early is mostly noise.
+                      </p>
+                    </div>
+                  </Show>
+                  <section class="panel experiment-summary" aria-labelledby="summary-heading">
+                    <h2 id="summary-heading">What the data says</h2>
+                    <For each={treatments()}>{(treatment) => <p class="experiment-sentence">{explainComparison(control()!, treatment, data().confidence_level)}</p>}</For>
+                    <p class="muted small">
+                      "Noise" is the two-sided p-value of a two-proportion z-test: how often a difference at least this large would appear if the variants truly converted alike. Significant at the {level()} level means that chance is below{" "}
+                      {formatPercent(1 - data().confidence_level)}. The probability to beat the control is Bayesian (uniform priors).
+                    </p>
+                  </section>
+
+                  <ChartPanel
+                    title="Conversion rate by variant"
+                    description={`Units that did ${data().primary_event} on one of their traces, with the ${level()} interval of each rate; the dashed line is the control's rate`}
+                    rows={data().variants}
+                    columns={variantColumns()}
+                    csvName={`experiment-${data().experiment_id}`}
+                    apiExport={{ path: `/api/analytics/experiments/${data().experiment_id}`, query: { format: "csv" } }}
+                    tableOpen
+                    class="experiment-rates"
+                  >
+                    <ForestChart
+                      rows={data().variants.map((variant) => {
+                        const interval = wilsonInterval(variant.conversions, variant.units, data().confidence_level);
+                        return { id: variant.key, label: variantName(variant), estimate: variant.units > 0 ? variant.conversion_rate : null, low: interval?.low ?? null, high: interval?.high ?? null };
+                      })}
+                      reference={control() && control()!.units > 0 ? control()!.conversion_rate : undefined}
+                      referenceLabel={control() ? `control ${formatPercent(control()!.conversion_rate)}` : undefined}
+                      format={formatPercent}
+                      minDomain={0}
+                      label={`Conversion rate by variant: ${data()
+                        .variants.map((variant) => `${variantName(variant)} ${formatPercent(variant.conversion_rate)} of ${formatNumber(variant.units)} units`)
+                        .join(", ")}`}
+                    />
+                  </ChartPanel>
+
+                  <ChartPanel
+                    title="Lift over the control"
+                    description={`Relative difference in conversion rate with its ${level()} interval; an interval that crosses 0 % could be no difference at all`}
+                    rows={treatments()}
+                    columns={[
+                      { header: "Variant", value: (row) => row.key, display: (row) => variantName(row) },
+                      { header: "Lift", value: (row) => row.lift, display: (row) => (row.lift === null ? "–" : signedPercent(row.lift)), numeric: true },
+                      { header: "Interval low", value: (row) => row.ci_low, display: (row) => (row.ci_low === null ? "–" : signedPercent(row.ci_low)), numeric: true },
+                      { header: "Interval high", value: (row) => row.ci_high, display: (row) => (row.ci_high === null ? "–" : signedPercent(row.ci_high)), numeric: true },
+                      { header: "p-value", value: (row) => row.p_value, display: (row) => pValueText(row.p_value), numeric: true },
+                      { header: "Probability to beat control", value: (row) => row.probability_to_beat_control, display: (row) => formatPercent(row.probability_to_beat_control), numeric: true },
+                    ]}
+                    csvName={`experiment-lift-${data().experiment_id}`}
+                    empty={
+                      treatments().every((row) => row.lift === null) ? (
+                        <p class="muted chart-empty">No lift yet: it needs at least one conversion in the control ({control() ? variantName(control()!) : "the first variant"}).</p>
+                      ) : undefined
+                    }
+                  >
+                    <ForestChart
+                      rows={treatments().map((variant) => ({ id: variant.key, label: variantName(variant), estimate: variant.lift, low: variant.ci_low, high: variant.ci_high }))}
+                      reference={0}
+                      referenceLabel="no difference"
+                      format={signedPercent}
+                      label={`Lift over the control: ${treatments()
+                        .map((variant) => `${variantName(variant)} ${variant.lift === null ? "unknown" : signedPercent(variant.lift)}`)
+                        .join(", ")}`}
+                    />
+                  </ChartPanel>
+
+                  <ChartPanel
+                    title="Traffic split"
+                    description={`Units per variant against the weights; sample-ratio test p = ${data().srm_p_value.toPrecision(2)} (${srmFailed() ? "mismatch" : "consistent with the weights"})`}
+                    rows={data().variants}
+                    columns={[
+                      { header: "Variant", value: (row) => row.key, display: (row) => variantName(row) },
+                      { header: "Units", value: (row) => row.units, display: (row) => formatNumber(row.units), numeric: true },
+                      { header: "Share", value: (row) => (totalUnits() > 0 ? row.units / totalUnits() : null), display: (row) => formatPercent(totalUnits() > 0 ? row.units / totalUnits() : null), numeric: true },
+                      { header: "Expected share", value: (row) => row.expected_share, display: (row) => formatPercent(row.expected_share), numeric: true },
+                    ]}
+                    csvName={`experiment-split-${data().experiment_id}`}
+                  >
+                    <BarChart
+                      rows={data().variants.map((variant, index) => ({
+                        id: variant.key,
+                        label: variantName(variant),
+                        value: variant.units,
+                        color: colorAt(index),
+                        note: `${formatPercent(totalUnits() > 0 ? variant.units / totalUnits() : 0)} (expected ${formatPercent(variant.expected_share)})`,
+                      }))}
+                      format={formatNumber}
+                      label={`Units per variant: ${data()
+                        .variants.map((variant) => `${variantName(variant)} ${formatNumber(variant.units)}`)
+                        .join(", ")}`}
+                    />
+                  </ChartPanel>
+                </Show>
+              </div>
+            )}
+          </AsyncView>
+
+          <Dialog
+            open={confirm() !== null}
+            title={confirm() === "stop" ? "Stop this experiment?" : "Delete this experiment?"}
+            onClose={() => setConfirm(null)}
+            footer={
+              <>
+                <button type="button" class="secondary" onClick={() => setConfirm(null)}>
+                  Cancel
+                </button>
+                <button type="button" class="secondary stop-button" disabled={busy()} onClick={() => void act(confirm()!)}>
+                  {confirm() === "stop" ? "Stop experiment" : "Delete experiment"}
+                </button>
+              </>
+            }
+          >
+            <p>
+              {confirm() === "stop"
+                ? "Everyone gets the published version again within seconds. The results stay, counted up to now; a stopped experiment cannot be restarted (its results would mix two periods)."
+                : "The experiment and its settings are deleted. Exposures and events stay in the analytics."}
+            </p>
+          </Dialog>
+        </>
+      )}
+    </AsyncView>
   );
 }

@@ -12,6 +12,7 @@ import { createPromptSource, hrefWithSource, PromptPickers, VariablesForm } from
 import { EstimateLine, FailoverNotice, formatLatency, RunFigures, targetName } from "~/llm/run-figures";
 import { RunSettings, parseSettings, type SettingsForm } from "~/llm/run-settings";
 import { defaultTarget, keyed, TargetPicker } from "~/llm/target-picker";
+import { SaveAsVersion } from "~/prompts/save-as-version";
 import { canEdit, currentWorkspace } from "~/session/session";
 import "~/styles/llm.css";
 
@@ -74,6 +75,13 @@ export default function PlaygroundPage() {
   );
   onCleanup(() => clearTimeout(estimateTimer));
   const [estimate] = createResource(settledKey, (key) => countTokens(JSON.parse(key)));
+  // The last count only while it is for the model chosen now: a count (and its price) for the
+  // previous model never stands under a new choice, nor while a model id is being typed.
+  const currentEstimate = () => {
+    const latest = estimate.latest;
+    const chosen = target();
+    return latest && estimateKey() !== null && latest.provider === chosen?.provider && latest.model === chosen.model ? latest : undefined;
+  };
 
   const run = async () => {
     if (running()) return;
@@ -262,6 +270,9 @@ export default function PlaygroundPage() {
                   {running() ? "Running…" : "Run"}
                 </button>
               </div>
+              <Show when={canEdit() && source.promptId()}>
+                <SaveAsVersion promptId={source.promptId()} version={source.version()} target={target()} settings={parsed().settings} problem={parsed().problem} disabled={running()} />
+              </Show>
             </section>
 
             <section class="panel stack llm-run" aria-labelledby="run-heading" ref={runPanel}>
@@ -293,8 +304,8 @@ export default function PlaygroundPage() {
                   <Match when={estimate.error}>
                     <p class="form-error small">The tokens could not be counted: {describeError(estimate.error)}</p>
                   </Match>
-                  <Match when={estimate.latest}>{(count) => <EstimateLine count={count()} />}</Match>
-                  <Match when={estimate.loading}>
+                  <Match when={currentEstimate()}>{(count) => <EstimateLine count={count()} />}</Match>
+                  <Match when={estimate.loading || (estimateKey() !== null && settledKey() !== estimateKey())}>
                     <p class="muted small">Counting tokens…</p>
                   </Match>
                 </Switch>

@@ -3,22 +3,26 @@
 // with approvals and history, and the snippet apps fetch it with. Viewers see it all read-only.
 import { useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, Show, Switch } from "solid-js";
-import { api, describeError } from "~/api/client";
-import type { Member, Prompt, Scalar, Version, VersionSummary, WorkspaceDetails } from "~/api/prompts";
+import { describeError } from "~/api/client";
+import { call } from "~/api/contract";
+import type { Prompt, Scalar, Version, VersionSummary } from "~/api/prompts";
 import { variablesInTemplate } from "~/api/prompts";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { ErrorNotice, Loading } from "~/components/async-state";
 import { TextAreaField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
-import { PromptEditor } from "~/components/prompt-editor";
+import { PromptEditor } from "~/components/lazy-codemirror";
 import { TagList } from "~/components/tag-chip";
 import type { ProblemSpan } from "~/components/template-language";
 import { notify } from "~/components/toasts";
+import { DependentsPanel } from "~/prompts/dependents-panel";
 import { DeploymentsPanel, ENVIRONMENT_LABEL, PublishDialog } from "~/prompts/deployments-panel";
 import { checkModel, checkVariables, draftFromVersion, emptyDraft, fingerprint, newKey, versionBody, type Draft } from "~/prompts/draft";
 import { EdgeSnippet } from "~/prompts/edge-snippet";
 import { MessagesEditor } from "~/prompts/messages-editor";
 import { PreviewPanel, type LocatedProblem } from "~/prompts/preview-panel";
+import { CharCount, PROMPT_LIMITS } from "~/prompts/char-count";
+import { PromptActions } from "~/prompts/prompt-actions";
 import { VersionsPanel } from "~/prompts/versions-panel";
 import { ModelSettings, VariablesEditor } from "~/prompts/variables-editor";
 import { canEdit, currentWorkspace, isAdmin } from "~/session/session";
@@ -48,10 +52,10 @@ export default function PromptPage() {
     const workspaceId = currentWorkspace()?.id;
     return workspaceId ? { workspaceId, promptId: params.id } : undefined;
   };
-  const [prompt, { refetch: refetchPrompt }] = createResource(key, ({ promptId }) => api<Prompt>("GET", `/api/prompts/${promptId}`));
-  const [versions, { refetch: refetchVersions }] = createResource(key, async ({ promptId }) => (await api<{ versions: VersionSummary[] }>("GET", `/api/prompts/${promptId}/versions`, { query: { limit: 100 } })).versions);
-  const [members] = createResource(key, async ({ workspaceId }) => (await api<{ members: Member[] }>("GET", `/api/workspaces/${workspaceId}/members`)).members);
-  const [workspace] = createResource(key, ({ workspaceId }) => api<WorkspaceDetails>("GET", `/api/workspaces/${workspaceId}`));
+  const [prompt, { refetch: refetchPrompt }] = createResource(key, ({ promptId }) => call("get", "/api/prompts/{promptId}", { params: { promptId } }));
+  const [versions, { refetch: refetchVersions }] = createResource(key, async ({ promptId }) => (await call("get", "/api/prompts/{promptId}/versions", { params: { promptId }, query: { limit: 100 } })).versions);
+  const [members] = createResource(key, async ({ workspaceId }) => (await call("get", "/api/workspaces/{workspaceId}/members", { params: { workspaceId } })).members);
+  const [workspace] = createResource(key, ({ workspaceId }) => call("get", "/api/workspaces/{workspaceId}", { params: { workspaceId } }));
 
   const authorName = (userId: string | null) => {
     if (!userId) return "someone";
@@ -77,7 +81,7 @@ export default function PromptPage() {
   const patch = (change: Partial<Draft>) => setDraft({ ...draft(), ...change });
 
   const openVersion = async (versionId: string) => {
-    const version = await api<Version>("GET", `/api/prompts/${params.id}/versions/${versionId}`);
+    const version = await call("get", "/api/prompts/{promptId}/versions/{versionId}", { params: { promptId: params.id, versionId } });
     const editingInPlace = version.status === "draft";
     const loaded = draftFromVersion(version, editingInPlace);
     setDraft(loaded);
@@ -150,8 +154,8 @@ export default function PromptPage() {
       const current = base();
       const saved =
         current && current.status === "draft"
-          ? await api<Version>("PATCH", `/api/prompts/${params.id}/versions/${current.id}`, { body: { ...body, changelog: changelog || null } })
-          : await api<Version>("POST", `/api/prompts/${params.id}/versions`, { body: { ...body, ...(changelog ? { changelog } : {}) } });
+          ? await call("patch", "/api/prompts/{promptId}/versions/{versionId}", { params: { promptId: params.id, versionId: current.id }, body: { ...body, changelog: changelog || null } })
+          : await call("post", "/api/prompts/{promptId}/versions", { params: { promptId: params.id }, body: { ...body, ...(changelog ? { changelog } : {}) } });
       setBase({ id: saved.id, versionNumber: saved.version_number, status: saved.status });
       setSavedFingerprint(fingerprint(draft()));
       notify(`Draft v${saved.version_number} saved`);
@@ -217,12 +221,13 @@ export default function PromptPage() {
                   </Show>
                   <TagList tags={current().tags} />
                   <Show when={current().description}>
-                    <span>{current().description}</span>
+                    <span title={current().description ?? undefined}>{current().description}</span>
                   </Show>
                 </span>
               }
               actions={
                 <Show when={canEdit()} fallback={<span class="badge">Read-only (Viewer)</span>}>
+                  <PromptActions prompt={current()} versions={versions() ?? []} onChanged={() => void refetchPrompt()} />
                   <Show when={dirty()}>
                     <span class="badge" data-tone="warn" role="status">
                       Unsaved changes
@@ -307,8 +312,8 @@ export default function PromptPage() {
                           <MessagesEditor messages={draft().messages} onChange={(messages) => patch({ messages })} variables={declaredForEditor()} problems={(index) => spans(index)} readOnly={readOnly()} />
                         </Show>
                         <p class="muted small syntax-help">
-                          <code>{"{name}"}</code> variable · <code>{"{% if name %}…{% else %}…{% endif %}"}</code> condition · <code>{"{{"}</code> <code>{"}}"}</code> literal braces · type{" "}
-                          <kbd>{"{"}</kbd> for the declared variables
+                          <code>{"{name}"}</code> variable · <code>{"{% if name %}…{% else %}…{% endif %}"}</code> condition · <code>{"{{"}</code> <code>{"}}"}</code> literal braces · <code>{'{% include "slug" %}'}</code> another prompt's published text (a snippet) · type{" "}
+                          <kbd>{"{"}</kbd> for the declared variables · <CharCount value={sources().join("")} max={PROMPT_LIMITS.templateChars} label="Template" />
                         </p>
                       </section>
 
@@ -372,6 +377,17 @@ export default function PromptPage() {
                         canEdit={canEdit()}
                         onOpen={openFromTimeline}
                         onPublish={(version) => setPublishing({ versionId: version.id, environment: "production" })}
+                        onDraftCreated={() => void refetchVersions()}
+                        onDiscarded={(version) => {
+                          // The editor held the discarded draft: it reopens on the newest version.
+                          if (base()?.id === version.id) {
+                            setBase(null);
+                            setDraft(emptyDraft());
+                            setSavedFingerprint(fingerprint(emptyDraft()));
+                            setEditorReady(false);
+                          }
+                          void refetchVersions();
+                        }}
                       />
                     )}
                   </Show>
@@ -390,6 +406,7 @@ export default function PromptPage() {
                     onPublish={(environment) => setPublishing({ versionId: current().environments[environment]?.version_id ?? null, environment })}
                     onChanged={afterDeployment}
                   />
+                  <DependentsPanel promptId={current().id} slug={current().slug} canPublish={canEdit()} refreshKey={refreshKey()} />
                 </div>
               </Match>
               <Match when={tab() === "code"}>

@@ -3,9 +3,11 @@
 // import and export of prompt files, and "New prompt".
 import { useNavigate } from "@solidjs/router";
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
-import { api, describeError, sendRaw } from "~/api/client";
-import type { BulkResult, Prompt, PromptPage, PromptSort, TagDetails } from "~/api/prompts";
+import { describeError } from "~/api/client";
+import { call, callRaw, type RequestBody } from "~/api/contract";
+import type { BulkResult, Prompt, PromptSort, TagDetails } from "~/api/prompts";
 import { ENVIRONMENTS } from "~/api/types";
+import { useSearchState } from "~/lib/search-state";
 import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
 import { DataTable, type DataColumn } from "~/components/data-table";
 import { Dialog } from "~/components/dialog";
@@ -21,6 +23,9 @@ import { canEdit, currentWorkspace, workspaces } from "~/session/session";
 import { stringify as stringifyYaml } from "yaml";
 import "~/styles/prompts.css";
 
+/** A bulk action on the selected prompts (POST /api/prompts/bulk without its prompt_ids). */
+type BulkAction = RequestBody<"post", "/api/prompts/bulk"> extends infer Body ? (Body extends unknown ? Omit<Body, "prompt_ids"> : never) : never;
+
 const PAGE_SIZE = 50;
 const SORT_LABEL: Record<PromptSort, string> = { updated_at: "Last updated", created_at: "Created", name: "Name", slug: "Slug" };
 
@@ -35,11 +40,20 @@ interface Filters {
 
 export default function PromptsPage() {
   const navigate = useNavigate();
-  const [search, setSearch] = createSignal("");
-  const [q, setQ] = createSignal("");
-  const [tag, setTag] = createSignal("");
-  const [status, setStatus] = createSignal<"active" | "archived">("active");
-  const [sort, setSort] = createSignal<{ key: PromptSort; order: "asc" | "desc" }>({ key: "updated_at", order: "desc" });
+  // The filters and the sort live in the address (?q=…&tag=…&status=archived&sort=name&order=asc).
+  const address = useSearchState();
+  const [q, setQ] = address.param("q");
+  const [search, setSearch] = createSignal(q());
+  const [tag, setTag] = address.param("tag");
+  const [statusParam, setStatus] = address.param("status", "active");
+  const status = (): "active" | "archived" => (statusParam() === "archived" ? "archived" : "active");
+  const [sortParam] = address.param("sort", "updated_at");
+  const [orderParam] = address.param("order", "desc");
+  const sort = (): { key: PromptSort; order: "asc" | "desc" } => ({
+    key: (Object.keys(SORT_LABEL) as string[]).includes(sortParam()) ? (sortParam() as PromptSort) : "updated_at",
+    order: orderParam() === "asc" ? "asc" : "desc",
+  });
+  const setSort = (next: { key: PromptSort; order: "asc" | "desc" }) => address.set({ sort: next.key === "updated_at" ? undefined : next.key, order: next.order === "desc" ? undefined : next.order });
   const [rows, setRows] = createSignal<Prompt[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -57,10 +71,12 @@ export default function PromptsPage() {
     }),
   );
   onCleanup(() => clearTimeout(searchTimer));
+  // Back and forward change the address: the search box follows.
+  createEffect(on(q, (value) => value !== search().trim() && setSearch(value), { defer: true }));
 
   const [tags, { refetch: refetchTags }] = createResource(
     () => currentWorkspace()?.id,
-    async () => (await api<{ tags: TagDetails[] }>("GET", "/api/tags")).tags,
+    async () => (await call("get", "/api/tags")).tags,
   );
 
   const filters = (): Filters | null => {
@@ -76,7 +92,7 @@ export default function PromptsPage() {
     setLoading(true);
     setLoadError(null);
     try {
-      const page = await api<PromptPage>("GET", "/api/prompts", {
+      const page = await call("get", "/api/prompts", {
         query: { q: current.q, tag: current.tag, status: current.status, sort: current.sort, order: current.order, limit: PAGE_SIZE, cursor: reset ? undefined : (cursor() ?? undefined) },
       });
       if (mine !== generation) return;
@@ -109,10 +125,10 @@ export default function PromptsPage() {
   const filtered = () => q() !== "" || tag() !== "" || status() !== "active";
   const selectedIds = () => rows().filter((row) => selected().has(row.id)).map((row) => row.id);
 
-  const bulk = async (body: Record<string, unknown>, done: (result: BulkResult) => string) => {
+  const bulk = async (body: BulkAction, done: (result: BulkResult) => string) => {
     setBusy(true);
     try {
-      const result = await api<BulkResult>("POST", "/api/prompts/bulk", { body: { ...body, prompt_ids: selectedIds() } });
+      const result = await call("post", "/api/prompts/bulk", { body: { ...body, prompt_ids: selectedIds() } });
       notify(done(result));
       const conflicts = result.results.filter((item) => item.outcome === "conflict");
       if (conflicts.length > 0) notify(`${conflicts.length} not moved: ${conflicts.map((item) => item.message ?? item.prompt_id).join("; ")}`, "error");
@@ -133,7 +149,7 @@ export default function PromptsPage() {
       // YAML is written here from the JSON export, the same text the API writes (`stringify`
       // with no line folding): the API refuses YAML exports larger than its YAML import reads,
       // and the import dialog reads YAML in the browser, so any export round-trips.
-      const response = await sendRaw("GET", "/api/prompts/export", { query: { format: "json", prompt_ids: ids.length > 0 ? ids.join(",") : undefined } });
+      const response = await callRaw("get", "/api/prompts/export", { query: { format: "json", prompt_ids: ids.length > 0 ? ids.join(",") : undefined } });
       const name = (/filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "xr2-prompts.json").replace(/\.json$/, `.${format}`);
       if (format === "yaml") downloadBlob(name, new Blob([stringifyYaml(await response.json(), { lineWidth: 0 })], { type: "application/yaml" }));
       else downloadBlob(name, await response.blob());
@@ -333,9 +349,7 @@ export default function PromptsPage() {
                     class="link-button"
                     onClick={() => {
                       setSearch("");
-                      setQ("");
-                      setTag("");
-                      setStatus("active");
+                      address.set({ q: undefined, tag: undefined, status: undefined });
                     }}
                   >
                     Clear filters

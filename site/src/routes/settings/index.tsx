@@ -2,12 +2,12 @@
 // approval (P4), and the limits and quotas in force (E3, set by the platform admin). Admins
 // edit, and may delete the workspace (its danger zone); everyone else reads. LLM provider keys
 // have their own tab.
-import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { getWorkspace, listLimits, listMembers, updateWorkspace, type WorkspaceDetails, type WorkspaceLimit } from "~/api/admin";
 import { DeleteWorkspaceZone } from "~/admin/delete-workspace-zone";
 import { SettingsTabs } from "~/admin/settings-tabs";
-import { ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView } from "~/components/async-state";
 import { CopyButton } from "~/components/copy-button";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
@@ -111,114 +111,98 @@ export default function SettingsPage() {
         <Show when={!isAdmin()}>
           <p class="notice">Only Admins change these settings. You can read them.</p>
         </Show>
-        <Switch>
-          <Match when={workspace.error}>
-            <ErrorNotice error={workspace.error} title="The workspace could not be loaded" onRetry={refetch} />
-          </Match>
-          <Match when={!workspace.latest}>
-            <Loading label="Loading settings…" />
-          </Match>
-          <Match when={workspace.latest}>
-            {(details) => (
-              <>
-                <section class="panel" aria-labelledby="general-title">
-                  <h2 id="general-title">Workspace</h2>
-                  <div class="stack">
-                    <Show
-                      when={isAdmin()}
-                      fallback={
-                        <dl class="key-value">
-                          <dt>Name</dt>
-                          <dd>{details().name}</dd>
-                        </dl>
-                      }
-                    >
-                      {/* Keyed on the id: switching workspace starts the form afresh. */}
-                      <For each={[details().id]}>{() => <NameForm workspace={details()} onSaved={saved} />}</For>
-                    </Show>
-                    <dl class="key-value">
-                      <dt>Workspace id</dt>
-                      <dd class="row">
-                        <code>{details().id}</code>
-                        <CopyButton value={details().id} label="Copy id" />
-                      </dd>
-                      <dt>Owner</dt>
-                      <dd>{owner()}</dd>
-                      <dt>Your workspaces</dt>
-                      <dd>{workspaces().length}</dd>
-                    </dl>
-                  </div>
-                </section>
-
-                <section class="panel" aria-labelledby="approval-title">
-                  <h2 id="approval-title">Production publishing</h2>
+        <AsyncView resource={workspace} loading="Loading settings…" errorTitle="The workspace could not be loaded" onRetry={refetch}>
+          {(details) => (
+            <>
+              <section class="panel" aria-labelledby="general-title">
+                <h2 id="general-title">Workspace</h2>
+                <div class="stack">
                   <Show
                     when={isAdmin()}
                     fallback={
-                      <p>
-                        {details().require_production_approval
-                          ? "Publishing to production needs an Admin's approval."
-                          : "Members and Admins publish to production directly; no approval is needed."}
-                      </p>
+                      <dl class="key-value">
+                        <dt>Name</dt>
+                        <dd>{details().name}</dd>
+                      </dl>
                     }
                   >
-                    <For each={[details().id]}>{() => <ApprovalForm workspace={details()} onSaved={saved} />}</For>
+                    {/* Keyed on the id: switching workspace starts the form afresh. */}
+                    <For each={[details().id]}>{() => <NameForm workspace={details()} onSaved={saved} />}</For>
                   </Show>
-                </section>
-              </>
-            )}
-          </Match>
-        </Switch>
+                  <dl class="key-value">
+                    <dt>Workspace id</dt>
+                    <dd class="row">
+                      <code>{details().id}</code>
+                      <CopyButton value={details().id} label="Copy id" />
+                    </dd>
+                    <dt>Owner</dt>
+                    <dd>{owner()}</dd>
+                    <dt>Your workspaces</dt>
+                    <dd>{workspaces().length}</dd>
+                  </dl>
+                </div>
+              </section>
+
+              <section class="panel" aria-labelledby="approval-title">
+                <h2 id="approval-title">Production publishing</h2>
+                <Show
+                  when={isAdmin()}
+                  fallback={
+                    <p>
+                      {details().require_production_approval
+                        ? "Publishing to production needs an Admin's approval."
+                        : "Members and Admins publish to production directly; no approval is needed."}
+                    </p>
+                  }
+                >
+                  <For each={[details().id]}>{() => <ApprovalForm workspace={details()} onSaved={saved} />}</For>
+                </Show>
+              </section>
+            </>
+          )}
+        </AsyncView>
 
         <section class="panel" aria-labelledby="limits-title">
           <div class="panel-head">
             <h2 id="limits-title">Limits and quotas</h2>
             <span class="muted small">Set by the platform admin</span>
           </div>
-          <Switch>
-            <Match when={limits.error}>
-              <ErrorNotice error={limits.error} title="The limits could not be loaded" onRetry={refetchLimits} />
-            </Match>
-            <Match when={!limits.latest}>
-              <Loading label="Loading limits…" />
-            </Match>
-            <Match when={limits.latest}>
-              {(list) => (
-                // Focusable: at 375 px the table scrolls sideways, and keyboard users must reach it.
-                <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="limits-title">
-                  <table class="admin-table limits-table">
-                    <caption class="visually-hidden">Limits and quotas in force</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Limit</th>
-                        <th scope="col" class="numeric">
-                          Value
-                        </th>
-                        <th scope="col">Source</th>
-                        <th scope="col" class="numeric">
-                          Used this period
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={list()}>
-                        {(limit) => (
-                          <tr data-limit={limit.name}>
-                            <td>{limitLabel(limit.name)}</td>
-                            <td class="numeric">{limit.value === null ? <span class="muted">Unlimited</span> : limitValueText(limit)}</td>
-                            <td class="muted">{SOURCE_LABEL[limit.source]}</td>
-                            <td class="numeric" data-usage={limit.usage ? "" : undefined} title={limit.usage ? `Resets ${new Date(limit.usage.resets_at).toUTCString()}` : undefined}>
-                              {usageText(limit)}
-                            </td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </Match>
-          </Switch>
+          <AsyncView resource={limits} loading="Loading limits…" errorTitle="The limits could not be loaded" onRetry={refetchLimits}>
+            {(list) => (
+              // Focusable: at 375 px the table scrolls sideways, and keyboard users must reach it.
+              <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="limits-title">
+                <table class="admin-table limits-table">
+                  <caption class="visually-hidden">Limits and quotas in force</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Limit</th>
+                      <th scope="col" class="numeric">
+                        Value
+                      </th>
+                      <th scope="col">Source</th>
+                      <th scope="col" class="numeric">
+                        Used this period
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={list()}>
+                      {(limit) => (
+                        <tr data-limit={limit.name}>
+                          <td>{limitLabel(limit.name)}</td>
+                          <td class="numeric">{limit.value === null ? <span class="muted">Unlimited</span> : limitValueText(limit)}</td>
+                          <td class="muted">{SOURCE_LABEL[limit.source]}</td>
+                          <td class="numeric" data-usage={limit.usage ? "" : undefined} title={limit.usage ? `Resets ${new Date(limit.usage.resets_at).toUTCString()}` : undefined}>
+                            {usageText(limit)}
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </AsyncView>
           <p class="muted small">
             The platform admin sets these; ask them to change one. An Admin sets a key's own rate limit on the API keys page. Monthly quotas reset on the first of the month (UTC); past one,
             the Product API answers 429 QUOTA_EXCEEDED.

@@ -1,9 +1,9 @@
 // Settings → LLM providers (L1): OpenAI, Anthropic and Google keys for the workspace (Admins)
 // and for the signed-in user, tested against the provider, replaced or deleted; a saved key is
 // never shown, only its last four characters. Below, the dated price table every cost uses.
-import { createResource, For, Match, Show, Switch } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import { LLM_PROVIDERS, listKeys, listProviders, llmUsage, type LlmUsageTotals } from "~/api/llm";
-import { ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { PriceTable } from "~/llm/price-table";
 import { ProviderKeysCard } from "~/llm/provider-keys";
@@ -59,43 +59,27 @@ export default function ProvidersSettingsPage() {
             Only Admins add or change the workspace's keys. You can keep a personal key for yourself{canEdit() ? "" : ", though Viewers cannot run prompts"}.
           </p>
         </Show>
-        <Switch>
-          <Match when={keys.error}>
-            <ErrorNotice error={keys.error} title="The keys could not be loaded" onRetry={refetchKeys} />
-          </Match>
-          <Match when={!keys.latest}>
-            <Loading label="Loading keys…" />
-          </Match>
-          <Match when={keys.latest}>
-            {(answer) => (
-              <div class="llm-provider-list">
-                <For each={LLM_PROVIDERS}>
-                  {(provider) => (
-                    <ProviderKeysCard
-                      provider={provider}
-                      workspaceKey={answer().workspace_keys.find((key) => key.provider === provider)}
-                      userKey={answer().user_keys.find((key) => key.provider === provider)}
-                      usage={usageOf(provider)}
-                      isAdmin={isAdmin()}
-                      canRun={canEdit()}
-                      onChanged={changed}
-                      onKeysUsed={() => void refetchKeys()}
-                    />
-                  )}
-                </For>
-              </div>
-            )}
-          </Match>
-        </Switch>
-        <Switch>
-          <Match when={providers.error}>
-            <ErrorNotice error={providers.error} title="The price table could not be loaded" onRetry={refetchProviders} />
-          </Match>
-          <Match when={!providers.latest}>
-            <Loading label="Loading prices…" />
-          </Match>
-          <Match when={providers.latest}>{(answer) => <PriceTable answer={answer()} />}</Match>
-        </Switch>
+        <AsyncView resource={keys} loading="Loading keys…" errorTitle="The keys could not be loaded" onRetry={refetchKeys}>
+          {(answer) => (
+            <div class="llm-provider-list">
+              <For each={LLM_PROVIDERS}>
+                {(provider) => (
+                  <ProviderKeysCard
+                    provider={provider}
+                    workspaceKey={answer().workspace_keys.find((key) => key.provider === provider)}
+                    userKey={answer().user_keys.find((key) => key.provider === provider)}
+                    usage={usageOf(provider)}
+                    isAdmin={isAdmin()}
+                    canRun={canEdit()}
+                    onChanged={changed}
+                    onKeysUsed={() => void refetchKeys()}
+                  />
+                )}
+              </For>
+            </div>
+          )}
+        </AsyncView>
+        <AsyncView resource={providers} loading="Loading prices…" errorTitle="The price table could not be loaded" onRetry={refetchProviders}>{(answer) => <PriceTable answer={answer()} />}</AsyncView>
       </div>
     </>
   );

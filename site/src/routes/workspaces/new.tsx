@@ -1,8 +1,8 @@
 // Create a workspace (the creator becomes its Admin) and switch to it.
 import { useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
-import { api, describeError } from "~/api/client";
-import type { MyWorkspace } from "~/api/types";
+import { describeError } from "~/api/client";
+import { call } from "~/api/contract";
 import { TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
@@ -19,7 +19,7 @@ export default function NewWorkspacePage() {
     setBusy(true);
     setError(null);
     try {
-      const created = await api<Pick<MyWorkspace, "id" | "name">>("POST", "/api/workspaces", { body: { name }, workspaceId: null });
+      const created = await call("post", "/api/workspaces", { body: { name }, workspaceId: null });
       await reloadWorkspaces(created.id);
       notify(`Workspace “${created.name}” created`);
       navigate("/prompts");

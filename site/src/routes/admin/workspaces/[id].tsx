@@ -4,7 +4,7 @@ import { useParams } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { getWorkspace, getWorkspaceLimits, setWorkspaceLimits } from "~/api/platform-admin";
 import { RoleBadge } from "~/admin/role-badge";
-import { ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
 import { formatDate, formatMicros, formatNumber } from "~/lib/format";
 import { AdminGate } from "~/platform-admin/admin-gate";
@@ -28,13 +28,7 @@ function WorkspaceSection() {
         description={<Show when={workspace.latest}>{(loaded) => <code>{loaded().id}</code>}</Show>}
         back={{ href: "/admin/workspaces", label: "All workspaces" }}
       />
-      <Show when={workspace.error}>
-        <ErrorNotice error={workspace.error} title="The workspace could not be loaded" onRetry={refetch} />
-      </Show>
-      <Show when={workspace.loading && !workspace.latest}>
-        <Loading label="Loading the workspace…" />
-      </Show>
-      <Show when={workspace.latest}>
+      <AsyncView resource={workspace} errorTitle="The workspace could not be loaded" loading="Loading the workspace…" onRetry={refetch}>
         {(loaded) => (
           <>
             <section class="panel" aria-labelledby="usage-title">
@@ -118,7 +112,7 @@ function WorkspaceSection() {
             </section>
           </>
         )}
-      </Show>
+      </AsyncView>
     </>
   );
 }

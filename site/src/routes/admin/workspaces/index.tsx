@@ -1,9 +1,9 @@
 // Platform admin: every workspace (S4), searched by name, id or the owner's e-mail; each opens
 // its members, usage and limits.
 import { A } from "@solidjs/router";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createEffect, createSignal, For, on } from "solid-js";
 import { listWorkspaces } from "~/api/platform-admin";
-import { EmptyState, ErrorNotice, Loading } from "~/components/async-state";
+import { AsyncView, EmptyState } from "~/components/async-state";
 import { TextField } from "~/components/field";
 import { LoadMore } from "~/components/load-more";
 import { PageHeader } from "~/components/page-header";
@@ -35,7 +35,7 @@ function WorkspacesSection() {
     fetchPage: (cursor) => listWorkspaces(query() || undefined, cursor),
     items: (page) => page.workspaces,
   });
-  const { items: rows, loaded, error } = list;
+  const { items: rows } = list;
 
   return (
     <>
@@ -47,16 +47,7 @@ function WorkspacesSection() {
         <form class="admin-filters" role="search" aria-label="Search workspaces" onSubmit={(event) => event.preventDefault()}>
           <TextField label="Search" type="search" placeholder="Name, id or owner's e-mail" value={queryInput()} onInput={(event) => setQueryInput(event.currentTarget.value)} />
         </form>
-        <Show when={error()}>
-          <ErrorNotice error={error()} title="The workspaces could not be loaded" onRetry={() => void list.retry()} />
-        </Show>
-        <Show when={!loaded() && !error()}>
-          <Loading label="Loading workspaces…" />
-        </Show>
-        <Show when={loaded() && rows().length === 0 && !error()}>
-          <EmptyState title="No workspace matches" />
-        </Show>
-        <Show when={loaded() && rows().length > 0}>
+        <AsyncView list={list} loading="Loading workspaces…" errorTitle="The workspaces could not be loaded" empty={<EmptyState title="No workspace matches" />}>
           <div class="table-scroll" tabindex="0" role="region" aria-label="Workspaces, scrolls sideways">
             <table class="admin-table">
               <caption class="visually-hidden">Workspaces, newest first</caption>
@@ -90,7 +81,7 @@ function WorkspacesSection() {
             </table>
           </div>
           <LoadMore list={list} noun={["workspace", "workspaces"]} />
-        </Show>
+        </AsyncView>
       </section>
     </>
   );
