@@ -21,6 +21,7 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "sdk/typescript/**/*.test.ts",
             "bench/**/*.test.ts",
+            "cli/**/*.test.ts",
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -8,7 +8,9 @@
  * route), ingestion (events HTTP → queue → Postgres against a plain batched INSERT), analytics
  * (funnel and experiment queries over 1 million events), sdk (the TypeScript SDK's cached
  * getPrompt in-process against @langfuse/client's cached prompt.get + compile and against a
- * plain fetch of get-prompt).
+ * plain fetch of get-prompt), lighthouse (the built site, signed in, scored by Lighthouse in
+ * Debian's Chromium on /prompts, /prompts/{id} and /dashboard; BENCH_LIGHTHOUSE_FORM=mobile for
+ * its mobile preset).
  * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50),
  * BENCH_ROUNDS alternating rounds (edge, sdk; default 3), BENCH_SDK_CALLS per SDK row (default 20,000).
  * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
@@ -20,6 +22,7 @@ import { ROOT } from "../local/stack.ts";
 import { analyticsSuite } from "./analytics.ts";
 import { edgeSuite } from "./edge.ts";
 import { ingestionSuite } from "./ingestion.ts";
+import { lighthouseSuite } from "./lighthouse.ts";
 import { sdkSuite } from "./sdk.ts";
 import { connections, duration, printTable, type Row } from "./support.ts";
 
@@ -28,6 +31,7 @@ const SUITES: Record<string, (log: (line: string) => void) => Promise<Row[]>> = 
   ingestion: ingestionSuite,
   analytics: analyticsSuite,
   sdk: sdkSuite,
+  lighthouse: lighthouseSuite,
 };
 
 async function main(): Promise<void> {

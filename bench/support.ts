@@ -6,8 +6,8 @@ import { ROOT, startThrowawayStack, type LocalStack } from "../local/stack.ts";
 
 export interface Row {
   name: string;
-  /** What `throughput` counts per second: HTTP requests, stored rows, queries, or in-process calls. */
-  unit: "req/s" | "rows/s" | "queries/s" | "calls/s";
+  /** What `throughput` counts per second: HTTP requests, stored rows, queries, or in-process calls; or a Lighthouse score (0–100). */
+  unit: "req/s" | "rows/s" | "queries/s" | "calls/s" | "score";
   throughput: number;
   /** When a row is the median of several rounds: each round's throughput, in the order run. */
   rounds?: number[];
@@ -24,6 +24,10 @@ export interface Row {
   /** The goal this row is held to, in words, and whether this run met it. */
   goal: string | null;
   met: boolean | null;
+  /** What kept a score down (Lighthouse: the audits that failed), in JSON only. */
+  notes?: string[];
+  /** Measured figures behind a score (Lighthouse: its timings), in JSON only. */
+  metrics?: Record<string, number>;
 }
 
 export const duration = Number(process.env.BENCH_DURATION ?? 8);

@@ -46,6 +46,8 @@ export interface StackOptions {
   log: (line: string) => void;
   /** Aborting it while the stack starts stops what has started and rejects. */
   signal?: AbortSignal;
+  /** The local QStash's retry backoff base (default 1 s); tests of retries make it small. */
+  qstashRetryBaseDelayMs?: number;
 }
 
 export interface LocalStack {
@@ -111,7 +113,7 @@ export async function seedDemo(apiUrl: string): Promise<DemoSeed> {
  * A stack for tests and the bench: free ports, no site unless asked (the browser tests), an in-memory database (or a fresh one on
  * `databaseUrl`) and a throw-away data directory that `stop()` removes.
  */
-export async function startThrowawayStack(options: Pick<StackOptions, "devVars" | "log"> & Partial<Pick<StackOptions, "databaseUrl" | "redisUrl" | "withSite">>): Promise<LocalStack> {
+export async function startThrowawayStack(options: Pick<StackOptions, "devVars" | "log"> & Partial<Pick<StackOptions, "databaseUrl" | "redisUrl" | "withSite" | "qstashRetryBaseDelayMs">>): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "xr2-stack-"));
   try {
     const stack = await startLocalStack({
@@ -163,7 +165,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     let qstash: QStashServer | undefined;
     if (!devVars.QSTASH_TOKEN) {
-      qstash = await startQStash({ port: options.ports.qstash, log: (line) => log(`[qstash] ${line}`) });
+      qstash = await startQStash({ port: options.ports.qstash, ...(options.qstashRetryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.qstashRetryBaseDelayMs } : {}), log: (line) => log(`[qstash] ${line}`) });
       cleanups.push(() => qstash!.close());
     }
 
@@ -186,6 +188,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ...DEVELOPMENT_SECRETS,
       // Where QStash (local or real) delivers the aggregation job: the API worker's own port.
       API_PUBLIC_URL: `http://127.0.0.1:${options.ports.api}`,
+      // Webhooks may reach receivers on this machine (refused in production).
+      WEBHOOKS_ALLOW_LOOPBACK: "true",
       // E-mail links lead to the local site (SITE_URL in .dev.vars replaces it).
       SITE_URL: `http://127.0.0.1:${options.ports.site}`,
       ...serviceVars({ database, redis, qstash }),

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiApp } from "../../workers/api/src/app.ts";
 import { openApiDocument } from "../../workers/api/src/openapi/document.ts";
 import { OPERATION_IDS } from "../../workers/api/src/openapi/operation-ids.ts";
+import { WEBHOOK_EVENT_TYPES } from "../../workers/shared/src/webhook-events.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -41,7 +42,8 @@ type Operation = {
 const document = openApiDocument(createApiApp()) as unknown as {
   servers: Array<{ url: string }>;
   paths: Record<string, Record<string, Operation>>;
-  components: { parameters: Record<string, unknown> };
+  components: { parameters: Record<string, unknown>; schemas: Record<string, unknown> };
+  webhooks: Record<string, { post: { operationId: string; requestBody: { content: Record<string, { schema: { $ref: string }; example: { type: string; data: object } }> } } }>;
 };
 const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, path, operation })));
 const byId = (operationId: string) => operations.find((entry) => entry.operation.operationId === operationId)!.operation;
@@ -135,6 +137,18 @@ describe("the OpenAPI document", () => {
     const schema = byId("trackEvents").requestBody!.content["application/json"]!.schema as { properties: { events: { items: { required?: string[]; properties?: object }; minItems: number; maxItems: number } } };
     expect(schema.properties.events).toMatchObject({ minItems: 1, maxItems: 100 });
     expect(schema.properties.events.items.required).toEqual(expect.arrayContaining(["trace_id", "event_name"]));
+  });
+
+  it("documents every webhook event type under webhooks, with its envelope's schema and an example of that type", () => {
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const body = document.webhooks[type]!.post.requestBody.content["application/json"]!;
+      const component = body.schema.$ref.replace("#/components/schemas/", "");
+      expect(document.components.schemas[component], type).toMatchObject({ properties: { type: { enum: [type] }, data: { type: "object" } } });
+      expect(body.example, type).toMatchObject({ type, data: { workspace_id: expect.any(String) } });
+    }
+    const ids = Object.values(document.webhooks).map((item) => item.post.operationId);
+    expect(ids.filter((id) => operations.some((entry) => entry.operation.operationId === id)), "webhook ids that name an operation too").toEqual([]);
   });
 
   it("names the API worker as the server, and the edge worker on the Product API's operations", () => {
