@@ -21,7 +21,7 @@ const LEASE_MS = 10 * 60_000;
 /** The OS's ephemeral range (Linux reports it; 32768–60999 is Linux's default, macOS starts at 49152). */
 export function ephemeralRange(): { low: number; high: number } {
   try {
-    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    const [low = NaN, high = NaN] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
     if (Number.isInteger(low) && Number.isInteger(high) && low > 1024) return { low, high };
   } catch {
     // not Linux
