@@ -15,7 +15,7 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate, workspaceAccess, requirePermission("alerts.manage")] as const,
   request: { params: alertRuleIdParam, body: jsonBody(updateAlertRuleBodySchema) },
-  responses: { 200: jsonResponse("The updated rule", alertRuleSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+  responses: { 200: jsonResponse("The updated rule", alertRuleSchema), ...errorResponses("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
 });
 
 export const updateAlertRuleRoute = new OpenAPIHono<ApiHono>().openapi(route, async (c) => {

@@ -2,7 +2,8 @@
  * Changes a rule. The result is checked as a whole (check-alert-rule.ts). A changed condition
  * keeps the rule's state: the next evaluation judges it, and resolves it (once) if it no longer
  * holds. Disabling a rule stops its evaluation and returns it to "ok" without a notification:
- * whoever disabled it knows.
+ * whoever disabled it knows. A change checked against a rule that another change altered before it
+ * got the rule's lock answers 409 CONFLICT, so no rule is stored that the check refuses.
  */
 import { and, eq } from "drizzle-orm";
 import { alertRules } from "@xr2/db/schema";
@@ -14,22 +15,8 @@ import { checkAlertRule, type AlertRuleDefinition } from "./check-alert-rule.ts"
 import { loadAlertRule } from "./get-alert-rule.ts";
 
 export async function updateAlertRule({ ctx, input }: { ctx: ServiceContext; input: { workspaceId: string; actorUserId: string; ruleId: string; changes: Partial<AlertRuleDefinition> } }) {
-  const current = await loadAlertRule(ctx, input.workspaceId, input.ruleId);
-  const merged: AlertRuleDefinition = {
-    name: current.name,
-    metric: current.metric,
-    promptId: current.promptId,
-    environment: current.environment,
-    comparison: current.comparison,
-    threshold: current.threshold,
-    windowMinutes: current.windowMinutes,
-    baselineWindowMinutes: current.baselineWindowMinutes,
-    eventName: current.eventName,
-    experimentId: current.experimentId,
-    minRequests: current.minRequests,
-    enabled: current.enabled,
-    ...input.changes,
-  };
+  const checked = definitionOf(await loadAlertRule(ctx, input.workspaceId, input.ruleId));
+  const merged: AlertRuleDefinition = { ...checked, ...input.changes };
   await checkAlertRule(ctx, input.workspaceId, merged);
   return ctx.db().transaction(async (tx) => {
     const [before] = await tx
@@ -39,6 +26,12 @@ export async function updateAlertRule({ ctx, input }: { ctx: ServiceContext; inp
       .for("update")
       .limit(1);
     if (!before) throw new ApiError("NOT_FOUND", "Alert rule not found");
+    // The check judged the change on the rule as it was read; a change committed since (waited
+    // for on the lock) could make the two together a rule the check refuses. An evaluation's
+    // state, also written under this lock, does not count.
+    if (JSON.stringify(definitionOf(before)) !== JSON.stringify(checked)) {
+      throw new ApiError("CONFLICT", "The alert rule was changed meanwhile by another request; read it again and send the change again");
+    }
     const [after] = await tx
       .update(alertRules)
       .set({ ...input.changes, ...(merged.enabled ? {} : { state: "ok" as const }) })
@@ -47,4 +40,22 @@ export async function updateAlertRule({ ctx, input }: { ctx: ServiceContext; inp
     await recordAudit(tx, ctx, { workspaceId: input.workspaceId, actorUserId: input.actorUserId, action: "alert_rule.update", targetType: "alert_rule", targetId: input.ruleId, before: auditedRule(before), after: auditedRule(after!) });
     return toAlertRuleView(after!);
   });
+}
+
+/** What a rule is made of, as the check judges it (not its evaluation state), in one key order. */
+function definitionOf(rule: AlertRuleDefinition): AlertRuleDefinition {
+  return {
+    name: rule.name,
+    metric: rule.metric,
+    promptId: rule.promptId,
+    environment: rule.environment,
+    comparison: rule.comparison,
+    threshold: rule.threshold,
+    windowMinutes: rule.windowMinutes,
+    baselineWindowMinutes: rule.baselineWindowMinutes,
+    eventName: rule.eventName,
+    experimentId: rule.experimentId,
+    minRequests: rule.minRequests,
+    enabled: rule.enabled,
+  };
 }
