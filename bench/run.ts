@@ -12,7 +12,8 @@
  * Debian's Chromium on /prompts, /prompts/{id} and /dashboard; BENCH_LIGHTHOUSE_FORM=mobile for
  * its mobile preset).
  * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50),
- * BENCH_ROUNDS alternating rounds (edge, sdk; default 3), BENCH_SDK_CALLS per SDK row (default 20,000).
+ * BENCH_ROUNDS alternating rounds (edge; default 3), BENCH_SDK_CALLS per SDK row (default 20,000,
+ * in rounds of 2,000).
  * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
  * BENCH_VERBOSE=1 shows the stack's log.
  */

@@ -5,17 +5,22 @@
  *
  * Input: the SDK_BENCH_APP environment variable, JSON of AppConfig. Output: one JSON line of
  * AppResult on stdout. Each way is warmed up (its first call fetches; then untimed calls so the
- * JIT settles), then measured in alternating rounds (BENCH_ROUNDS; xR2, Langfuse, fetch, xR2, …)
- * of sequential awaited calls, each timed with performance.now(). A way makes at most
+ * JIT settles), then measured in alternating rounds (xR2, Langfuse, fetch, xR2, …) of up to
+ * ROUND_CALLS sequential awaited calls, each timed with performance.now(). A way makes at most
  * BENCH_SDK_CALLS calls (default 20,000) and spends at most BENCH_DURATION seconds in all.
  * Every 100 calls the loop yields to the event loop, as an app between requests does, so the
  * SDK's background exposure sends run during its rounds and count in its wall time; exposures
- * still queued at the end of a round are flushed untimed, so the edge is idle for the next way.
+ * still queued at the end of a round are flushed untimed, and every round waits (untimed) until
+ * the stack has stored every exposure sent so far (the parent's /settle), so the stack is idle
+ * when any way's round starts.
+ * Besides the result, it writes to stderr (the bench log) how much garbage collection fell in
+ * each way's rounds and how many exposures waited in the SDK's queue at most: what a tail that
+ * the calls' own work does not explain is made of.
  */
-import { performance } from "node:perf_hooks";
+import { performance, PerformanceObserver } from "node:perf_hooks";
 import { LangfuseClient } from "@langfuse/client";
 import type { XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
-import { duration, percentiles, round, rounds as ROUNDS } from "./support.ts";
+import { duration, percentiles, round } from "./support.ts";
 
 export interface AppConfig {
   edgeUrl: string;
@@ -26,6 +31,8 @@ export interface AppConfig {
   langfuse: { baseUrl: string; publicKey: string; secretKey: string };
   /** The built package (sdk/typescript/dist/index.js), as apps run it: imported by URL. */
   sdkModule: string;
+  /** The parent's /settle: answers once the stack has stored `?exposures=` exposures since it started. */
+  settleUrl: string;
 }
 
 export interface WayResult {
@@ -53,6 +60,14 @@ if (!(Number.isInteger(CALLS) && CALLS >= 100 && CALLS <= 1_000_000)) throw new 
 const WARM_UP_CALLS = 2000;
 const WARM_UP_FETCHES = 200;
 const YIELD_EVERY = 100;
+/**
+ * Calls per round of a way: a few milliseconds of cached calls, so that the ways alternate often
+ * enough for a phase of the machine (the other core's work, the host's) to fall on each about
+ * alike, where three long rounds put whole phases on one way; and long enough for the SDK to send
+ * four exposure batches of 500 within its round, as an app's calls run beside its sends.
+ */
+const ROUND_CALLS = 2000;
+const ROUNDS = Math.ceil(CALLS / ROUND_CALLS);
 
 /** One way of getting a rendered prompt; resolves with its text, or throws. */
 type Call = () => Promise<string | null>;
@@ -64,6 +79,8 @@ interface Way {
   afterRound?: () => Promise<void>;
   samples: number[];
   roundThroughputs: number[];
+  /** performance.now() spans of its rounds, to attribute garbage collections to it. */
+  spans: Array<[number, number]>;
   calls: number;
   wallMs: number;
   errors: number;
@@ -73,7 +90,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.SDK_BENCH_APP ?? "null") as AppConfig | null;
   if (!config) throw new Error("bench/sdk-app.ts is started by bench/sdk.ts, with SDK_BENCH_APP set");
   const { slug, variables, cacheTtlSeconds } = config;
-  const perRound = Math.ceil(CALLS / ROUNDS);
+  const perRound = ROUND_CALLS;
   const { XR2 } = (await import(config.sdkModule)) as { XR2: typeof XR2Client };
   const client = new XR2({
     apiKey: config.apiKey,
@@ -89,6 +106,8 @@ async function main(): Promise<void> {
   const headers = { authorization: `Bearer ${config.apiKey}` };
 
   let notFromCache = 0;
+  // Exposures the stack will store: one per edge get-prompt; the SDK's are read from its stats.
+  let edgeExposures = 0;
   const xr2Call: Call = async () => {
     const prompt = await client.getPrompt(slug, { variables });
     if (prompt.origin !== "cache") notFromCache++;
@@ -97,6 +116,7 @@ async function main(): Promise<void> {
   const langfuseCall: Call = async () => (await langfuse.prompt.get(slug, { cacheTtlSeconds })).compile(variables);
   const fetchCall: Call = async () => {
     const response = await fetch(url, { headers });
+    edgeExposures++;
     const body = (await response.json()) as { content?: string | null };
     if (!response.ok) throw new Error(`get-prompt answered ${response.status}: ${JSON.stringify(body)}`);
     return body.content ?? null;
@@ -113,11 +133,31 @@ async function main(): Promise<void> {
   await warmUp(fetchCall, WARM_UP_FETCHES);
   notFromCache = 0;
   const before = client.stats().exposures;
+  const settle = async () => {
+    const expected = client.stats().exposures.sent + edgeExposures;
+    const answer = await fetch(`${config.settleUrl}?exposures=${expected}`);
+    if (!answer.ok) throw new Error(`waiting for the stack to store ${expected} exposures: ${answer.status} ${await answer.text()}`);
+  };
+
+  const gcs: Array<[number, number]> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcs.push([entry.startTime, entry.startTime + entry.duration]);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
+  let backlog = 0;
+  const sampleBacklog = () => void (backlog = Math.max(backlog, client.stats().exposures.queued));
 
   const ways = [way("xr2", xr2Call, async () => void (await client.flush())), way("langfuse", langfuseCall), way("fetch", fetchCall)];
   const roundMs = (duration * 1000) / ROUNDS;
   for (let r = 0; r < ROUNDS; r++) {
-    for (const measured of ways) await measureRound(measured, Math.min(perRound, CALLS - measured.calls), roundMs);
+    for (const measured of ways) await measureRound(measured, settle, Math.min(perRound, CALLS - measured.calls), roundMs, measured.key === "xr2" ? sampleBacklog : undefined);
+  }
+  await nextTurn(); // the observer's last entries
+  gcObserver.disconnect();
+  for (const measured of ways) {
+    const within = gcs.filter(([start]) => measured.spans.some(([from, to]) => start >= from && start < to));
+    const ms = within.reduce((sum, [start, end]) => sum + end - start, 0);
+    console.error(`${measured.key}: ${within.length} garbage collections (${round(ms, 1)} ms) during its rounds${measured.key === "xr2" ? `; up to ${backlog} exposures waited in the queue` : ""}`);
   }
 
   const after = client.stats().exposures;
@@ -136,7 +176,7 @@ async function main(): Promise<void> {
 }
 
 function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
-  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], roundThroughputs: [], calls: 0, wallMs: 0, errors: 0 };
+  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
 }
 
 async function warmUp(call: Call, calls: number): Promise<void> {
@@ -146,8 +186,12 @@ async function warmUp(call: Call, calls: number): Promise<void> {
   }
 }
 
-/** Up to `calls` sequential calls within `budgetMs`, each timed; a failed call counts as an error. */
-async function measureRound(measured: Way, calls: number, budgetMs: number): Promise<void> {
+/**
+ * After `settle` (untimed), up to `calls` sequential calls within `budgetMs`, each timed; a failed
+ * call counts as an error. `atTurn` runs at each yield.
+ */
+async function measureRound(measured: Way, settle: () => Promise<void>, calls: number, budgetMs: number, atTurn?: () => void): Promise<void> {
+  await settle();
   const started = performance.now();
   const deadline = started + budgetMs;
   let made = 0;
@@ -160,9 +204,13 @@ async function measureRound(measured: Way, calls: number, budgetMs: number): Pro
       measured.errors++;
     }
     made++;
-    if (made % YIELD_EVERY === 0) await nextTurn();
+    if (made % YIELD_EVERY === 0) {
+      atTurn?.();
+      await nextTurn();
+    }
   }
   const wallMs = performance.now() - started;
+  measured.spans.push([started, started + wallMs]);
   measured.calls += made;
   measured.wallMs += wallMs;
   measured.roundThroughputs.push(round((made * 1000) / wallMs, 0));

@@ -19,8 +19,20 @@
  * machine of its own: otherwise workerd ingesting the SDK's exposures (a thousand batches a
  * second at these call rates) preempts the app on a shared core, and the SDK's p99 measures the
  * scheduler rather than the SDK. Langfuse's and fetch's rounds run in the same pinned process.
+ *
+ * Every round of every way starts only once the stack has stored every exposure sent before it
+ * (this process counts them in the database and answers the app's /settle request): the edge
+ * takes an exposure batch in milliseconds, but its queue consumer writes it for a good while
+ * after, on the stack's core; on a VM the cores share a host, and a round that ran beside the
+ * last round's ingestion measured that instead of its own way. The SDK's rounds still run beside
+ * the ingestion of their own exposures, as an app's calls run while its exposures are sent.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
+import WebSocket from "ws";
+import { createPoolDb } from "../db/client.ts";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
@@ -41,12 +53,15 @@ const SLUG = "welcome-message";
 const LANGFUSE_TEMPLATE = "Hi {{name}}, great to have you on {{product}}. {{#plan}}You are on the {{plan}} plan.{{/plan}}";
 const VARIABLES = { name: "Ada", product: "xR2", plan: "pro" };
 const CACHE_TTL_SECONDS = 60;
+/** How long a /settle request waits for the stack to store what was sent. */
+const SETTLE_TIMEOUT_MS = 60_000;
 /** The app process's warm-ups and rounds take about BENCH_DURATION seconds; this is its hard bound. */
 const APP_TIMEOUT_MS = (duration * 3 + 60) * 1000;
 
 export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
   let stack: LocalStack | undefined;
   let standIn: LangfuseStandIn | undefined;
+  let settler: Awaited<ReturnType<typeof startSettler>> | undefined;
   const cores = pinStackAwayFromApp(log);
   try {
     const databaseUrl = await localPostgresUrl();
@@ -61,6 +76,7 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
     const demo = await seedDemo(stack.urls.api);
     if (!demo.prompt_slugs.includes(SLUG)) throw new Error(`the demo seed no longer publishes ${SLUG} (it has ${demo.prompt_slugs.join(", ")}); update bench/sdk.ts`);
     standIn = await startLangfuseStandIn([{ name: SLUG, version: 2, prompt: LANGFUSE_TEMPLATE, labels: ["production", "latest"] }]);
+    settler = await startSettler(stack, demo.workspace_id);
 
     const result = await runApp({
       edgeUrl: stack.urls.edge,
@@ -70,6 +86,7 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
       cacheTtlSeconds: CACHE_TTL_SECONDS,
       langfuse: { baseUrl: standIn.baseUrl, publicKey: standIn.publicKey, secretKey: standIn.secretKey },
       sdkModule: buildSdk(),
+      settleUrl: settler.url,
     }, cores.appCore, log);
     log(`sdk: ${result.exposuresSent} exposures sent during the rounds, ${result.exposuresLost} lost; ${result.notFromCache} SDK answers not from its cache; Langfuse stand-in requests: ${standIn.requests()}`);
 
@@ -85,10 +102,42 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
       fetchRow,
     ];
   } finally {
+    await settler?.close();
     await standIn?.close();
     await stack?.stop();
     cores.restore();
   }
+}
+
+/**
+ * The app's /settle?exposures=N: answers 200 once the workspace holds N more exposures than when
+ * this started (the SDK's sent ones and one per edge get-prompt), 504 after SETTLE_TIMEOUT_MS.
+ */
+async function startSettler(stack: LocalStack, workspaceId: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const { db, close } = createPoolDb({ databaseUrl: stack.urls.database, localEndpoint: stack.urls.neonEndpoint ?? undefined, webSocketConstructor: WebSocket });
+  const stored = async () => (await db.execute<{ count: number }>(sql`select count(*)::int as count from exposures where workspace_id = ${workspaceId}`)).rows[0]!.count;
+  const before = await stored();
+  const server = createServer((request, response) => {
+    const expected = Number(new URL(request.url ?? "/", "http://settle").searchParams.get("exposures"));
+    const answer = (status: number, body: object): void => void response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (!Number.isInteger(expected) || expected < 0) return answer(400, { error: "exposures must be a whole number" });
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const poll = async (): Promise<void> => {
+      const count = (await stored()) - before;
+      if (count >= expected) return answer(200, { stored: count });
+      if (Date.now() > deadline) return answer(504, { error: `the stack stored ${count} of ${expected} exposures in ${SETTLE_TIMEOUT_MS / 1000} s` });
+      setTimeout(() => void poll().catch((error: unknown) => answer(500, { error: String(error) })), 20);
+    };
+    void poll().catch((error: unknown) => answer(500, { error: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/settle`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await close();
+    },
+  };
 }
 
 /**
