@@ -18,21 +18,34 @@ import { join } from "node:path";
 export const LEASES = join(tmpdir(), "xr2-port-leases");
 const LEASE_MS = 10 * 60_000;
 
-/** The OS's ephemeral range (Linux reports it; 32768–60999 is Linux's default, macOS starts at 49152). */
+/** The OS's ephemeral range: Linux reports it; elsewhere Linux's default (macOS's starts higher, at 49152). */
 export function ephemeralRange(): { low: number; high: number } {
+  let text: string;
   try {
-    const [low = NaN, high = NaN] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
-    if (Number.isInteger(low) && Number.isInteger(high) && low > 1024) return { low, high };
+    text = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8");
   } catch {
-    // not Linux
+    return { low: 32768, high: 60999 }; // not Linux
   }
-  return { low: 32768, high: 60999 };
+  const [low = NaN, high = NaN] = text.trim().split(/\s+/).map(Number);
+  if (!(Number.isInteger(low) && Number.isInteger(high))) throw new Error(`cannot read the ephemeral port range from /proc/sys/net/ipv4/ip_local_port_range: ${JSON.stringify(text)}`);
+  return { low, high };
 }
 
-/** Where leases are drawn from: the 12,000 ports below the ephemeral range, above the privileged ones. */
+/** Ports below the ephemeral range that leases need at least. */
+const MIN_LEASE_PORTS = 1000;
+
+/** Where leases are drawn from: up to 12,000 ports below the ephemeral range, above the privileged ones. */
 export function leaseRange(): { low: number; high: number } {
-  const high = ephemeralRange().low - 1;
-  return { low: Math.max(1025, high - 12_000), high };
+  const ephemeral = ephemeralRange();
+  const high = ephemeral.low - 1;
+  const low = Math.max(1025, high - 12_000);
+  if (high - low + 1 < MIN_LEASE_PORTS) {
+    throw new Error(
+      `the OS's ephemeral ports start at ${ephemeral.low} (net.ipv4.ip_local_port_range), leaving fewer than ${MIN_LEASE_PORTS} ports below them for local stacks, ` +
+        "which must not share a range with servers on port 0; raise its lower bound (e.g. sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\")",
+    );
+  }
+  return { low, high };
 }
 
 /** Whether nothing listens on `port` on 127.0.0.1 right now. */
