@@ -152,20 +152,21 @@ describe("alert rules", () => {
         // The row is held (as an evaluation or a third change would hold it) while both changes arrive, in this order.
         await tx.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.id, id)).for("update");
         const [{ pid }] = (await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows as [{ pid: number }];
-        const waitingFor = async (count: number) =>
+        // The backend that waits for `blocker`: the first change waits for this transaction, the
+        // second for the first (the row's lock queue). Followed by pid, so another file's waits do not count.
+        const waiterOn = async (blocker: number) =>
           withContext(async (watcher) => {
             for (let waited = 0; ; waited++) {
-              // The first waits for this transaction; the second for the first (the row's lock queue).
-              const [{ blocked }] = (await watcher.http().execute<{ blocked: number }>(sql`select count(*)::int as blocked from pg_stat_activity where cardinality(pg_blocking_pids(pid)) > 0 and pid <> ${pid} and query ilike '%alert_rules%'`)).rows as [{ blocked: number }];
-              if (blocked >= count) return;
-              if (waited > 200) throw new Error(`${count} change(s) never waited for the rule's lock`);
+              const [row] = (await watcher.http().execute<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database() and ${blocker} = any(pg_blocking_pids(pid)) limit 1`)).rows as Array<{ pid: number }>;
+              if (row) return row.pid;
+              if (waited > 200) throw new Error(`nothing ever waited for backend ${blocker} on the rule's lock`);
               await new Promise((resolve) => setTimeout(resolve, 50));
             }
           });
         const first = owner.call("PATCH", `/api/alerts/${id}`, shorterBaseline);
-        await waitingFor(1);
+        const firstPid = await waiterOn(pid);
         const second = owner.call("PATCH", `/api/alerts/${id}`, longerWindow);
-        await waitingFor(2);
+        await waiterOn(firstPid);
         return [first, second] as const;
       }),
     );
