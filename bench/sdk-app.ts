@@ -20,7 +20,7 @@
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { LangfuseClient } from "@langfuse/client";
 import type { XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
-import { duration, percentiles, round } from "./support.ts";
+import { duration, percentiles, round, sdkCalls, SDK_ROUND_CALLS } from "./support.ts";
 
 export interface AppConfig {
   edgeUrl: string;
@@ -55,18 +55,18 @@ export interface AppResult {
   notFromCache: number;
 }
 
-const CALLS = Number(process.env.BENCH_SDK_CALLS ?? 20_000);
-if (!(Number.isInteger(CALLS) && CALLS >= 100 && CALLS <= 1_000_000)) throw new Error("BENCH_SDK_CALLS must be an integer from 100 to 1,000,000");
+const CALLS = sdkCalls;
 const WARM_UP_CALLS = 2000;
 const WARM_UP_FETCHES = 200;
 const YIELD_EVERY = 100;
 /**
- * Calls per round of a way: a few milliseconds of cached calls, so that the ways alternate often
- * enough for a phase of the machine (the other core's work, the host's) to fall on each about
- * alike, where three long rounds put whole phases on one way; and long enough for the SDK to send
- * four exposure batches of 500 within its round, as an app's calls run beside its sends.
+ * Calls per round of a way (SDK_ROUND_CALLS, 2,000): a few milliseconds of cached calls, so that
+ * the ways alternate often enough for a phase of the machine (the other core's work, the host's)
+ * to fall on each about alike, where three long rounds put whole phases on one way; and long
+ * enough for the SDK to send four exposure batches of 500 within its round, as an app's calls run
+ * beside its sends.
  */
-const ROUND_CALLS = 2000;
+const ROUND_CALLS = SDK_ROUND_CALLS;
 const ROUNDS = Math.ceil(CALLS / ROUND_CALLS);
 
 /** One way of getting a rendered prompt; resolves with its text, or throws. */
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const langfuseCall: Call = async () => (await langfuse.prompt.get(slug, { cacheTtlSeconds })).compile(variables);
   const fetchCall: Call = async () => {
     const response = await fetch(url, { headers });
-    edgeExposures++;
+    if (response.ok) edgeExposures++; // the edge stores one for each prompt it serves
     const body = (await response.json()) as { content?: string | null };
     if (!response.ok) throw new Error(`get-prompt answered ${response.status}: ${JSON.stringify(body)}`);
     return body.content ?? null;

@@ -40,7 +40,7 @@ import { join } from "node:path";
 import { ROOT, seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
 import { startLangfuseStandIn, type LangfuseStandIn } from "./langfuse-stand-in.ts";
 import type { AppConfig, AppResult, WayResult } from "./sdk-app.ts";
-import { duration, localPostgresUrl, percentiles, round, type Row } from "./support.ts";
+import { duration, localPostgresUrl, percentiles, round, sdkCalls, SDK_ROUND_CALLS, type Row } from "./support.ts";
 
 const LIFTED_LIMITS = JSON.stringify({
   getPromptPerKey: { requests: 100_000_000 },
@@ -55,8 +55,12 @@ const VARIABLES = { name: "Ada", product: "xR2", plan: "pro" };
 const CACHE_TTL_SECONDS = 60;
 /** How long a /settle request waits for the stack to store what was sent. */
 const SETTLE_TIMEOUT_MS = 60_000;
-/** The app process's warm-ups and rounds take about BENCH_DURATION seconds; this is its hard bound. */
-const APP_TIMEOUT_MS = (duration * 3 + 60) * 1000;
+/**
+ * The app process's warm-ups and rounds take about BENCH_DURATION seconds, and each of its rounds
+ * (three ways) first waits for the stack to store what came before, a second or two (the queue
+ * consumer's batch timeout is one); this is its hard bound.
+ */
+const APP_TIMEOUT_MS = (duration * 3 + 60 + 3 * Math.ceil(sdkCalls / SDK_ROUND_CALLS) * 5) * 1000;
 
 export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
   let stack: LocalStack | undefined;
@@ -116,7 +120,13 @@ export async function sdkSuite(log: (line: string) => void): Promise<Row[]> {
 async function startSettler(stack: LocalStack, workspaceId: string): Promise<{ url: string; close: () => Promise<void> }> {
   const { db, close } = createPoolDb({ databaseUrl: stack.urls.database, localEndpoint: stack.urls.neonEndpoint ?? undefined, webSocketConstructor: WebSocket });
   const stored = async () => (await db.execute<{ count: number }>(sql`select count(*)::int as count from exposures where workspace_id = ${workspaceId}`)).rows[0]!.count;
-  const before = await stored();
+  let before: number;
+  try {
+    before = await stored();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const server = createServer((request, response) => {
     const expected = Number(new URL(request.url ?? "/", "http://settle").searchParams.get("exposures"));
     const answer = (status: number, body: object): void => void response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
