@@ -10,6 +10,7 @@ import { AlertRuleDialog } from "~/alerts/alert-rule-dialog";
 import { AsyncView, EmptyState } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
 import { PageHeader } from "~/components/page-header";
+import { RowAction } from "~/components/row-action";
 import { notify } from "~/components/toasts";
 import { formatDateTime, formatRelative } from "~/lib/format";
 import { canEdit, currentWorkspace } from "~/session/session";
@@ -170,16 +171,10 @@ export default function AlertsPage() {
                           <StateBadge rule={rule} />
                         </td>
                         <td class="row-actions">
-                          <button type="button" class="secondary small" onClick={() => setHistoryOf(rule)}>
-                            History<span class="visually-hidden"> of {rule.name}</span>
-                          </button>
+                          <RowAction label="History" target={`of ${rule.name}`} onClick={() => setHistoryOf(rule)} />
                           <Show when={canEdit()}>
-                            <button type="button" class="secondary small" onClick={() => openEdit(rule)}>
-                              Edit<span class="visually-hidden"> {rule.name}</span>
-                            </button>
-                            <button type="button" class="secondary small danger-text" onClick={() => setDeleting(rule)}>
-                              Delete<span class="visually-hidden"> {rule.name}</span>
-                            </button>
+                            <RowAction label="Edit" target={rule.name} onClick={() => openEdit(rule)} />
+                            <RowAction label="Delete" target={rule.name} danger onClick={() => setDeleting(rule)} />
                           </Show>
                         </td>
                       </tr>

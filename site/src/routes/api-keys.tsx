@@ -10,6 +10,7 @@ import { EditRateLimitDialog } from "~/admin/edit-rate-limit-dialog";
 import { describeRateLimit } from "~/admin/rate-limit-fields";
 import { AsyncView, EmptyState } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
+import { RowAction } from "~/components/row-action";
 import { notify } from "~/components/toasts";
 import { formatDate, formatDateTime, formatRelative } from "~/lib/format";
 import { currentWorkspace, isAdmin } from "~/session/session";
@@ -130,12 +131,8 @@ export default function ApiKeysPage() {
                               Requests<span class="visually-hidden"> of {key.name}</span>
                             </A>
                             <Show when={!key.revoked_at}>
-                              <button type="button" class="secondary small" onClick={() => setEditing(key)}>
-                                Rate limit<span class="visually-hidden"> of {key.name}</span>
-                              </button>
-                              <button type="button" class="secondary small danger-text" onClick={() => setRevoking(key)}>
-                                Revoke<span class="visually-hidden"> {key.name}</span>
-                              </button>
+                              <RowAction label="Rate limit" target={`of ${key.name}`} onClick={() => setEditing(key)} />
+                              <RowAction label="Revoke" target={key.name} danger onClick={() => setRevoking(key)} />
                             </Show>
                           </td>
                         </tr>

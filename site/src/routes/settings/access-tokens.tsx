@@ -8,6 +8,7 @@ import { ConfirmDialog } from "~/admin/confirm-dialog";
 import { SettingsTabs } from "~/admin/settings-tabs";
 import { AsyncView, EmptyState } from "~/components/async-state";
 import { PageHeader } from "~/components/page-header";
+import { RowAction } from "~/components/row-action";
 import { notify } from "~/components/toasts";
 import { formatDate, formatDateTime, formatRelative } from "~/lib/format";
 import { currentUser, currentWorkspace, isAdmin } from "~/session/session";
@@ -115,9 +116,7 @@ export default function AccessTokensPage() {
                         </td>
                         <td class="row-actions">
                           <Show when={!token.revoked_at}>
-                            <button type="button" class="secondary small danger-text" onClick={() => setRevoking(token)}>
-                              Revoke<span class="visually-hidden"> {token.name}</span>
-                            </button>
+                            <RowAction label="Revoke" target={token.name} danger onClick={() => setRevoking(token)} />
                           </Show>
                         </td>
                       </tr>

@@ -10,6 +10,7 @@ import { SettingsTabs } from "~/admin/settings-tabs";
 import { AsyncView, EmptyState } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
 import { PageHeader } from "~/components/page-header";
+import { RowAction } from "~/components/row-action";
 import { notify } from "~/components/toasts";
 import { formatDateTime } from "~/lib/format";
 import { currentWorkspace, isAdmin } from "~/session/session";
@@ -135,18 +136,10 @@ export default function WebhooksPage() {
                             <EndpointStatus webhook={webhook} />
                           </td>
                           <td class="row-actions">
-                            <button type="button" class="secondary small" aria-pressed={logOf() === webhook.id} onClick={() => setLogOf(logOf() === webhook.id ? null : webhook.id)}>
-                              Deliveries<span class="visually-hidden"> to {webhook.url}</span>
-                            </button>
-                            <button type="button" class="secondary small" onClick={() => setEditing(webhook)}>
-                              Edit<span class="visually-hidden"> {webhook.url}</span>
-                            </button>
-                            <button type="button" class="secondary small" onClick={() => setRotating(webhook)}>
-                              Rotate secret<span class="visually-hidden"> of {webhook.url}</span>
-                            </button>
-                            <button type="button" class="secondary small danger-text" onClick={() => setDeleting(webhook)}>
-                              Delete<span class="visually-hidden"> {webhook.url}</span>
-                            </button>
+                            <RowAction label="Deliveries" target={`to ${webhook.url}`} pressed={logOf() === webhook.id} onClick={() => setLogOf(logOf() === webhook.id ? null : webhook.id)} />
+                            <RowAction label="Edit" target={webhook.url} onClick={() => setEditing(webhook)} />
+                            <RowAction label="Rotate secret" target={`of ${webhook.url}`} onClick={() => setRotating(webhook)} />
+                            <RowAction label="Delete" target={webhook.url} danger onClick={() => setDeleting(webhook)} />
                           </td>
                         </tr>
                       )}
