@@ -6,7 +6,7 @@ import { ACCESS_TOKEN_SCOPE_HINT, ACCESS_TOKEN_SCOPES, createAccessToken, SCOPE_
 import { describeError } from "~/api/client";
 import { CopyButton } from "~/components/copy-button";
 import { CreateOnceFooter, Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { formatDate } from "~/lib/format";
 import { currentRole } from "~/session/session";
 
@@ -94,11 +94,7 @@ export function CreateAccessTokenDialog(props: { open: boolean; onClose: () => v
             <SelectField label="Expires" value={expiry()} onChange={(event) => setExpiry(event.currentTarget.value as ExpiryChoice)} hint="A token acts as you: prefer one that expires.">
               <For each={EXPIRY_CHOICES}>{(choice) => <option value={choice.value}>{choice.label}</option>}</For>
             </SelectField>
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
           </form>
         }
       >

@@ -1,8 +1,9 @@
 // A question before an action that cannot be taken back (remove, revoke, transfer): says what
 // will happen, shows the API's answer when it fails, and keeps the dialog open until it succeeds.
-import { createSignal, Show, type JSX } from "solid-js";
+import { createSignal, type JSX } from "solid-js";
 import { describeError } from "~/api/client";
 import { Dialog } from "~/components/dialog";
+import { FormError } from "~/components/field";
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -53,11 +54,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     >
       <div class="stack">
         {props.children}
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
       </div>
     </Dialog>
   );

@@ -7,7 +7,7 @@ import { API_KEY_SCOPES, createApiKey, SCOPE_HINT, type ApiKeyScope, type Create
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { CopyButton } from "~/components/copy-button";
 import { CreateOnceFooter, Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { formatDate } from "~/lib/format";
 import { createRateLimitState, describeRateLimit, RateLimitFields } from "./rate-limit-fields";
 
@@ -138,11 +138,7 @@ export function CreateApiKeyDialog(props: { open: boolean; onClose: () => void; 
               />
             </Show>
             <RateLimitFields state={rateLimit} />
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
           </form>
         }
       >

@@ -1,9 +1,10 @@
 // An Admin changes a key's own rate limit (or drops it for the workspace's); the edge applies the
 // change within a second.
-import { createEffect, createSignal, Show } from "solid-js";
+import { createEffect, createSignal } from "solid-js";
 import { describeError } from "~/api/client";
 import { updateApiKey, type ApiKey } from "~/api/admin";
 import { Dialog } from "~/components/dialog";
+import { FormError } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { createRateLimitState, describeRateLimit, RateLimitFields } from "./rate-limit-fields";
 
@@ -57,11 +58,7 @@ export function EditRateLimitDialog(props: { apiKey: ApiKey | null; onClose: () 
           Rate limit of <strong>{props.apiKey?.name}</strong> (<code>{props.apiKey?.prefix}…</code>). Applications using it see the change within a second.
         </p>
         <RateLimitFields state={state} />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
       </form>
     </Dialog>
   );

@@ -5,7 +5,7 @@ import { createEffect, createSignal, For, Index, on, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { createEventDefinition, EVENT_FIELD_TYPES, updateEventDefinition, type EventDefinition, type EventField, type EventFieldType } from "~/api/admin";
 import { Dialog } from "~/components/dialog";
-import { TextAreaField, TextField } from "~/components/field";
+import { FormError, TextAreaField, TextField } from "~/components/field";
 
 const MAX_FIELDS = 32;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -151,11 +151,7 @@ export function EventDefinitionDialog(props: { open: boolean; editing: EventDefi
           <FieldsEditor legend="Required fields" hint="Every event of this name must carry these." fields={required()} onChange={setRequired} addLabel="Add required field" />
           <FieldsEditor legend="Optional fields" hint="It may carry these; any other field is refused." fields={optional()} onChange={setOptional} addLabel="Add optional field" />
         </div>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
       </form>
     </Dialog>
   );

@@ -3,6 +3,7 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { signInProviders } from "~/api/admin";
+import { FormError } from "~/components/field";
 import { startGoogleSignIn } from "./google-sign-in";
 import "~/styles/admin.css";
 
@@ -35,11 +36,7 @@ export function GoogleSignInButton(props: { next?: string }) {
           </svg>
           {busy() ? "Opening Google…" : "Continue with Google"}
         </button>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
       </div>
     </Show>
   );

@@ -6,7 +6,7 @@ import { describeError } from "~/api/client";
 import { inviteMember, invitationLink, ROLE_HINT, ROLE_LABEL, ROLES, type CreatedInvitation } from "~/api/admin";
 import { CopyButton } from "~/components/copy-button";
 import { Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { formatDateTime } from "~/lib/format";
 import type { Role } from "~/api/types";
 
@@ -72,11 +72,7 @@ export function InviteDialog(props: { open: boolean; workspaceId: string; onClos
               <For each={ROLES}>{(option) => <option value={option}>{ROLE_LABEL[option]}</option>}</For>
             </SelectField>
             <p class="muted small">Inviting an address that already has a pending invitation replaces it: the earlier link stops working.</p>
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
           </form>
         }
       >

@@ -61,3 +61,16 @@ export function SelectField(props: FieldFrame & JSX.SelectHTMLAttributes<HTMLSel
     </Frame>
   );
 }
+
+/** A form's error as a whole (what the server refused), announced when it appears; nothing while there is none. */
+export function FormError(props: { message: string | null | undefined }) {
+  return (
+    <Show when={props.message}>
+      {(message) => (
+        <p class="form-error" role="alert">
+          {message()}
+        </p>
+      )}
+    </Show>
+  );
+}

@@ -8,6 +8,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import type { AdminWorkspaceLimit, GlobalLimit, LimitChanges } from "~/api/platform-admin";
 import type { LimitName } from "~/api/admin";
 import { AsyncView, EmptyState } from "~/components/async-state";
+import { FormError } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { describeError } from "~/api/client";
 import { limitLabel, limitValueText, usageText } from "~/lib/limits";
@@ -129,11 +130,7 @@ export function LimitsEditor(props: Props) {
               : "An empty box removes this workspace's value: the global default applies again."}{" "}
             LLM spend is in millionths of a US dollar (5,000,000 is $5.00).
           </p>
-          <Show when={error()}>
-            <p class="form-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <FormError message={error()} />
           <div class="page-actions">
             <button type="submit" disabled={!changed() || saving()}>
               {saving() ? "Saving…" : "Save limits"}

@@ -8,7 +8,7 @@ import { describePins } from "~/api/snippets";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { AsyncView } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { formatDateTime, formatRelative } from "~/lib/format";
 import { refreshPendingCount } from "~/approvals/pending-count";
@@ -90,11 +90,7 @@ export function PublishDialog(props: {
         <Show when={props.needsApproval(chosenEnvironment())}>
           <p class="notice">This workspace needs an Admin's approval for production: publishing sends a request, and the version goes live when an Admin approves it.</p>
         </Show>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div class="row end">
           <button type="button" class="secondary" onClick={close}>
             Cancel

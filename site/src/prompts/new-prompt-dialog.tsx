@@ -1,11 +1,11 @@
 // "New prompt": slug (what apps fetch it by), name, description and tags; on success the
 // caller goes to the new prompt's page.
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { describeError } from "~/api/client";
 import { call } from "~/api/contract";
 import { SLUG_PATTERN, type Prompt } from "~/api/prompts";
 import { Dialog } from "~/components/dialog";
-import { TextAreaField, TextField } from "~/components/field";
+import { FormError, TextAreaField, TextField } from "~/components/field";
 
 /** "Welcome e-mail" → "welcome-e-mail". */
 export function slugFrom(name: string): string {
@@ -79,11 +79,7 @@ export function NewPromptDialog(props: { open: boolean; onClose: () => void; onC
         />
         <TextAreaField label="Description" name="description" maxLength={2000} rows={2} placeholder="What the prompt is for (optional)" />
         <TextField label="Tags" name="tags" placeholder="onboarding, email" hint="Separated by commas; new names become new tags." />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div class="row end">
           <button type="button" class="secondary" onClick={props.onClose}>
             Cancel

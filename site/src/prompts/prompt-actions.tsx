@@ -8,7 +8,7 @@ import { describeError } from "~/api/client";
 import type { Prompt, VersionSummary } from "~/api/prompts";
 import { SLUG_PATTERN } from "~/api/prompts";
 import { Dialog } from "~/components/dialog";
-import { TextAreaField, TextField } from "~/components/field";
+import { FormError, TextAreaField, TextField } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { currentWorkspace } from "~/session/session";
 import { CharCount, PROMPT_LIMITS } from "./char-count";
@@ -129,11 +129,7 @@ export function PromptActions(props: { prompt: Prompt; versions: readonly Versio
           <p class="muted small">
             The slug <code>{props.prompt.slug}</code> stays: apps fetch the prompt by it.
           </p>
-          <Show when={error()}>
-            <p class="form-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <FormError message={error()} />
           <div class="row end">
             <button type="button" class="secondary" onClick={() => setOpen(null)}>
               Cancel
@@ -150,11 +146,7 @@ export function PromptActions(props: { prompt: Prompt; versions: readonly Versio
           <p class="muted">The copy gets every version of this prompt as a draft, and its tags. Nothing of it is published.</p>
           <TextField label="Name" required value={name()} onInput={(event) => setName(event.currentTarget.value)} error={nameTooLong() ? `At most ${PROMPT_LIMITS.nameChars} characters` : null} hint={<CharCount value={name().trim()} max={PROMPT_LIMITS.nameChars} label="Name" />} />
           <TextField label="Slug" required maxLength={128} pattern={SLUG_PATTERN} value={slug()} onInput={(event) => setSlug(event.currentTarget.value)} hint="What apps will fetch the copy by; it cannot change later." />
-          <Show when={error()}>
-            <p class="form-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <FormError message={error()} />
           <div class="row end">
             <button type="button" class="secondary" onClick={() => setOpen(null)}>
               Cancel
@@ -180,11 +172,7 @@ export function PromptActions(props: { prompt: Prompt; versions: readonly Versio
               It was never published. It is deleted for good with its {props.versions.length} draft{props.versions.length === 1 ? "" : "s"}, and the slug <code>{props.prompt.slug}</code> becomes free.
             </p>
           </Show>
-          <Show when={error()}>
-            <p class="form-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <FormError message={error()} />
           <div class="row end">
             <button type="button" class="secondary" onClick={() => setOpen(null)}>
               Cancel

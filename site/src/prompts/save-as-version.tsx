@@ -6,6 +6,7 @@ import { describeError } from "~/api/client";
 import type { ModelConfig, Version } from "~/api/prompts";
 import type { Target } from "~/api/llm";
 import { targetName } from "~/llm/run-figures";
+import { FormError } from "~/components/field";
 
 export function SaveAsVersion(props: { promptId: string; version: Version | undefined; target: Target | null; settings: { max_tokens?: number; temperature?: number }; disabled?: boolean; problem?: string | null }) {
   const [busy, setBusy] = createSignal(false);
@@ -48,11 +49,7 @@ export function SaveAsVersion(props: { promptId: string; version: Version | unde
           )}
         </Show>
       </div>
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
     </div>
   );
 }

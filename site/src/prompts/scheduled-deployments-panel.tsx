@@ -8,7 +8,7 @@ import type { VersionSummary } from "~/api/prompts";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { ErrorNotice } from "~/components/async-state";
 import { Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { notify } from "~/components/toasts";
 import { formatDateTime } from "~/lib/format";
 import { ENVIRONMENT_LABEL } from "./deployments-panel";
@@ -205,11 +205,7 @@ function ScheduleDialog(props: { open: boolean; promptId: string; versions: read
         <Show when={action() === "publish" && props.needsApproval(environment())}>
           <p class="notice">This workspace needs an Admin's approval for production: unless you are an Admin, the publish becomes an approval request at that time, and goes live when an Admin approves it.</p>
         </Show>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div class="row end">
           <button type="button" class="secondary" onClick={close}>
             Cancel

@@ -5,7 +5,7 @@ import { A, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { describeRefusal, requestPasswordReset } from "~/api/accounts";
 import { AuthCard } from "~/components/auth-card";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 
 export default function ForgotPasswordPage() {
   const [params] = useSearchParams<{ email?: string }>();
@@ -45,11 +45,7 @@ export default function ForgotPasswordPage() {
           <form class="stack" onSubmit={submit}>
             <p>Enter the e-mail address of your account and we will send you a link to choose a new password.</p>
             <TextField label="E-mail" name="email" type="email" autocomplete="email" required value={address()} />
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
             <button type="submit" disabled={busy()}>
               {busy() ? "Sending…" : "Send reset link"}
             </button>

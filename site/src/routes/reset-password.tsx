@@ -6,7 +6,7 @@ import { createSignal, Show } from "solid-js";
 import { describeRefusal, resetPassword } from "~/api/accounts";
 import { ApiRequestError } from "~/api/client";
 import { AuthCard } from "~/components/auth-card";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { sessionState, signOut } from "~/session/session";
 
 export default function ResetPasswordPage() {
@@ -70,11 +70,7 @@ export default function ResetPasswordPage() {
             hint="At least 10 characters and hard to guess: a few unrelated words work well."
           />
           <TextField label="Confirm new password" name="confirm" type="password" autocomplete="new-password" required minLength={10} error={mismatch()} />
-          <Show when={error()}>
-            <p class="form-error" role="alert">
-              {error()}
-            </p>
-          </Show>
+          <FormError message={error()} />
           <Show when={linkFailed()}>
             <A class="button secondary" href="/forgot-password">
               Send a new link

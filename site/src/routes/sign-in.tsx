@@ -5,7 +5,7 @@ import { createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { GoogleSignInButton } from "~/admin/google-button";
 import { AuthCard } from "~/components/auth-card";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { authLink, safeNextPath } from "~/lib/redirect";
 import { signIn } from "~/session/session";
 
@@ -50,11 +50,7 @@ export default function SignInPage() {
         <p class="small forgot-password">
           <A href={params.email ? `/forgot-password?email=${encodeURIComponent(params.email)}` : "/forgot-password"}>Forgot password?</A>
         </p>
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <button type="submit" disabled={busy()}>
           {busy() ? "Signing in…" : "Sign in"}
         </button>

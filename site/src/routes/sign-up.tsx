@@ -2,11 +2,11 @@
 // the address (an invitation knows it). The API sends the verification e-mail and says why it
 // refuses a password (too short, too easy to guess).
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { describeError } from "~/api/client";
 import { GoogleSignInButton } from "~/admin/google-button";
 import { AuthCard } from "~/components/auth-card";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { authLink, safeNextPath } from "~/lib/redirect";
 import { signUp } from "~/session/session";
 
@@ -44,11 +44,7 @@ export default function SignUpPage() {
         <TextField label="Name" name="name" autocomplete="name" required maxLength={100} />
         <TextField label="E-mail" name="email" type="email" autocomplete="email" required value={params.email ?? ""} />
         <TextField label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} hint="At least 10 characters and hard to guess: a few unrelated words work well." />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <button type="submit" disabled={busy()}>
           {busy() ? "Creating…" : "Create account"}
         </button>

@@ -5,7 +5,7 @@ import { createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { createWebhook, type WebhookEventType, type WebhookKind, type WebhookWithSecret } from "~/api/webhooks";
 import { CreateOnceFooter, Dialog } from "~/components/dialog";
-import { SelectField, TextField } from "~/components/field";
+import { FormError, SelectField, TextField } from "~/components/field";
 import { EventCheckboxes, orderedEvents } from "./event-checkboxes";
 import { SecretOnce } from "./secret-once";
 
@@ -70,11 +70,7 @@ export function CreateWebhookDialog(props: { open: boolean; onClose: () => void;
             />
             <TextField label="Description" name="description" maxLength={500} placeholder="Deploy notifications for the ops channel" />
             <EventCheckboxes selected={events()} onChange={setEvents} />
-            <Show when={error()}>
-              <p class="form-error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <FormError message={error()} />
           </form>
         }
       >

@@ -4,7 +4,7 @@ import { createEffect, createSignal, Show } from "solid-js";
 import { describeError } from "~/api/client";
 import { updateWebhook, type Webhook, type WebhookEventType } from "~/api/webhooks";
 import { Dialog } from "~/components/dialog";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { EventCheckboxes, orderedEvents } from "./event-checkboxes";
 
 export function EditWebhookDialog(props: { webhook: Webhook | null; onClose: () => void; onSaved: (webhook: Webhook) => void }) {
@@ -70,11 +70,7 @@ export function EditWebhookDialog(props: { webhook: Webhook | null; onClose: () 
           <p class="field-hint">xR2 turned it off: {props.webhook?.disabled_reason}. Turning it back on resets its failure count.</p>
         </Show>
         <EventCheckboxes selected={events()} onChange={setEvents} />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
       </form>
     </Dialog>
   );

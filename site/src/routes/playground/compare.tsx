@@ -5,6 +5,7 @@ import { useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { compareModels, LLM_LIMITS, listProviders, type CompareResult, type ProviderInfo, type Target } from "~/api/llm";
 import { ErrorNotice, Loading } from "~/components/async-state";
+import { FormError } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { createPromptSource, hrefWithSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
 import { formatLatency, RunFigures, targetName } from "~/llm/run-figures";
@@ -165,11 +166,7 @@ export default function ComparePage() {
               <Show when={!canEdit()}>
                 <span class="muted small">Viewers cannot run prompts. Ask an Admin for the Member role.</span>
               </Show>
-              <Show when={formError()}>
-                <p class="form-error" role="alert">
-                  {formError()}
-                </p>
-              </Show>
+              <FormError message={formError()} />
             </div>
           </form>
 

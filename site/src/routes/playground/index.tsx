@@ -7,6 +7,7 @@ import { batch, createEffect, createMemo, createResource, createSignal, For, Mat
 import { describeError } from "~/api/client";
 import { countTokens, failedAttemptsOf, LLM_LIMITS, listProviders, runStream, type FailedAttempt, type RunSummary, type Target } from "~/api/llm";
 import { ErrorNotice, Loading } from "~/components/async-state";
+import { FormError } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { createPromptSource, hrefWithSource, PromptPickers, VariablesForm } from "~/llm/prompt-source";
 import { EstimateLine, FailoverNotice, formatLatency, RunFigures, targetName } from "~/llm/run-figures";
@@ -311,11 +312,7 @@ export default function PlaygroundPage() {
                 </Switch>
               </section>
 
-              <Show when={formError()}>
-                <p class="form-error" role="alert">
-                  {formError()}
-                </p>
-              </Show>
+              <FormError message={formError()} />
 
               <Show when={failedBefore()}>{(failover) => <FailoverNotice failed={failover().failed} answeredBy={failover().answeredBy ?? undefined} />}</Show>
 

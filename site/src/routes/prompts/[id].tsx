@@ -9,7 +9,7 @@ import type { Prompt, Scalar, Version, VersionSummary } from "~/api/prompts";
 import { variablesInTemplate } from "~/api/prompts";
 import { ENVIRONMENTS, type Environment } from "~/api/types";
 import { ErrorNotice, Loading } from "~/components/async-state";
-import { TextAreaField } from "~/components/field";
+import { FormError, TextAreaField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { PromptEditor } from "~/components/lazy-codemirror";
 import { TagList } from "~/components/tag-chip";
@@ -331,11 +331,7 @@ export default function PromptPage() {
                         <section class="panel stack" aria-labelledby="save-heading">
                           <h2 id="save-heading">Save</h2>
                           <TextAreaField label="Changelog" rows={2} maxLength={2000} placeholder="What changed and why" value={draft().changelog} onInput={(event) => patch({ changelog: event.currentTarget.value })} />
-                          <Show when={saveError()}>
-                            <p class="form-error" role="alert">
-                              {saveError()}
-                            </p>
-                          </Show>
+                          <FormError message={saveError()} />
                           <div class="row">
                             <button type="button" disabled={saving() || (!dirty() && !willCreate())} onClick={() => void save()}>
                               {saving() ? "Saving…" : willCreate() ? `Save draft v${nextNumber()}` : `Save draft v${base()?.versionNumber ?? ""}`}

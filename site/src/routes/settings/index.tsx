@@ -9,7 +9,7 @@ import { DeleteWorkspaceZone } from "~/admin/delete-workspace-zone";
 import { SettingsTabs } from "~/admin/settings-tabs";
 import { AsyncView } from "~/components/async-state";
 import { CopyButton } from "~/components/copy-button";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { limitLabel, limitValueText, usageText } from "~/lib/limits";
@@ -73,11 +73,7 @@ function ApprovalForm(props: { workspace: WorkspaceDetails; onSaved: (workspace:
         <span>Require an Admin's approval before a version reaches production</span>
       </label>
       <p class="field-hint">Members then request a production publish or rollback and an Admin approves it; development and staging stay immediate.</p>
-      <Show when={error()}>
-        <p class="form-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <FormError message={error()} />
       <div>
         <button type="submit" disabled={busy() || required() === props.workspace.require_production_approval}>
           {busy() ? "Saving…" : "Save"}

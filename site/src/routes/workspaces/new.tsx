@@ -1,9 +1,9 @@
 // Create a workspace (the creator becomes its Admin) and switch to it.
 import { useNavigate } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { describeError } from "~/api/client";
 import { call } from "~/api/contract";
-import { TextField } from "~/components/field";
+import { FormError, TextField } from "~/components/field";
 import { PageHeader } from "~/components/page-header";
 import { notify } from "~/components/toasts";
 import { reloadWorkspaces, workspaces } from "~/session/session";
@@ -42,11 +42,7 @@ export default function NewWorkspacePage() {
       />
       <form class="panel stack" onSubmit={submit}>
         <TextField label="Workspace name" name="name" required maxLength={100} placeholder="Acme mobile app" />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormError message={error()} />
         <div>
           <button type="submit" disabled={busy()}>
             {busy() ? "Creating…" : "Create workspace"}
