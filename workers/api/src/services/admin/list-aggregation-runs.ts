@@ -4,7 +4,7 @@ import { aggregationRuns, users } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
@@ -24,7 +24,7 @@ export async function listAggregationRuns({ ctx, input }: { ctx: ServiceContext;
     .where(and(...conditions))
     .orderBy(desc(aggregationRuns.startedAt), desc(aggregationRuns.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.run.id }));
   return {
     runs: page.map(({ run, actor }) => ({
       id: run.id,
@@ -40,6 +40,6 @@ export async function listAggregationRuns({ ctx, input }: { ctx: ServiceContext;
       more: run.more,
       error: run.error,
     })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.run.id }) : null,
+    next_cursor,
   };
 }

@@ -8,7 +8,7 @@ import { users, workspaceMembers, workspaces } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
@@ -46,10 +46,10 @@ export async function listUsers({ ctx, input }: { ctx: ServiceContext; input: Li
     .where(and(...conditions))
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.user.id }));
   return {
     users: page.map(({ user, workspaceCount, ownedCount }) => ({ ...adminUserView(user), workspace_count: workspaceCount, owned_workspace_count: ownedCount })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.user.id }) : null,
+    next_cursor,
   };
 }
 

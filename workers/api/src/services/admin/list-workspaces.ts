@@ -7,7 +7,7 @@ import { users, workspaceMembers, workspaces } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { likePattern } from "./list-users.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
@@ -36,9 +36,9 @@ export async function listWorkspaces({ ctx, input }: { ctx: ServiceContext; inpu
     .where(and(...conditions))
     .orderBy(desc(workspaces.createdAt), desc(workspaces.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.workspace.id }));
   return {
     workspaces: page.map(({ workspace, owner, memberCount }) => ({ id: workspace.id, name: workspace.name, owner, member_count: memberCount, created_at: workspace.createdAt.toISOString() })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.workspace.id }) : null,
+    next_cursor,
   };
 }

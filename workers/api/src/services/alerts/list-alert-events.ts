@@ -9,7 +9,7 @@ import { alertEvents, alertRules } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { loadAlertRule } from "./get-alert-rule.ts";
 
 export const MAX_ALERT_EVENTS_PAGE = 200;
@@ -48,7 +48,7 @@ export async function listAlertEvents({ ctx, input }: { ctx: ServiceContext; inp
     .where(and(...conditions))
     .orderBy(desc(alertEvents.occurredAt), desc(alertEvents.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.event.id }));
   return {
     events: page.map(({ event, rule }) => ({
       id: event.id,
@@ -63,6 +63,6 @@ export async function listAlertEvents({ ctx, input }: { ctx: ServiceContext; inp
       experiment_id: event.experimentId,
       occurred_at: event.occurredAt.toISOString(),
     })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.event.id }) : null,
+    next_cursor,
   };
 }

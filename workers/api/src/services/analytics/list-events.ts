@@ -10,7 +10,7 @@ import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { EventFieldValue } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { assertPromptInWorkspace, assertVersionInWorkspace } from "./analytics-scope.ts";
 import { exportTable, keysetPages, type ExportTable } from "./table-export.ts";
 
@@ -81,8 +81,8 @@ const keyOf = (row: EventRow): EventKey => [row.occurred_at, row.event_id];
 export async function listEvents({ ctx, input }: { ctx: ServiceContext; input: ListEventsInput }) {
   const before = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorSchema);
   const rows = await eventsPage(ctx, await filterOf(ctx, input), before, input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  return { events: page, next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor(keyOf(page.at(-1)!)) : null };
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => keyOf(last));
+  return { events: page, next_cursor };
 }
 
 /** Every matching event (from the cursor on, when given), streamed a page at a time. */

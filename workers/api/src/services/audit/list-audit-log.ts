@@ -9,7 +9,7 @@ import { auditLog, users } from "@xr2/db/schema";
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
@@ -57,7 +57,7 @@ export async function listAuditLog({ ctx, input }: { ctx: ServiceContext; input:
     .where(and(...conditions))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.entry.id }));
   return {
     entries: page.map(({ entry, actor }) => ({
       id: entry.id,
@@ -71,6 +71,6 @@ export async function listAuditLog({ ctx, input }: { ctx: ServiceContext; input:
       request_id: entry.requestId,
       created_at: entry.createdAt.toISOString(),
     })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.entry.id }) : null,
+    next_cursor,
   };
 }

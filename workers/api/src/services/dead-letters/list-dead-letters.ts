@@ -6,7 +6,7 @@ import { and, desc, isNotNull, isNull, lt, type SQL } from "drizzle-orm";
 import * as z from "zod";
 import { deadLetters, type DeadLetter } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
@@ -35,9 +35,9 @@ export async function listDeadLetters({ ctx, input }: { ctx: ServiceContext; inp
     .where(and(...conditions))
     .orderBy(desc(deadLetters.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.id }));
   return {
     dead_letters: page.map(toDeadLetterView),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.id }) : null,
+    next_cursor,
   };
 }

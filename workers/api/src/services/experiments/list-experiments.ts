@@ -9,7 +9,7 @@ import * as z from "zod";
 import { experiments, type ExperimentStatus } from "@xr2/db/schema";
 import type { Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { loadVariants, toExperimentView } from "./experiment-view.ts";
 
 export interface ListExperimentsInput {
@@ -40,11 +40,10 @@ export async function listExperiments({ ctx, input }: { ctx: ServiceContext; inp
     .where(and(...conditions))
     .orderBy(desc(experiments.createdAt), desc(experiments.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => [last.createdAt, last.experiment.id]);
   const variants = await loadVariants(db, input.workspaceId, page.map((row) => row.experiment.id));
-  const last = page.at(-1);
   return {
     experiments: page.map((row) => toExperimentView(row.experiment, variants.get(row.experiment.id)!)),
-    next_cursor: rows.length > input.limit && last ? encodeCursor([last.createdAt, last.experiment.id]) : null,
+    next_cursor,
   };
 }

@@ -22,3 +22,13 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
   if (!parsed.success) throw new ApiError("VALIDATION_FAILED", "cursor does not belong to this list or its sort order");
   return parsed.data;
 }
+
+/**
+ * A page of a keyset list read with `limit + 1` rows: its first `limit` rows, and the cursor
+ * after the last of them (`cursorOf(last)`, encoded) only when the extra row shows more follow.
+ */
+export function pageOf<T>(rows: T[], limit: number, cursorOf: (last: T) => unknown): { page: T[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, next_cursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}

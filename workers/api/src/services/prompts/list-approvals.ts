@@ -4,7 +4,7 @@ import * as z from "zod";
 import { approvalRequests, deployments, environments, prompts, promptVersions, users, type IncludePin } from "@xr2/db/schema";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 /** Requests per page at most. */
 export const MAX_APPROVALS_PAGE = 200;
@@ -59,7 +59,7 @@ export async function listApprovals({
     .where(and(eq(approvalRequests.workspaceId, input.workspaceId), eq(approvalRequests.status, input.status), input.promptId ? eq(approvalRequests.promptId, input.promptId) : undefined, after))
     .orderBy(desc(approvalRequests.createdAt), desc(approvalRequests.id))
     .limit(input.limit + 1);
-  const rows = fetched.slice(0, input.limit);
+  const { page: rows, next_cursor } = pageOf(fetched, input.limit, (last) => ({ id: last.row.id }));
   const changes = await snippetChanges(ctx, input.workspaceId, rows.filter(({ row, deployedVersionId }) => row.status === "pending" && deployedVersionId === row.versionId));
   const approvals = rows.map(({ row, deployedIncludes: _includes, ...joined }) => ({
     id: row.id,
@@ -81,8 +81,7 @@ export async function listApprovals({
     deployed_version_number: joined.deployedVersionNumber,
     snippet_changes: changes.get(row.id) ?? [],
   }));
-  const last = rows.at(-1);
-  return { approvals, next_cursor: fetched.length > input.limit && last ? encodeCursor({ id: last.row.id }) : null };
+  return { approvals, next_cursor };
 }
 
 /** Below the cursor's request; only a request of this workspace can be a cursor (another's is as invalid as garbage). */

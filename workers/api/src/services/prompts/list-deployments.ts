@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { approvalRequests, deployments, environments, prompts, promptVersions, users } from "@xr2/db/schema";
 import { ApiError, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 // The cursor names the last row; the database compares (created_at, id) with that row's own
 // values, so no timestamp precision is lost in a round trip through JavaScript.
@@ -43,8 +43,7 @@ export async function listDeployments({
     )
     .orderBy(desc(deployments.createdAt), desc(deployments.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.deployment.id }));
   const current = await db
     .select({ environment: environments.environment, versionId: environments.versionId, version: promptVersions.versionNumber, updatedAt: environments.updatedAt })
     .from(environments)
@@ -70,6 +69,6 @@ export async function listDeployments({
       includes: deployment.includes,
       created_at: deployment.createdAt.toISOString(),
     })),
-    next_cursor: rows.length > input.limit && last ? encodeCursor({ id: last.deployment.id }) : null,
+    next_cursor,
   };
 }

@@ -9,7 +9,7 @@ import { and, asc, desc, eq, exists, ilike, or, sql, type SQL } from "drizzle-or
 import * as z from "zod";
 import { prompts, promptTags, tags, type PromptStatus } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { TAG_ID_PATTERN } from "../tags/tag-view.ts";
 import { loadPromptViews } from "./prompt-view.ts";
 
@@ -75,14 +75,13 @@ export async function listPrompts({ ctx, input }: { ctx: ServiceContext; input: 
     .orderBy(direction(column), direction(prompts.id))
     .limit(input.limit + 1);
 
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => [input.sort, order, last.sortValue, last.prompt.id]);
   return {
     prompts: await loadPromptViews(
       ctx,
       input.workspaceId,
       page.map((row) => row.prompt),
     ),
-    next_cursor: rows.length > input.limit && last ? encodeCursor([input.sort, order, last.sortValue, last.prompt.id]) : null,
+    next_cursor,
   };
 }

@@ -10,7 +10,7 @@ import { apiKeys, apiRequestLog, REQUEST_LOG_RETENTION_DAYS } from "@xr2/db/sche
 import * as z from "zod";
 import { ApiError } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 const cursorSchema = z.strictObject({ id: z.string().max(64) });
 
@@ -72,7 +72,7 @@ export async function listRequestLog({ ctx, input }: { ctx: ServiceContext; inpu
     .where(and(...conditions))
     .orderBy(desc(apiRequestLog.receivedAt), desc(apiRequestLog.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ id: last.id }));
   return {
     requests: page.map((row) => ({
       id: row.id,
@@ -90,7 +90,7 @@ export async function listRequestLog({ ctx, input }: { ctx: ServiceContext; inpu
       request_id: row.requestId,
       received_at: row.receivedAt.toISOString(),
     })),
-    next_cursor: rows.length > input.limit && page.length > 0 ? encodeCursor({ id: page.at(-1)!.id }) : null,
+    next_cursor,
     retention_days: REQUEST_LOG_RETENTION_DAYS,
   };
 }

@@ -14,7 +14,7 @@ import { apiKeys } from "@xr2/db/schema";
 import { ApiError, type Environment } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
 import { assertPromptInWorkspace, assertVersionInWorkspace } from "../analytics/analytics-scope.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 
 export const MAX_TRACE_ITEMS_PAGE = 200;
 export const TRACE_ITEM_KINDS = ["exposure", "event"] as const;
@@ -163,10 +163,9 @@ export async function listTraceItems({ ctx, input }: { ctx: ServiceContext; inpu
     order by i.at_ts desc, i.sort_id desc
     limit ${fetch}`);
   const rows = result.rows;
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => [last.at, last.sort_id]);
   return {
     items: page.map(({ sort_id: _sortId, ...item }) => ({ ...item, version_number: item.version_number === null ? null : Number(item.version_number), latency_ms: item.latency_ms === null ? null : Number(item.latency_ms) })),
-    next_cursor: rows.length > input.limit && last ? encodeCursor([last.at, last.sort_id]) : null,
+    next_cursor,
   };
 }

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { environments, prompts, promptVersions } from "@xr2/db/schema";
 import { ApiError, ENVIRONMENTS } from "@xr2/shared";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { toVersionSummary } from "./version-view.ts";
 
 const cursorSchema = z.tuple([z.literal("version"), z.number().int().positive()]);
@@ -43,8 +43,7 @@ export async function listVersions({
   ]);
   if (!prompt) throw new ApiError("NOT_FOUND", "Prompt not found");
 
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ["version", last.versionNumber]);
   return {
     versions: page.map((row) =>
       toVersionSummary(
@@ -52,6 +51,6 @@ export async function listVersions({
         ENVIRONMENTS.filter((environment) => serving.some((pointer) => pointer.versionId === row.id && pointer.environment === environment)),
       ),
     ),
-    next_cursor: rows.length > input.limit && last ? encodeCursor(["version", last.versionNumber]) : null,
+    next_cursor,
   };
 }

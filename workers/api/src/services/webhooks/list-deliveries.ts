@@ -6,7 +6,7 @@ import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
 import * as z from "zod";
 import { webhookDeliveries, webhookDeliveryAttempts } from "@xr2/db/schema";
 import type { ServiceContext } from "../../context.ts";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.ts";
+import { decodeCursor, pageOf } from "../pagination/cursor.ts";
 import { loadWebhook } from "./webhook-view.ts";
 
 /** Attempts listed per delivery: more than QStash ever makes for one (1 + retries). */
@@ -29,7 +29,7 @@ export async function listDeliveries({ ctx, input }: { ctx: ServiceContext; inpu
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const { page, next_cursor } = pageOf(rows, input.limit, (last) => ({ at: last.createdAt.toISOString(), id: last.id }));
   const attempts = page.length === 0
     ? []
     : await db
@@ -38,7 +38,6 @@ export async function listDeliveries({ ctx, input }: { ctx: ServiceContext; inpu
         .where(and(eq(webhookDeliveryAttempts.workspaceId, input.workspaceId), inArray(webhookDeliveryAttempts.deliveryId, page.map((row) => row.id))))
         .orderBy(asc(webhookDeliveryAttempts.createdAt), asc(webhookDeliveryAttempts.id))
         .limit(page.length * MAX_ATTEMPTS_SHOWN);
-  const last = page.at(-1);
   return {
     deliveries: page.map((row) => ({
       id: row.id,
@@ -64,6 +63,6 @@ export async function listDeliveries({ ctx, input }: { ctx: ServiceContext; inpu
           created_at: attempt.createdAt.toISOString(),
         })),
     })),
-    next_cursor: rows.length > input.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    next_cursor,
   };
 }
