@@ -19,7 +19,7 @@ export const LEASES = join(tmpdir(), "xr2-port-leases");
 const LEASE_MS = 10 * 60_000;
 
 /** The OS's ephemeral range: Linux reports it; elsewhere Linux's default (macOS's starts higher, at 49152). */
-export function ephemeralRange(): { low: number; high: number } {
+function ephemeralRange(): { low: number; high: number } {
   let text: string;
   try {
     text = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8");
@@ -35,7 +35,7 @@ export function ephemeralRange(): { low: number; high: number } {
 const MIN_LEASE_PORTS = 1000;
 
 /** Where leases are drawn from: up to 12,000 ports below the ephemeral range, above the privileged ones. */
-export function leaseRange(): { low: number; high: number } {
+function leaseRange(): { low: number; high: number } {
   const ephemeral = ephemeralRange();
   const high = ephemeral.low - 1;
   const low = Math.max(1025, high - 12_000);
