@@ -5,6 +5,7 @@
 // 375 px, with no browser error.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awayFromWindowBoundary } from "@xr2/shared/testing/rate-limit-window";
 import { until } from "../support/http-client.ts";
 import { captureViews, HAS_CHROMIUM, openDialog as dialog, openPage, poll, toasts as toast, type WatchedPage } from "./support/browser.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
@@ -66,8 +67,7 @@ describe.skipIf(!HAS_CHROMIUM)("limits in the browser", () => {
 
     // Counting: keep the six calls inside one minute (a sliding window straddling a boundary
     // rounds the previous minute's count down).
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 30_000) await new Promise((resolve) => setTimeout(resolve, leftInMinute + 200));
+    await awayFromWindowBoundary(60, 30);
     // Calls until the first refusal. When Redis is slow (a busy machine misses the edge's 50 ms
     // deadline) the edge lets a call through unchecked, without RateLimit-* headers, by design;
     // Redis may still have counted it. So: never refused before the fifth call, never more than

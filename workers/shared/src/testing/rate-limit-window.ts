@@ -13,3 +13,14 @@ export function windowSecondsAwayFromBoundary(minimumSeconds: number, marginSeco
   }
   throw new Error(`no window of at least ${minimumSeconds} s keeps ${marginSeconds} s from its boundary`);
 }
+
+/**
+ * For a test that counts against a policy's own window (its default, which it must not change):
+ * when that window's next boundary is less than `marginSeconds` away, waits until it has passed,
+ * so the counting runs inside one window. Waits at most `marginSeconds` (plus a moment).
+ */
+export async function awayFromWindowBoundary(windowSeconds: number, marginSeconds: number): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < marginSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 200));
+}

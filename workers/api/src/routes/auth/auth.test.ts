@@ -3,11 +3,11 @@ import { env } from "cloudflare:workers";
 import { decodeJwt, SignJWT } from "jose";
 import { eq } from "drizzle-orm";
 import { refreshTokens } from "@xr2/db/schema";
-import { sha256Hex } from "@xr2/shared";
+import { RATE_LIMIT_POLICIES, sha256Hex } from "@xr2/shared";
 import { call, registerUser, TEST_PASSWORD, uniqueEmail, uniqueIp, type TestSession } from "../../testing/http.ts";
 import { testContext } from "../../testing/fixtures.ts";
 import { REFRESH_REUSE_GRACE_SECONDS } from "../../services/auth/tokens.ts";
-import { windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
+import { awayFromWindowBoundary, windowSecondsAwayFromBoundary } from "@xr2/shared/testing/rate-limit-window";
 
 /** Counting tests finish inside one window (see the helper). */
 const STEADY_WINDOW = windowSecondsAwayFromBoundary(3_600);
@@ -204,6 +204,8 @@ describe("sign-up", () => {
 
   it("allows five an hour per IP by default", async () => {
     const ip = uniqueIp();
+    // The default window turns on the UTC hour; counting across it would see one call fewer.
+    await awayFromWindowBoundary(RATE_LIMIT_POLICIES.signUpPerIp.windowSeconds, 90);
     for (let attempt = 0; attempt < 5; attempt++) expect((await signUp(ip, {})).status).toBe(201);
     expect((await signUp(ip, {})).status).toBe(429);
   });
@@ -233,6 +235,7 @@ describe("sign-up", () => {
 
   it("allows thirty attempts an hour per IP by default", async () => {
     const ip = uniqueIp();
+    await awayFromWindowBoundary(RATE_LIMIT_POLICIES.signUpAttemptsPerIp.windowSeconds, 90);
     for (let attempt = 0; attempt < 30; attempt++) expect((await signUp(ip, {}, "password12")).status).toBe(400);
     expect((await signUp(ip, {}, "password12")).status).toBe(429);
   });
