@@ -284,9 +284,9 @@ describe("timing", () => {
     const delayed = await client.publish({ url: `${destination.url}/delayed`, body: "d", delay: "1s" });
     const notBefore = Math.ceil(publishedAt / 1000) + 1;
     await client.publish({ url: `${destination.url}/not-before`, body: "n", notBefore });
-    expect(await client.messages.get(delayed.messageId)).toMatchObject({ state: "CREATED" });
-    await sleep(500);
-    expect(destination.hits("/delayed")).toHaveLength(0);
+    // Read before its second is up (a stalled machine may take longer; then only the delivery time is checked).
+    const message = await client.messages.get(delayed.messageId);
+    if (Date.now() - publishedAt < 1_000) expect(message).toMatchObject({ state: "CREATED" });
     const [first] = await waitFor(() => destination.hits("/delayed").length === 1 && destination.hits("/delayed"));
     expect((first?.receivedAt ?? 0) - publishedAt).toBeGreaterThanOrEqual(1_000);
     const [second] = await waitFor(() => destination.hits("/not-before").length === 1 && destination.hits("/not-before"));

@@ -53,7 +53,8 @@ describe("scheduled publishing, over HTTP", () => {
 
     const scheduled = await api("POST", schedules, { ...ws, body: { action: "publish", environment: "production", version_id: versions[1], run_at: new Date(Date.now() + 2_000).toISOString() } });
     expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(201);
-    const cancelledRunAt = Date.now() + 3_000;
+    // Far enough ahead that a busy machine still cancels it before its time.
+    const cancelledRunAt = Date.now() + 15_000;
     const doomed = await api("POST", schedules, { ...ws, body: { action: "publish", environment: "production", version_id: versions[2], run_at: new Date(cancelledRunAt).toISOString() } });
     expect(doomed.status, JSON.stringify(doomed.body)).toBe(201);
     expect((await api("DELETE", `${schedules}/${doomed.body.id}`, ws)).status).toBe(200);
