@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
 import type { LocalStack } from "../local/stack.ts";
-import { percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
+import { analyticsQueries, percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
 
 const MAX_P95_MS = 500;
 const UNITS = 100_000;
@@ -20,7 +20,7 @@ const EXPOSURES_PER_UNIT = 4;
 const EXPOSURES = UNITS * EXPOSURES_PER_UNIT;
 /** Event candidates per exposure (one per funnel step); the funnel's drop-off keeps ~1.25 M of them. */
 const STEPS = ["view", "click", "add_to_cart", "purchase", "review"];
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 30);
+const QUERIES = analyticsQueries;
 
 export async function analyticsSuite(log: (line: string) => void): Promise<Row[]> {
   let stack: LocalStack | undefined;

@@ -11,11 +11,11 @@ import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
 import { events } from "../db/schema/index.ts";
 import { seedDemo, type LocalStack } from "../local/stack.ts";
-import { percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
+import { ingestionEvents, percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
 
 const MIN_RATIO = 0.5;
 const BATCH = 100;
-const TOTAL = Number(process.env.BENCH_EVENTS ?? 50_000);
+const TOTAL = ingestionEvents;
 /** Batches in flight at once, as a handful of app servers would send them. */
 const SENDERS = 8;
 const LIFTED_LIMITS = JSON.stringify({ eventsPerKey: { requests: 100_000_000 }, eventsPerWorkspace: { requests: 100_000_000 } });

@@ -41,6 +41,11 @@ export const SDK_ROUND_CALLS = 2000;
 if (!(duration > 0 && duration <= 60)) throw new Error("BENCH_DURATION must be between 1 and 60 seconds");
 if (!(connections > 0 && connections <= 500)) throw new Error("BENCH_CONNECTIONS must be between 1 and 500");
 if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 9)) throw new Error("BENCH_ROUNDS must be an integer from 1 to 9");
+/** The ingestion suite's events (BENCH_EVENTS, sent in batches of 100) and the analytics suite's calls of each query (BENCH_QUERIES). */
+export const ingestionEvents = Number(process.env.BENCH_EVENTS ?? 50_000);
+if (!(Number.isInteger(ingestionEvents) && ingestionEvents >= 100 && ingestionEvents <= 1_000_000 && ingestionEvents % 100 === 0)) throw new Error("BENCH_EVENTS must be a multiple of 100 from 100 to 1,000,000");
+export const analyticsQueries = Number(process.env.BENCH_QUERIES ?? 30);
+if (!(Number.isInteger(analyticsQueries) && analyticsQueries >= 1 && analyticsQueries <= 1_000)) throw new Error("BENCH_QUERIES must be an integer from 1 to 1,000");
 
 export function compared(row: Omit<Row, "ratio" | "p99_ratio">, base: Row | undefined): Omit<Row, "goal" | "met"> {
   return {
