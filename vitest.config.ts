@@ -1,5 +1,6 @@
 // One `npm test` runs every project: Node-side tests (local stand-ins, schema, shared code)
 // and worker tests inside workerd with real KV and queue bindings.
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -29,10 +30,15 @@ export default defineConfig({
       },
       {
         test: {
+          // Each file starts a stack of its own and spends most of its time waiting on it, so two
+          // run at once even on two cores (vitest's default there is one file at a time): in a
+          // group of their own, after the projects that share the suite's services.
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           exclude: ["test/e2e/cpu-bounds.test.ts"],
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -45,7 +51,7 @@ export default defineConfig({
           name: "e2e-quiet",
           environment: "node",
           include: ["test/e2e/cpu-bounds.test.ts"],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -59,7 +65,7 @@ export default defineConfig({
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
