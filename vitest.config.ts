@@ -1,6 +1,5 @@
 // One `npm test` runs every project: Node-side tests (local stand-ins, schema, shared code)
 // and worker tests inside workerd with real KV and queue bindings.
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -30,15 +29,10 @@ export default defineConfig({
       },
       {
         test: {
-          // Each file starts a stack of its own and spends most of its time waiting on it, so two
-          // run at once even on two cores (vitest's default there is one file at a time): in a
-          // group of their own, after the projects that share the suite's services.
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           exclude: ["test/e2e/cpu-bounds.test.ts"],
-          maxWorkers: Math.max(2, availableParallelism() - 1),
-          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -47,11 +41,12 @@ export default defineConfig({
         test: {
           // The CPU bounds of large inputs hold requests to wall-clock budgets (a second for
           // /health beside the worst input): measured last, alone, on a machine the rest of the
-          // suite no longer keeps busy.
+          // suite no longer keeps busy. (Last as long as no group-0 project sets maxWorkers: 1,
+          // which vitest runs in a group of its own after every ordered one.)
           name: "e2e-quiet",
           environment: "node",
           include: ["test/e2e/cpu-bounds.test.ts"],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -59,13 +54,14 @@ export default defineConfig({
       {
         test: {
           // The management site in Debian's Chromium against the whole local stack. Each file
-          // starts a stack, a dev server and a browser: one file at a time, after the other
-          // projects, so that pages are not timed on a machine busy with the rest of the suite.
+          // starts a stack, a dev server and a browser: one file at a time, after node, api, edge
+          // and e2e (only e2e-quiet follows), so that pages are not timed on a machine busy with
+          // the rest of the suite.
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
