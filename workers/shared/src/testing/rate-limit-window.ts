@@ -8,8 +8,7 @@
 export function windowSecondsAwayFromBoundary(minimumSeconds: number, marginSeconds = 600): number {
   const now = Date.now();
   for (let seconds = Math.max(minimumSeconds, marginSeconds * 2); seconds <= 86_400; seconds++) {
-    const windowMs = seconds * 1000;
-    if (windowMs - (now % windowMs) >= marginSeconds * 1000) return seconds;
+    if (msLeftInWindow(seconds, now) >= marginSeconds * 1000) return seconds;
   }
   throw new Error(`no window of at least ${minimumSeconds} s keeps ${marginSeconds} s from its boundary`);
 }
@@ -20,7 +19,12 @@ export function windowSecondsAwayFromBoundary(minimumSeconds: number, marginSeco
  * so the counting runs inside one window. Waits at most `marginSeconds` (plus a moment).
  */
 export async function awayFromWindowBoundary(windowSeconds: number, marginSeconds: number): Promise<void> {
-  const windowMs = windowSeconds * 1000;
-  const left = windowMs - (Date.now() % windowMs);
+  const left = msLeftInWindow(windowSeconds, Date.now());
   if (left < marginSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 200));
+}
+
+/** Milliseconds from `now` to the end of its epoch-aligned window of `windowSeconds`. */
+function msLeftInWindow(windowSeconds: number, now: number): number {
+  const windowMs = windowSeconds * 1000;
+  return windowMs - (now % windowMs);
 }
