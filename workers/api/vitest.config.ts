@@ -1,6 +1,7 @@
 /** API worker tests, inside workerd with the real KV binding, against the local stand-ins. */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineProject } from "vitest/config";
+import { API_TEST_DEPS } from "../../test/support/worker-deps.ts";
 import { DEVELOPMENT_SECRETS } from "./src/development-secrets.ts";
 
 export default defineProject({
@@ -33,6 +34,8 @@ export default defineProject({
     name: "api",
     include: ["src/**/*.test.ts"],
     setupFiles: ["../shared/src/testing/drain-console.ts"],
+    // Each file's fresh workerd loads its packages pre-bundled, one module each (worker-deps.ts).
+    deps: { optimizer: { ssr: { enabled: true, include: API_TEST_DEPS } } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

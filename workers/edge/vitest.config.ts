@@ -5,6 +5,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { readFileSync } from "node:fs";
 import { defineProject } from "vitest/config";
+import { EDGE_TEST_DEPS } from "../../test/support/worker-deps.ts";
 import { DEVELOPMENT_SECRETS } from "../api/src/development-secrets.ts";
 
 const secrets = {
@@ -50,6 +51,8 @@ export default defineProject({
     name: "edge",
     include: ["src/**/*.test.ts"],
     setupFiles: ["../shared/src/testing/drain-console.ts"],
+    // Each file's fresh workerd loads its packages pre-bundled, one module each (worker-deps.ts).
+    deps: { optimizer: { ssr: { enabled: true, include: EDGE_TEST_DEPS } } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
