@@ -5,17 +5,17 @@
  * Goal (issue "Events, attribution and analytics"): p95 under 500 ms on the local Postgres.
  *
  * The data is generated in Postgres with generate_series, shaped like real traffic: 100,000 units
- * in a two-variant experiment, four exposures per unit an hour apart, and a funnel view → click → add_to_cart →
- * purchase → review where each step loses part of the previous one.
+ * (BENCH_UNITS) in a two-variant experiment, four exposures per unit an hour apart, and a funnel
+ * view → click → add_to_cart → purchase → review where each step loses part of the previous one.
  */
 import { sql } from "drizzle-orm";
 import WebSocket from "ws";
 import { createPoolDb } from "../db/client.ts";
 import type { LocalStack } from "../local/stack.ts";
-import { analyticsQueries, percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
+import { analyticsQueries, analyticsUnits, percentiles, round, startDatabaseBenchStack, type Row } from "./support.ts";
 
 const MAX_P95_MS = 500;
-const UNITS = 100_000;
+const UNITS = analyticsUnits;
 const EXPOSURES_PER_UNIT = 4;
 const EXPOSURES = UNITS * EXPOSURES_PER_UNIT;
 /** Event candidates per exposure (one per funnel step); the funnel's drop-off keeps ~1.25 M of them. */

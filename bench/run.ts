@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     if (process.env.BENCH_VERBOSE) console.error(line);
   };
   const rows: Row[] = [];
-  for (const suite of selected) rows.push(...(await SUITES[suite]!(log)));
+  for (const suite of selected) {
+    const started = performance.now();
+    rows.push(...(await SUITES[suite]!(log)));
+    console.error(`bench: the ${suite} suite took ${Math.round((performance.now() - started) / 1000)} s`);
+  }
   printTable(rows);
   const output = {
     generated_at: new Date().toISOString(),

@@ -14,8 +14,9 @@
  * the stack has stored every exposure sent so far (the parent's /settle), so the stack is idle
  * when any way's round starts.
  * Besides the result, it writes to stderr (the bench log) how much garbage collection fell in
- * each way's rounds and how many exposures waited in the SDK's queue at most: what a tail that
- * the calls' own work does not explain is made of.
+ * each way's rounds, how many exposures waited in the SDK's queue at most, and where each way's
+ * slowest 1 % of calls fell after the loop's yields: what a tail that the calls' own work does
+ * not explain is made of.
  */
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { LangfuseClient } from "@langfuse/client";
@@ -78,6 +79,8 @@ interface Way {
   /** Untimed work after each round (the SDK's exposure flush). */
   afterRound?: () => Promise<void>;
   samples: number[];
+  /** Each sample's place among the calls since the loop last yielded (0: the first after a turn). */
+  positions: number[];
   roundThroughputs: number[];
   /** performance.now() spans of its rounds, to attribute garbage collections to it. */
   spans: Array<[number, number]>;
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
     const within = gcs.filter(([start]) => measured.spans.some(([from, to]) => start >= from && start < to));
     const ms = within.reduce((sum, [start, end]) => sum + end - start, 0);
     console.error(`${measured.key}: ${within.length} garbage collections (${round(ms, 1)} ms) during its rounds${measured.key === "xr2" ? `; up to ${backlog} exposures waited in the queue` : ""}`);
+    console.error(`${measured.key}: ${tailPlaces(measured)}`);
   }
 
   const after = client.stats().exposures;
@@ -175,8 +179,25 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(result) + "\n");
 }
 
+/**
+ * Where a way's slowest 1% of calls fell: right after the loop yielded (where background work that
+ * ran in the turn, such as the SDK's sends, would leave cold caches), in the four calls after it,
+ * or later. About 1 % of a way's calls come first after a turn, so a tail made by the turns would
+ * crowd the first count.
+ */
+function tailPlaces(measured: Way): string {
+  const p99 = percentiles(measured.samples, 9).p99;
+  const counts = [0, 0, 0];
+  measured.samples.forEach((ms, i) => {
+    if (ms < p99) return;
+    const place = measured.positions[i]!;
+    counts[place === 0 ? 0 : place < 5 ? 1 : 2]!++;
+  });
+  return `${counts[0]! + counts[1]! + counts[2]!} calls at or over p99 (${round(p99 * 1000, 2)} µs): ${counts[0]} first after a turn of the event loop, ${counts[1]} in the four after it, ${counts[2]} later`;
+}
+
 function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
-  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
+  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], positions: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
 }
 
 async function warmUp(call: Call, calls: number): Promise<void> {
@@ -200,6 +221,7 @@ async function measureRound(measured: Way, settle: () => Promise<void>, calls: n
     try {
       await measured.call();
       measured.samples.push(performance.now() - t0);
+      measured.positions.push(made % YIELD_EVERY);
     } catch {
       measured.errors++;
     }
