@@ -6,14 +6,16 @@
  *
  * Suites (BENCH_SUITES, comma-separated, default all): edge (get-prompt against the empty
  * route), ingestion (events HTTP → queue → Postgres against a plain batched INSERT), analytics
- * (funnel and experiment queries over 1 million events), sdk (the TypeScript SDK's cached
+ * (funnel and experiment queries over 1.28 million events), sdk (the TypeScript SDK's cached
  * getPrompt in-process against @langfuse/client's cached prompt.get + compile and against a
  * plain fetch of get-prompt), lighthouse (the built site, signed in, scored by Lighthouse in
  * Debian's Chromium on /prompts, /prompts/{id} and /dashboard; BENCH_LIGHTHOUSE_FORM=mobile for
  * its mobile preset).
  * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50),
- * BENCH_ROUNDS alternating rounds (edge; default 3), BENCH_SDK_CALLS per SDK row (default 20,000,
- * in rounds of 2,000).
+ * BENCH_ROUNDS alternating rounds (edge; default 3), BENCH_EVENTS ingested (default 50,000),
+ * BENCH_UNITS of the analytics experiment (default and most 100,000) and BENCH_QUERIES calls of
+ * each of its queries (default 30), BENCH_SDK_CALLS per SDK row (default 20,000, in rounds of
+ * 2,000). Each suite's time goes to stderr.
  * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
  * BENCH_VERBOSE=1 shows the stack's log.
  */

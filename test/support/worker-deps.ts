@@ -3,12 +3,12 @@
  * file of a worker project runs in a fresh workerd, which imports every module of its graph from
  * vitest one request at a time: a package such as `openai` or `@hono/zod-openapi` is hundreds of
  * modules, loaded again for every file. Pre-bundled, each is one module, built once per run (and
- * cached in node_modules/.vite): the API project's 76 files took 13 min 21 s instead of about
+ * cached in workers/<worker>/node_modules/.vite): the API project's 76 files took 13 min 21 s instead of about
  * 18 min 30 s on a two-core machine. A package missing here still works, loaded module by module.
  * Only bare imports of packages belong here; our own workspaces (@xr2/*) are source, not deps.
  */
 
-/** What workers/shared and db/ import, so both worker projects load it. */
+/** What workers/shared and db/ import, and what both workers do, so both worker projects load it. */
 const SHARED = [
   "zod",
   "hono",
@@ -31,7 +31,7 @@ const SHARED = [
 /** The edge worker's tests: the shared code, the edge's own routes and services. */
 export const EDGE_TEST_DEPS = SHARED;
 
-/** The API worker's tests: the shared code and every library of the API worker. */
+/** The API worker's tests: the shared code and the API worker's libraries of more than a module or two. */
 export const API_TEST_DEPS = [
   ...SHARED,
   "@hono/zod-openapi",
@@ -48,6 +48,9 @@ export const API_TEST_DEPS = [
   "js-tiktoken",
   "ipaddr.js",
   "@zxcvbn-ts/core",
+  // Loaded with import() when a password is checked, which most test files' sign-ups do.
+  "@zxcvbn-ts/language-common",
+  "@zxcvbn-ts/language-en",
   "openai",
   "@anthropic-ai/sdk",
   "@google/generative-ai",
