@@ -2,9 +2,10 @@
  * The packages the worker test projects pre-bundle (vitest's `deps.optimizer.ssr`). Each test
  * file of a worker project runs in a fresh workerd, which imports every module of its graph from
  * vitest one request at a time: a package such as `openai` or `@hono/zod-openapi` is hundreds of
- * modules, loaded again for every file. Pre-bundled, each is one module, built once per run (and
- * cached in workers/<worker>/node_modules/.vite): the API project's 76 files took 13 min 21 s instead of about
- * 18 min 30 s on a two-core machine. A package missing here still works, loaded module by module.
+ * modules, loaded again for every file. Pre-bundled, each is one module, built once per run
+ * (and cached in workers/<worker>/node_modules/.vite): the API project's 76 files took
+ * 13 min 21 s instead of about 18 min 30 s on a two-core machine. A package missing here still
+ * works, loaded module by module.
  * Only bare imports of packages belong here; our own workspaces (@xr2/*) are source, not deps.
  */
 
