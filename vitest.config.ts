@@ -47,7 +47,7 @@ export default defineConfig({
           name: "e2e-quiet",
           environment: "node",
           include: ["test/e2e/cpu-bounds.test.ts"],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -55,14 +55,15 @@ export default defineConfig({
       {
         test: {
           // The management site in Debian's Chromium against the whole local stack. Each file
-          // starts a stack, a dev server and a browser: one file at a time, after node, api, edge
-          // and e2e (only e2e-quiet follows), so that pages are not timed on a machine busy with
-          // the rest of the suite.
+          // starts a stack, a dev server and a browser: one file at a time, after node and e2e
+          // (group 0) and the worker projects (group 1, two files at a time:
+          // test/support/worker-files.ts); only e2e-quiet follows, so that pages are not timed on
+          // a machine busy with the rest of the suite.
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

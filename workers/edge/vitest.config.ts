@@ -6,6 +6,7 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { readFileSync } from "node:fs";
 import { defineProject } from "vitest/config";
 import { EDGE_TEST_DEPS } from "../../test/support/worker-deps.ts";
+import { WORKER_FILES_AT_ONCE, WORKER_GROUP_ORDER } from "../../test/support/worker-files.ts";
 import { DEVELOPMENT_SECRETS } from "../api/src/development-secrets.ts";
 
 const secrets = {
@@ -53,6 +54,9 @@ export default defineProject({
     setupFiles: ["../shared/src/testing/drain-console.ts"],
     // Each file's fresh workerd loads its packages pre-bundled, one module each (worker-deps.ts).
     deps: { optimizer: { ssr: { enabled: true, include: EDGE_TEST_DEPS } } },
+    // Two files at once at least, in a group of their own (worker-files.ts).
+    maxWorkers: WORKER_FILES_AT_ONCE,
+    sequence: { groupOrder: WORKER_GROUP_ORDER },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
