@@ -54,14 +54,17 @@ export default defineConfig({
       },
       {
         test: {
-          // The management site in Debian's Chromium against the whole local stack. Each file
-          // starts a stack, a dev server and a browser: one file at a time, after node and e2e
-          // (group 0) and the worker projects (group 1, two files at a time:
+          // The management site in Debian's Chromium against the whole local stack: one stack
+          // with the site's dev server for the project (its global setup), a browser per file,
+          // one file at a time (the setup file prints the stack's output for a failed test).
+          // After node and e2e (group 0) and the worker projects (group 1, two files at a time:
           // test/support/worker-files.ts); only e2e-quiet follows, so that pages are not timed on
           // a machine busy with the rest of the suite.
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/browser/support/shared-stack.ts"],
+          setupFiles: ["test/browser/support/stack-log.ts"],
           fileParallelism: false,
           sequence: { groupOrder: 2 },
           testTimeout: 120_000,

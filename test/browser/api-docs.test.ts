@@ -1,29 +1,23 @@
 // The API reference (/api/docs on the API worker) still works under its hash-based CSP: it loads
 // the OpenAPI document, lists the operations and sends a request, with no error in the browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { HAS_CHROMIUM, launchBrowser, openPage } from "./support/browser.ts";
-import { startTestStack } from "../support/test-stack.ts";
-import type { LocalStack } from "../../local/stack.ts";
+import { HAS_CHROMIUM, openPage } from "./support/browser.ts";
+import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
 
 describe.skipIf(!HAS_CHROMIUM)("the API reference in the browser", () => {
-  let stack: LocalStack;
-  let stopStack: () => Promise<void>;
-  let browser: Browser;
+  let harness: SiteHarness;
 
   beforeAll(async () => {
-    ({ stack, stop: stopStack } = await startTestStack());
-    browser = await launchBrowser();
+    harness = await startSiteHarness();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await stopStack?.();
+    await harness?.stop();
   });
 
   it("renders the operations and sends a request under its Content-Security-Policy", async () => {
-    const { page, context, errors } = await openPage(browser);
+    const { page, context, errors } = await openPage(harness.browser);
     try {
-      const response = await page.goto(`${stack.urls.api}/api/docs`);
+      const response = await page.goto(`${harness.stack.urls.api}/api/docs`);
       expect(response?.headers()["content-security-policy"]).toMatch(/^default-src 'none'; script-src 'sha256-/);
       const me = page.locator("details", { hasText: "/api/auth/me" }).first();
       await me.waitFor();

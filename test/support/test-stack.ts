@@ -4,7 +4,7 @@
  */
 import { startThrowawayStack, type LocalStack, type StackOptions } from "../../local/stack.ts";
 
-export async function startTestStack(overrides: Partial<Pick<StackOptions, "devVars" | "redisUrl" | "withSite" | "qstashRetryBaseDelayMs">> = {}): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
+export async function startTestStack(overrides: Partial<Pick<StackOptions, "devVars" | "redisUrl" | "withSite" | "qstashRetryBaseDelayMs" | "log">> = {}): Promise<{ stack: LocalStack; stop(): Promise<void> }> {
   const stack = await startThrowawayStack({
     ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL } : {}),
     redisUrl: process.env.TEST_REDIS_URL ?? null,

@@ -1,38 +1,34 @@
 /**
- * The whole local stack with the site, for browser tests: one per test file (started in
- * beforeAll), with a JSON client for seeding through the API where the test is not about the UI.
+ * What a browser test file works with: the project's shared local stack with the site
+ * (shared-stack.ts, started once for the run), a browser of its own, and a JSON client for
+ * seeding through the API where the test is not about the UI.
  */
 import type { Browser } from "playwright-core";
+import { inject } from "vitest";
 import { apiClient } from "../../support/http-client.ts";
-import { startTestStack } from "../../support/test-stack.ts";
 import type { LocalStack } from "../../../local/stack.ts";
 import { launchBrowser } from "./browser.ts";
 
 export interface SiteHarness {
-  stack: LocalStack;
+  stack: { urls: LocalStack["urls"] };
   site: string;
   browser: Browser;
   api: ReturnType<typeof apiClient>;
   /** Registers an account and creates a workspace it owns, through the API; throws unless both answer 201. */
   signUp(account: { email: string; password: string; name: string }, workspaceName: string): Promise<{ token: string; workspaceId: string; userId: string }>;
+  /** Closes the browser; the stack is the run's (its global setup stops it). */
   stop(): Promise<void>;
 }
 
 export async function startSiteHarness(): Promise<SiteHarness> {
-  const { stack, stop } = await startTestStack({ withSite: true });
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const opened = browser;
+  const stack = inject("siteStack");
+  if (!stack) throw new Error("the browser project's shared stack did not start: Chromium is missing (apt-get install -y chromium)");
+  const browser = await launchBrowser();
   const api = apiClient(() => stack.urls.api);
   return {
     stack,
     site: stack.urls.site!,
-    browser: opened,
+    browser,
     api,
     async signUp(account, workspaceName) {
       const registered = await api("POST", "/api/auth/register", { body: account });
@@ -43,8 +39,7 @@ export async function startSiteHarness(): Promise<SiteHarness> {
       return { token, workspaceId: workspace.body.id as string, userId: registered.body.user.id as string };
     },
     async stop() {
-      await opened.close();
-      await stop();
+      await browser.close();
     },
   };
 }
