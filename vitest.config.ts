@@ -47,7 +47,7 @@ export default defineConfig({
           name: "e2e-quiet",
           environment: "node",
           include: ["test/e2e/cpu-bounds.test.ts"],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -57,21 +57,22 @@ export default defineConfig({
           // The management site in Debian's Chromium against the whole local stack: one stack
           // with the site's dev server for the project (its global setup), a browser per file,
           // one file at a time (the setup file prints the stack's output for a failed test).
-          // After node and e2e (group 0) and the worker projects (group 1, two files at a time:
-          // test/support/worker-files.ts); only e2e-quiet follows, so that pages are not timed on
-          // a machine busy with the rest of the suite.
+          // After node and e2e (group 0), the worker projects (group 1, two files at a time) and
+          // api-sweeps (group 2, alone: test/support/worker-files.ts); only e2e-quiet follows,
+          // so that pages are not timed on a machine busy with the rest of the suite.
           name: "browser",
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
           globalSetup: ["test/browser/support/shared-stack.ts"],
           setupFiles: ["test/browser/support/stack-log.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       },
       "workers/api/vitest.config.ts",
+      "workers/api/vitest.sweeps.config.ts",
       "workers/edge/vitest.config.ts",
     ],
   },

@@ -23,10 +23,11 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
   const regularEmail = `rita-${stamp}@example.com`;
   let targetToken = "";
   let regularAccount = { token: "", workspaceId: "" };
+  let operatorToken = "";
 
   beforeAll(async () => {
     harness = await startSiteHarness();
-    await harness.signUp({ email: operatorEmail, password, name: "Olga Operator" }, "Ops");
+    operatorToken = (await harness.signUp({ email: operatorEmail, password, name: "Olga Operator" }, "Ops")).token;
     const made = await makeAdmin({ email: operatorEmail, revoke: false, databaseUrl: harness.stack.urls.database, dataDir: "/nonexistent" });
     expect(made.isPlatformAdmin).toBe(true);
     targetToken = (await harness.signUp({ email: targetEmail, password, name: "Tom Target" }, "Tom's team")).token;
@@ -36,6 +37,11 @@ describe.skipIf(!HAS_CHROMIUM)("the platform admin console in the browser", () =
   afterAll(async () => {
     await regular?.context.close();
     await operator?.context.close();
+    // The stack is shared with the browser files after this one: the global limit set below goes.
+    if (operatorToken) {
+      const reset = await harness.api("PUT", "/api/admin/limits", { token: operatorToken, body: { limits: { llm_requests_per_day: null } } });
+      expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    }
     await harness?.stop();
   });
 
