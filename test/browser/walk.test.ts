@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { captureViews, HAS_CHROMIUM, openPage, poll, screenshot, type WatchedPage } from "./support/browser.ts";
 import { linkIn, waitForMail } from "../../local/mail/read-inbox.ts";
 import { startSiteHarness, type SiteHarness } from "./support/site-stack.ts";
@@ -286,10 +286,22 @@ describe.skipIf(!HAS_CHROMIUM)("a PM's workflow in the browser", () => {
     const tabState = () => page.getByRole("tablist", { name: "Snippet language" }).getByRole("tab").evaluateAll((tabs) => tabs.map((tab) => `${tab.textContent}:${tab.getAttribute("aria-selected")}:${tab.getAttribute("tabindex")}`));
     // Opened straight on the tab, the preview has not run: the snippet shows examples by type
     // (no default is declared). Production serves v1 (rolled back), which has no chat messages.
+    // The newest version's answer is held back a second: until it comes, the page shows no code
+    // (code without the variables would be wrong to copy), only that it is loading them.
+    const versionAnswer = /\/api\/prompts\/[^/]+\/versions\/[^/?]+(\?|$)/;
+    const holdBack = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    };
+    await page.route(versionAnswer, holdBack);
     await page.goto(`${promptUrl}?tab=code`);
     await page.getByRole("heading", { name: "Use it from your app" }).waitFor();
+    expect(await page.getByLabel("TypeScript code").count()).toBe(0);
+    await page.getByRole("status").filter({ hasText: "Loading the prompt's variables" }).waitFor();
     // A first visit: TypeScript, the SDK, is the default.
     await poll(tabState).toEqual(["TypeScript:true:0", "Python:false:-1", "cURL:false:-1"]);
+    // The held-back answer has come (the snippet is built from it): no route is left half handled.
+    await page.unroute(versionAnswer, holdBack);
 
     const typescript = await panel("TypeScript").getByLabel("TypeScript code").textContent();
     expect(typescript).toContain(`import { XR2 } from "@xr2/sdk";`);

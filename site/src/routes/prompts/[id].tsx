@@ -413,7 +413,10 @@ export default function PromptPage() {
                       Apps get the live version by slug: the SDKs cache it and render it in the app, cURL asks the edge. Either way the answer carries the rendered{" "}
                       {draft().kind === "chat" ? "messages" : "text"}, the model settings and a <code>trace_id</code> to attach business events to.
                     </p>
-                    <EdgeSnippet slug={current().slug} kind={draft().kind} variables={checkedVariables().variables} samples={samples()} />
+                    {/* Built from the newest version's variables: until it has loaded, code without them would be wrong to copy. */}
+                    <Show when={editorReady()} fallback={<p class="muted" role="status">Loading the prompt's variables…</p>}>
+                      <EdgeSnippet slug={current().slug} kind={draft().kind} variables={checkedVariables().variables} samples={samples()} />
+                    </Show>
                   </section>
                 </div>
               </Match>
