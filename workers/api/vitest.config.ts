@@ -9,7 +9,7 @@ import { API_TEST_DEPS } from "../../test/support/worker-deps.ts";
 import { API_FILES_ALONE, WORKER_FILES_AT_ONCE, WORKER_GROUP_ORDER } from "../../test/support/worker-files.ts";
 import { DEVELOPMENT_SECRETS } from "./src/development-secrets.ts";
 
-export function apiTestProject(files: { name: string; include: string[]; exclude: string[]; maxWorkers: number; groupOrder: number }) {
+export function apiTestProject(files: { name: string; include: string[]; exclude?: string[]; maxWorkers: number; groupOrder: number }) {
   return defineProject({
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -39,7 +39,7 @@ export function apiTestProject(files: { name: string; include: string[]; exclude
     test: {
       name: files.name,
       include: files.include,
-      exclude: files.exclude,
+      exclude: [...configDefaults.exclude, ...(files.exclude ?? [])],
       setupFiles: ["../shared/src/testing/drain-console.ts"],
       // Each file's fresh workerd loads its packages pre-bundled, one module each (worker-deps.ts).
       deps: { optimizer: { ssr: { enabled: true, include: API_TEST_DEPS } } },
@@ -56,7 +56,7 @@ export function apiTestProject(files: { name: string; include: string[]; exclude
 export default apiTestProject({
   name: "api",
   include: ["src/**/*.test.ts"],
-  exclude: [...configDefaults.exclude, ...API_FILES_ALONE],
+  exclude: API_FILES_ALONE,
   maxWorkers: WORKER_FILES_AT_ONCE,
   groupOrder: WORKER_GROUP_ORDER,
 });

@@ -4,7 +4,7 @@
  * setup (beforeAll) failed, those written since the file started, as the stack each file started
  * used to show its own output for its failing tests.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import type { RunnerTask } from "vitest";
 
@@ -14,17 +14,10 @@ const logFile = inject("siteStackLog");
 const size = () => statSync(logFile).size;
 
 function printSince(offset: number, what: string): void {
-  const end = size();
-  const from = Math.max(offset, end - MAX_BYTES);
-  if (end <= from) return;
-  const buffer = Buffer.alloc(end - from);
-  const fd = openSync(logFile, "r");
-  try {
-    readSync(fd, buffer, 0, buffer.length, from);
-  } finally {
-    closeSync(fd);
-  }
-  console.log(`The shared stack's output ${what}${from > offset ? ` (its last ${MAX_BYTES / 1024} KiB)` : ""}:\n${buffer.toString("utf8")}`);
+  const log = readFileSync(logFile);
+  const from = Math.max(offset, log.length - MAX_BYTES);
+  if (log.length <= from) return;
+  console.log(`The shared stack's output ${what}${from > offset ? ` (its last ${MAX_BYTES / 1024} KiB)` : ""}:\n${log.subarray(from).toString("utf8")}`);
 }
 
 let fileStart = 0;
