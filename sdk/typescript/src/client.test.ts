@@ -213,6 +213,25 @@ describe("options", () => {
     expect(() => new XR2({ ...base, fallbacks: "x" as unknown as Record<string, never> })).toThrow(/fallbacks/);
     expect(new XR2({ ...base, source: "checkout-app 🛒" }).stats().cachedPrompts).toBe(0);
   });
+
+  it("never throws from getPrompt: bad arguments and refused values reject its promise, cached or not", async () => {
+    const xr2 = client();
+    const calls: Array<() => Promise<Prompt>> = [
+      () => xr2.getPrompt(""),
+      () => xr2.getPrompt(42 as unknown as string),
+      () => xr2.getPrompt("welcome-message", { unitId: "" }),
+      () => xr2.getPrompt("welcome-message", null as unknown as undefined),
+      () => xr2.getPrompt("welcome-message", { variables: {} }),
+    ];
+    const outcomes = async () => {
+      const promises = calls.map((call) => call()); // a synchronous throw fails here
+      return Promise.all(promises.map((promise) => promise.then(() => "resolved", (error: unknown) => (error as Error).constructor.name)));
+    };
+    const expected = ["XR2Error", "XR2Error", "XR2Error", "TypeError", "TemplateRenderError"];
+    expect(await outcomes()).toEqual(expected); // nothing cached yet
+    expect(xr2.stats().cachedPrompts).toBe(1); // the refused values' call fetched it
+    expect(await outcomes()).toEqual(expected); // served from the cache
+  });
 });
 
 describe("bootstrap and fallbacks", () => {
@@ -351,6 +370,49 @@ describe("rendering, assignment and exposures", () => {
     expect(exposure.latency_ms).toBeGreaterThanOrEqual(0);
     expect(edge.exposuresReceived).toBe(1);
     expect(xr2.stats().exposures).toMatchObject({ queued: 0, sent: 1 });
+  });
+  it("sends each exposure as exactly the contract's fields, whatever the unit id, variant or outcome holds", async () => {
+    const variants = [
+      { key: "control", weight: 1, version: { ...textPrompt("x", "A {name}", { version_id: "pv_a", variables: [{ name: "name", type: "string", required: true }] }) } },
+      { key: "tr\"eat", weight: 1, version: { ...textPrompt("x", "B {name}", { version_id: "pv_b", variables: [{ name: "name", type: "string", required: true }] }) } },
+    ];
+    edge.publish(textPrompt("ab", "A {name}", { version_id: "pv_a", variables: [{ name: "name", type: "string", required: true }], experiment: { id: "exp_1", variants } }));
+    const xr2 = client({ source: "app \"ü\" \\ 🚀" });
+    const unitIds = ['quote " backslash \\ newline \n', "é🚀\u2028", "plain"];
+    const served = [];
+    for (const unitId of unitIds) served.push(await xr2.getPrompt("ab", { variables: { name: "Ada" }, unitId }));
+    const plain = await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } });
+    await expect(xr2.getPrompt("welcome-message", { variables: {} })).rejects.toBeInstanceOf(TemplateRenderError);
+    await xr2.flush();
+    const received = [...edge.exposures.values()];
+    expect(received).toHaveLength(5);
+    const timing = { served_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), latency_ms: expect.any(Number) };
+    const common = { environment: "production", source: "app \"ü\" \\ 🚀", ...timing };
+    served.forEach((prompt, i) => {
+      expect(received.find((exposure) => exposure.trace_id === prompt.trace_id)).toEqual({
+        trace_id: prompt.trace_id,
+        origin: i === 0 ? "network" : "cache",
+        slug: "ab",
+        prompt_id: "pr_ab",
+        version_id: prompt.version_id,
+        status: "success",
+        variant: prompt.variant,
+        experiment_id: "exp_1",
+        unit_id: unitIds[i],
+        ...common,
+      });
+    });
+    expect(received.find((exposure) => exposure.trace_id === plain.trace_id)).toEqual({ trace_id: plain.trace_id, origin: "network", slug: "welcome-message", prompt_id: "pr_welcome-message", version_id: "pv_welcome-message_1", status: "success", ...common });
+    expect(received.find((exposure) => exposure.status === "error")).toEqual({
+      trace_id: expect.stringMatching(/^tr_/),
+      origin: "cache",
+      slug: "welcome-message",
+      prompt_id: "pr_welcome-message",
+      version_id: "pv_welcome-message_1",
+      status: "error",
+      error_code: "VALIDATION_FAILED",
+      ...common,
+    });
   });
 });
 

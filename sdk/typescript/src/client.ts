@@ -48,39 +48,24 @@ interface CacheEntry {
 type Loaded = { entry: CacheEntry } | { notFound: true } | { reason: string };
 
 /**
- * What an exposure shares with every other exposure of the same version, variant, origin and
- * outcome: one frozen object per combination (XR2.shape), so a queued exposure points to it
- * instead of carrying ten fields of its own.
- */
-interface ExposureShape {
-  origin: Origin;
-  slug: string;
-  prompt_id?: string;
-  version_id?: string;
-  environment: Environment;
-  status: "success" | "error";
-  error_code?: string;
-  variant?: string;
-  experiment_id?: string;
-  source?: string;
-}
-
-/**
- * An exposure as queued until its batch is sent: its shape, its trace and unit ids, and two small
- * integers (served time in ms since the client started, latency in µs). An app serving thousands
- * of prompts a second keeps hundreds of these alive while a batch is in flight; each is then one
- * object and one string for the garbage collector to move, not five, which is what held the
- * SDK's p99 far above its median (bench/sdk.ts).
+ * An exposure as queued until its batch is sent: its shape (what it shares with every exposure of
+ * the same version, variant and origin, as JSON text made once: XR2.shape), its trace and unit ids,
+ * whether its render failed, and two small integers (served time in ms since the client started,
+ * latency in µs). An app serving thousands of prompts a second keeps hundreds of these alive while
+ * a batch is in flight; each is then one object and one string for the garbage collector to move,
+ * not five, which is what held the SDK's p99 far above its median (bench/sdk.ts).
  */
 class QueuedExposure {
   constructor(
-    /** Made before the render, so getPrompt allocates nothing else for it; an error render's shape replaces this one. */
-    public shape: ExposureShape,
+    /** Made before the render, so getPrompt allocates nothing else for it. */
+    readonly shape: string,
     readonly traceId: string,
     readonly unitId: string | undefined,
     readonly servedAtOffset: number,
     /** Set when the render's outcome is known. */
     public latencyUs = 0,
+    /** The values were refused (VALIDATION_FAILED). */
+    public failed = false,
   ) {}
 }
 
@@ -118,7 +103,7 @@ export class XR2 {
   private readonly events: DeliveryQueue<string>;
   private readonly exposures: DeliveryQueue<QueuedExposure>;
   /** Exposure shapes by version (the document, a variant's version or a fallback), then variant, then origin. */
-  private readonly shapes = new WeakMap<object, Map<string, Partial<Record<Origin, ExposureShape>>>>();
+  private readonly shapes = new WeakMap<object, Map<string, Partial<Record<Origin, string>>>>();
   /** The epoch of QueuedExposure.servedAtOffset. */
   private readonly startedAt = Date.now();
   private readonly origins: Record<Origin, number> = { network: 0, cache: 0, stale: 0, bootstrap: 0, fallback: 0 };
@@ -181,42 +166,57 @@ export class XR2 {
     }
   }
 
-  /** The prompt rendered with `variables`; see the README for origins and errors. */
-  async getPrompt(slug: string, options: GetPromptOptions = {}): Promise<Prompt> {
-    const started = clock();
-    const servedAt = Date.now();
-    if (typeof slug !== "string" || slug === "") throw new XR2Error("getPrompt needs a slug");
-    const { unitId, variables = {} } = options;
-    if (unitId !== undefined && (typeof unitId !== "string" || unitId.length < 1 || unitId.length > 128)) {
-      throw new XR2Error("unitId must be a string of 1 to 128 characters");
-    }
-    if (this.options.mode === "remote") return this.getRemote(slug, variables, unitId, started, servedAt);
-
-    let entry = this.cache.get(slug);
-    let origin: Origin;
-    if (!entry) {
-      const missed = this.notFound.get(slug);
-      if (missed !== undefined && servedAt - missed < this.ttlMs) return this.serveFallback(slug, variables, unitId, started, servedAt, { notFound: true });
-      const failed = this.unreachable.get(slug);
-      if (failed !== undefined && this.options.fallbacks?.[slug]) {
-        // xR2 failed for this slug before: answer at once, look again in the background.
-        if (servedAt - failed >= this.retryIntervalMs) this.inBackground(this.load(slug));
-        return this.serveFallback(slug, variables, unitId, started, servedAt, { reason: "xR2 was unreachable moments ago" });
+  /**
+   * The prompt rendered with `variables`; see the README for origins and errors. A cached prompt
+   * is served without an async function: one would allocate its whole frame on every call, the
+   * largest part of what a cached getPrompt leaves for the garbage collector (bench/sdk.ts), so
+   * the answer is made synchronously and handed over resolved, and any error rejected, never thrown.
+   */
+  getPrompt(slug: string, options: GetPromptOptions = {}): Promise<Prompt> {
+    try {
+      const started = clock();
+      const servedAt = Date.now();
+      if (typeof slug !== "string" || slug === "") throw new XR2Error("getPrompt needs a slug");
+      const { unitId, variables = {} } = options;
+      if (unitId !== undefined && (typeof unitId !== "string" || unitId.length < 1 || unitId.length > 128)) {
+        throw new XR2Error("unitId must be a string of 1 to 128 characters");
       }
-      const loaded = await this.load(slug);
-      if (!("entry" in loaded)) return this.serveFallback(slug, variables, unitId, started, servedAt, loaded);
-      entry = loaded.entry;
-      origin = "network";
-    } else if (entry.fromBootstrap) {
-      origin = "bootstrap";
-      this.refresh(slug, entry);
-    } else if (servedAt - entry.confirmedAt < this.ttlMs) {
-      origin = "cache";
-    } else {
-      origin = entry.failed ? "stale" : "cache";
-      this.refresh(slug, entry);
+      if (this.options.mode === "remote") return this.getRemote(slug, variables, unitId, started, servedAt);
+      const entry = this.cache.get(slug);
+      if (!entry) return this.getUncached(slug, variables, unitId, started, servedAt);
+      let origin: Origin;
+      if (entry.fromBootstrap) {
+        origin = "bootstrap";
+        this.refresh(slug, entry);
+      } else if (servedAt - entry.confirmedAt < this.ttlMs) {
+        origin = "cache";
+      } else {
+        origin = entry.failed ? "stale" : "cache";
+        this.refresh(slug, entry);
+      }
+      return Promise.resolve(this.serve(slug, entry, origin, variables, unitId, started, servedAt));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
 
+  /** A slug not in the cache: the fallback when xR2 said it is not published or just failed, else the edge's answer. */
+  private async getUncached(slug: string, variables: Record<string, VariableValue>, unitId: string | undefined, started: number, servedAt: number): Promise<Prompt> {
+    const missed = this.notFound.get(slug);
+    if (missed !== undefined && servedAt - missed < this.ttlMs) return this.serveFallback(slug, variables, unitId, started, servedAt, { notFound: true });
+    const failed = this.unreachable.get(slug);
+    if (failed !== undefined && this.options.fallbacks?.[slug]) {
+      // xR2 failed for this slug before: answer at once, look again in the background.
+      if (servedAt - failed >= this.retryIntervalMs) this.inBackground(this.load(slug));
+      return this.serveFallback(slug, variables, unitId, started, servedAt, { reason: "xR2 was unreachable moments ago" });
+    }
+    const loaded = await this.load(slug);
+    if (!("entry" in loaded)) return this.serveFallback(slug, variables, unitId, started, servedAt, loaded);
+    return this.serve(slug, loaded.entry, "network", variables, unitId, started, servedAt);
+  }
+
+  /** Renders the cached document's version for the unit, queues its exposure and makes the answer. */
+  private serve(slug: string, entry: CacheEntry, origin: Origin, variables: Record<string, VariableValue>, unitId: string | undefined, started: number, servedAt: number): Prompt {
     const document = entry.document;
     const chosen = chooseVersion(document, unitId);
     const version = chosen.version;
@@ -497,7 +497,7 @@ export class XR2 {
       return rendered;
     } catch (error) {
       if (error instanceof TemplateRenderError && error.code === "VALIDATION_FAILED") {
-        exposure.shape = { ...exposure.shape, status: "error", error_code: "VALIDATION_FAILED" };
+        exposure.failed = true;
         this.report(exposure, started);
       }
       throw error;
@@ -510,9 +510,10 @@ export class XR2 {
   }
 
   /**
-   * The shared shape of exposures of `version` (for `variant`) served from `origin`, made the first
-   * time. Its fields come as arguments, not from a callback: a closure would make every getPrompt
-   * allocate it and a context for the variables it captures.
+   * The shared shape of exposures of `version` (for `variant`) served from `origin`: their common
+   * fields as JSON text without braces, made the first time. Its fields come as arguments, not from
+   * a callback: a closure would make every getPrompt allocate it and a context for the variables
+   * it captures.
    */
   private shape(
     version: object,
@@ -522,23 +523,22 @@ export class XR2 {
     experimentId?: string | null,
     promptId?: string,
     versionId?: string,
-  ): ExposureShape {
+  ): string {
     let byVariant = this.shapes.get(version);
     if (!byVariant) this.shapes.set(version, (byVariant = new Map()));
     let byOrigin = byVariant.get(variant ?? "");
     if (!byOrigin) byVariant.set(variant ?? "", (byOrigin = {}));
-    return (byOrigin[origin] ??= Object.freeze({
+    return (byOrigin[origin] ??= JSON.stringify({
       origin,
       slug,
       prompt_id: promptId,
       version_id: versionId,
       environment: this.environment,
-      status: "success",
-      // Absent fields are undefined, which the exposure's JSON leaves out.
+      // Absent fields are undefined, which JSON leaves out.
       variant: variant || undefined,
       experiment_id: experimentId || undefined,
       source: this.options.source,
-    }));
+    }).slice(1, -1));
   }
 
   /** No document from the edge: the app's fallback, or a typed error when there is none. */
@@ -658,14 +658,21 @@ function validFields(fields: unknown): boolean {
 let isoMs = NaN;
 let isoText = "";
 
-/** The exposure's JSON as the edge takes it, made when its batch is sent (the served time's text once per millisecond). */
+/**
+ * The exposure's JSON as the edge takes it, made when its batch is sent from text made once: the
+ * shape's fields once per shape, the served time once per millisecond; the trace id (minted here,
+ * of [0-9a-z_] only) needs no escaping. The same fields JSON.stringify would write, in about a
+ * third of the memory: an app serving thousands of prompts a second makes this garbage on its
+ * own event loop.
+ */
 function serializeExposure(exposure: QueuedExposure, epoch: number): string {
   const ms = epoch + exposure.servedAtOffset;
   if (ms !== isoMs) {
     isoMs = ms;
     isoText = new Date(ms).toISOString();
   }
-  return JSON.stringify({ trace_id: exposure.traceId, ...exposure.shape, served_at: isoText, unit_id: exposure.unitId, latency_ms: exposure.latencyUs / 1000 });
+  const unit = exposure.unitId === undefined ? "" : `,"unit_id":${JSON.stringify(exposure.unitId)}`;
+  return `{"trace_id":"${exposure.traceId}",${exposure.shape},"status":"${exposure.failed ? `error","error_code":"VALIDATION_FAILED` : "success"}","served_at":"${isoText}"${unit},"latency_ms":${exposure.latencyUs / 1000}}`;
 }
 
 /** A 404 means "not published" only with the edge's NOT_FOUND code; any other (a proxy, a wrong path) is an outage. */

@@ -101,13 +101,14 @@ export class DeliveryQueue<T> {
       const texts: string[] = [];
       let bytes = this.options.field.length + 8;
       for (const item of this.items.slice(0, this.options.batchSize)) {
-        let text: string;
+        let text = "";
+        let size = 1;
         try {
           text = this.options.serialize(item);
+          size += utf8Length(text);
         } catch {
-          text = "";
+          // sent as nothing
         }
-        const size = utf8Length(text) + 1;
         if (budget.inFlight + bytes + size > KEEPALIVE_BUDGET_BYTES) break;
         texts.push(text);
         bytes += size;
@@ -247,12 +248,9 @@ export class DeliveryQueue<T> {
   }
 }
 
-/** Bytes of `text` in UTF-8, without an encoder. */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) bytes += code > 0x7ff && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
-  }
-  return bytes;
-}
+/**
+ * Bytes of `text` in UTF-8, without an encoder (React Native's may lack one): each %XX of its URI
+ * encoding is one byte. Runs only when a page is hidden. Throws on a lone surrogate, which
+ * JSON.stringify's texts never hold.
+ */
+const utf8Length = (text: string): number => encodeURIComponent(text).replace(/%../g, "_").length;

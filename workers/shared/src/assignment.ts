@@ -24,6 +24,11 @@ export const ASSIGNMENT_LIMITS = { variants: 100, totalWeight: 1_000_000 } as co
  */
 export function murmurHash3x86_32(bytes: Uint8Array, length = bytes.length, seed = 0): number {
   if (!Number.isInteger(length) || length < 0 || length > bytes.length) throw new RangeError(`length must be within 0..${bytes.length}, got ${length}`);
+  return murmur(bytes, length, seed);
+}
+
+/** The hash without the argument checks: hashUnit's lengths are right by construction, and the SDKs' bundles leave the checks out. */
+function murmur(bytes: Uint8Array, length: number, seed: number): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
   let h = seed >>> 0;
@@ -73,7 +78,7 @@ export function hashUnit(experimentId: string, unitId: string): number {
   const experimentBytes = encoder.encodeInto(experimentId, buffer).written;
   buffer[experimentBytes] = 0xff;
   const unitBytes = encoder.encodeInto(unitId, buffer.subarray(experimentBytes + 1)).written;
-  return murmurHash3x86_32(buffer, experimentBytes + 1 + unitBytes, 0);
+  return murmur(buffer, experimentBytes + 1 + unitBytes, 0);
 }
 
 /** Throws a clear Error unless `variants` is a usable list; returns the total weight. */

@@ -233,19 +233,19 @@ export function coerceVariables(
   // Copied only when a value changes (a default filled in, a string made a number): on the hot
   // path of the edge and the SDKs, typed values that need nothing come back as they are.
   let values: Map<string, Scalar> | undefined;
-  const errors: TemplateError[] = [];
+  let errors: TemplateError[] | undefined;
   for (const definition of definitions) {
     const supplied = Object.hasOwn(raw, definition.name) ? raw[definition.name] : undefined;
     const input = supplied ?? definition.default;
     if (input === undefined) {
-      if (definition.required) errors.push(missing(definition.name));
+      if (definition.required) (errors ??= []).push(missing(definition.name));
       continue;
     }
     const value = coerce(definition, input);
-    if (value === undefined) errors.push(mismatch(definition, input, supplied === undefined));
+    if (value === undefined) (errors ??= []).push(mismatch(definition, input, supplied === undefined));
     else if (value !== supplied) (values ??= new Map(Object.entries(raw))).set(definition.name, value);
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors) return { ok: false, errors };
   return { ok: true, values: values ? Object.fromEntries(values) : raw };
 }
 
@@ -256,16 +256,17 @@ function renderAll(
   strict: boolean,
   indexed: boolean,
 ): { ok: true; texts: string[] } | Failure<MessageTemplateError> {
-  const errors: MessageTemplateError[] = [];
-  // No closure is made per call: this runs on every get-prompt, at the edge and in the SDKs.
+  // No closure is made per call, nor an error list until an error: this runs on every
+  // get-prompt, at the edge and in the SDKs, where each object is garbage for the collector.
+  let errors: MessageTemplateError[] | undefined;
   const resolved = new Map<string, Scalar>();
   for (const definition of definitions) {
     const supplied = own(values, definition.name);
     const value = supplied ?? definition.default;
     if (value === undefined) {
-      if (definition.required) reportAtFirstUse(errors, templates, indexed, missing(definition.name));
+      if (definition.required) reportAtFirstUse((errors ??= []), templates, indexed, missing(definition.name));
     } else if (matches(definition, value)) resolved.set(definition.name, value);
-    else reportAtFirstUse(errors, templates, indexed, mismatch(definition, value, supplied === undefined));
+    else reportAtFirstUse((errors ??= []), templates, indexed, mismatch(definition, value, supplied === undefined));
   }
   // Only strict renders (the API's checks) collect undeclared names: no Set on the hot path. A
   // for-in (own names only, through own()) walks the values without the array Object.keys makes.
@@ -276,20 +277,24 @@ function renderAll(
     if (value === undefined || isDeclared(definitions, name)) continue;
     if (undeclared) undeclared.add(name);
     else if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) resolved.set(name, value);
-    else reportAtFirstUse(errors, templates, indexed, { code: "type_mismatch", variable: name, message: `variable "${name}" must be a string, a finite number or a boolean, not ${describe(value)}` });
+    else reportAtFirstUse((errors ??= []), templates, indexed, { code: "type_mismatch", variable: name, message: `variable "${name}" must be a string, a finite number or a boolean, not ${describe(value)}` });
   }
-  if (undeclared) for (const template of templates) for (const name of template.uses.keys()) if (!resolved.has(name) && !isDeclared(definitions, name)) undeclared.add(name);
-  for (const name of undeclared ?? []) reportAtFirstUse(errors, templates, indexed, { code: "unknown_variable", variable: name, message: `variable "${name}" is not declared in the prompt's variables` });
-  if (errors.length > 0) return { ok: false, errors };
+  if (undeclared) {
+    for (const template of templates) for (const name of template.uses.keys()) if (!resolved.has(name) && !isDeclared(definitions, name)) undeclared.add(name);
+    for (const name of undeclared) reportAtFirstUse((errors ??= []), templates, indexed, { code: "unknown_variable", variable: name, message: `variable "${name}" is not declared in the prompt's variables` });
+  }
+  if (errors) return { ok: false, errors };
 
   const output = { text: "", room: TEMPLATE_LIMITS.outputChars };
-  const texts: string[] = [];
+  // Sized up front: a push onto an empty array would allocate room for 16.
+  const texts: string[] = new Array<string>(templates.length);
+  let i = 0;
   for (const template of templates) {
     output.text = "";
     if (!emit(template.nodes, resolved, output)) {
       return limitFailure(`the rendered text would exceed ${TEMPLATE_LIMITS.outputChars} characters`);
     }
-    texts.push(output.text);
+    texts[i++] = output.text;
   }
   return { ok: true, texts };
 }
