@@ -14,7 +14,7 @@
  * Bounded: BENCH_DURATION seconds per load row (default 8), BENCH_CONNECTIONS (default 50),
  * BENCH_ROUNDS alternating rounds (edge; default 3), BENCH_EVENTS ingested (default 50,000),
  * BENCH_UNITS of the analytics experiment (default and most 100,000) and BENCH_QUERIES calls of
- * each of its queries (default 30), BENCH_SDK_CALLS per SDK row (default 20,000, in rounds of
+ * each of its queries (default 30), BENCH_SDK_CALLS per SDK row (default 60,000, in rounds of
  * 2,000). Each suite's time goes to stderr.
  * BENCH_OUTPUT writes the JSON elsewhere (CI does, to keep the committed reference run).
  * BENCH_VERBOSE=1 shows the stack's log.

@@ -4,27 +4,34 @@
  * in-process stand-ins (Neon, Upstash, QStash) never run on the measured event loop.
  *
  * Input: the SDK_BENCH_APP environment variable, JSON of AppConfig. Output: one JSON line of
- * AppResult on stdout. Each way is warmed up (its first call fetches; then untimed calls so the
- * JIT settles), then measured in alternating rounds (xR2, Langfuse, fetch, xR2, …) of up to
+ * AppResult on stdout. Each way's first call fetches; then WARM_UP_ROUNDS alternating rounds of
+ * every way run through the very loop that measures, their figures thrown away, so that the ways'
+ * code and the loop's own are optimized before any call counts (see WARM_UP_ROUNDS); then the ways
+ * are measured in alternating rounds (xR2, Langfuse, fetch; Langfuse, fetch, xR2; …) of up to
  * ROUND_CALLS sequential awaited calls, each timed with performance.now(). A way makes at most
- * BENCH_SDK_CALLS calls (default 20,000) and spends at most BENCH_DURATION seconds in all.
+ * BENCH_SDK_CALLS calls (default 60,000: thirty rounds, so that no few rounds in a phase of the
+ * machine decide its p99) and spends at most BENCH_DURATION seconds in all.
  * Every 100 calls the loop yields to the event loop, as an app between requests does, so the
- * SDK's background exposure sends run during its rounds and count in its wall time; exposures
- * still queued at the end of a round are flushed untimed, and every round waits (untimed) until
- * the stack has stored every exposure sent so far (the parent's /settle), so the stack is idle
- * when any way's round starts.
+ * SDK's background exposure sends run during its rounds and count in its wall time (they go to
+ * the parent's exposure hold, which answers as the edge does and passes them on between rounds);
+ * exposures still queued at the end of a round are flushed untimed, and every round waits
+ * (untimed) until the stack has stored every exposure sent so far (the parent's /settle), so the
+ * stack is idle when any way's round starts.
  * Besides the result, it writes to stderr (the bench log) how much garbage collection fell in
  * each way's rounds, how many exposures waited in the SDK's queue at most, and where each way's
  * slowest 1 % of calls fell after the loop's yields: what a tail that the calls' own work does
  * not explain is made of.
  */
 import { performance, PerformanceObserver } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { LangfuseClient } from "@langfuse/client";
 import type { XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
 import { duration, percentiles, round, sdkCalls, SDK_ROUND_CALLS } from "./support.ts";
 
 export interface AppConfig {
   edgeUrl: string;
+  /** Where the SDK sends its requests: the edge, through bench/sdk.ts's exposure hold. */
+  sdkBaseUrl: string;
   apiKey: string;
   slug: string;
   variables: Record<string, string>;
@@ -57,8 +64,18 @@ export interface AppResult {
 }
 
 const CALLS = sdkCalls;
-const WARM_UP_CALLS = 2000;
-const WARM_UP_FETCHES = 200;
+/**
+ * Rounds of every way, alternating as the measured ones do, run before the measured rounds and
+ * thrown away. V8 optimizes a function once it has run often enough for its size: getPrompt's
+ * largest functions reached TurboFan only in the second round of 2,000 calls after 2,000 warm-up
+ * calls, and the measuring loop itself was compiled anew (55 ms on the app's one core) when it
+ * first ran and again when it first met the second way. Warm-up calls made outside that loop left
+ * both to the first measured rounds, whose calls then ran half-optimized beside the compiler: ten
+ * times their later p99 (46 µs against 4, with the stack stopped), a first-round cost that fell
+ * on whichever way had the most code to optimize. Three rounds take every way and the loop to
+ * their optimized code (`node --trace-opt` shows no compilation after them).
+ */
+const WARM_UP_ROUNDS = 3;
 const YIELD_EVERY = 100;
 /**
  * Calls per round of a way (SDK_ROUND_CALLS, 2,000): a few milliseconds of cached calls, so that
@@ -97,12 +114,12 @@ async function main(): Promise<void> {
   const { XR2 } = (await import(config.sdkModule)) as { XR2: typeof XR2Client };
   const client = new XR2({
     apiKey: config.apiKey,
-    baseUrl: config.edgeUrl,
+    baseUrl: config.sdkBaseUrl,
     environment: "production",
     source: "bench",
     cacheTtlSeconds,
-    // A round's exposures all fit in the queue; the parent checks that none was lost.
-    maxQueueSize: perRound + WARM_UP_CALLS + YIELD_EVERY,
+    // A round's exposures all fit in the queue (each round ends with a flush); the parent checks that none was lost.
+    maxQueueSize: perRound + YIELD_EVERY,
   });
   const langfuse = new LangfuseClient(config.langfuse);
   const url = `${config.edgeUrl}/api/v1/get-prompt/${slug}?${Object.entries(variables).map(([name, value]) => `var.${name}=${encodeURIComponent(value)}`).join("&")}`;
@@ -130,34 +147,47 @@ async function main(): Promise<void> {
   if (first.origin !== "network") throw new Error(`the SDK's first getPrompt came from ${first.origin}, not the network`);
   const texts = [first.content, await langfuseCall(), await fetchCall()];
   if (new Set(texts).size !== 1) throw new Error(`the three ways render different texts, so the templates are not equivalent: ${JSON.stringify(texts)}`);
-  await warmUp(xr2Call, WARM_UP_CALLS);
-  await client.flush();
-  await warmUp(langfuseCall, WARM_UP_CALLS);
-  await warmUp(fetchCall, WARM_UP_FETCHES);
-  notFromCache = 0;
-  const before = client.stats().exposures;
   const settle = async () => {
     const expected = client.stats().exposures.sent + edgeExposures;
     const answer = await fetch(`${config.settleUrl}?exposures=${expected}`);
     if (!answer.ok) throw new Error(`waiting for the stack to store ${expected} exposures: ${answer.status} ${await answer.text()}`);
   };
 
+  let backlog = 0;
+  const sampleBacklog = () => void (backlog = Math.max(backlog, client.stats().exposures.queued));
+  const ways = () => [way("xr2", xr2Call, async () => void (await client.flush())), way("langfuse", langfuseCall), way("fetch", fetchCall)];
+  const roundMs = (duration * 1000) / ROUNDS;
+  // Warm-up rounds make whole rounds; the measured ones stop at CALLS.
+  const rounds = async (of: Way[], count: number, limit: number) => {
+    for (let r = 0; r < count; r++) {
+      for (let w = 0; w < of.length; w++) {
+        // Rotated each round, so that each way follows each other way as often: a round inherits
+        // the garbage and the stack's work the one before it left (the fetch round's the most).
+        const measured = of[(r + w) % of.length]!;
+        await measureRound(measured, settle, Math.min(perRound, limit - measured.calls), roundMs, measured.key === "xr2" ? sampleBacklog : undefined);
+      }
+    }
+  };
+
+  touchYoungGeneration();
+  const warmUp = ways();
+  await rounds(warmUp, WARM_UP_ROUNDS, Infinity);
+  const failed = warmUp.filter((measured) => measured.errors > 0).map((measured) => `${measured.key} ${measured.errors}`);
+  if (failed.length > 0) throw new Error(`calls failed during the warm-up (${failed.join(", ")}), so the rounds would not measure what they name`);
+  notFromCache = 0;
+  backlog = 0;
+  const before = client.stats().exposures;
+
   const gcs: Array<[number, number]> = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcs.push([entry.startTime, entry.startTime + entry.duration]);
   });
   gcObserver.observe({ entryTypes: ["gc"] });
-  let backlog = 0;
-  const sampleBacklog = () => void (backlog = Math.max(backlog, client.stats().exposures.queued));
-
-  const ways = [way("xr2", xr2Call, async () => void (await client.flush())), way("langfuse", langfuseCall), way("fetch", fetchCall)];
-  const roundMs = (duration * 1000) / ROUNDS;
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const measured of ways) await measureRound(measured, settle, Math.min(perRound, CALLS - measured.calls), roundMs, measured.key === "xr2" ? sampleBacklog : undefined);
-  }
+  const measuredWays = ways();
+  await rounds(measuredWays, ROUNDS, CALLS);
   await nextTurn(); // the observer's last entries
   gcObserver.disconnect();
-  for (const measured of ways) {
+  for (const measured of measuredWays) {
     const within = gcs.filter(([start]) => measured.spans.some(([from, to]) => start >= from && start < to));
     const ms = within.reduce((sum, [start, end]) => sum + end - start, 0);
     console.error(`${measured.key}: ${within.length} garbage collections (${round(ms, 1)} ms) during its rounds${measured.key === "xr2" ? `; up to ${backlog} exposures waited in the queue` : ""}`);
@@ -169,7 +199,7 @@ async function main(): Promise<void> {
   await client.close();
   await langfuse.shutdown();
   const result: AppResult = {
-    ways: ways.map((measured) => {
+    ways: measuredWays.map((measured) => {
       const { p50, p95, p99 } = percentiles(measured.samples, 4);
       return { key: measured.key, calls: measured.calls, wallMs: measured.wallMs, roundThroughputs: measured.roundThroughputs, p50_ms: p50, p95_ms: p95, p99_ms: p99, errors: measured.errors };
     }),
@@ -197,15 +227,22 @@ function tailPlaces(measured: Way): string {
   return `its slowest ${slowest.length} calls (${round(fastest * 1000, 2)} µs and over): ${counts[0]} first after a turn of the event loop (1 % of calls are), ${counts[1]} in the four after it (4 %), ${counts[2]} later (95 %)`;
 }
 
-function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
-  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], positions: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
+/** Where touchYoungGeneration's garbage goes, so that no compiler can leave it unallocated. */
+export let sink: unknown;
+
+/**
+ * Allocates short-lived garbage for four times the young generation (fixed in size by bench/sdk.ts),
+ * so that every page of both its halves has been touched, and page-faulted in, before any call is
+ * timed: a busy app's young generation is all in memory.
+ */
+function touchYoungGeneration(): void {
+  const youngBytes = getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0;
+  for (let allocated = 0; allocated < 4 * youngBytes; allocated += 1024) sink = new Array(120).fill(0);
+  sink = null;
 }
 
-async function warmUp(call: Call, calls: number): Promise<void> {
-  for (let i = 1; i <= calls; i++) {
-    await call();
-    if (i % YIELD_EVERY === 0) await nextTurn();
-  }
+function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
+  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], positions: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
 }
 
 /**

@@ -35,7 +35,7 @@ export const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** Alternating rounds of the rows a suite compares, so that a drift of the machine falls on all of them. */
 export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The SDK suite's calls per way (BENCH_SDK_CALLS) and per round of a way (see bench/sdk-app.ts). */
-export const sdkCalls = Number(process.env.BENCH_SDK_CALLS ?? 20_000);
+export const sdkCalls = Number(process.env.BENCH_SDK_CALLS ?? 60_000);
 if (!(Number.isInteger(sdkCalls) && sdkCalls >= 100 && sdkCalls <= 1_000_000)) throw new Error("BENCH_SDK_CALLS must be an integer from 100 to 1,000,000");
 export const SDK_ROUND_CALLS = 2000;
 if (!(duration > 0 && duration <= 60)) throw new Error("BENCH_DURATION must be between 1 and 60 seconds");
