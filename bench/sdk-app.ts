@@ -7,13 +7,14 @@
  * AppResult on stdout. Each way's first call fetches; then WARM_UP_ROUNDS alternating rounds of
  * every way run through the very loop that measures, their figures thrown away, so that the ways'
  * code and the loop's own are optimized before any call counts (see WARM_UP_ROUNDS); then the ways
- * are measured in alternating rounds (xR2, Langfuse, fetch; Langfuse, fetch, xR2; …) of up to
+ * are measured in alternating rounds (xR2, Langfuse, fetch; Langfuse, fetch, xR2; … in ORDERS) of up to
  * ROUND_CALLS sequential awaited calls, each timed with performance.now(). A way makes at most
  * BENCH_SDK_CALLS calls (default 60,000: thirty rounds, so that no few rounds in a phase of the
  * machine decide its p99) and spends at most BENCH_DURATION seconds in all.
  * Every 100 calls the loop yields to the event loop, as an app between requests does, so the
  * SDK's background exposure sends run during its rounds and count in its wall time (they go to
- * the parent's exposure hold, which answers as the edge does and passes them on between rounds);
+ * the parent's exposure hold, which answers with the edge's 202 and per-item results and passes
+ * them on between rounds);
  * exposures still queued at the end of a round are flushed untimed, and every round waits
  * (untimed) until the stack has stored every exposure sent so far (the parent's /settle), so the
  * stack is idle when any way's round starts.
@@ -76,6 +77,8 @@ const CALLS = sdkCalls;
  * their optimized code (`node --trace-opt` shows no compilation after them).
  */
 const WARM_UP_ROUNDS = 3;
+/** The orders of the three ways' rounds, taken in turn; over six rounds each way follows each other way twice. */
+const ORDERS = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]] as const;
 const YIELD_EVERY = 100;
 /**
  * Calls per round of a way (SDK_ROUND_CALLS, 2,000): a few milliseconds of cached calls, so that
@@ -161,9 +164,9 @@ async function main(): Promise<void> {
   const rounds = async (of: Way[], count: number, limit: number) => {
     for (let r = 0; r < count; r++) {
       for (let w = 0; w < of.length; w++) {
-        // Rotated each round, so that each way follows each other way as often: a round inherits
-        // the garbage and the stack's work the one before it left (the fetch round's the most).
-        const measured = of[(r + w) % of.length]!;
+        // The six orders in turn, so that each way follows each other way as often: a round
+        // inherits the garbage the one before it left (the fetch round's the most).
+        const measured = of[ORDERS[r % ORDERS.length]![w]!]!;
         await measureRound(measured, settle, Math.min(perRound, limit - measured.calls), roundMs, measured.key === "xr2" ? sampleBacklog : undefined);
       }
     }
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
   gcObserver.observe({ entryTypes: ["gc"] });
   const measuredWays = ways();
   await rounds(measuredWays, ROUNDS, CALLS);
+  await settle(); // the last round's exposures too reach the edge and are stored, untimed
   await nextTurn(); // the observer's last entries
   gcObserver.disconnect();
   for (const measured of measuredWays) {

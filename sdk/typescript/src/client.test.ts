@@ -381,6 +381,7 @@ describe("rendering, assignment and exposures", () => {
     const unitIds = ['quote " backslash \\ newline \n', "é🚀\u2028", "plain"];
     const served = [];
     for (const unitId of unitIds) served.push(await xr2.getPrompt("ab", { variables: { name: "Ada" }, unitId }));
+    expect(served.map((prompt) => prompt.variant)).toEqual(["control", 'tr"eat', "control"]); // the quote in a variant key is escaped too
     const plain = await xr2.getPrompt("welcome-message", { variables: { name: "Ada" } });
     await expect(xr2.getPrompt("welcome-message", { variables: {} })).rejects.toBeInstanceOf(TemplateRenderError);
     await xr2.flush();

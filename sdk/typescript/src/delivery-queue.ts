@@ -104,8 +104,9 @@ export class DeliveryQueue<T> {
         let text = "";
         let size = 1;
         try {
-          text = this.options.serialize(item);
-          size += utf8Length(text);
+          const serialized = this.options.serialize(item);
+          size += utf8Length(serialized);
+          text = serialized;
         } catch {
           // sent as nothing
         }
