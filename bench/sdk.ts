@@ -42,7 +42,9 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { HttpError, readBody } from "../local/http.ts";
 import { ROOT, seedDemo, startThrowawayStack, type LocalStack } from "../local/stack.ts";
+import { SDK_LIMITS } from "../workers/shared/src/product-api.ts";
 import { startLangfuseStandIn, type LangfuseStandIn } from "./langfuse-stand-in.ts";
 import type { AppConfig, AppResult, WayResult } from "./sdk-app.ts";
 import { duration, localPostgresUrl, percentiles, round, sdkCalls, SDK_ROUND_CALLS, type Row } from "./support.ts";
@@ -147,37 +149,32 @@ interface ExposureHold {
 async function startExposureHold(edgeUrl: string): Promise<ExposureHold> {
   const held: Array<{ body: string; authorization: string }> = [];
   const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const authorization = request.headers.authorization ?? "";
-      if (request.method === "POST" && request.url === "/api/v1/exposures") {
-        let exposures: Array<{ trace_id: string }>;
-        try {
-          exposures = (JSON.parse(body.toString()) as { exposures: Array<{ trace_id: string }> }).exposures;
-          if (!Array.isArray(exposures)) throw new Error("no exposures list");
-        } catch (error) {
-          // As the edge would: refused whole, so the SDK counts the batch lost and the run says so.
-          response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "VALIDATION_FAILED", message: `the exposure hold could not read the batch: ${String(error)}` } }));
-          return;
+    const answer = (status: number, body: object) => void response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const exposures = request.method === "POST" && request.url === "/api/v1/exposures";
+    // The edge's own bound on an exposure batch; the prompt requests it passes on carry no body.
+    readBody(request, exposures ? SDK_LIMITS.exposuresBodyBytes : 1024 * 1024)
+      .then(async (body) => {
+        if (exposures) {
+          let items: Array<{ trace_id: string }>;
+          try {
+            items = (JSON.parse(body.toString()) as { exposures: Array<{ trace_id: string }> }).exposures;
+            if (!Array.isArray(items)) throw new Error("no exposures list");
+          } catch (error) {
+            // As the edge would: refused whole, so the SDK counts the batch lost and the run says so.
+            return answer(400, { error: { code: "VALIDATION_FAILED", message: `the exposure hold could not read the batch: ${String(error)}` } });
+          }
+          held.push({ body: body.toString(), authorization: request.headers.authorization ?? "" });
+          return answer(202, { results: items.map((exposure, index) => ({ index, trace_id: exposure.trace_id, accepted: true })) });
         }
-        held.push({ body: body.toString(), authorization });
-        const results = exposures.map((exposure, index) => ({ index, trace_id: exposure.trace_id, accepted: true }));
-        response.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ results }));
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string" && name !== "host" && name !== "connection") headers[name] = value;
-      fetch(`${edgeUrl}${request.url ?? "/"}`, { method: request.method ?? "GET", headers, ...(body.length > 0 ? { body } : {}) })
-        .then(async (answer) => {
-          const text = await answer.text();
-          const passed: Record<string, string> = {};
-          for (const [name, value] of answer.headers) if (!["content-encoding", "content-length", "transfer-encoding", "connection"].includes(name)) passed[name] = value;
-          response.writeHead(answer.status, passed).end(text);
-        })
-        .catch((error: unknown) => response.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: String(error) })));
-    });
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string" && name !== "host" && name !== "connection") headers[name] = value;
+        const passedOn = await fetch(`${edgeUrl}${request.url ?? "/"}`, { method: request.method ?? "GET", headers, ...(body.length > 0 ? { body } : {}) });
+        const text = await passedOn.text();
+        const passed: Record<string, string> = {};
+        for (const [name, value] of passedOn.headers) if (!["content-encoding", "content-length", "transfer-encoding", "connection"].includes(name)) passed[name] = value;
+        response.writeHead(passedOn.status, passed).end(text);
+      })
+      .catch((error: unknown) => answer(error instanceof HttpError ? error.status : 502, { error: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
