@@ -81,7 +81,7 @@ const MAX_FIELD_CHARS = 1024;
 /** After a failed first fetch of a slug with a fallback: no new attempt before this long. */
 const MAX_RETRY_INTERVAL_MS = 5000;
 /** A clock for latencies: monotonic where the runtime has one. */
-const clock: () => number = typeof performance === "object" && typeof performance?.now === "function" ? () => performance.now() : Date.now;
+const clock: () => number = (globalThis as { performance?: { now?: unknown } }).performance?.now ? () => performance.now() : Date.now;
 
 export class XR2 {
   private readonly baseUrl: string;
