@@ -256,31 +256,31 @@ function renderAll(
   strict: boolean,
   indexed: boolean,
 ): { ok: true; texts: string[] } | Failure<MessageTemplateError> {
-  // No closure is made per call, no map of the values, nor an error list until an error: this
-  // runs on every get-prompt, at the edge and in the SDKs, where each object is garbage for the
-  // collector. Once the checks pass, a name's value is its own value, else its definition's
-  // default (valueOf): what the checks let through, read where the template uses it.
+  // No closure is made per call, nor an error list until an error: this runs on every
+  // get-prompt, at the edge and in the SDKs, where each object is garbage for the collector.
   let errors: MessageTemplateError[] | undefined;
+  const resolved = new Map<string, Scalar>();
   for (const definition of definitions) {
     const supplied = own(values, definition.name);
     const value = supplied ?? definition.default;
     if (value === undefined) {
       if (definition.required) reportAtFirstUse((errors ??= []), templates, indexed, missing(definition.name));
-    } else if (!matches(definition, value)) reportAtFirstUse((errors ??= []), templates, indexed, mismatch(definition, value, supplied === undefined));
+    } else if (matches(definition, value)) resolved.set(definition.name, value);
+    else reportAtFirstUse((errors ??= []), templates, indexed, mismatch(definition, value, supplied === undefined));
   }
   // Only strict renders (the API's checks) collect undeclared names: no Set on the hot path. A
   // for-in (own names only, through own()) walks the values without the array Object.keys makes.
-  // A declared value was checked above, so the definitions are scanned only for what is left:
-  // every name in a strict render, and a value that is no scalar otherwise.
   const undeclared = strict ? new Set<string>() : null;
   for (const name in values) {
+    if (resolved.has(name)) continue;
     const value = own(values, name);
-    if (value === undefined || (!undeclared && isScalar(value)) || isDeclared(definitions, name)) continue;
+    if (value === undefined || isDeclared(definitions, name)) continue;
     if (undeclared) undeclared.add(name);
+    else if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) resolved.set(name, value);
     else reportAtFirstUse((errors ??= []), templates, indexed, { code: "type_mismatch", variable: name, message: `variable "${name}" must be a string, a finite number or a boolean, not ${describe(value)}` });
   }
   if (undeclared) {
-    for (const template of templates) for (const name of template.uses.keys()) if (!isDeclared(definitions, name)) undeclared.add(name);
+    for (const template of templates) for (const name of template.uses.keys()) if (!resolved.has(name) && !isDeclared(definitions, name)) undeclared.add(name);
     for (const name of undeclared) reportAtFirstUse((errors ??= []), templates, indexed, { code: "unknown_variable", variable: name, message: `variable "${name}" is not declared in the prompt's variables` });
   }
   if (errors) return { ok: false, errors };
@@ -291,7 +291,7 @@ function renderAll(
   let i = 0;
   for (const template of templates) {
     output.text = "";
-    if (!emit(template.nodes, values, definitions, output)) {
+    if (!emit(template.nodes, resolved, output)) {
       return limitFailure(`the rendered text would exceed ${TEMPLATE_LIMITS.outputChars} characters`);
     }
     texts[i++] = output.text;
@@ -311,33 +311,25 @@ function reportAtFirstUse(errors: MessageTemplateError[], templates: readonly Co
   errors.push(error);
 }
 
+/**
+ * Asked only of names that are not resolved (undeclared values, or declared ones that failed),
+ * so scanning the definitions costs nothing on the hot path.
+ */
 function isDeclared(definitions: readonly VariableDefinition[], name: string): boolean {
   for (const definition of definitions) if (definition.name === name) return true;
   return false;
 }
 
-function isScalar(value: unknown): value is Scalar {
-  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
-}
-
-/** A checked render's value of `name`: its own value, else its definition's default (the definitions are scanned only then). */
-function valueOf(values: Record<string, unknown>, definitions: readonly VariableDefinition[], name: string): Scalar | undefined {
-  const value = own(values, name) as Scalar | undefined;
-  if (value !== undefined) return value;
-  for (const definition of definitions) if (definition.name === name) return definition.default;
-  return undefined;
-}
-
 /** Appends the nodes' text; false when the output limit would be exceeded. */
-function emit(nodes: readonly TemplateNode[], values: Record<string, unknown>, definitions: readonly VariableDefinition[], output: { text: string; room: number }): boolean {
+function emit(nodes: readonly TemplateNode[], values: ReadonlyMap<string, Scalar>, output: { text: string; room: number }): boolean {
   for (const node of nodes) {
     let piece: string;
     if (typeof node === "string") piece = node;
-    else if (node.type === "variable") piece = String(valueOf(values, definitions, node.name) ?? "");
+    else if (node.type === "variable") piece = String(values.get(node.name) ?? "");
     else {
-      const value = valueOf(values, definitions, node.name);
+      const value = values.get(node.name);
       const truthy = value !== undefined && value !== false && value !== "" && value !== 0;
-      if (!emit(truthy !== node.negate ? node.then : node.else, values, definitions, output)) return false;
+      if (!emit(truthy !== node.negate ? node.then : node.else, values, output)) return false;
       continue;
     }
     if (piece.length > output.room) return false;
