@@ -222,12 +222,14 @@ describe("options", () => {
       () => xr2.getPrompt("welcome-message", { unitId: "" }),
       () => xr2.getPrompt("welcome-message", null as unknown as undefined),
       () => xr2.getPrompt("welcome-message", { variables: {} }),
+      // Plain JavaScript may pass null for "no values": refused like {}, naming the missing variable.
+      () => xr2.getPrompt("welcome-message", { variables: null as unknown as undefined }),
     ];
     const outcomes = async () => {
       const promises = calls.map((call) => call()); // a synchronous throw fails here
       return Promise.all(promises.map((promise) => promise.then(() => "resolved", (error: unknown) => (error as Error).constructor.name)));
     };
-    const expected = ["XR2Error", "XR2Error", "XR2Error", "TypeError", "TemplateRenderError"];
+    const expected = ["XR2Error", "XR2Error", "XR2Error", "TypeError", "TemplateRenderError", "TemplateRenderError"];
     expect(await outcomes()).toEqual(expected); // nothing cached yet
     expect(xr2.stats().cachedPrompts).toBe(1); // the refused values' call fetched it
     expect(await outcomes()).toEqual(expected); // served from the cache

@@ -177,7 +177,9 @@ export class XR2 {
       const started = clock();
       const servedAt = Date.now();
       if (typeof slug !== "string" || slug === "") throw new XR2Error("getPrompt needs a slug");
-      const { unitId, variables = {} } = options;
+      // null as well as undefined means no values, so a missing one is named, not a TypeError.
+      const { unitId } = options;
+      const variables = options.variables ?? {};
       if (unitId !== undefined && (typeof unitId !== "string" || unitId.length < 1 || unitId.length > 128)) {
         throw new XR2Error("unitId must be a string of 1 to 128 characters");
       }
