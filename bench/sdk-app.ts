@@ -19,14 +19,15 @@
  * (untimed) until the stack has stored every exposure sent so far (the parent's /settle), so the
  * stack is idle when any way's round starts.
  * Besides the result, it writes to stderr (the bench log) how much garbage collection fell in
- * each way's rounds, how many exposures waited in the SDK's queue at most, and where each way's
- * slowest 1 % of calls fell after the loop's yields: what a tail that the calls' own work does
- * not explain is made of.
+ * each way's rounds, how many exposures waited in the SDK's queue at most, where each way's
+ * slowest 1 % of calls fell after the loop's yields, and how long the SDK's first call after a
+ * turn took by what its sends did in that turn: what a tail that the calls' own work does not
+ * explain is made of.
  */
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
 import { LangfuseClient } from "@langfuse/client";
-import type { XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
+import type { FetchLike, XR2 as XR2Client } from "../sdk/typescript/src/index.ts";
 import { duration, percentiles, round, sdkCalls, SDK_ROUND_CALLS } from "./support.ts";
 
 export interface AppConfig {
@@ -104,6 +105,10 @@ interface Way {
   roundThroughputs: number[];
   /** performance.now() spans of its rounds, to attribute garbage collections to it. */
   spans: Array<[number, number]>;
+  /** What the way did on the network in the turn before a call (takeNetworkWork's flags), read at each turn: the SDK only. */
+  turnWork?: () => number;
+  /** The first calls after turns, by that work. */
+  afterTurns: Map<number, number[]>;
   calls: number;
   wallMs: number;
   errors: number;
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
   const perRound = ROUND_CALLS;
   const { XR2 } = (await import(config.sdkModule)) as { XR2: typeof XR2Client };
   const client = new XR2({
+    fetch: noteNetworkWork,
     apiKey: config.apiKey,
     baseUrl: config.sdkBaseUrl,
     environment: "production",
@@ -158,7 +164,7 @@ async function main(): Promise<void> {
 
   let backlog = 0;
   const sampleBacklog = () => void (backlog = Math.max(backlog, client.stats().exposures.queued));
-  const ways = () => [way("xr2", xr2Call, async () => void (await client.flush())), way("langfuse", langfuseCall), way("fetch", fetchCall)];
+  const ways = () => [{ ...way("xr2", xr2Call, async () => void (await client.flush())), turnWork: takeNetworkWork }, way("langfuse", langfuseCall), way("fetch", fetchCall)];
   const roundMs = (duration * 1000) / ROUNDS;
   // Warm-up rounds make whole rounds; the measured ones stop at CALLS.
   const rounds = async (of: Way[], count: number, limit: number) => {
@@ -197,6 +203,7 @@ async function main(): Promise<void> {
     console.error(`${measured.key}: ${within.length} garbage collections (${round(ms, 1)} ms) during its rounds${measured.key === "xr2" ? `; up to ${backlog} exposures waited in the queue` : ""}`);
     // Every fetch awaits the network, so each of its calls follows a turn: places mean nothing there.
     if (measured.key !== "fetch") console.error(`${measured.key}: ${tailPlaces(measured)}`);
+    if (measured.turnWork) console.error(`${measured.key}: ${afterTurns(measured)}`);
   }
 
   const after = client.stats().exposures;
@@ -231,6 +238,42 @@ function tailPlaces(measured: Way): string {
   return `its slowest ${slowest.length} calls (${round(fastest * 1000, 2)} µs and over): ${counts[0]} first after a turn of the event loop (1 % of calls are), ${counts[1]} in the four after it (4 %), ${counts[2]} later (95 %)`;
 }
 
+/** Flags of the SDK's network work since they were last taken: 1, a request started; 2, an answer came. */
+let networkWork = 0;
+
+/**
+ * The SDK's fetch: the global one, noting when a request starts and when its answer comes (the
+ * Response itself is passed on), so that the first call after each turn can be told apart by
+ * what the SDK's sends did in that turn (afterTurns).
+ */
+function noteNetworkWork(url: string, init: Parameters<FetchLike>[1]): Promise<Response> {
+  networkWork |= 1;
+  return fetch(url, init as RequestInit).then((response) => {
+    networkWork |= 2;
+    return response;
+  });
+}
+
+function takeNetworkWork(): number {
+  const work = networkWork;
+  networkWork = 0;
+  return work;
+}
+
+/**
+ * The median of the first calls after a turn, by what the SDK's sends did in that turn: the
+ * cost an exposure batch leaves for the app's next call (undici's request and answer leave the
+ * caches cold), which falls within the SDK's tail.
+ */
+function afterTurns(measured: Way): string {
+  const names = ["no network work", "a request started", "an answer came", "both (a round's start, after its flush)"];
+  const parts = [...measured.afterTurns].sort(([a], [b]) => a - b).map(([work, samples]) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return `${names[work]} ${sorted.length} (median ${round(sorted[sorted.length >> 1]! * 1000, 2)} µs)`;
+  });
+  return `first calls after a turn, by the SDK's network work in it: ${parts.join("; ")}`;
+}
+
 /** Where touchYoungGeneration's garbage goes, so that no compiler can leave it unallocated. */
 export let sink: unknown;
 
@@ -246,7 +289,7 @@ function touchYoungGeneration(): void {
 }
 
 function way(key: Way["key"], call: Call, afterRound?: () => Promise<void>): Way {
-  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], positions: [], roundThroughputs: [], spans: [], calls: 0, wallMs: 0, errors: 0 };
+  return { key, call, ...(afterRound ? { afterRound } : {}), samples: [], positions: [], roundThroughputs: [], spans: [], afterTurns: new Map(), calls: 0, wallMs: 0, errors: 0 };
 }
 
 /**
@@ -259,11 +302,18 @@ async function measureRound(measured: Way, settle: () => Promise<void>, calls: n
   const deadline = started + budgetMs;
   let made = 0;
   while (made < calls && performance.now() < deadline) {
+    const work = made % YIELD_EVERY === 0 ? measured.turnWork?.() : undefined;
     const t0 = performance.now();
     try {
       await measured.call();
-      measured.samples.push(performance.now() - t0);
+      const ms = performance.now() - t0;
+      measured.samples.push(ms);
       measured.positions.push(made % YIELD_EVERY);
+      if (work !== undefined) {
+        let after = measured.afterTurns.get(work);
+        if (!after) measured.afterTurns.set(work, (after = []));
+        after.push(ms);
+      }
     } catch {
       measured.errors++;
     }
