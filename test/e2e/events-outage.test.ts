@@ -103,13 +103,22 @@ describe("events while Postgres is down", () => {
     // The consumer's backoff after the outage is at most 32 s; then the queue drains.
     const deadline = Date.now() + 90_000;
     let rows = await storedIds();
+    // When the last new row was stored, for a failure's message: a consumer still storing, or one stalled.
+    let lastProgress = Date.now();
     while (rows.length < accepted.size && Date.now() < deadline) {
       await sleep(1_000);
+      const before = rows.length;
       rows = await storedIds();
+      if (rows.length > before) lastProgress = Date.now();
     }
     const stored = new Map(rows.map((row) => [row.event_id, row.copies]));
     const missing = [...accepted].filter((id) => !stored.has(id));
-    expect(missing, `${missing.length} of ${accepted.size} accepted events were not stored`).toEqual([]);
+    const duringOutage = new Set(acceptedDuringOutage);
+    expect(
+      missing,
+      `${missing.length} of ${accepted.size} accepted events were not stored (${missing.filter((id) => duringOutage.has(id)).length} of them accepted during the outage); ` +
+        `the last new row was stored ${Math.round((Date.now() - lastProgress) / 1000)} s before the wait ended`,
+    ).toEqual([]);
     expect([...stored.keys()].filter((id) => !accepted.has(id))).toEqual([]);
     expect([...stored.values()].every((copies) => copies === 1)).toBe(true);
 
