@@ -238,20 +238,28 @@ function tailPlaces(measured: Way): string {
   return `its slowest ${slowest.length} calls (${round(fastest * 1000, 2)} µs and over): ${counts[0]} first after a turn of the event loop (1 % of calls are), ${counts[1]} in the four after it (4 %), ${counts[2]} later (95 %)`;
 }
 
-/** Flags of the SDK's network work since they were last taken: 1, a request started; 2, an answer came. */
+/** Flags of the SDK's network work since they were last taken: 1, a request started; 2, an answer's body was read. */
 let networkWork = 0;
+/** Added to a round's first call's flags: it follows the flush, the settle and other ways' rounds, not a turn of its own loop. */
+const ROUND_START = 4;
 
 /**
- * The SDK's fetch: the global one, noting when a request starts and when its answer comes (the
- * Response itself is passed on), so that the first call after each turn can be told apart by
- * what the SDK's sends did in that turn (afterTurns).
+ * The SDK's fetch: the global one, noting when a request starts and when its answer's body has
+ * been read (the SDK parses it next), so that the first call after each turn can be told apart
+ * by what the SDK's requests (exposure batches; a prompt's refresh at most once a minute) did in
+ * that turn (afterTurns).
  */
-function noteNetworkWork(url: string, init: Parameters<FetchLike>[1]): Promise<Response> {
+function noteNetworkWork(url: string, init: Parameters<FetchLike>[1]): ReturnType<FetchLike> {
   networkWork |= 1;
-  return fetch(url, init as RequestInit).then((response) => {
-    networkWork |= 2;
-    return response;
-  });
+  return fetch(url, init as RequestInit).then((response) => ({
+    status: response.status,
+    headers: response.headers,
+    text: () =>
+      response.text().then((text) => {
+        networkWork |= 2;
+        return text;
+      }),
+  }));
 }
 
 function takeNetworkWork(): number {
@@ -266,10 +274,11 @@ function takeNetworkWork(): number {
  * caches cold), which falls within the SDK's tail.
  */
 function afterTurns(measured: Way): string {
-  const names = ["no network work", "a request started", "an answer came", "both (a round's start, after its flush)"];
+  const names = ["no network work", "a request started", "an answer read", "a request started and an answer read"];
   const parts = [...measured.afterTurns].sort(([a], [b]) => a - b).map(([work, samples]) => {
     const sorted = [...samples].sort((a, b) => a - b);
-    return `${names[work]} ${sorted.length} (median ${round(sorted[sorted.length >> 1]! * 1000, 2)} µs)`;
+    const name = work & ROUND_START ? `a round's first call (${names[work & 3]} since the last)` : names[work];
+    return `${name} ${sorted.length} (median ${round(sorted[sorted.length >> 1]! * 1000, 2)} µs)`;
   });
   return `first calls after a turn, by the SDK's network work in it: ${parts.join("; ")}`;
 }
@@ -302,7 +311,8 @@ async function measureRound(measured: Way, settle: () => Promise<void>, calls: n
   const deadline = started + budgetMs;
   let made = 0;
   while (made < calls && performance.now() < deadline) {
-    const work = made % YIELD_EVERY === 0 ? measured.turnWork?.() : undefined;
+    const taken = made % YIELD_EVERY === 0 ? measured.turnWork?.() : undefined;
+    const work = taken !== undefined && made === 0 ? taken | ROUND_START : taken;
     const t0 = performance.now();
     try {
       await measured.call();

@@ -233,6 +233,7 @@ describe("options", () => {
     expect(await outcomes()).toEqual(expected); // nothing cached yet
     expect(xr2.stats().cachedPrompts).toBe(1); // the refused values' call fetched it
     expect(await outcomes()).toEqual(expected); // served from the cache
+    await expect(xr2.getPrompt("welcome-message", { variables: null as unknown as undefined })).rejects.toMatchObject({ errors: [{ code: "missing_variable", variable: "name" }] });
   });
 });
 
@@ -427,9 +428,13 @@ describe("remote mode", () => {
     expect([request.method, request.query.get("unit_id"), request.query.get("source"), request.body]).toEqual(["POST", "user-7", "checkout-app", { variables: { name: "Ada" } }]);
     expect(edge.requestsTo("/api/v1/prompts")).toHaveLength(0);
 
-    const refused = await xr2.getPrompt("welcome-message", { variables: {} }).catch((thrown: unknown) => thrown);
-    expect(refused).toBeInstanceOf(TemplateRenderError);
-    expect(refused).toMatchObject({ errors: [{ code: "missing_variable", variable: "name" }] });
+    for (const variables of [{}, null as unknown as undefined]) {
+      // null, from plain JavaScript, is sent as no values: the edge names the missing variable.
+      const refused = await xr2.getPrompt("welcome-message", { variables }).catch((thrown: unknown) => thrown);
+      expect(refused).toBeInstanceOf(TemplateRenderError);
+      expect(refused).toMatchObject({ errors: [{ code: "missing_variable", variable: "name" }] });
+    }
+    expect(edge.requestsTo("/api/v1/get-prompt/welcome-message").slice(-1)[0]!.body).toEqual({ variables: {} });
     await expect(xr2.getPrompt("nowhere")).rejects.toBeInstanceOf(PromptNotFoundError);
     expect(await xr2.getPrompt("gone", { variables: { name: "Ada" } })).toMatchObject({ content: "Fallback Ada", origin: "fallback" });
     await edge.stop();
