@@ -276,9 +276,8 @@ function takeNetworkWork(): number {
 function afterTurns(measured: Way): string {
   const names = ["no network work", "a request started", "an answer read", "a request started and an answer read"];
   const parts = [...measured.afterTurns].sort(([a], [b]) => a - b).map(([work, samples]) => {
-    const sorted = [...samples].sort((a, b) => a - b);
     const name = work & ROUND_START ? `a round's first call (${names[work & 3]} since the last)` : names[work];
-    return `${name} ${sorted.length} (median ${round(sorted[sorted.length >> 1]! * 1000, 2)} µs)`;
+    return `${name} ${samples.length} (median ${round(percentiles(samples, 6).p50 * 1000, 2)} µs)`;
   });
   return `first calls after a turn, by the SDK's network work in it: ${parts.join("; ")}`;
 }
